@@ -1,0 +1,1 @@
+"""The aid workflow (demandes d'aide, analyses, programmes, séances, évaluations) lands here."""

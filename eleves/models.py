@@ -1,0 +1,410 @@
+"""Schools, classes, pupils and the people who work with them.
+
+Who may see what is answered in one place per model: the ``visibles_par(user)``
+queryset method. Every list, detail, search, count and export starts from it, and
+``eleves/rules.py`` states the same rule object by object (a test checks both agree).
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from eleves.enums import (
+    ROLES_RASED,
+    FonctionCirconscription,
+    LienResponsable,
+    Niveau,
+    Role,
+    Sexe,
+    TypePlan,
+)
+from eleves.scolarite import annee_scolaire_de, libelle_annee
+
+valider_uai = RegexValidator(
+    r"^\d{7}[A-Z]$", "Le code UAI doit comporter 7 chiffres suivis d'une lettre (ex. 0750001A)."
+)
+valider_ine = RegexValidator(
+    r"^[0-9]{9}[0-9A-Z][A-Z]$",
+    "L'INE comporte 11 caractères : 9 chiffres, puis un chiffre ou une lettre, puis une lettre.",
+)
+
+
+def annee_courante_debut() -> int:
+    return annee_scolaire_de(timezone.localdate())
+
+
+class Circonscription(models.Model):
+    nom = models.CharField("nom", max_length=120, unique=True)
+    departement = models.CharField("département", max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "circonscription"
+
+    def __str__(self):
+        return self.nom
+
+
+class AnneeScolaireQuerySet(models.QuerySet):
+    def courante(self) -> "AnneeScolaire":
+        annee, _ = self.get_or_create(debut=annee_courante_debut())
+        return annee
+
+
+class AnneeScolaire(models.Model):
+    """A school year, from September to early July, named after its first calendar year."""
+
+    debut = models.PositiveSmallIntegerField("année de rentrée", unique=True)
+
+    objects = AnneeScolaireQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-debut"]
+        verbose_name = "année scolaire"
+        verbose_name_plural = "années scolaires"
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def libelle(self) -> str:
+        return libelle_annee(self.debut)
+
+    @property
+    def est_courante(self) -> bool:
+        return self.debut == annee_courante_debut()
+
+
+class EcoleQuerySet(models.QuerySet):
+    def visibles_par(self, user) -> "EcoleQuerySet":
+        if not _actif(user):
+            return self.none()
+        qs = self.filter(circonscription_id=user.circonscription_id)
+        match user.role:
+            case Role.ADMINISTRATEUR | Role.CIRCONSCRIPTION:
+                return qs
+            case Role.DIRECTEUR:
+                return qs.filter(pk=user.ecole_id)
+            case role if role in ROLES_RASED:
+                return qs.filter(secteurs=user.secteur_id) if user.secteur_id else self.none()
+            case Role.ENSEIGNANT:
+                classes = Classe.objects.filter(enseignants=user, annee__debut=annee_courante_debut())
+                return qs.filter(pk__in=classes.values("ecole_id"))
+        return self.none()
+
+
+class Ecole(models.Model):
+    circonscription = models.ForeignKey(
+        Circonscription, on_delete=models.PROTECT, related_name="ecoles"
+    )
+    nom = models.CharField("nom", max_length=160)
+    commune = models.CharField("commune", max_length=120)
+    uai = models.CharField("code UAI", max_length=8, unique=True, validators=[valider_uai])
+
+    objects = EcoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commune", "nom"]
+        verbose_name = "école"
+        constraints = [
+            models.CheckConstraint(condition=Q(uai__regex=r"^[0-9]{7}[A-Z]$"), name="ecole_uai_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.nom} ({self.commune})"
+
+
+class Secteur(models.Model):
+    """The set of schools a RASED member covers."""
+
+    circonscription = models.ForeignKey(
+        Circonscription, on_delete=models.PROTECT, related_name="secteurs"
+    )
+    nom = models.CharField("nom", max_length=120)
+    ecoles = models.ManyToManyField(Ecole, related_name="secteurs", blank=True, verbose_name="écoles")
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "secteur RASED"
+        verbose_name_plural = "secteurs RASED"
+        constraints = [
+            models.UniqueConstraint(fields=["circonscription", "nom"], name="secteur_nom_unique"),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+
+class Utilisateur(AbstractUser):
+    """A person who signs in: one role, one circonscription, and where the role places them."""
+
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.ENSEIGNANT)
+    fonction = models.CharField(
+        "fonction en circonscription", max_length=20, choices=FonctionCirconscription.choices, blank=True
+    )
+    circonscription = models.ForeignKey(
+        Circonscription, on_delete=models.PROTECT, null=True, blank=True, related_name="personnes"
+    )
+    ecole = models.ForeignKey(
+        Ecole, on_delete=models.PROTECT, null=True, blank=True, related_name="directeurs",
+        verbose_name="école dirigée",
+    )
+    secteur = models.ForeignKey(
+        Secteur, on_delete=models.PROTECT, null=True, blank=True, related_name="membres",
+        verbose_name="secteur RASED",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "personne"
+        verbose_name_plural = "personnes"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.DIRECTEUR and not self.ecole_id:
+            raise ValidationError({"ecole": "Un directeur est rattaché à son école."})
+        if self.role in ROLES_RASED and not self.secteur_id:
+            raise ValidationError({"secteur": "Un membre du RASED est rattaché à un secteur."})
+        if self.role != Role.ADMINISTRATEUR and not self.circonscription_id:
+            raise ValidationError({"circonscription": "Chaque personne appartient à une circonscription."})
+
+    @property
+    def est_rased(self) -> bool:
+        return self.role in ROLES_RASED
+
+
+class ClasseQuerySet(models.QuerySet):
+    def visibles_par(self, user) -> "ClasseQuerySet":
+        if not _actif(user):
+            return self.none()
+        qs = self.filter(ecole__circonscription_id=user.circonscription_id)
+        if user.role in (Role.ADMINISTRATEUR, Role.CIRCONSCRIPTION):
+            return qs
+        qs = qs.filter(annee__debut=annee_courante_debut())
+        match user.role:
+            case Role.DIRECTEUR:
+                return qs.filter(ecole_id=user.ecole_id)
+            case role if role in ROLES_RASED:
+                return qs.filter(ecole__secteurs=user.secteur_id) if user.secteur_id else self.none()
+            case Role.ENSEIGNANT:
+                return qs.filter(enseignants=user)
+        return self.none()
+
+
+class Classe(models.Model):
+    ecole = models.ForeignKey(Ecole, on_delete=models.PROTECT, related_name="classes", verbose_name="école")
+    annee = models.ForeignKey(
+        AnneeScolaire, on_delete=models.PROTECT, related_name="classes", verbose_name="année scolaire"
+    )
+    nom = models.CharField("nom", max_length=80)
+    # Multi-level classes are common: the levels taught, as codes of ``Niveau``.
+    niveaux = models.JSONField("niveaux", default=list)
+    enseignants = models.ManyToManyField(
+        Utilisateur, related_name="classes", blank=True, limit_choices_to={"role": Role.ENSEIGNANT}
+    )
+
+    objects = ClasseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ecole__nom", "nom"]
+        verbose_name = "classe"
+        constraints = [
+            models.UniqueConstraint(fields=["ecole", "annee", "nom"], name="classe_nom_unique"),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    def clean(self):
+        super().clean()
+        inconnus = [n for n in self.niveaux or [] if n not in Niveau.values]
+        if not self.niveaux or inconnus:
+            raise ValidationError({"niveaux": "Choisissez un ou plusieurs niveaux parmi TPS à CM2."})
+
+    @property
+    def niveaux_libelle(self) -> str:
+        ordre = list(Niveau.values)
+        return "-".join(sorted(self.niveaux, key=ordre.index))
+
+
+class EleveQuerySet(models.QuerySet):
+    def visibles_par(self, user) -> "EleveQuerySet":
+        """The pupils ``user`` may see: the single answer used by every view and export."""
+        if not _actif(user):
+            return self.none()
+        qs = self.filter(circonscription_id=user.circonscription_id)
+        if user.role in (Role.ADMINISTRATEUR, Role.CIRCONSCRIPTION):
+            return qs
+        inscriptions = Inscription.objects.filter(annee__debut=annee_courante_debut())
+        match user.role:
+            case Role.DIRECTEUR:
+                inscriptions = inscriptions.filter(classe__ecole_id=user.ecole_id)
+            case role if role in ROLES_RASED:
+                if not user.secteur_id:
+                    return self.none()
+                inscriptions = inscriptions.filter(classe__ecole__secteurs=user.secteur_id)
+            case Role.ENSEIGNANT:
+                inscriptions = inscriptions.filter(classe__enseignants=user)
+            case _:
+                return self.none()
+        return qs.filter(pk__in=inscriptions.values("eleve_id"))
+
+    def avec_inscription_courante(self) -> "EleveQuerySet":
+        courantes = Inscription.objects.filter(annee__debut=annee_courante_debut()).select_related(
+            "classe__ecole"
+        )
+        return self.prefetch_related(models.Prefetch("inscriptions", courantes, to_attr="inscriptions_courantes"))
+
+
+class Eleve(models.Model):
+    circonscription = models.ForeignKey(
+        Circonscription, on_delete=models.PROTECT, related_name="eleves"
+    )
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    date_naissance = models.DateField("date de naissance")
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
+    ine = models.CharField(
+        "INE", max_length=11, blank=True, validators=[valider_ine],
+        help_text="Identifiant national élève, facultatif.",
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = EleveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        verbose_name = "élève"
+        constraints = [
+            models.UniqueConstraint(fields=["ine"], condition=~Q(ine=""), name="eleve_ine_unique"),
+        ]
+        indexes = [models.Index(fields=["circonscription", "nom", "prenom"])]
+
+    def __str__(self):
+        return f"{self.nom.upper()} {self.prenom}"
+
+    @property
+    def inscription_courante(self) -> "Inscription | None":
+        """The enrolment of the current school year (prefetched by ``avec_inscription_courante``)."""
+        if hasattr(self, "inscriptions_courantes"):
+            return self.inscriptions_courantes[0] if self.inscriptions_courantes else None
+        return self.inscriptions.filter(annee__debut=annee_courante_debut()).select_related(
+            "classe__ecole"
+        ).first()
+
+
+class InscriptionQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(eleve__in=Eleve.objects.visibles_par(user))
+
+
+class Inscription(models.Model):
+    """A pupil's class and level for one school year: the path survives every change."""
+
+    eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, related_name="inscriptions")
+    annee = models.ForeignKey(AnneeScolaire, on_delete=models.PROTECT, related_name="inscriptions")
+    classe = models.ForeignKey(Classe, on_delete=models.PROTECT, related_name="inscriptions")
+    niveau = models.CharField("niveau", max_length=3, choices=Niveau.choices)
+
+    objects = InscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-annee__debut"]
+        verbose_name = "inscription"
+        constraints = [
+            models.UniqueConstraint(fields=["eleve", "annee"], name="une_inscription_par_annee"),
+        ]
+
+    def __str__(self):
+        return f"{self.annee} — {self.classe} ({self.niveau})"
+
+    def clean(self):
+        super().clean()
+        if self.classe_id and self.annee_id and self.classe.annee_id != self.annee_id:
+            raise ValidationError("La classe n'appartient pas à cette année scolaire.")
+        if self.classe_id and self.niveau not in self.classe.niveaux:
+            raise ValidationError({"niveau": "Ce niveau n'est pas enseigné dans cette classe."})
+
+
+class ResponsableLegalQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(eleve__in=Eleve.objects.visibles_par(user))
+
+
+class ResponsableLegal(models.Model):
+    """A holder of parental authority, to whom letters are addressed."""
+
+    eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, related_name="responsables")
+    lien = models.CharField("lien avec l'élève", max_length=10, choices=LienResponsable.choices)
+    civilite = models.CharField("civilité", max_length=10, blank=True, choices=[("Mme", "Mme"), ("M.", "M.")])
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100, blank=True)
+    adresse = models.CharField("adresse", max_length=200, blank=True)
+    code_postal = models.CharField(
+        "code postal", max_length=5, blank=True,
+        validators=[RegexValidator(r"^\d{5}$", "Le code postal comporte 5 chiffres.")],
+    )
+    commune = models.CharField("commune", max_length=120, blank=True)
+    telephone = models.CharField(
+        "téléphone", max_length=20, blank=True,
+        validators=[RegexValidator(r"^\+?[0-9 .]{10,17}$", "Numéro de téléphone invalide (ex. 06 12 34 56 78).")],
+    )
+    email = models.EmailField("courriel", blank=True)
+
+    objects = ResponsableLegalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lien", "nom"]
+        verbose_name = "responsable légal"
+        verbose_name_plural = "responsables légaux"
+
+    def __str__(self):
+        return " ".join(p for p in (self.civilite, self.prenom, self.nom.upper()) if p)
+
+
+class PlanQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(eleve__in=Eleve.objects.visibles_par(user))
+
+
+class Plan(models.Model):
+    """A plan already in place (PPRE, PAP, PAI, PPS, ULIS, UPE2A): recorded here, written in the LPI."""
+
+    eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, related_name="plans")
+    type = models.CharField("type", max_length=5, choices=TypePlan.choices)
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_debut"]
+        verbose_name = "plan ou dispositif"
+        verbose_name_plural = "plans et dispositifs"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="plan_fin_apres_debut",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_type_display()
+
+    def clean(self):
+        super().clean()
+        if self.date_fin and self.date_debut and self.date_fin < self.date_debut:
+            raise ValidationError({"date_fin": "La date de fin précède la date de début."})
+
+
+def _actif(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.circonscription_id)

@@ -1,0 +1,112 @@
+"""Who may do what with schools, classes and pupils, object by object.
+
+These predicates state for one object what ``visibles_par`` states for a queryset;
+``tests/eleves/test_scopes.py`` checks that both agree for every persona. Views look
+objects up in the scoped querysets (a stranger gets 404) and ask these rules for actions.
+"""
+
+import rules
+
+from eleves.enums import ROLES_RASED, Role
+from eleves.models import annee_courante_debut
+
+
+@rules.predicate
+def actif(user):
+    return bool(user.is_authenticated and user.is_active and user.circonscription_id)
+
+
+@rules.predicate
+def est_admin(user):
+    return user.role == Role.ADMINISTRATEUR
+
+
+@rules.predicate
+def est_circonscription(user):
+    return user.role == Role.CIRCONSCRIPTION
+
+
+@rules.predicate
+def est_directeur(user):
+    return user.role == Role.DIRECTEUR
+
+
+def _meme_circonscription(user, circonscription_id) -> bool:
+    return circonscription_id == user.circonscription_id
+
+
+def _ecole_dans_scope(user, ecole) -> bool:
+    if user.role in (Role.ADMINISTRATEUR, Role.CIRCONSCRIPTION):
+        return True
+    if user.role == Role.DIRECTEUR:
+        return ecole.pk == user.ecole_id
+    if user.role in ROLES_RASED:
+        return bool(user.secteur_id) and ecole.secteurs.filter(pk=user.secteur_id).exists()
+    return False
+
+
+@rules.predicate
+def voit_ecole(user, ecole):
+    if not _meme_circonscription(user, ecole.circonscription_id):
+        return False
+    if user.role == Role.ENSEIGNANT:
+        return ecole.classes.filter(enseignants=user, annee__debut=annee_courante_debut()).exists()
+    return _ecole_dans_scope(user, ecole)
+
+
+@rules.predicate
+def voit_classe(user, classe):
+    if not _meme_circonscription(user, classe.ecole.circonscription_id):
+        return False
+    if user.role in (Role.ADMINISTRATEUR, Role.CIRCONSCRIPTION):
+        return True
+    if classe.annee.debut != annee_courante_debut():
+        return False
+    if user.role == Role.ENSEIGNANT:
+        return classe.enseignants.filter(pk=user.pk).exists()
+    return _ecole_dans_scope(user, classe.ecole)
+
+
+@rules.predicate
+def voit_eleve(user, eleve):
+    if not _meme_circonscription(user, eleve.circonscription_id):
+        return False
+    if user.role in (Role.ADMINISTRATEUR, Role.CIRCONSCRIPTION):
+        return True
+    inscription = eleve.inscription_courante
+    if inscription is None:
+        return False
+    if user.role == Role.ENSEIGNANT:
+        return inscription.classe.enseignants.filter(pk=user.pk).exists()
+    return _ecole_dans_scope(user, inscription.classe.ecole)
+
+
+@rules.predicate
+def gere_ecole(user, ecole):
+    """Directeur of this school, or administrator of its circonscription."""
+    if ecole is None or not _meme_circonscription(user, ecole.circonscription_id):
+        return False
+    return user.role == Role.ADMINISTRATEUR or (user.role == Role.DIRECTEUR and ecole.pk == user.ecole_id)
+
+
+@rules.predicate
+def gere_classe(user, classe):
+    return gere_ecole(user, classe.ecole)
+
+
+@rules.predicate
+def gere_eleve(user, eleve):
+    if user.role == Role.ADMINISTRATEUR:
+        return _meme_circonscription(user, eleve.circonscription_id)
+    inscription = eleve.inscription_courante
+    return inscription is not None and gere_ecole(user, inscription.classe.ecole)
+
+
+rules.add_perm("eleves.view_ecole", actif & voit_ecole)
+rules.add_perm("eleves.view_classe", actif & voit_classe)
+rules.add_perm("eleves.view_eleve", actif & voit_eleve)
+# Creating pupils and importing class lists: directeurs for their school, administrators.
+rules.add_perm("eleves.add_eleve", actif & (est_admin | est_directeur))
+rules.add_perm("eleves.change_eleve", actif & gere_eleve)
+rules.add_perm("eleves.gerer_ecole", actif & gere_ecole)
+rules.add_perm("eleves.change_classe", actif & gere_classe)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from eleves import views
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("connexion/", views.ConnexionView.as_view(), name="connexion"),
+    path("deconnexion/", views.DeconnexionView.as_view(), name="deconnexion"),
+    path("eleves/", views.eleve_liste, name="eleve_liste"),
+    path("eleves/nouveau/", views.eleve_creer, name="eleve_creer"),
+    path("eleves/<int:pk>/", views.eleve_detail, name="eleve_detail"),
+    path("eleves/<int:pk>/modifier/", views.eleve_modifier, name="eleve_modifier"),
+    path("eleves/<int:pk>/responsables/ajouter/", views.responsable_ajouter, name="responsable_ajouter"),
+    path("responsables/<int:pk>/modifier/", views.responsable_modifier, name="responsable_modifier"),
+    path("responsables/<int:pk>/supprimer/", views.responsable_supprimer, name="responsable_supprimer"),
+    path("eleves/<int:pk>/plans/ajouter/", views.plan_ajouter, name="plan_ajouter"),
+    path("plans/<int:pk>/supprimer/", views.plan_supprimer, name="plan_supprimer"),
+    path("ecoles/", views.ecole_liste, name="ecole_liste"),
+    path("ecoles/<int:pk>/", views.ecole_detail, name="ecole_detail"),
+    path("classes/<int:pk>/", views.classe_detail, name="classe_detail"),
+    path("ecoles/<int:pk>/import/", views.import_classes, name="import_classes"),
+    path("import/modele.csv", views.import_modele, name="import_modele"),
+]

@@ -1,0 +1,327 @@
+"""Pages of schools, classes and pupils.
+
+Every object is looked up inside the user's scoped queryset: outside one's scope it
+is a 404, the same answer as for an object that does not exist.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from eleves.enums import ROLES_RASED, Role
+from eleves.forms import EleveFilter, EleveForm, PlanForm, ResponsableForm
+from eleves.models import (
+    Classe,
+    Ecole,
+    Eleve,
+    Inscription,
+    Plan,
+    ResponsableLegal,
+    annee_courante_debut,
+)
+from eleves.services import eleve_enregistrer
+from rased.middleware import SESSION_STARTED_KEY
+
+RECHERCHE_SESSION_KEY = "recherche_eleves"
+
+
+class ConnexionView(auth_views.LoginView):
+    template_name = "registration/connexion.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[SESSION_STARTED_KEY] = time.time()
+        return response
+
+
+class DeconnexionView(auth_views.LogoutView):
+    pass
+
+
+def page_introuvable(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def _refuser_si(condition: bool):
+    if condition:
+        raise PermissionDenied
+
+
+@login_required
+def accueil(request):
+    """Each role lands on a page suited to it."""
+    user = request.user
+    if user.role == Role.ADMINISTRATEUR and not user.circonscription_id:
+        return redirect("admin:index")
+    ecoles = Ecole.objects.visibles_par(user).annotate(
+        nb_classes=Count("classes", filter=Q(classes__annee__debut=annee_courante_debut()))
+    )
+    contexte = {"ecoles": ecoles}
+    if user.role == Role.ENSEIGNANT:
+        contexte["classes"] = (
+            Classe.objects.visibles_par(user)
+            .select_related("ecole")
+            .annotate(nb_eleves=Count("inscriptions"))
+        )
+    elif user.role in (Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR):
+        contexte["nb_eleves"] = Eleve.objects.visibles_par(user).count()
+        contexte["nb_classes"] = (
+            Classe.objects.visibles_par(user).filter(annee__debut=annee_courante_debut()).count()
+        )
+    return render(request, f"eleves/accueil_{_gabarit_role(user)}.html", contexte)
+
+
+def _gabarit_role(user) -> str:
+    if user.role in ROLES_RASED:
+        return "rased"
+    return {
+        Role.ENSEIGNANT: "enseignant",
+        Role.DIRECTEUR: "directeur",
+    }.get(user.role, "circonscription")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def eleve_liste(request):
+    """Pupils list. The search is POSTed and kept in the session: names never enter a URL."""
+    if request.method == "POST":
+        if "effacer" in request.POST:
+            request.session.pop(RECHERCHE_SESSION_KEY, None)
+        else:
+            criteres = {k: request.POST.get(k, "").strip() for k in ("nom", "ecole", "classe", "niveau")}
+            request.session[RECHERCHE_SESSION_KEY] = {k: v for k, v in criteres.items() if v}
+        return redirect("eleve_liste")
+
+    criteres = request.session.get(RECHERCHE_SESSION_KEY, {})
+    filtre = EleveFilter(
+        criteres or None, queryset=Eleve.objects.visibles_par(request.user), user=request.user
+    )
+    eleves = filtre.qs.avec_inscription_courante().order_by("nom", "prenom", "pk")
+    page = Paginator(eleves, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "eleves/eleve_liste.html",
+        {
+            "filtre": filtre,
+            "page": page,
+            "recherche_active": bool(criteres),
+            "peut_creer": request.user.has_perm("eleves.add_eleve"),
+        },
+    )
+
+
+def _classes_gerees(user):
+    """The classes of the current year in which ``user`` may enrol pupils."""
+    classes = Classe.objects.visibles_par(user).filter(annee__debut=annee_courante_debut())
+    if user.role == Role.DIRECTEUR:
+        return classes.filter(ecole_id=user.ecole_id)
+    if user.role == Role.ADMINISTRATEUR:
+        return classes
+    return classes.none()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def eleve_creer(request):
+    _refuser_si(not request.user.has_perm("eleves.add_eleve"))
+    form = EleveForm(request.POST or None, classes=_classes_gerees(request.user))
+    if request.method == "POST" and form.is_valid():
+        eleve = eleve_enregistrer(
+            eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"]
+        )
+        messages.success(request, "L'élève a été enregistré.")
+        return redirect("eleve_detail", pk=eleve.pk)
+    return render(request, "eleves/eleve_form.html", {"form": form, "titre": "Nouvel élève"})
+
+
+def _eleve_visible(request, pk) -> Eleve:
+    return get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
+
+
+@login_required
+def eleve_detail(request, pk):
+    eleve = _eleve_visible(request, pk)
+    inscriptions = eleve.inscriptions.select_related("annee", "classe__ecole").prefetch_related(
+        "classe__enseignants"
+    )
+    return render(
+        request,
+        "eleves/eleve_detail.html",
+        {
+            "eleve": eleve,
+            "inscriptions": inscriptions,
+            "responsables": eleve.responsables.all(),
+            "plans": eleve.plans.all(),
+            "peut_modifier": request.user.has_perm("eleves.change_eleve", eleve),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def eleve_modifier(request, pk):
+    eleve = _eleve_visible(request, pk)
+    _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
+    inscription = eleve.inscription_courante
+    initial = {"classe": inscription.classe_id, "niveau": inscription.niveau} if inscription else {}
+    form = EleveForm(
+        request.POST or None, instance=eleve, initial=initial, classes=_classes_gerees(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        eleve_enregistrer(
+            eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"]
+        )
+        messages.success(request, "Les modifications ont été enregistrées.")
+        return redirect("eleve_detail", pk=eleve.pk)
+    return render(request, "eleves/eleve_form.html", {"form": form, "eleve": eleve, "titre": "Modifier l'élève"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def responsable_ajouter(request, pk):
+    eleve = _eleve_visible(request, pk)
+    _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
+    form = ResponsableForm(request.POST or None, instance=ResponsableLegal(eleve=eleve))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Le responsable légal a été ajouté.")
+        return redirect("eleve_detail", pk=eleve.pk)
+    return render(
+        request, "eleves/objet_form.html",
+        {"form": form, "eleve": eleve, "titre": "Ajouter un responsable légal"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def responsable_modifier(request, pk):
+    responsable = get_object_or_404(
+        ResponsableLegal.objects.visibles_par(request.user).select_related("eleve"), pk=pk
+    )
+    eleve = responsable.eleve
+    _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
+    form = ResponsableForm(request.POST or None, instance=responsable)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Le responsable légal a été modifié.")
+        return redirect("eleve_detail", pk=eleve.pk)
+    return render(
+        request, "eleves/objet_form.html",
+        {"form": form, "eleve": eleve, "titre": "Modifier un responsable légal"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def responsable_supprimer(request, pk):
+    responsable = get_object_or_404(
+        ResponsableLegal.objects.visibles_par(request.user).select_related("eleve"), pk=pk
+    )
+    eleve = responsable.eleve
+    _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
+    if request.method == "POST":
+        responsable.delete()
+        messages.success(request, "Le responsable légal a été retiré de la fiche.")
+        return redirect("eleve_detail", pk=eleve.pk)
+    return render(
+        request, "eleves/confirmer_suppression.html",
+        {"objet": responsable, "eleve": eleve, "titre": "Retirer un responsable légal"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_ajouter(request, pk):
+    eleve = _eleve_visible(request, pk)
+    _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
+    form = PlanForm(request.POST or None, instance=Plan(eleve=eleve))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Le plan a été enregistré.")
+        return redirect("eleve_detail", pk=eleve.pk)
+    return render(
+        request, "eleves/objet_form.html",
+        {"form": form, "eleve": eleve, "titre": "Enregistrer un plan ou un dispositif"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_supprimer(request, pk):
+    plan = get_object_or_404(Plan.objects.visibles_par(request.user).select_related("eleve"), pk=pk)
+    eleve = plan.eleve
+    _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
+    if request.method == "POST":
+        plan.delete()
+        messages.success(request, "Le plan a été retiré de la fiche.")
+        return redirect("eleve_detail", pk=eleve.pk)
+    return render(
+        request, "eleves/confirmer_suppression.html",
+        {"objet": plan, "eleve": eleve, "titre": "Retirer un plan"},
+    )
+
+
+@login_required
+def ecole_liste(request):
+    ecoles = Ecole.objects.visibles_par(request.user).annotate(
+        nb_classes=Count("classes", filter=Q(classes__annee__debut=annee_courante_debut()), distinct=True),
+    )
+    return render(request, "eleves/ecole_liste.html", {"ecoles": ecoles})
+
+
+@login_required
+def ecole_detail(request, pk):
+    """A school and its class lists for the current year."""
+    ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
+    classes = (
+        Classe.objects.visibles_par(request.user)
+        .filter(ecole=ecole, annee__debut=annee_courante_debut())
+        .annotate(nb_eleves=Count("inscriptions"))
+        .prefetch_related("enseignants")
+    )
+    return render(
+        request,
+        "eleves/ecole_detail.html",
+        {
+            "ecole": ecole,
+            "classes": classes,
+            "peut_importer": request.user.has_perm("eleves.gerer_ecole", ecole),
+        },
+    )
+
+
+@login_required
+def classe_detail(request, pk):
+    classe = get_object_or_404(
+        Classe.objects.visibles_par(request.user).select_related("ecole", "annee"), pk=pk
+    )
+    inscriptions = (
+        Inscription.objects.filter(classe=classe, eleve__in=Eleve.objects.visibles_par(request.user))
+        .select_related("eleve")
+        .order_by("eleve__nom", "eleve__prenom")
+    )
+    return render(
+        request,
+        "eleves/classe_detail.html",
+        {"classe": classe, "inscriptions": inscriptions, "enseignants": classe.enseignants.all()},
+    )
+
+
+@login_required
+def import_classes(request, pk):
+    return HttpResponse(status=501)
+
+
+@login_required
+def import_modele(request):
+    return HttpResponse(status=501)

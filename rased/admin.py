@@ -1,0 +1,45 @@
+"""The administration site: only the administrator role enters it.
+
+It manages the organisation (circonscriptions, schools, secteurs, school years, classes,
+people). Pupils and their families are not registered here: they are managed in the
+application's pages, under the same scopes as everything else.
+"""
+
+from django.contrib import admin
+
+from eleves.enums import Role
+
+
+class RasedAdminSite(admin.AdminSite):
+    site_header = "Administration rased"
+    site_title = "Administration rased"
+    index_title = "Organisation de l'instance"
+
+    def has_permission(self, request):
+        user = request.user
+        return bool(user.is_active and user.is_authenticated and user.role == Role.ADMINISTRATEUR)
+
+
+class AdministrateurModelAdmin(admin.ModelAdmin):
+    """Full rights for the administrator role, whatever the Django permission flags."""
+
+    def _admin(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_module_permission(self, request):
+        return self._admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._admin(request)
+
+    def has_add_permission(self, request):
+        return self._admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._admin(request)
+
+
+site = RasedAdminSite(name="admin")

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from rased.admin import site as admin_site
+
+urlpatterns = [
+    path("", include("eleves.urls")),
+    path("gestion/", admin_site.urls),
+]
+
+handler404 = "eleves.views.page_introuvable"

@@ -1,0 +1,125 @@
+"""The fixed cast of personas and the small world they live in.
+
+Circonscription « Nord »: école A (secteur 1) and école B (secteur 2).
+- classe A1 (école A, this year) taught by ``enseignant``; classe A2 (école A) by another teacher;
+- classe B1 (école B) taught by ``enseignant_autre_ecole``;
+- last year's class of école A, where ``eleve_ancien`` was and is no longer enrolled anywhere.
+Circonscription « Sud »: école C, its directeur ``autre_circonscription`` and a pupil.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from eleves.enums import Role
+from eleves.models import Eleve
+from tests.factories import (
+    AnneeScolaireFactory,
+    CirconscriptionFactory,
+    ClasseFactory,
+    EcoleFactory,
+    SecteurFactory,
+    UtilisateurFactory,
+    eleve_inscrit,
+)
+
+
+@pytest.fixture(autouse=True)
+def _reglages_de_test(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Monde:
+    nord: object
+    sud: object
+    ecole_a: object
+    ecole_b: object
+    ecole_c: object
+    secteur_1: object
+    secteur_2: object
+    classe_a1: object
+    classe_a2: object
+    classe_b1: object
+    classe_c1: object
+    classe_a_annee_passee: object
+    eleve_a1: Eleve
+    eleve_a2: Eleve
+    eleve_b1: Eleve
+    eleve_c1: Eleve
+    eleve_ancien: Eleve
+    personas: dict
+
+    def __getitem__(self, nom):
+        return self.personas[nom]
+
+
+PERSONAS = [
+    "enseignant",
+    "directeur",
+    "maitre_e",
+    "maitre_g",
+    "psychologue",
+    "circonscription",
+    "admin",
+    "enseignant_autre_ecole",
+    "rased_autre_secteur",
+    "autre_circonscription",
+]
+
+
+@pytest.fixture
+def monde(db) -> Monde:
+    nord = CirconscriptionFactory(nom="Lyon Nord")
+    sud = CirconscriptionFactory(nom="Lyon Sud")
+    ecole_a = EcoleFactory(circonscription=nord, nom="École Jean Jaurès")
+    ecole_b = EcoleFactory(circonscription=nord, nom="École Louise Michel")
+    ecole_c = EcoleFactory(circonscription=sud, nom="École Victor Hugo")
+    secteur_1 = SecteurFactory(circonscription=nord, nom="Secteur 1", ecoles=[ecole_a])
+    secteur_2 = SecteurFactory(circonscription=nord, nom="Secteur 2", ecoles=[ecole_b])
+
+    def personne(username, role, circonscription=nord, **kwargs):
+        return UtilisateurFactory(username=username, role=role, circonscription=circonscription, **kwargs)
+
+    personas = {
+        "enseignant": personne("enseignant", Role.ENSEIGNANT),
+        "directeur": personne("directeur", Role.DIRECTEUR, ecole=ecole_a),
+        "maitre_e": personne("maitre-e", Role.MAITRE_E, secteur=secteur_1),
+        "maitre_g": personne("maitre-g", Role.MAITRE_G, secteur=secteur_1),
+        "psychologue": personne("psychologue", Role.PSYCHOLOGUE, secteur=secteur_1),
+        "circonscription": personne("circonscription", Role.CIRCONSCRIPTION, fonction="ien"),
+        "admin": personne("admin", Role.ADMINISTRATEUR),
+        "enseignant_autre_ecole": personne("enseignant-b", Role.ENSEIGNANT),
+        "rased_autre_secteur": personne("maitre-e-2", Role.MAITRE_E, secteur=secteur_2),
+        "autre_circonscription": personne("directeur-sud", Role.DIRECTEUR, sud, ecole=ecole_c),
+    }
+    annee = AnneeScolaireFactory()
+    annee_passee = AnneeScolaireFactory(debut=annee.debut - 1)
+    classe_a1 = ClasseFactory(ecole=ecole_a, annee=annee, nom="CE1 A", enseignants=[personas["enseignant"]])
+    classe_a2 = ClasseFactory(ecole=ecole_a, annee=annee, nom="CM1 A", niveaux=["CM1", "CM2"])
+    classe_b1 = ClasseFactory(
+        ecole=ecole_b, annee=annee, nom="CE1 B", enseignants=[personas["enseignant_autre_ecole"]]
+    )
+    classe_c1 = ClasseFactory(ecole=ecole_c, annee=annee, nom="CP C", niveaux=["CP"])
+    classe_passee = ClasseFactory(
+        ecole=ecole_a, annee=annee_passee, nom="CP A", niveaux=["CP"], enseignants=[personas["enseignant"]]
+    )
+    eleve_ancien = eleve_inscrit(classe_passee, nom="Ancien", prenom="Hugo")
+    return Monde(
+        nord=nord, sud=sud, ecole_a=ecole_a, ecole_b=ecole_b, ecole_c=ecole_c,
+        secteur_1=secteur_1, secteur_2=secteur_2,
+        classe_a1=classe_a1, classe_a2=classe_a2, classe_b1=classe_b1, classe_c1=classe_c1,
+        classe_a_annee_passee=classe_passee,
+        eleve_a1=eleve_inscrit(classe_a1, nom="Petit", prenom="Léa"),
+        eleve_a2=eleve_inscrit(classe_a2, nom="Moreau", prenom="Nassim"),
+        eleve_b1=eleve_inscrit(classe_b1, nom="Garcia", prenom="Inès"),
+        eleve_c1=eleve_inscrit(classe_c1, nom="Lambert", prenom="Tom"),
+        eleve_ancien=eleve_ancien,
+        personas=personas,
+    )
