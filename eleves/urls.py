@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eleves import views
+from eleves import views, views_import
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
@@ -18,6 +18,6 @@ urlpatterns = [
     path("ecoles/", views.ecole_liste, name="ecole_liste"),
     path("ecoles/<int:pk>/", views.ecole_detail, name="ecole_detail"),
     path("classes/<int:pk>/", views.classe_detail, name="classe_detail"),
-    path("ecoles/<int:pk>/import/", views.import_classes, name="import_classes"),
-    path("import/modele.csv", views.import_modele, name="import_modele"),
+    path("ecoles/<int:pk>/import/", views_import.import_classes, name="import_classes"),
+    path("import/modele.csv", views_import.import_modele, name="import_modele"),
 ]

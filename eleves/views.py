@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -315,13 +314,3 @@ def classe_detail(request, pk):
         "eleves/classe_detail.html",
         {"classe": classe, "inscriptions": inscriptions, "enseignants": classe.enseignants.all()},
     )
-
-
-@login_required
-def import_classes(request, pk):
-    return HttpResponse(status=501)
-
-
-@login_required
-def import_modele(request):
-    return HttpResponse(status=501)
