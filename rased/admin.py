@@ -17,7 +17,12 @@ class RasedAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return bool(user.is_active and user.is_authenticated and user.role == Role.ADMINISTRATEUR)
+        # The superuser made by `createsuperuser` at installation enters too, to create the others.
+        return bool(
+            user.is_active
+            and user.is_authenticated
+            and (user.role == Role.ADMINISTRATEUR or user.is_superuser)
+        )
 
 
 class AdministrateurModelAdmin(admin.ModelAdmin):

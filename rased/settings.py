@@ -57,8 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "rased.middleware.session_absolute_limit",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rased.middleware.session_absolute_limit",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,0 +1,79 @@
+"""The settings module: strict environment helpers and a production configuration that checks clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from rased.env import env_bool, env_int, env_list
+
+RACINE = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "rased.ac-lyon.fr",
+    "DATABASE_URL": "postgres://rased@127.0.0.1:5432/rased",
+}
+
+
+def _manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=RACINE, env=base | env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("brut, attendu", [("1", True), ("true", True), ("on", True), ("0", False), ("no", False)])
+def test_env_bool_lit_les_valeurs_usuelles(monkeypatch, brut, attendu):
+    monkeypatch.setenv("ESSAI", brut)
+    assert env_bool("ESSAI") is attendu
+
+
+def test_env_bool_refuse_une_valeur_ambigue(monkeypatch):
+    monkeypatch.setenv("ESSAI", "peut-etre")
+    with pytest.raises(ImproperlyConfigured, match="ESSAI"):
+        env_bool("ESSAI")
+
+
+def test_env_int_refuse_un_texte(monkeypatch):
+    monkeypatch.setenv("ESSAI", "trente")
+    with pytest.raises(ImproperlyConfigured, match="ESSAI"):
+        env_int("ESSAI", 1)
+
+
+def test_env_list_decoupe_les_virgules(monkeypatch):
+    monkeypatch.setenv("ESSAI", "a.fr, b.fr,,")
+    assert env_list("ESSAI") == ["a.fr", "b.fr"]
+
+
+def test_production_refuse_de_demarrer_sans_secret_key():
+    resultat = _manage("check", env={"ALLOWED_HOSTS": "rased.ac-lyon.fr"})
+    assert resultat.returncode != 0
+    assert "SECRET_KEY est obligatoire" in resultat.stderr
+
+
+def test_production_refuse_une_valeur_de_debug_invalide():
+    resultat = _manage("check", env=PRODUCTION | {"DJANGO_DEBUG": "oui"})
+    assert resultat.returncode != 0
+    assert "DJANGO_DEBUG" in resultat.stderr
+
+
+def test_check_deploy_propre_avec_l_environnement_de_production():
+    resultat = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert resultat.returncode == 0, resultat.stderr
+    assert "no issues" in resultat.stdout
+
+
+def test_reglages_de_base():
+    assert settings.DEBUG is False
+    assert settings.LANGUAGE_CODE == "fr-fr"
+    assert settings.TIME_ZONE == "Europe/Paris"
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SECURE
+    assert settings.SESSION_COOKIE_SAMESITE == "Lax"
+    assert settings.SECURE_CSP["default-src"] == ["'self'"]
+    assert settings.SECURE_CSP["frame-ancestors"] == ["'none'"]
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
