@@ -140,6 +140,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
+    # Bootstrap draws its form arrows and toggler icons as data: SVG images.
+    "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
