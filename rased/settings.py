@@ -183,6 +183,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rased@localhost")
+# The address of the site, for the links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # CSV class lists: larger files are refused before being read.
 IMPORT_CSV_MAX_BYTES = 2 * 1024 * 1024

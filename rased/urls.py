@@ -4,6 +4,7 @@ from rased.admin import site as admin_site
 
 urlpatterns = [
     path("", include("eleves.urls")),
+    path("", include("aides.urls")),
     path("gestion/", admin_site.urls),
 ]
 

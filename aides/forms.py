@@ -1,0 +1,48 @@
+from django import forms
+
+from aides.enums import DejaEssaye, DomaineSocle
+from aides.models import DemandeAide
+from eleves.forms import DateInput, FormulaireRased
+
+
+class DemandeAideForm(FormulaireRased):
+    domaines = forms.MultipleChoiceField(
+        label="Domaines du socle commun concernés",
+        choices=DomaineSocle.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    deja_essaye = forms.MultipleChoiceField(
+        label="Ce qui a déjà été mis en place en classe",
+        choices=DejaEssaye.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = DemandeAide
+        fields = [
+            "domaines", "difficultes", "erreurs", "deja_essaye", "deja_essaye_precisions",
+            "points_appui", "attentes", "famille_informee_le", "famille_informee_par",
+        ]
+        widgets = {
+            "famille_informee_le": DateInput(),
+            "difficultes": forms.Textarea(attrs={"rows": 4}),
+            "erreurs": forms.Textarea(attrs={"rows": 3}),
+            "deja_essaye_precisions": forms.Textarea(attrs={"rows": 2}),
+            "points_appui": forms.Textarea(attrs={"rows": 3}),
+            "attentes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "famille_informee_le": "Obligatoire avant l'envoi de la demande au RASED.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        le, par = cleaned.get("famille_informee_le"), cleaned.get("famille_informee_par")
+        if bool(le) != bool(par):
+            self.add_error(
+                "famille_informee_par" if le else "famille_informee_le",
+                "Indiquez à la fois la date et la manière dont la famille a été informée.",
+            )
+        return cleaned

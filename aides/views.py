@@ -1,0 +1,110 @@
+"""Pages of the aid workflow. Objects are looked up in ``visibles_par``: a stranger gets 404."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aides.forms import DemandeAideForm
+from aides.models import DemandeAide
+from aides.services import ActionRefusee, demande_enregistrer, demande_envoyer as envoyer
+from eleves.models import Eleve
+
+
+def _demande_visible(request, pk) -> DemandeAide:
+    qs = DemandeAide.objects.visibles_par(request.user).select_related(
+        "eleve", "classe__ecole", "auteur", "referent"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def demande_liste(request):
+    demandes = (
+        DemandeAide.objects.visibles_par(request.user)
+        .select_related("eleve", "classe__ecole", "auteur")
+        .order_by("-cree_le", "-pk")
+    )
+    page = Paginator(demandes, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
+    return render(request, "aides/demande_liste.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demande_creer(request, pk):
+    eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
+    if not request.user.has_perm("aides.add_demande", eleve):
+        raise PermissionDenied
+    form = DemandeAideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demande = demande_enregistrer(demande=form.instance, auteur=request.user, eleve=eleve)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            return _apres_enregistrement(request, demande)
+    return render(request, "aides/demande_form.html", {"form": form, "eleve": eleve})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demande_modifier(request, pk):
+    demande = _demande_visible(request, pk)
+    if not request.user.has_perm("aides.change_demande", demande):
+        raise PermissionDenied
+    form = DemandeAideForm(request.POST or None, instance=demande)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demande = demande_enregistrer(demande=form.instance, auteur=request.user)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            return _apres_enregistrement(request, demande)
+    return render(request, "aides/demande_form.html", {"form": form, "eleve": demande.eleve, "demande": demande})
+
+
+def _apres_enregistrement(request, demande):
+    """« Enregistrer le brouillon » keeps the draft; « Envoyer au RASED » also sends it."""
+    if "envoyer" in request.POST:
+        return _envoyer(request, demande)
+    messages.success(request, "Le brouillon a été enregistré. Vous pourrez le compléter plus tard.")
+    return redirect("demande_detail", pk=demande.pk)
+
+
+@login_required
+@require_POST
+def demande_envoyer(request, pk):
+    demande = _demande_visible(request, pk)
+    if demande.auteur_id != request.user.pk:
+        raise PermissionDenied
+    return _envoyer(request, demande)
+
+
+def _envoyer(request, demande):
+    try:
+        envoyee = envoyer(demande=demande, auteur=request.user)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+        return redirect("demande_modifier", pk=demande.pk)
+    if envoyee:
+        messages.success(request, "La demande a été envoyée au RASED du secteur.")
+    else:
+        messages.info(request, "Cette demande a déjà été envoyée.")
+    return redirect("demande_detail", pk=demande.pk)
+
+
+@login_required
+def demande_detail(request, pk):
+    demande = _demande_visible(request, pk)
+    return render(
+        request,
+        "aides/demande_detail.html",
+        {
+            "demande": demande,
+            "historique": demande.historique.select_related("auteur"),
+            "peut_modifier": request.user.has_perm("aides.change_demande", demande),
+        },
+    )

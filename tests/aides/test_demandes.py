@@ -1,0 +1,179 @@
+"""Filing a request: draft, resume, send (only once the family is informed), notify the RASED."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aides.enums import EtatDemande
+from aides.models import DemandeAide, HistoriqueDemande, Notification
+from tests.conftest import PERSONAS
+
+COMPLET = {
+    "domaines": ["1.1", "1.3"],
+    "difficultes": "Confond b et d, lecture très lente.",
+    "erreurs": "Inversions de lettres en dictée.",
+    "deja_essaye": ["differenciation", "apc"],
+    "deja_essaye_precisions": "APC lecture deux fois par semaine depuis octobre.",
+    "points_appui": "Très bon à l'oral, curieux.",
+    "attentes": "Un regard sur la conscience phonologique.",
+    "famille_informee_le": "2026-11-20",
+    "famille_informee_par": "rencontre",
+}
+
+
+@pytest.fixture
+def enseignant(client, monde):
+    monde["maitre_e"].email = "maitre-e@example.org"
+    monde["maitre_e"].save()
+    client.force_login(monde["enseignant"])
+    return monde["enseignant"]
+
+
+def _brouillon(monde, **champs):
+    return DemandeAide.objects.create(
+        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"], **champs
+    )
+
+
+def test_brouillon_enregistre_puis_repris_puis_envoye(client, monde, enseignant):
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+    response = client.post(url, {"domaines": ["1.1"], "difficultes": "Lecture hésitante.", "brouillon": "1"})
+    demande = DemandeAide.objects.get()
+    assert response["Location"] == reverse("demande_detail", args=[demande.pk])
+    assert demande.etat == EtatDemande.BROUILLON
+    assert (demande.classe, demande.niveau, demande.auteur) == (monde.classe_a1, "CE1", enseignant)
+    assert not Notification.objects.exists()
+
+    page = client.get(reverse("demande_modifier", args=[demande.pk])).content.decode()
+    assert "Lecture hésitante." in page
+    client.post(reverse("demande_modifier", args=[demande.pk]), COMPLET | {"envoyer": "1"})
+
+    demande.refresh_from_db()
+    assert demande.etat == EtatDemande.ENVOYEE
+    assert demande.envoyee_le is not None
+    historique = HistoriqueDemande.objects.get(demande=demande)
+    assert (historique.de, historique.vers, historique.auteur) == ("brouillon", "envoyee", enseignant)
+
+
+def test_envoi_refuse_tant_que_la_famille_n_est_pas_informee(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
+    response = client.post(reverse("demande_envoyer", args=[demande.pk]), follow=True)
+    assert "La famille doit être informée avant l&#x27;envoi" in response.content.decode()
+    demande.refresh_from_db()
+    assert demande.etat == EtatDemande.BROUILLON
+    assert not HistoriqueDemande.objects.exists()
+    assert mail.outbox == []
+
+
+def test_date_sans_maniere_d_informer_la_famille_refusee(client, monde, enseignant):
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+    response = client.post(url, COMPLET | {"famille_informee_par": "", "envoyer": "1"})
+    assert "Indiquez à la fois la date et la manière" in response.content.decode()
+    assert not DemandeAide.objects.exists()
+
+
+def test_envoi_previent_le_rased_du_secteur_seulement(
+    client, monde, enseignant, django_capture_on_commit_callbacks
+):
+    demande = _brouillon(monde, **{k: v for k, v in COMPLET.items() if k not in ("famille_informee_le",)},
+                         famille_informee_le=date(2026, 11, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("demande_envoyer", args=[demande.pk]))
+    notifies = set(Notification.objects.values_list("destinataire__username", flat=True))
+    assert notifies == {"maitre-e", "maitre-g", "psychologue"}
+    assert len(mail.outbox) == 1
+    courriel = mail.outbox[0]
+    assert courriel.to == ["maitre-e@example.org"]
+    assert f"/demandes/{demande.pk}/" in courriel.body
+    # The e-mail and the notice name no pupil.
+    assert "Petit" not in courriel.body and "Léa" not in courriel.body
+    assert all("Petit" not in n.message for n in Notification.objects.all())
+
+
+def test_double_envoi_ne_fait_qu_un_envoi(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.",
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    url = reverse("demande_envoyer", args=[demande.pk])
+    client.post(url)
+    second = client.post(url, follow=True)
+    assert "Cette demande a déjà été envoyée." in second.content.decode()
+    assert HistoriqueDemande.objects.filter(demande=demande).count() == 1
+    assert Notification.objects.count() == 3
+
+
+def test_envoi_par_get_ne_change_rien(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.",
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    assert client.get(reverse("demande_envoyer", args=[demande.pk])).status_code == 405
+    demande.refresh_from_db()
+    assert demande.etat == EtatDemande.BROUILLON
+
+
+def test_demande_envoyee_n_est_plus_modifiable(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=EtatDemande.ENVOYEE,
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    assert client.get(reverse("demande_modifier", args=[demande.pk])).status_code == 403
+    client.post(reverse("demande_modifier", args=[demande.pk]), COMPLET | {"difficultes": "Changé"})
+    demande.refresh_from_db()
+    assert demande.difficultes == "Lecture."
+
+
+# Who may file a request for eleve_a1 (class CE1 A, école A, secteur 1).
+DEPOT_ATTENDU = {
+    "enseignant": 200, "directeur": 200,
+    "maitre_e": 403, "maitre_g": 403, "psychologue": 403, "circonscription": 403, "admin": 403,
+    "enseignant_autre_ecole": 404, "rased_autre_secteur": 404, "autre_circonscription": 404,
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_depot_d_une_demande_selon_le_role(client, monde, persona):
+    client.force_login(monde[persona])
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+    assert client.get(url).status_code == DEPOT_ATTENDU[persona]
+    client.post(url, COMPLET | {"brouillon": "1"})
+    assert DemandeAide.objects.exists() == (DEPOT_ATTENDU[persona] == 200)
+
+
+# Who sees a request sent by the teacher of CE1 A; a draft is its author's alone.
+VOIT_ENVOYEE = {"enseignant", "directeur", "maitre_e", "maitre_g", "psychologue", "circonscription"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_visibilite_des_demandes_selon_le_role(client, monde, persona):
+    envoyee = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=EtatDemande.ENVOYEE,
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    brouillon = _brouillon(monde, difficultes="Brouillon secret")
+    client.force_login(monde[persona])
+    attendu_envoyee = 200 if persona in VOIT_ENVOYEE else 404
+    attendu_brouillon = 200 if persona == "enseignant" else 404
+    assert client.get(reverse("demande_detail", args=[envoyee.pk])).status_code == attendu_envoyee
+    assert client.get(reverse("demande_detail", args=[brouillon.pk])).status_code == attendu_brouillon
+    liste = client.get(reverse("demande_liste")).content.decode()
+    assert (f'href="/demandes/{envoyee.pk}/"' in liste) == (persona in VOIT_ENVOYEE)
+    assert (f'href="/demandes/{brouillon.pk}/"' in liste) == (persona == "enseignant")
+
+
+def test_envoi_refuse_a_un_autre_que_l_auteur(client, monde):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.",
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    client.force_login(monde["directeur"])
+    assert client.post(reverse("demande_envoyer", args=[demande.pk])).status_code == 404
+    demande.refresh_from_db()
+    assert demande.etat == EtatDemande.BROUILLON
+
+
+def test_liste_des_demandes_nombre_de_requetes_constant(client, monde, enseignant):
+    _brouillon(monde, difficultes="1")
+    client.get(reverse("demande_liste"))
+    with CaptureQueriesContext(connection) as une:
+        client.get(reverse("demande_liste"))
+    for i in range(15):
+        _brouillon(monde, difficultes=str(i))
+    with CaptureQueriesContext(connection) as plusieurs:
+        client.get(reverse("demande_liste"))
+    assert len(une) == len(plusieurs)
