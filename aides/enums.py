@@ -41,3 +41,127 @@ class ModeInformation(models.TextChoices):
     RENCONTRE = "rencontre", "Rencontre"
     COURRIER = "courrier", "Courrier"
     TELEPHONE = "telephone", "Téléphone"
+
+
+class TypeObservation(models.TextChoices):
+    OBSERVATION_CLASSE = "observation_classe", "Observation en classe"
+    DIALOGUE = "dialogue", "Dialogue avec l'élève"
+    VERBALISATION = "verbalisation", "Verbalisation de sa façon de faire"
+    ANALYSE_ERREURS = "analyse_erreurs", "Analyse des erreurs"
+    BILAN = "bilan", "Bilan (évaluation)"
+    RENCONTRE_FAMILLE = "rencontre_famille", "Rencontre avec la famille"
+
+
+class Obstacle(models.TextChoices):
+    PEDAGOGIQUE = "pedagogique", "Pédagogique"
+    DIDACTIQUE = "didactique", "Didactique"
+    COGNITIF = "cognitif", "Cognitif"
+    AFFECTIF = "affectif", "Affectif"
+
+
+class Decision(models.TextChoices):
+    AIDE = "aide", "Aide du RASED"
+    CONSEIL = "conseil", "Conseil à l'enseignant"
+    ORIENTATION = "orientation", "Orientation hors de l'école"
+    NON_RETENUE = "non_retenue", "Demande non retenue"
+
+
+class TypeAide(models.TextChoices):
+    E = "E", "Aide à dominante pédagogique (maître E)"
+    G = "G", "Aide à dominante relationnelle (maître G)"
+    PSY = "psy", "Suivi par le psychologue de l'Éducation nationale"
+
+
+class EtatAide(models.TextChoices):
+    A_DEMARRER = "a_demarrer", "À démarrer"
+    EN_COURS = "en_cours", "En cours"
+    TERMINEE = "terminee", "Terminée"
+
+
+class ActeConsentement(models.TextChoices):
+    """The four acts of DOMAIN.md that each need the family's word on record."""
+
+    INFORMATION_DEMANDE = "information", "Information de la famille sur la demande"
+    AIDE_E_G = "aide_e_g", "Accord pour une aide E ou G"
+    PSY = "psy", "Accord pour un bilan ou un suivi psychologique"
+    TRANSMISSION = "transmission", "Accord pour transmettre les conclusions du psychologue"
+
+
+class TitulairesConsentement(models.TextChoices):
+    DEUX_PARENTS = "deux", "Les deux parents"
+    MERE = "mere", "La mère"
+    PERE = "pere", "Le père"
+    TUTEUR = "tuteur", "Le tuteur ou la tutrice"
+
+
+class FormeConsentement(models.TextChoices):
+    ECRIT = "ecrit", "Écrit"
+    ORAL = "oral", "Oral"
+
+
+class TypeReunion(models.TextChoices):
+    SYNTHESE = "synthese", "Synthèse RASED"
+    EQUIPE_EDUCATIVE = "equipe_educative", "Équipe éducative"
+    FAMILLE = "famille", "Rencontre avec la famille"
+    CONCERTATION = "concertation", "Concertation avec l'enseignant"
+
+
+class EtatProgramme(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    VALIDE = "valide", "Validé"
+    REMPLACE = "remplace", "Remplacé par une nouvelle version"
+
+
+class Modalite(models.TextChoices):
+    EN_CLASSE = "en_classe", "En classe (co-intervention)"
+    PETIT_GROUPE = "petit_groupe", "En petit groupe"
+    INDIVIDUEL = "individuel", "Individuelle"
+
+
+class ViseeTransversale(models.TextChoices):
+    """Aims of a maître G aid, when an objective is not tied to a socle skill."""
+
+    ATTITUDES = "attitudes", "Attitudes et stratégies"
+    RAPPORT_APPRENTISSAGES = "rapport", "Rapport aux apprentissages"
+    ESTIME_DE_SOI = "estime", "Estime de soi"
+    CONDUITE = "conduite", "Conduite en classe"
+
+
+class Acteur(models.TextChoices):
+    RASED = "rased", "Membre du RASED"
+    ENSEIGNANT = "enseignant", "Enseignant en classe"
+    FAMILLE = "famille", "Famille"
+    ELEVE = "eleve", "Élève"
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", "Présent"
+    ABSENT = "absent", "Absent"
+    EXCUSE = "excuse", "Excusé"
+
+
+class TypeEvaluation(models.TextChoices):
+    INTERMEDIAIRE = "intermediaire", "Bilan intermédiaire"
+    FINALE = "finale", "Bilan final"
+
+
+class Atteinte(models.TextChoices):
+    NON_ATTEINT = "non_atteint", "Non atteint"
+    PARTIEL = "partiel", "Partiellement atteint"
+    ATTEINT = "atteint", "Atteint"
+    DEPASSE = "depasse", "Dépassé"
+
+
+class Maitrise(models.TextChoices):
+    INSUFFISANTE = "insuffisante", "Maîtrise insuffisante"
+    FRAGILE = "fragile", "Maîtrise fragile"
+    SATISFAISANTE = "satisfaisante", "Maîtrise satisfaisante"
+    TRES_BONNE = "tres_bonne", "Très bonne maîtrise"
+
+
+class SuiteEvaluation(models.TextChoices):
+    POURSUITE = "poursuite", "Poursuite sans changement"
+    ARRET = "arret", "Arrêt (objectifs atteints)"
+    RENOUVELLEMENT = "renouvellement", "Renouvellement pour une nouvelle période"
+    CHANGEMENT = "changement", "Changement du type d'aide"
+    ORIENTATION = "orientation", "Orientation vers une autre structure"

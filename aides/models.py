@@ -9,9 +9,31 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from aides.enums import DejaEssaye, DomaineSocle, EtatDemande, ModeInformation
+from aides.enums import (
+    ActeConsentement,
+    Acteur,
+    Atteinte,
+    DejaEssaye,
+    Decision,
+    DomaineSocle,
+    EtatAide,
+    EtatDemande,
+    EtatProgramme,
+    FormeConsentement,
+    Maitrise,
+    ModeInformation,
+    Modalite,
+    Presence,
+    SuiteEvaluation,
+    TitulairesConsentement,
+    TypeAide,
+    TypeEvaluation,
+    TypeObservation,
+    TypeReunion,
+    ViseeTransversale,
+)
 from eleves.enums import ROLES_RASED, Role
-from eleves.models import Classe, Eleve
+from eleves.models import Classe, Ecole, Eleve
 
 
 class DemandeAideQuerySet(models.QuerySet):
@@ -66,6 +88,13 @@ class DemandeAide(models.Model):
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
     envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    decision = models.CharField("décision", max_length=12, choices=Decision.choices, blank=True)
+    decision_motif = models.TextField("motif de la décision", blank=True)
+    decidee_le = models.DateTimeField("décidée le", null=True, blank=True)
+    decidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = DemandeAideQuerySet.as_manager()
 
@@ -129,3 +158,388 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-cree_le"]
+
+
+def _voit_confidentiel(user) -> bool:
+    """Professional secrecy: only psychologists read the psychologist's work."""
+    return user.role == Role.PSYCHOLOGUE
+
+
+class ObservationQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """RASED internal notes: RASED members of the secteur; a psychologist's notes, psychologists only."""
+        if user.role not in ROLES_RASED:
+            return self.none()
+        qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        return qs if _voit_confidentiel(user) else qs.filter(confidentielle=False)
+
+
+class Observation(models.Model):
+    """Information gathered by the RASED during the analysis, dated and signed by its author."""
+
+    demande = models.ForeignKey(DemandeAide, on_delete=models.CASCADE, related_name="observations")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    type = models.CharField("type", max_length=20, choices=TypeObservation.choices)
+    date = models.DateField("date")
+    contenu = models.TextField("observation")
+    obstacles = models.JSONField("obstacles identifiés", default=list, blank=True)
+    # Set when a psychologist writes it: then only psychologists may read it.
+    confidentielle = models.BooleanField(default=False, editable=False)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+
+class AideQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """Everyone who sees the request sees that an aid exists, except that circonscription
+        staff get no nominative list of a psychologist's pupils."""
+        qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        if user.role == Role.CIRCONSCRIPTION:
+            return qs.exclude(type=TypeAide.PSY)
+        return qs
+
+    def confidentielles_lisibles_par(self, user):
+        """The aids whose content (programme, sessions, evaluations) ``user`` may read."""
+        qs = self.visibles_par(user)
+        return qs if _voit_confidentiel(user) else qs.exclude(type=TypeAide.PSY)
+
+
+class Aide(models.Model):
+    """One kind of aid decided for a request (E, G or psychologist), with the member in charge."""
+
+    demande = models.ForeignKey(DemandeAide, on_delete=models.PROTECT, related_name="aides")
+    eleve = models.ForeignKey(Eleve, on_delete=models.PROTECT, related_name="aides")
+    type = models.CharField("type d'aide", max_length=3, choices=TypeAide.choices)
+    intervenant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="aides_menees",
+        verbose_name="intervenant",
+    )
+    etat = models.CharField("état", max_length=12, choices=EtatAide.choices, default=EtatAide.A_DEMARRER)
+    debut = models.DateField("début", null=True, blank=True)
+    fin = models.DateField("fin", null=True, blank=True)
+    issue = models.CharField("issue", max_length=15, choices=SuiteEvaluation.choices, blank=True)
+
+    objects = AideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["demande", "type"]
+        constraints = [models.UniqueConstraint(fields=["demande", "type"], name="une_aide_par_type")]
+
+    def __str__(self):
+        return self.get_type_display()
+
+    @property
+    def est_psy(self) -> bool:
+        return self.type == TypeAide.PSY
+
+
+class ConsentementQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+
+    def en_vigueur(self, *, demande, acte) -> "Consentement | None":
+        """The family's latest word on this act for this request."""
+        return self.filter(demande=demande, acte=acte).order_by("-date", "-pk").first()
+
+
+class Consentement(models.Model):
+    """The family's answer to one act (DOMAIN.md, « Consent, per act »); a refusal is kept too."""
+
+    demande = models.ForeignKey(DemandeAide, on_delete=models.PROTECT, related_name="consentements")
+    acte = models.CharField("acte", max_length=15, choices=ActeConsentement.choices)
+    accorde = models.BooleanField("accord de la famille", choices=[(True, "Accord"), (False, "Refus")])
+    date = models.DateField("date")
+    titulaires = models.CharField(
+        "titulaire(s) de l'autorité parentale", max_length=6, choices=TitulairesConsentement.choices
+    )
+    forme = models.CharField("forme", max_length=5, choices=FormeConsentement.choices)
+    commentaire = models.CharField("commentaire", max_length=300, blank=True)
+    enregistre_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_acte_display()} : {'accord' if self.accorde else 'refus'} du {self.date:%d/%m/%Y}"
+
+
+class ReunionQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+
+
+class Reunion(models.Model):
+    demande = models.ForeignKey(DemandeAide, on_delete=models.PROTECT, related_name="reunions")
+    type = models.CharField("type de réunion", max_length=20, choices=TypeReunion.choices)
+    date = models.DateTimeField("date et heure")
+    lieu = models.CharField("lieu", max_length=200)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="reunions", blank=True, verbose_name="participants (comptes rased)"
+    )
+    ordre_du_jour = models.TextField("ordre du jour", blank=True)
+    compte_rendu = models.TextField("compte rendu", blank=True)
+    decisions = models.TextField("décisions", blank=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ReunionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "réunion"
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+
+class ParticipantExterne(models.Model):
+    """Someone at a meeting without an account: a parent, the médecin scolaire, an AESH…"""
+
+    reunion = models.ForeignKey(Reunion, on_delete=models.CASCADE, related_name="participants_externes")
+    nom = models.CharField("nom", max_length=120)
+    qualite = models.CharField("qualité", max_length=120)
+
+    def __str__(self):
+        return f"{self.nom} ({self.qualite})"
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(aide__in=Aide.objects.confidentielles_lisibles_par(user))
+
+
+class Programme(models.Model):
+    """The programme personnalisé of one aid, in versions.
+
+    A validated version is never edited: renewing or changing it makes a new version
+    (``programme_nouvelle_version``) and the old one stays readable, marked replaced.
+    ``revision`` grows at each save: a form posted with an older revision is refused,
+    so that two people editing at once cannot overwrite each other.
+    """
+
+    aide = models.ForeignKey(Aide, on_delete=models.PROTECT, related_name="programmes")
+    version = models.PositiveSmallIntegerField("version", default=1)
+    etat = models.CharField("état", max_length=10, choices=EtatProgramme.choices, default=EtatProgramme.BROUILLON)
+    modalite = models.CharField("modalité", max_length=15, choices=Modalite.choices)
+    seances_par_semaine = models.PositiveSmallIntegerField("séances par semaine", default=2)
+    duree_seance = models.PositiveSmallIntegerField("durée d'une séance (minutes)", default=45)
+    date_debut = models.DateField("début")
+    date_revision = models.DateField("date de révision")
+    avis_eleve = models.TextField("avis de l'élève", blank=True)
+    avis_famille = models.TextField("avis de la famille", blank=True)
+    redige_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    valide_le = models.DateTimeField("validé le", null=True, blank=True)
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=0)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["aide", "-version"]
+        verbose_name = "programme personnalisé"
+        constraints = [
+            models.UniqueConstraint(fields=["aide", "version"], name="programme_version_unique"),
+            models.CheckConstraint(condition=Q(date_revision__gte=models.F("date_debut")), name="programme_dates"),
+        ]
+
+    def __str__(self):
+        return f"Programme personnalisé, version {self.version}"
+
+
+class Objectif(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="objectifs")
+    ordre = models.PositiveSmallIntegerField(default=0)
+    domaine = models.CharField("domaine du socle", max_length=3, choices=DomaineSocle.choices, blank=True)
+    visee = models.CharField(
+        "visée transversale (aide G)", max_length=10, choices=ViseeTransversale.choices, blank=True
+    )
+    intitule = models.CharField("objectif", max_length=300)
+    critere = models.CharField("critère de réussite observable", max_length=300)
+    responsable = models.CharField("responsable", max_length=120)
+
+    class Meta:
+        ordering = ["ordre", "pk"]
+        constraints = [
+            # Each objective is tied to exactly one: a socle skill, or a transversal aim.
+            models.CheckConstraint(
+                condition=(Q(domaine="") & ~Q(visee="")) | (~Q(domaine="") & Q(visee="")),
+                name="objectif_domaine_ou_visee",
+            ),
+        ]
+
+    def __str__(self):
+        return self.intitule
+
+
+class ActionProgramme(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="actions")
+    acteur = models.CharField("acteur", max_length=10, choices=Acteur.choices)
+    description = models.CharField("action", max_length=400)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_acteur_display()} : {self.description}"
+
+
+class SeanceQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """Sessions are RASED work: their author, and RASED colleagues of the secteur for E and G."""
+        if user.role not in ROLES_RASED:
+            return self.none()
+        aides = Aide.objects.confidentielles_lisibles_par(user)
+        return self.filter(Q(intervenant=user) | Q(presences__aide__in=aides)).distinct()
+
+
+class Seance(models.Model):
+    """A session held by a RASED member, usually with a small group."""
+
+    intervenant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seances")
+    date = models.DateField("date")
+    duree = models.PositiveSmallIntegerField("durée (minutes)")
+    contenu = models.TextField("ce qui a été travaillé", blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = SeanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "séance"
+        constraints = [models.CheckConstraint(condition=Q(duree__gt=0), name="seance_duree_positive")]
+
+    def __str__(self):
+        return f"Séance du {self.date:%d/%m/%Y}"
+
+
+class PresenceSeance(models.Model):
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
+    aide = models.ForeignKey(Aide, on_delete=models.PROTECT, related_name="presences")
+    presence = models.CharField("présence", max_length=8, choices=Presence.choices, default=Presence.PRESENT)
+    observation = models.TextField("observation", blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["seance", "aide"], name="une_presence_par_aide")]
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(programme__in=Programme.objects.visibles_par(user))
+
+
+class Evaluation(models.Model):
+    """A review of a programme: per objective, and what comes next."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="evaluations")
+    type = models.CharField("type", max_length=15, choices=TypeEvaluation.choices)
+    date = models.DateField("date")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    synthese = models.TextField("synthèse", blank=True)
+    suite = models.CharField("suite donnée", max_length=15, choices=SuiteEvaluation.choices)
+    # Psychological follow-up: self-esteem measured with the same instrument at the start and the end.
+    estime_instrument = models.CharField("instrument de mesure de l'estime de soi", max_length=120, blank=True)
+    estime_debut = models.DecimalField("score au début", max_digits=6, decimal_places=2, null=True, blank=True)
+    estime_fin = models.DecimalField("score à la fin", max_digits=6, decimal_places=2, null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "évaluation"
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+    @property
+    def estime_evolution(self):
+        if self.estime_debut is None or self.estime_fin is None:
+            return None
+        return self.estime_fin - self.estime_debut
+
+
+class EvaluationObjectif(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="resultats")
+    objectif = models.ForeignKey(Objectif, on_delete=models.PROTECT, related_name="resultats")
+    atteinte = models.CharField("atteinte", max_length=12, choices=Atteinte.choices)
+    commentaire = models.TextField("commentaire", blank=True)
+    maitrise_debut = models.CharField("maîtrise au début", max_length=13, choices=Maitrise.choices, blank=True)
+    maitrise_actuelle = models.CharField("maîtrise actuelle", max_length=13, choices=Maitrise.choices, blank=True)
+
+    class Meta:
+        ordering = ["objectif__ordre", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "objectif"], name="un_resultat_par_objectif"),
+        ]
+
+
+class ConclusionQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        qs = self.filter(aide__in=Aide.objects.visibles_par(user))
+        return qs if _voit_confidentiel(user) else qs.filter(partagee=True)
+
+
+class ConclusionPsy(models.Model):
+    """What leaves the psychologist's space: a conclusion they choose to share."""
+
+    aide = models.ForeignKey(Aide, on_delete=models.PROTECT, related_name="conclusions")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date")
+    texte = models.TextField("conclusion")
+    partagee = models.BooleanField("partagée avec l'équipe", default=False)
+
+    objects = ConclusionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "conclusion du psychologue"
+
+    def __str__(self):
+        return f"Conclusion du {self.date:%d/%m/%Y}"
+
+
+class ActionEquipeQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(ecole__in=Ecole.objects.visibles_par(user))
+
+
+class ActionEquipe(models.Model):
+    """Support of the RASED as pôle ressource to a school team, not to one pupil."""
+
+    ecole = models.ForeignKey(Ecole, on_delete=models.PROTECT, related_name="actions_rased")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date")
+    public = models.CharField("équipe ou personnes rencontrées", max_length=200)
+    theme = models.CharField("thème", max_length=200)
+    apport = models.TextField("ce qui a été apporté", blank=True)
+    duree = models.PositiveSmallIntegerField("durée (minutes)")
+    eleve = models.ForeignKey(
+        Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="élève concerné (inclusion)",
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionEquipeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "action auprès d'une équipe"
+        verbose_name_plural = "actions auprès des équipes"
+
+    def __str__(self):
+        return f"{self.theme} ({self.date:%d/%m/%Y})"

@@ -10,10 +10,38 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from aides.enums import EtatDemande
-from aides.models import DemandeAide, HistoriqueDemande, Notification
-from eleves.enums import ROLES_RASED
+from datetime import timedelta
+
+from aides.enums import (
+    ActeConsentement,
+    Decision,
+    EtatAide,
+    EtatDemande,
+    EtatProgramme,
+    SuiteEvaluation,
+    TypeAide,
+    TypeEvaluation,
+    TypeObservation,
+)
+from aides.models import (
+    ActionProgramme,
+    Aide,
+    Consentement,
+    DemandeAide,
+    Evaluation,
+    HistoriqueDemande,
+    Notification,
+    Objectif,
+    Observation,
+    Programme,
+)
+from eleves.enums import ROLES_RASED, Role
 from eleves.models import Eleve, Utilisateur
+
+# A période lasts 6 to 8 weeks: the default review date of a programme.
+DUREE_PERIODE = timedelta(weeks=7)
+# Which member role carries each kind of aid.
+ROLE_PAR_TYPE_AIDE = {TypeAide.E: Role.MAITRE_E, TypeAide.G: Role.MAITRE_G, TypeAide.PSY: Role.PSYCHOLOGUE}
 
 
 class ActionRefusee(Exception):
@@ -87,8 +115,272 @@ def _prevenir_par_courriel(demande: DemandeAide, destinataires, message: str) ->
     if not adresses:
         return
     send_mail(
-        subject="[rased] Nouvelle demande d'aide",
+        subject=f"[rased] {message}"[:120],
         message=f"{message}\n\nConsultez-la dans rased : {settings.SITE_URL}{reverse('demande_detail', args=[demande.pk])}\n",
         from_email=None,
         recipient_list=adresses,
     )
+
+
+def _changer_etat(demande: DemandeAide, *, vers: str, auteur: Utilisateur, champs=()) -> None:
+    """The one place that assigns ``DemandeAide.etat``; the caller holds the row lock."""
+    de = demande.etat
+    demande.etat = vers
+    demande.save(update_fields=["etat", "modifie_le", *champs])
+    HistoriqueDemande.objects.create(demande=demande, auteur=auteur, de=de, vers=vers)
+
+
+def _notifier(destinataires, demande: DemandeAide, message: str) -> None:
+    Notification.objects.bulk_create(
+        Notification(destinataire=d, demande=demande, message=message) for d in destinataires
+    )
+    transaction.on_commit(lambda: _prevenir_par_courriel(demande, list(destinataires), message))
+
+
+def demande_prendre_en_charge(*, demande: DemandeAide, auteur: Utilisateur, referent: Utilisateur) -> bool:
+    """The RASED examines a sent request and names its référent. False if already done."""
+    if referent.role not in ROLES_RASED or referent.secteur_id is None or not referent.secteur.ecoles.filter(
+        pk=demande.classe.ecole_id
+    ).exists():
+        raise ActionRefusee("Le référent doit être un membre du RASED du secteur de l'école.")
+    with transaction.atomic():
+        demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+        if demande.etat == EtatDemande.EN_ANALYSE and demande.referent_id == referent.pk:
+            return False
+        if demande.etat not in (EtatDemande.ENVOYEE, EtatDemande.EN_ANALYSE):
+            raise ActionRefusee("Cette demande n'est plus en attente d'analyse.")
+        demande.referent = referent
+        if demande.etat == EtatDemande.ENVOYEE:
+            _changer_etat(demande, vers=EtatDemande.EN_ANALYSE, auteur=auteur, champs=["referent"])
+        else:
+            demande.save(update_fields=["referent", "modifie_le"])
+    return True
+
+
+def consentement_en_vigueur(demande: DemandeAide, acte: str) -> bool:
+    dernier = Consentement.objects.en_vigueur(demande=demande, acte=acte)
+    return bool(dernier and dernier.accorde)
+
+
+def observation_ajouter(*, demande: DemandeAide, auteur: Utilisateur, observation: Observation) -> Observation:
+    """Record what the RASED gathered; a psychologist's note is confidential from the start.
+
+    A psychologist's assessment (bilan) needs the parents' agreement on record first.
+    """
+    if demande.etat in (EtatDemande.BROUILLON, EtatDemande.CLOTUREE):
+        raise ActionRefusee("On ne peut pas ajouter d'observation à cette demande dans son état actuel.")
+    est_psy = auteur.role == Role.PSYCHOLOGUE
+    if est_psy and observation.type == TypeObservation.BILAN and not consentement_en_vigueur(
+        demande, ActeConsentement.PSY
+    ):
+        raise ActionRefusee(
+            "Aucun bilan psychologique sans l'accord des parents : enregistrez d'abord leur accord."
+        )
+    observation.demande = demande
+    observation.auteur = auteur
+    observation.confidentielle = est_psy
+    observation.full_clean()
+    observation.save()
+    return observation
+
+
+def demande_decider(
+    *, demande: DemandeAide, auteur: Utilisateur, decision: str, motif: str, intervenants: dict
+) -> bool:
+    """Record the RASED's answer with its reason; for an aid, one ``Aide`` per kind decided.
+
+    ``intervenants`` maps each kind of aid (E, G, psy) to the member who will carry it.
+    The teacher who filed the request is notified. False if this decision was already recorded.
+    """
+    if not motif.strip():
+        raise ActionRefusee("Indiquez le motif de la décision.")
+    if decision == Decision.AIDE and not intervenants:
+        raise ActionRefusee("Choisissez au moins un type d'aide.")
+    for type_aide, membre in intervenants.items():
+        if membre.role != ROLE_PAR_TYPE_AIDE[type_aide]:
+            raise ActionRefusee(f"{membre} ne peut pas mener une {TypeAide(type_aide).label.lower()}.")
+    with transaction.atomic():
+        demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+        if demande.decision == decision and demande.etat in (EtatDemande.AIDE_DECIDEE, EtatDemande.AUTRE_REPONSE):
+            return False
+        if demande.etat not in (EtatDemande.ENVOYEE, EtatDemande.EN_ANALYSE):
+            raise ActionRefusee("Une décision a déjà été prise pour cette demande.")
+        demande.decision = decision
+        demande.decision_motif = motif.strip()
+        demande.decidee_le = timezone.now()
+        demande.decidee_par = auteur
+        vers = EtatDemande.AIDE_DECIDEE if decision == Decision.AIDE else EtatDemande.AUTRE_REPONSE
+        _changer_etat(
+            demande, vers=vers, auteur=auteur, champs=["decision", "decision_motif", "decidee_le", "decidee_par"]
+        )
+        if decision == Decision.AIDE:
+            Aide.objects.bulk_create(
+                Aide(demande=demande, eleve_id=demande.eleve_id, type=type_aide, intervenant=membre)
+                for type_aide, membre in intervenants.items()
+            )
+        _notifier([demande.auteur], demande, f"Le RASED a répondu à votre demande d'aide n° {demande.pk}.")
+    return True
+
+
+def consentement_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, consentement: Consentement) -> Consentement:
+    """Record the family's answer to one act; a refusal ends the aids that depended on it."""
+    consentement.demande = demande
+    consentement.enregistre_par = auteur
+    consentement.full_clean()
+    with transaction.atomic():
+        consentement.save()
+        if not consentement.accorde:
+            types = {ActeConsentement.AIDE_E_G: [TypeAide.E, TypeAide.G], ActeConsentement.PSY: [TypeAide.PSY]}
+            demande.aides.filter(type__in=types.get(consentement.acte, []), etat=EtatAide.A_DEMARRER).update(
+                etat=EtatAide.TERMINEE, fin=consentement.date, issue=SuiteEvaluation.ARRET
+            )
+    return consentement
+
+
+def aide_demarrer(*, aide: Aide, auteur: Utilisateur, debut) -> bool:
+    """Start an aid: refused without the family's agreement on record. False if already started."""
+    acte = ActeConsentement.PSY if aide.est_psy else ActeConsentement.AIDE_E_G
+    with transaction.atomic():
+        aide = Aide.objects.select_for_update().get(pk=aide.pk)
+        if aide.etat == EtatAide.EN_COURS:
+            return False
+        if aide.etat != EtatAide.A_DEMARRER:
+            raise ActionRefusee("Cette aide est terminée.")
+        if not consentement_en_vigueur(aide.demande, acte):
+            raise ActionRefusee(
+                "Aucun suivi psychologique ne commence sans l'accord des parents : enregistrez-le d'abord."
+                if aide.est_psy
+                else "L'aide ne peut pas commencer avant l'accord de la famille : enregistrez-le d'abord."
+            )
+        aide.etat = EtatAide.EN_COURS
+        aide.debut = debut
+        aide.save(update_fields=["etat", "debut"])
+    return True
+
+
+def programme_creer(*, aide: Aide, auteur: Utilisateur, programme: Programme) -> Programme:
+    """The first version of an aid's programme, as a draft."""
+    if aide.programmes.exists():
+        raise ActionRefusee("Cette aide a déjà un programme : modifiez-le ou créez une nouvelle version.")
+    programme.aide = aide
+    programme.version = 1
+    programme.redige_par = auteur
+    if programme.date_debut and not programme.date_revision:
+        programme.date_revision = programme.date_debut + DUREE_PERIODE
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+def programme_enregistrer(*, programme: Programme, revision_lue: int) -> Programme:
+    """Save a draft edited from a form read at ``revision_lue``.
+
+    Refused if the programme is validated (never edited in place) or if someone else
+    saved it since the form was read (the second save must not silently win).
+    """
+    with transaction.atomic():
+        actuel = Programme.objects.select_for_update().get(pk=programme.pk)
+        if actuel.etat != EtatProgramme.BROUILLON:
+            raise ActionRefusee("Un programme validé ne se modifie pas : créez une nouvelle version.")
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(
+                "Ce programme a été modifié par quelqu'un d'autre pendant que vous le complétiez. "
+                "Vos saisies sont conservées ci-dessous : rechargez la page pour voir la version à jour, "
+                "puis reportez-les."
+            )
+        programme.revision = actuel.revision + 1
+        programme.full_clean()
+        programme.save()
+    return programme
+
+
+def programme_valider(*, programme: Programme, auteur: Utilisateur) -> bool:
+    """Validate a draft; the version it renews becomes « replaced ». False if already validated."""
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.etat == EtatProgramme.VALIDE:
+            return False
+        if programme.etat != EtatProgramme.BROUILLON:
+            raise ActionRefusee("Cette version a été remplacée.")
+        if not programme.objectifs.exists():
+            raise ActionRefusee("Un programme sans objectif ne peut pas être validé.")
+        Programme.objects.filter(aide_id=programme.aide_id, etat=EtatProgramme.VALIDE).update(
+            etat=EtatProgramme.REMPLACE
+        )
+        programme.etat = EtatProgramme.VALIDE
+        programme.valide_le = timezone.now()
+        programme.valide_par = auteur
+        programme.revision += 1
+        programme.save(update_fields=["etat", "valide_le", "valide_par", "revision"])
+    return True
+
+
+def programme_nouvelle_version(*, programme: Programme, auteur: Utilisateur, debut) -> Programme:
+    """A new draft version copied from a validated one (objectives and actions included)."""
+    with transaction.atomic():
+        source = Programme.objects.select_for_update().get(pk=programme.pk)
+        brouillon = source.aide.programmes.filter(etat=EtatProgramme.BROUILLON).first()
+        if brouillon:
+            return brouillon
+        if source.etat != EtatProgramme.VALIDE:
+            raise ActionRefusee("Seule la version validée peut être renouvelée.")
+        nouvelle = Programme.objects.get(pk=source.pk)
+        nouvelle.pk = None
+        nouvelle._state.adding = True
+        nouvelle.version = source.aide.programmes.count() + 1
+        nouvelle.etat = EtatProgramme.BROUILLON
+        nouvelle.date_debut = debut
+        nouvelle.date_revision = debut + DUREE_PERIODE
+        nouvelle.redige_par = auteur
+        nouvelle.valide_le = nouvelle.valide_par = None
+        nouvelle.revision = 0
+        nouvelle.save()
+        Objectif.objects.bulk_create(
+            Objectif(programme=nouvelle, ordre=o.ordre, domaine=o.domaine, visee=o.visee,
+                     intitule=o.intitule, critere=o.critere, responsable=o.responsable)
+            for o in source.objectifs.all()
+        )
+        ActionProgramme.objects.bulk_create(
+            ActionProgramme(programme=nouvelle, acteur=a.acteur, description=a.description)
+            for a in source.actions.all()
+        )
+    return nouvelle
+
+
+def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisateur) -> Evaluation:
+    """Record a review of a validated programme and apply what comes next.
+
+    ``resultats`` is a list of unsaved ``EvaluationObjectif``, one per objective. A renewal
+    opens a new programme version; a stop, a change or an orientation ends the aid, and
+    the request is closed once all its aids have ended. The teacher is notified.
+    """
+    programme = evaluation.programme
+    if programme.etat != EtatProgramme.VALIDE:
+        raise ActionRefusee("Seul un programme validé s'évalue.")
+    attendus = set(programme.objectifs.values_list("pk", flat=True))
+    if {r.objectif_id for r in resultats} != attendus:
+        raise ActionRefusee("Évaluez chacun des objectifs du programme.")
+    with transaction.atomic():
+        evaluation.auteur = auteur
+        evaluation.full_clean()
+        evaluation.save()
+        for resultat in resultats:
+            resultat.evaluation = evaluation
+            resultat.full_clean()
+        evaluation.resultats.model.objects.bulk_create(resultats)
+        aide = programme.aide
+        if evaluation.suite == SuiteEvaluation.RENOUVELLEMENT:
+            programme_nouvelle_version(programme=programme, auteur=auteur, debut=evaluation.date)
+        elif evaluation.suite != SuiteEvaluation.POURSUITE and evaluation.type == TypeEvaluation.FINALE:
+            aide.etat = EtatAide.TERMINEE
+            aide.fin = evaluation.date
+            aide.issue = evaluation.suite
+            aide.save(update_fields=["etat", "fin", "issue"])
+            demande = DemandeAide.objects.select_for_update().get(pk=aide.demande_id)
+            if not demande.aides.exclude(etat=EtatAide.TERMINEE).exists():
+                _changer_etat(demande, vers=EtatDemande.CLOTUREE, auteur=auteur)
+        _notifier(
+            [aide.demande.auteur], aide.demande,
+            f"Un bilan de l'aide liée à votre demande n° {aide.demande_id} a été enregistré.",
+        )
+    return evaluation
