@@ -1,11 +1,11 @@
 from django.urls import path
 
-from aides import views
+from aides.views import demandes
 
 urlpatterns = [
-    path("demandes/", views.demande_liste, name="demande_liste"),
-    path("eleves/<int:pk>/demandes/nouvelle/", views.demande_creer, name="demande_creer"),
-    path("demandes/<int:pk>/", views.demande_detail, name="demande_detail"),
-    path("demandes/<int:pk>/modifier/", views.demande_modifier, name="demande_modifier"),
-    path("demandes/<int:pk>/envoyer/", views.demande_envoyer, name="demande_envoyer"),
+    path("demandes/", demandes.demande_liste, name="demande_liste"),
+    path("eleves/<int:pk>/demandes/nouvelle/", demandes.demande_creer, name="demande_creer"),
+    path("demandes/<int:pk>/", demandes.demande_detail, name="demande_detail"),
+    path("demandes/<int:pk>/modifier/", demandes.demande_modifier, name="demande_modifier"),
+    path("demandes/<int:pk>/envoyer/", demandes.demande_envoyer, name="demande_envoyer"),
 ]

@@ -1,0 +1,1 @@
+"""Pages of the aid workflow, one module per stage (demandes, analyse, programmes, séances, évaluations)."""
