@@ -1,6 +1,7 @@
 import django_filters
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 
 from eleves.enums import Niveau
@@ -46,7 +47,12 @@ class EleveForm(FormulaireRased):
         return " ".join(self.cleaned_data["prenom"].split())
 
     def clean_ine(self):
-        return self.cleaned_data["ine"].strip().upper()
+        ine = self.cleaned_data["ine"].strip().upper()
+        # The INE is unique nationally (constraint ``eleve_ine_unique``); said here in French on the
+        # field, instead of the constraint's technical message.
+        if ine and Eleve.objects.exclude(pk=self.instance.pk).filter(ine=ine).exists():
+            raise forms.ValidationError("Un élève est déjà enregistré avec cet INE : vérifiez-le.")
+        return ine
 
     def clean(self):
         cleaned = super().clean()
@@ -115,8 +121,37 @@ class EleveFilter(django_filters.FilterSet):
 
 
 class ImportCsvForm(forms.Form):
+    """The class list to import; its size is checked before anything is read."""
+
     fichier = forms.FileField(
         label="Fichier CSV",
         help_text="Séparateur point-virgule (;), encodage UTF-8 ou Latin-1, colonnes : "
         "Nom;Prénom;Date de naissance;Sexe;Niveau;Classe.",
+        error_messages={
+            "required": "Choisissez le fichier CSV à importer.",
+            "empty": "Le fichier est vide.",
+        },
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form tag carries the token
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        limite = settings.IMPORT_CSV_MAX_BYTES
+        if fichier.size > limite:
+            raise forms.ValidationError(
+                f"Le fichier fait {taille_en_mo(fichier.size)} Mo : "
+                f"la taille maximale est de {taille_en_mo(limite)} Mo. "
+                "Vérifiez qu'il s'agit bien de la liste de classes au format CSV, ou découpez-la."
+            )
+        return fichier
+
+
+def taille_en_mo(octets: int) -> str:
+    """A size in megabytes, French style: ``2``, ``5,3``."""
+    return f"{octets / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
