@@ -56,6 +56,12 @@ def _refuser_si(condition: bool):
         raise PermissionDenied
 
 
+def _donnees(request):
+    """The form data of a POST, even an empty one (``request.POST or None`` would leave the form
+    unbound, showing no error for a form sent with every field empty)."""
+    return request.POST if request.method == "POST" else None
+
+
 @login_required
 def accueil(request):
     """Each role lands on a page suited to it."""
@@ -133,7 +139,7 @@ def _classes_gerees(user):
 @require_http_methods(["GET", "POST"])
 def eleve_creer(request):
     _refuser_si(not request.user.has_perm("eleves.add_eleve"))
-    form = EleveForm(request.POST or None, classes=_classes_gerees(request.user))
+    form = EleveForm(_donnees(request), classes=_classes_gerees(request.user))
     if request.method == "POST" and form.is_valid():
         eleve = eleve_enregistrer(
             eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"]
@@ -174,7 +180,7 @@ def eleve_modifier(request, pk):
     inscription = eleve.inscription_courante
     initial = {"classe": inscription.classe_id, "niveau": inscription.niveau} if inscription else {}
     form = EleveForm(
-        request.POST or None, instance=eleve, initial=initial, classes=_classes_gerees(request.user)
+        _donnees(request), instance=eleve, initial=initial, classes=_classes_gerees(request.user)
     )
     if request.method == "POST" and form.is_valid():
         eleve_enregistrer(
@@ -190,7 +196,7 @@ def eleve_modifier(request, pk):
 def responsable_ajouter(request, pk):
     eleve = _eleve_visible(request, pk)
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
-    form = ResponsableForm(request.POST or None, instance=ResponsableLegal(eleve=eleve))
+    form = ResponsableForm(_donnees(request), instance=ResponsableLegal(eleve=eleve))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Le responsable légal a été ajouté.")
@@ -209,7 +215,7 @@ def responsable_modifier(request, pk):
     )
     eleve = responsable.eleve
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
-    form = ResponsableForm(request.POST or None, instance=responsable)
+    form = ResponsableForm(_donnees(request), instance=responsable)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Le responsable légal a été modifié.")
@@ -243,7 +249,7 @@ def responsable_supprimer(request, pk):
 def plan_ajouter(request, pk):
     eleve = _eleve_visible(request, pk)
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
-    form = PlanForm(request.POST or None, instance=Plan(eleve=eleve))
+    form = PlanForm(_donnees(request), instance=Plan(eleve=eleve))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Le plan a été enregistré.")
