@@ -20,7 +20,7 @@ PRODUCTION = {
 
 
 def _manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL")}
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=RACINE, env=base | env, capture_output=True, text=True
     )

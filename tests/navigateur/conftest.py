@@ -45,25 +45,21 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def _serveur_http():
-    """The live server speaks plain HTTP on 127.0.0.1: no HTTPS redirect, no static manifest."""
-    reglages = override_settings(
-        SECURE_SSL_REDIRECT=False,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    )
-    reglages.enable()
-    yield
-    reglages.disable()
+def _serveur_http(request):
+    """The live server speaks plain HTTP on 127.0.0.1.
+
+    Its middleware is built when it starts: the HTTPS redirect is off for it alone, and the
+    override ends there, so the other tests keep the production settings.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        return request.getfixturevalue("live_server")
 
 
 @pytest.fixture
-def site(_serveur_http, live_server, transactional_db):
-    return live_server.url
+def site(_serveur_http, transactional_db, settings):
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    return _serveur_http.url
 
 
 @pytest.fixture(autouse=True)
