@@ -22,6 +22,8 @@ class FormulaireRased(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page's <form> already carries the token.
+        self.helper.disable_csrf = True
 
 
 class EleveForm(FormulaireRased):

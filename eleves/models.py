@@ -110,7 +110,10 @@ class Ecole(models.Model):
         ordering = ["commune", "nom"]
         verbose_name = "école"
         constraints = [
-            models.CheckConstraint(condition=Q(uai__regex=r"^[0-9]{7}[A-Z]$"), name="ecole_uai_format"),
+            models.CheckConstraint(
+                condition=Q(uai__regex=r"^[0-9]{7}[A-Z]$"), name="ecole_uai_format",
+                violation_error_message="Le code UAI doit comporter 7 chiffres suivis d'une lettre.",
+            ),
         ]
 
     def __str__(self):
@@ -131,7 +134,10 @@ class Secteur(models.Model):
         verbose_name = "secteur RASED"
         verbose_name_plural = "secteurs RASED"
         constraints = [
-            models.UniqueConstraint(fields=["circonscription", "nom"], name="secteur_nom_unique"),
+            models.UniqueConstraint(
+                fields=["circonscription", "nom"], name="secteur_nom_unique",
+                violation_error_message="Cette circonscription a déjà un secteur de ce nom.",
+            ),
         ]
 
     def __str__(self):
@@ -217,7 +223,10 @@ class Classe(models.Model):
         ordering = ["ecole__nom", "nom"]
         verbose_name = "classe"
         constraints = [
-            models.UniqueConstraint(fields=["ecole", "annee", "nom"], name="classe_nom_unique"),
+            models.UniqueConstraint(
+                fields=["ecole", "annee", "nom"], name="classe_nom_unique",
+                violation_error_message="Cette école a déjà une classe de ce nom cette année-là.",
+            ),
         ]
 
     def __str__(self):
@@ -285,7 +294,10 @@ class Eleve(models.Model):
         ordering = ["nom", "prenom"]
         verbose_name = "élève"
         constraints = [
-            models.UniqueConstraint(fields=["ine"], condition=~Q(ine=""), name="eleve_ine_unique"),
+            models.UniqueConstraint(
+                fields=["ine"], condition=~Q(ine=""), name="eleve_ine_unique",
+                violation_error_message="Un élève est déjà enregistré avec cet INE : vérifiez-le.",
+            ),
         ]
         indexes = [models.Index(fields=["circonscription", "nom", "prenom"])]
 
@@ -321,7 +333,10 @@ class Inscription(models.Model):
         ordering = ["-annee__debut"]
         verbose_name = "inscription"
         constraints = [
-            models.UniqueConstraint(fields=["eleve", "annee"], name="une_inscription_par_annee"),
+            models.UniqueConstraint(
+                fields=["eleve", "annee"], name="une_inscription_par_annee",
+                violation_error_message="Cet élève est déjà inscrit pour cette année scolaire.",
+            ),
         ]
 
     def __str__(self):
@@ -394,6 +409,7 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
                 name="plan_fin_apres_debut",
+                violation_error_message="La date de fin précède la date de début.",
             ),
         ]
 
