@@ -1,3 +1,5 @@
+"""URLs of the aid workflow: each stage's module declares its own ``urlpatterns``."""
+
 from django.urls import path
 
 from aides.views import demandes

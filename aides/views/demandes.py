@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms import DemandeAideForm
 from aides.models import DemandeAide
+from aides.selectors import contexte_demande
 from aides.services import ActionRefusee, demande_enregistrer, demande_envoyer as envoyer
 from eleves.models import Eleve
 
@@ -106,5 +107,7 @@ def demande_detail(request, pk):
             "demande": demande,
             "historique": demande.historique.select_related("auteur"),
             "peut_modifier": request.user.has_perm("aides.change_demande", demande),
+            "est_rased": request.user.est_rased,
+            **contexte_demande(request.user, demande),
         },
     )
