@@ -6,6 +6,9 @@ application's pages, under the same scopes as everything else.
 """
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from eleves.enums import Role
 
@@ -23,6 +26,15 @@ class RasedAdminSite(admin.AdminSite):
             and user.is_authenticated
             and (user.role == Role.ADMINISTRATEUR or user.is_superuser)
         )
+
+
+    def login(self, request, extra_context=None):
+        """One sign-in page for the whole product: the application's, not the admin's own."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", "/gestion/"), "connexion")
 
 
 class AdministrateurModelAdmin(admin.ModelAdmin):

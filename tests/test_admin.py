@@ -70,3 +70,20 @@ def test_administrateur_ajoute_un_enseignant_puis_une_classe(client, monde):
     classe = Classe.objects.get(nom="CE2-CM1 B")
     assert classe.niveaux == ["CE2", "CM1"]
     assert list(classe.enseignants.all()) == [enseignante]
+
+
+def test_connexion_a_l_administration_par_la_page_de_l_application(client, monde):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("connexion"))
+    admin = monde["admin"]
+    assert not admin.is_staff  # the role opens the administration, not Django's flag
+    client.post(reverse("connexion"), {"username": "admin", "password": "mot-de-passe-de-test-2026"})
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_page_de_connexion_de_l_administration_refusee_aux_autres_roles(client, monde):
+    client.force_login(monde["directeur"])
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 403
+    assert "Action non autorisée" in response.content.decode()
