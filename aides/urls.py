@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from aides.views import demandes
+from aides.views import accueil, demandes
 
 urlpatterns = [
+    path("", accueil.accueil, name="accueil"),
+    path("notifications/lues/", accueil.notifications_lues, name="notifications_lues"),
     path("demandes/", demandes.demande_liste, name="demande_liste"),
     path("eleves/<int:pk>/demandes/nouvelle/", demandes.demande_creer, name="demande_creer"),
     path("demandes/<int:pk>/", demandes.demande_detail, name="demande_detail"),

@@ -3,7 +3,6 @@ from django.urls import path
 from eleves import views, views_import
 
 urlpatterns = [
-    path("", views.accueil, name="accueil"),
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
     path("deconnexion/", views.DeconnexionView.as_view(), name="deconnexion"),
     path("eleves/", views.eleve_liste, name="eleve_liste"),

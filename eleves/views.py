@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from eleves.enums import ROLES_RASED, Role
+from eleves.enums import Role
 from eleves.forms import EleveFilter, EleveForm, PlanForm, ResponsableForm
 from eleves.models import (
     Classe,
@@ -60,39 +60,6 @@ def _donnees(request):
     """The form data of a POST, even an empty one (``request.POST or None`` would leave the form
     unbound, showing no error for a form sent with every field empty)."""
     return request.POST if request.method == "POST" else None
-
-
-@login_required
-def accueil(request):
-    """Each role lands on a page suited to it."""
-    user = request.user
-    if user.role == Role.ADMINISTRATEUR and not user.circonscription_id:
-        return redirect("admin:index")
-    ecoles = Ecole.objects.visibles_par(user).annotate(
-        nb_classes=Count("classes", filter=Q(classes__annee__debut=annee_courante_debut()))
-    )
-    contexte = {"ecoles": ecoles}
-    if user.role == Role.ENSEIGNANT:
-        contexte["classes"] = (
-            Classe.objects.visibles_par(user)
-            .select_related("ecole")
-            .annotate(nb_eleves=Count("inscriptions"))
-        )
-    elif user.role in (Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR):
-        contexte["nb_eleves"] = Eleve.objects.visibles_par(user).count()
-        contexte["nb_classes"] = (
-            Classe.objects.visibles_par(user).filter(annee__debut=annee_courante_debut()).count()
-        )
-    return render(request, f"eleves/accueil_{_gabarit_role(user)}.html", contexte)
-
-
-def _gabarit_role(user) -> str:
-    if user.role in ROLES_RASED:
-        return "rased"
-    return {
-        Role.ENSEIGNANT: "enseignant",
-        Role.DIRECTEUR: "directeur",
-    }.get(user.role, "circonscription")
 
 
 @login_required

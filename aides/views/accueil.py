@@ -1,0 +1,44 @@
+"""Where people start: each role lands on its own dashboard."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aides.models import Notification
+from aides.selectors import tableau_de_bord
+from eleves.enums import ROLES_RASED, Role
+from eleves.models import Classe, Ecole, Eleve, annee_courante_debut
+
+GABARIT_PAR_ROLE = {Role.ENSEIGNANT: "enseignant", Role.DIRECTEUR: "directeur"}
+
+
+@login_required
+def accueil(request):
+    user = request.user
+    if user.role == Role.ADMINISTRATEUR and not user.circonscription_id:
+        return redirect("admin:index")
+    annee = annee_courante_debut()
+    contexte = {
+        "ecoles": Ecole.objects.visibles_par(user).annotate(
+            nb_classes=Count("classes", filter=Q(classes__annee__debut=annee), distinct=True)
+        ),
+        **tableau_de_bord(user),
+    }
+    if user.role == Role.ENSEIGNANT:
+        contexte["classes"] = (
+            Classe.objects.visibles_par(user).select_related("ecole").annotate(nb_eleves=Count("inscriptions"))
+        )
+    elif user.role in (Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR):
+        contexte["nb_eleves"] = Eleve.objects.visibles_par(user).count()
+        contexte["nb_classes"] = Classe.objects.visibles_par(user).filter(annee__debut=annee).count()
+    gabarit = "rased" if user.role in ROLES_RASED else GABARIT_PAR_ROLE.get(user.role, "circonscription")
+    return render(request, f"aides/accueil_{gabarit}.html", contexte)
+
+
+@login_required
+@require_POST
+def notifications_lues(request):
+    Notification.objects.non_lues().filter(destinataire=request.user).update(lue_le=timezone.now())
+    return redirect("accueil")
