@@ -111,3 +111,82 @@ def tableau_de_bord(user) -> dict:
 def _compter_par_etat(demandes) -> list[tuple[str, int]]:
     comptes = dict(demandes.values_list("etat").annotate(n=Count("pk")).values_list("etat", "n"))
     return [(etat.label, comptes.get(etat.value, 0)) for etat in EtatDemande if etat != EtatDemande.BROUILLON]
+
+
+def parcours_eleve(user, eleve) -> list[dict]:
+    """The pupil's path as ``user`` may see it: one entry per request, newest school year first.
+
+    Each entry has its dated events (sent, decision, meetings, programme versions,
+    evaluations), the number of sessions of each readable aid, and the next step to take.
+    """
+    from eleves.scolarite import annee_scolaire_de, libelle_annee
+
+    demandes = (
+        DemandeAide.objects.visibles_par(user)
+        .filter(eleve=eleve)
+        .select_related("classe__ecole", "auteur")
+        .prefetch_related(
+            Prefetch("reunions", Reunion.objects.visibles_par(user), to_attr="reunions_visibles"),
+            Prefetch(
+                "aides",
+                Aide.objects.visibles_par(user)
+                .select_related("intervenant")
+                .annotate(nb_seances=Count("presences", distinct=True)),
+                to_attr="aides_visibles",
+            ),
+        )
+        .order_by("-cree_le")
+    )
+    lisibles = set(Aide.objects.confidentielles_lisibles_par(user).filter(eleve=eleve).values_list("pk", flat=True))
+    programmes = {}
+    for programme in Programme.objects.visibles_par(user).filter(aide__eleve=eleve).prefetch_related(
+        Prefetch("evaluations", Evaluation.objects.order_by("date"))
+    ):
+        programmes.setdefault(programme.aide_id, []).append(programme)
+    parcours = []
+    for demande in demandes:
+        evenements = []
+        if demande.envoyee_le:
+            evenements.append((timezone.localdate(demande.envoyee_le), "Demande envoyée au RASED"))
+        if demande.decidee_le:
+            evenements.append((timezone.localdate(demande.decidee_le), f"Décision : {demande.get_decision_display()}"))
+        for reunion in demande.reunions_visibles:
+            evenements.append((timezone.localdate(reunion.date), reunion.get_type_display()))
+        for aide in demande.aides_visibles:
+            aide.contenu_lisible = aide.pk in lisibles
+            for programme in programmes.get(aide.pk, []):
+                if programme.valide_le:
+                    evenements.append((timezone.localdate(programme.valide_le),
+                                       f"Programme personnalisé validé (version {programme.version})"))
+                for evaluation in programme.evaluations.all():
+                    evenements.append((evaluation.date, f"{evaluation.get_type_display()} : {evaluation.get_suite_display().lower()}"))
+        evenements.sort(key=lambda e: e[0])
+        parcours.append({
+            "demande": demande,
+            "annee": libelle_annee(annee_scolaire_de(timezone.localdate(demande.cree_le))),
+            "evenements": evenements,
+            "aides": demande.aides_visibles,
+            "prochaine_etape": _prochaine_etape(demande, programmes),
+        })
+    return parcours
+
+
+def _prochaine_etape(demande, programmes) -> str:
+    match demande.etat:
+        case EtatDemande.BROUILLON:
+            return "Compléter la demande et l'envoyer au RASED (après avoir informé la famille)."
+        case EtatDemande.ENVOYEE:
+            return "Le RASED examine la demande et nomme un référent."
+        case EtatDemande.EN_ANALYSE:
+            return "Le RASED recueille les informations puis décide de la réponse."
+        case EtatDemande.AUTRE_REPONSE | EtatDemande.CLOTUREE:
+            return ""
+    for aide in demande.aides_visibles:
+        if aide.etat == EtatAide.A_DEMARRER:
+            return f"{aide.get_type_display()} : recueillir l'accord de la famille, puis démarrer l'aide."
+        if aide.etat == EtatAide.EN_COURS and aide.contenu_lisible:
+            valides = [p for p in programmes.get(aide.pk, []) if p.etat == EtatProgramme.VALIDE]
+            if not valides:
+                return f"{aide.get_type_display()} : rédiger et valider le programme personnalisé."
+            return f"{aide.get_type_display()} : bilan prévu le {valides[0].date_revision:%d/%m/%Y}."
+    return "Aide en cours."

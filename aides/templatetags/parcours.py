@@ -1,0 +1,17 @@
+"""The pupil's aid path, shown on the pupil's page (owned by ``eleves``) without a dependency from it."""
+
+from django import template
+
+from aides.selectors import parcours_eleve
+
+register = template.Library()
+
+
+@register.inclusion_tag("aides/_parcours_eleve.html", takes_context=True)
+def parcours(context, eleve):
+    user = context["request"].user
+    return {
+        "parcours": parcours_eleve(user, eleve),
+        "eleve": eleve,
+        "peut_deposer": user.has_perm("aides.add_demande", eleve),
+    }

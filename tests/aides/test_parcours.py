@@ -1,0 +1,104 @@
+"""The pupil's page tells the aid path across school years, with the next step."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aides.enums import EtatDemande, TypeAide
+from aides.models import Aide, Consentement, DemandeAide, Objectif, PresenceSeance, Programme, Seance
+from aides.services import (
+    aide_demarrer,
+    consentement_enregistrer,
+    demande_decider,
+    demande_prendre_en_charge,
+    programme_creer,
+    programme_valider,
+)
+
+
+def _demande(monde, etat=EtatDemande.ENVOYEE):
+    return DemandeAide.objects.create(
+        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"], etat=etat,
+        domaines=["1.1"], difficultes="Lecture.", famille_informee_le=date(2026, 11, 2),
+        famille_informee_par="rencontre",
+    )
+
+
+def _aides_e_et_psy(monde, demande):
+    e, psy = monde["maitre_e"], monde["psychologue"]
+    demande_prendre_en_charge(demande=demande, auteur=e, referent=e)
+    demande_decider(demande=demande, auteur=e, decision="aide", motif="Décodage et anxiété.",
+                    intervenants={TypeAide.E: e, TypeAide.PSY: psy})
+    for acte in ("aide_e_g", "psy"):
+        consentement_enregistrer(demande=demande, auteur=e, consentement=Consentement(
+            acte=acte, accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
+    aide_e = Aide.objects.get(demande=demande, type="E")
+    aide_psy = Aide.objects.get(demande=demande, type="psy")
+    aide_demarrer(aide=aide_e, auteur=e, debut=date(2026, 11, 9))
+    aide_demarrer(aide=aide_psy, auteur=psy, debut=date(2026, 11, 9))
+    programme = programme_creer(aide=aide_e, auteur=e, programme=Programme(
+        modalite="petit_groupe", date_debut=date(2026, 11, 9)))
+    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Lire", critere="x", responsable="E")
+    programme_valider(programme=programme, auteur=e)
+    for jour in (10, 12, 17):
+        PresenceSeance.objects.create(seance=Seance.objects.create(intervenant=e, date=date(2026, 11, jour), duree=45),
+                                      aide=aide_e)
+    PresenceSeance.objects.create(seance=Seance.objects.create(intervenant=psy, date=date(2026, 11, 12), duree=60),
+                                  aide=aide_psy)
+    return aide_e, aide_psy
+
+
+def _texte(client, monde):
+    return client.get(reverse("eleve_detail", args=[monde.eleve_a1.pk])).content.decode()
+
+
+def test_parcours_montre_les_etapes_et_la_prochaine(client, monde):
+    demande = _demande(monde)
+    _aides_e_et_psy(monde, demande)
+    client.force_login(monde["maitre_e"])
+    page = _texte(client, monde)
+    assert "Parcours d'aide" in page
+    assert f"Demande d'aide n° {demande.pk}" in page
+    assert "Décision : Aide du RASED" in page
+    assert "Programme personnalisé validé (version 1)" in page
+    assert "3 séances" in page
+    assert "bilan prévu le 28/12/2026" in page
+
+
+def test_parcours_suivi_psy_visible_sans_son_contenu(client, monde):
+    _aides_e_et_psy(monde, _demande(monde))
+    client.force_login(monde["enseignant"])
+    page = _texte(client, monde)
+    assert "Suivi par le psychologue" in page
+    assert "1 séance" not in page  # the psychologist's sessions are not counted for others
+    client.force_login(monde["psychologue"])
+    assert "1 séance" in _texte(client, monde)
+
+
+def test_parcours_brouillon_et_bouton_de_depot(client, monde):
+    _demande(monde, etat=EtatDemande.BROUILLON)
+    client.force_login(monde["enseignant"])
+    page = _texte(client, monde)
+    assert "Compléter la demande et l&#x27;envoyer au RASED" in page
+    assert reverse("demande_creer", args=[monde.eleve_a1.pk]) in page
+    client.force_login(monde["maitre_e"])
+    page = _texte(client, monde)
+    assert reverse("demande_creer", args=[monde.eleve_a1.pk]) not in page
+    assert "Aucune demande d'aide pour cet élève." in page  # a draft stays its author's
+
+
+@pytest.mark.parametrize("persona", ["enseignant", "maitre_e", "psychologue", "directeur", "circonscription"])
+def test_parcours_nombre_de_requetes_constant(client, monde, persona):
+    _aides_e_et_psy(monde, _demande(monde))
+    client.force_login(monde[persona])
+    _texte(client, monde)
+    with CaptureQueriesContext(connection) as une:
+        _texte(client, monde)
+    for _ in range(4):
+        _aides_e_et_psy(monde, _demande(monde))
+    with CaptureQueriesContext(connection) as plusieurs:
+        _texte(client, monde)
+    assert len(une) == len(plusieurs)
