@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "auditlog",
     "eleves",
     "aides",
 ]
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rased.middleware.session_absolute_limit",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,6 +193,10 @@ IMPORT_CSV_MAX_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 PAGINATION_ELEVES = 25
+
+# Change history (django-auditlog): a masked field keeps no trace of its value, not even half
+# of it (the library's default mask leaves the second half readable).
+AUDITLOG_MASK_CALLABLE = "rased.historique.masquer"
 
 LOGGING = {
     "version": 1,
