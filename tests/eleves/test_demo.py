@@ -204,7 +204,10 @@ def test_demo_repare_les_comptes_documentes(demo):
     psychologue = Utilisateur.objects.get(username="psychologue")
     psychologue.set_password("autre-mot-de-passe")
     psychologue.save()
-    Utilisateur.objects.filter(username="enseignant").delete()
+    # Accounts are never deleted once they signed requests (PROTECT): unlink and deactivate instead.
+    ancien = Utilisateur.objects.get(username="enseignant")
+    ancien.classes.clear()
+    Utilisateur.objects.filter(pk=ancien.pk).update(is_active=False)
     nb_eleves = Eleve.objects.count()
 
     sortie = lancer_demo()
@@ -213,7 +216,7 @@ def test_demo_repare_les_comptes_documentes(demo):
     assert Utilisateur.objects.get(username="directeur").is_active
     assert Utilisateur.objects.get(username="psychologue").check_password(MOT_DE_PASSE)
     enseignant = Utilisateur.objects.get(username="enseignant")
-    assert enseignant.check_password(MOT_DE_PASSE)
+    assert enseignant.is_active and enseignant.check_password(MOT_DE_PASSE)
     annee = AnneeScolaire.objects.courante()
     assert enseignant.classes.filter(annee=annee, nom=CLASSE_ENSEIGNANT).exists()
     assert Eleve.objects.count() == nb_eleves
@@ -324,3 +327,13 @@ def test_demo_connexion_par_le_formulaire_avec_le_mot_de_passe_publie(client, de
         assert response.status_code == 302, username
         assert response["Location"] == reverse("accueil")
         client.logout()
+
+
+def test_demo_donne_des_demandes_a_chaque_etape(demo):
+    from aides.models import Aide, DemandeAide, Evaluation, Programme, Seance
+
+    etats = set(DemandeAide.objects.values_list("etat", flat=True))
+    assert etats == {"brouillon", "envoyee", "en_analyse", "aide_decidee", "autre_reponse", "cloturee"}
+    assert set(Aide.objects.values_list("type", flat=True)) == {"E", "G", "psy"}
+    assert Programme.objects.filter(etat="valide").count() >= 4
+    assert Seance.objects.count() >= 20 and Evaluation.objects.exists()

@@ -290,6 +290,11 @@ class Command(BaseCommand):
             if not deja_en_place:
                 circonscription = _creer_donnees(random.Random(GRAINE), mot_de_passe)
             comptes = _assurer_comptes(circonscription, mot_de_passe)
+            if not deja_en_place:
+                # The aid workflow's demo needs the accounts above: requests at every stage.
+                from aides.demo import peupler
+
+                peupler(circonscription, random.Random(GRAINE + 1))
         if verbosity < 1:
             return
         duree = time.monotonic() - debut_chrono
