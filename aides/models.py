@@ -23,6 +23,7 @@ from aides.enums import (
     Maitrise,
     ModeInformation,
     Modalite,
+    Obstacle,
     Presence,
     SuiteEvaluation,
     TitulairesConsentement,
@@ -195,6 +196,10 @@ class Observation(models.Model):
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
 
+    @property
+    def obstacles_libelles(self) -> list[str]:
+        return [Obstacle(code).label for code in self.obstacles if code in Obstacle.values]
+
 
 class AideQuerySet(models.QuerySet):
     def visibles_par(self, user):
@@ -242,7 +247,11 @@ class Aide(models.Model):
 
 class ConsentementQuerySet(models.QuerySet):
     def visibles_par(self, user):
-        return self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        """As the aids: circonscription staff do not learn which pupils the psychologist sees."""
+        qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        if user.role == Role.CIRCONSCRIPTION:
+            return qs.exclude(acte__in=[ActeConsentement.PSY, ActeConsentement.TRANSMISSION])
+        return qs
 
     def en_vigueur(self, *, demande, acte) -> "Consentement | None":
         """The family's latest word on this act for this request."""

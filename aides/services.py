@@ -24,8 +24,10 @@ from aides.enums import (
     TypeObservation,
 )
 from aides.models import (
+    ActionEquipe,
     ActionProgramme,
     Aide,
+    ConclusionPsy,
     Consentement,
     DemandeAide,
     Evaluation,
@@ -33,10 +35,14 @@ from aides.models import (
     Notification,
     Objectif,
     Observation,
+    ParticipantExterne,
+    PresenceSeance,
     Programme,
+    Reunion,
+    Seance,
 )
 from eleves.enums import ROLES_RASED, Role
-from eleves.models import Eleve, Utilisateur
+from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 
 # A période lasts 6 to 8 weeks: the default review date of a programme.
 DUREE_PERIODE = timedelta(weeks=7)
@@ -272,6 +278,22 @@ def programme_creer(*, aide: Aide, auteur: Utilisateur, programme: Programme) ->
     return programme
 
 
+def programme_verifier_modifiable(*, programme: Programme, revision_lue: int) -> None:
+    """Refuse an edit of ``programme`` (as read now) from a form read at ``revision_lue``.
+
+    Called under the row lock by ``programme_enregistrer``, and by the edit page before it
+    checks the form's rows: a stale form may name objectives someone else has removed.
+    """
+    if programme.etat != EtatProgramme.BROUILLON:
+        raise ActionRefusee("Un programme validé ne se modifie pas : créez une nouvelle version.")
+    if programme.revision != revision_lue:
+        raise ActionRefusee(
+            "Ce programme a été modifié par quelqu'un d'autre pendant que vous le complétiez. "
+            "Vos saisies sont conservées ci-dessous : rechargez la page pour voir la version à jour, "
+            "puis reportez-les."
+        )
+
+
 def programme_enregistrer(*, programme: Programme, revision_lue: int) -> Programme:
     """Save a draft edited from a form read at ``revision_lue``.
 
@@ -280,14 +302,7 @@ def programme_enregistrer(*, programme: Programme, revision_lue: int) -> Program
     """
     with transaction.atomic():
         actuel = Programme.objects.select_for_update().get(pk=programme.pk)
-        if actuel.etat != EtatProgramme.BROUILLON:
-            raise ActionRefusee("Un programme validé ne se modifie pas : créez une nouvelle version.")
-        if actuel.revision != revision_lue:
-            raise ActionRefusee(
-                "Ce programme a été modifié par quelqu'un d'autre pendant que vous le complétiez. "
-                "Vos saisies sont conservées ci-dessous : rechargez la page pour voir la version à jour, "
-                "puis reportez-les."
-            )
+        programme_verifier_modifiable(programme=actuel, revision_lue=revision_lue)
         programme.revision = actuel.revision + 1
         programme.full_clean()
         programme.save()
@@ -361,6 +376,10 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
     if {r.objectif_id for r in resultats} != attendus:
         raise ActionRefusee("Évaluez chacun des objectifs du programme.")
     with transaction.atomic():
+        # Two people recording the final review at once (or a double click): the aid's row
+        # lock makes the second see that the first has ended the aid.
+        if Aide.objects.select_for_update().get(pk=programme.aide_id).etat == EtatAide.TERMINEE:
+            raise ActionRefusee("Cette aide est terminée : aucun bilan ne peut plus y être ajouté.")
         evaluation.auteur = auteur
         evaluation.full_clean()
         evaluation.save()
@@ -384,3 +403,195 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
             f"Un bilan de l'aide liée à votre demande n° {aide.demande_id} a été enregistré.",
         )
     return evaluation
+
+
+# A session lasts from a short check-in to a half day; a team action up to a full day of training.
+DUREE_SEANCE_MIN, DUREE_SEANCE_MAX = 5, 240
+DUREE_ACTION_MIN, DUREE_ACTION_MAX = 5, 480
+
+
+def membre_peut_noter_pour(membre: Utilisateur, aide: Aide) -> bool:
+    """A member logs sessions for the aids they lead, or, when replacing a colleague, for the
+    aids led by a member of the same role and the same secteur."""
+    if membre.role != ROLE_PAR_TYPE_AIDE[aide.type] or not membre.secteur_id:
+        return False
+    if aide.intervenant_id == membre.pk:
+        return True
+    return aide.intervenant.role == membre.role and aide.intervenant.secteur_id == membre.secteur_id
+
+
+def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: list[PresenceSeance]) -> Seance:
+    """Log a session held by ``intervenant`` with one or several pupils, all in one transaction.
+
+    ``presences`` holds one unsaved ``PresenceSeance`` per pupil (its aid, attendance and
+    observation). Each aid must be en cours, started on or before the session's date, and led
+    by the member (or by a colleague of the same role and secteur they replace). Refused, with
+    nothing written, without any pupil, for a duration outside 5–240 minutes or a future date.
+    """
+    if intervenant.role not in ROLES_RASED:
+        raise ActionRefusee("Seuls les membres du RASED enregistrent des séances.")
+    if not presences:
+        raise ActionRefusee("Cochez au moins un élève ayant participé à la séance.")
+    if seance.duree is None or not DUREE_SEANCE_MIN <= seance.duree <= DUREE_SEANCE_MAX:
+        raise ActionRefusee(
+            f"Une séance dure entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes : vérifiez la durée."
+        )
+    if seance.date is None or seance.date > timezone.localdate():
+        raise ActionRefusee("La date de la séance ne peut pas être dans le futur.")
+    ids = [p.aide_id for p in presences]
+    if len(set(ids)) != len(ids):
+        raise ActionRefusee("Un même élève figure deux fois dans la séance.")
+    with transaction.atomic():
+        # The aid may end (final evaluation) while the session is being logged: lock its row.
+        aides = Aide.objects.visibles_par(intervenant).select_for_update(of=("self",)).select_related(
+            "eleve", "intervenant"
+        )
+        aides = {aide.pk: aide for aide in aides.filter(pk__in=ids)}
+        for aide_id in ids:
+            aide = aides.get(aide_id)
+            if aide is None:
+                raise ActionRefusee("Cette aide ne relève pas de votre secteur.")
+            if not membre_peut_noter_pour(intervenant, aide):
+                raise ActionRefusee(
+                    f"L'aide de {aide.eleve} est menée par {aide.intervenant} : vous ne notez des séances "
+                    "que pour vos aides, ou celles d'un collègue de même fonction de votre secteur."
+                )
+            if aide.etat != EtatAide.EN_COURS:
+                raise ActionRefusee(
+                    f"L'aide de {aide.eleve} n'est pas en cours ({aide.get_etat_display().lower()}) : "
+                    "aucune séance ne peut y être rattachée."
+                )
+            if aide.debut and seance.date < aide.debut:
+                raise ActionRefusee(
+                    f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide de {aide.eleve} "
+                    f"({aide.debut:%d/%m/%Y})."
+                )
+        seance.intervenant = intervenant
+        seance.full_clean()
+        seance.save()
+        for presence in presences:
+            presence.seance = seance
+            presence.full_clean()
+            # One save per pupil (a handful): bulk_create would leave no line in the change history.
+            presence.save()
+    return seance
+
+
+def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: ActionEquipe) -> ActionEquipe:
+    """Record a support action of the RASED (pôle ressource) for a school's team.
+
+    Only RASED members of the school's secteur record them; the date may not be in the future,
+    the time spent is 5 minutes to 8 hours, and a pupil linked (inclusion) must be enrolled in
+    this school this year.
+    """
+    if auteur.role not in ROLES_RASED or not Ecole.objects.visibles_par(auteur).filter(pk=ecole.pk).exists():
+        raise ActionRefusee("Seuls les membres du RASED du secteur de l'école enregistrent ses actions.")
+    if action.date is None or action.date > timezone.localdate():
+        raise ActionRefusee("La date de l'action ne peut pas être dans le futur.")
+    if action.duree is None or not DUREE_ACTION_MIN <= action.duree <= DUREE_ACTION_MAX:
+        raise ActionRefusee(
+            f"Le temps passé est compris entre {DUREE_ACTION_MIN} minutes et {DUREE_ACTION_MAX // 60} heures."
+        )
+    if action.eleve_id and not Inscription.objects.filter(
+        eleve_id=action.eleve_id, classe__ecole=ecole, annee__debut=annee_courante_debut()
+    ).exists():
+        raise ActionRefusee("L'élève concerné doit être inscrit dans cette école cette année.")
+    action.ecole = ecole
+    action.auteur = auteur
+    action.full_clean()
+    action.save()
+    return action
+
+
+# --- Programme personnalisé and evaluations: corrections and the psychologist's conclusions ----
+
+
+def evaluation_modifier(*, evaluation: Evaluation, resultats, revision_lue: int) -> Evaluation:
+    """Correct a recorded review from a form read at ``revision_lue``.
+
+    Only its synthesis, self-esteem measures and per-objective results change: its kind, date
+    and what came next have had their effects (new version, aid ended) and stay as recorded.
+    Refused if someone else saved it since the form was read (the second save must not
+    silently win).
+    """
+    with transaction.atomic():
+        actuel = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(
+                "Ce bilan a été modifié par quelqu'un d'autre pendant que vous le corrigiez. "
+                "Vos saisies sont conservées ci-dessous : rechargez la page pour voir la version à jour, "
+                "puis reportez-les."
+            )
+        if (evaluation.type, evaluation.date, evaluation.suite) != (actuel.type, actuel.date, actuel.suite):
+            raise ActionRefusee("Le type, la date et la suite donnée d'un bilan enregistré ne se modifient pas.")
+        attendus = set(actuel.resultats.values_list("pk", flat=True))
+        if {r.pk for r in resultats} != attendus:
+            raise ActionRefusee("Évaluez chacun des objectifs du programme.")
+        evaluation.revision = actuel.revision + 1
+        evaluation.full_clean()
+        evaluation.save()
+        for resultat in resultats:
+            resultat.evaluation = evaluation
+            resultat.full_clean()
+            resultat.save()
+    return evaluation
+
+
+def conclusion_enregistrer(*, aide: Aide, auteur: Utilisateur, conclusion: ConclusionPsy) -> ConclusionPsy:
+    """Write or correct the psychologist's conclusion of a psychological follow-up.
+
+    Only psychologists write them. A conclusion stays in the psychologist's space until it is
+    shared with the team (teacher, directeur, RASED colleagues), which needs the family's
+    agreement to pass the psychologist's conclusions on (``ActeConsentement.TRANSMISSION``)
+    on record at the time of sharing.
+    """
+    if not aide.est_psy:
+        raise ActionRefusee("Seul un suivi psychologique a des conclusions du psychologue.")
+    if auteur.role != Role.PSYCHOLOGUE:
+        raise ActionRefusee("Seul un psychologue rédige les conclusions d'un suivi psychologique.")
+    if conclusion.partagee and not consentement_en_vigueur(aide.demande, ActeConsentement.TRANSMISSION):
+        raise ActionRefusee(
+            "Ces conclusions ne peuvent être partagées qu'avec l'accord de la famille pour leur "
+            "transmission : enregistrez d'abord cet accord, ou gardez-les non partagées."
+        )
+    conclusion.aide = aide
+    if conclusion.pk is None:
+        conclusion.auteur = auteur
+    conclusion.full_clean()
+    conclusion.save()
+    return conclusion
+
+
+# --- Analysis: meetings, and what starting an aid waits for ------------------------------------
+
+
+def acte_pour_demarrer(aide: Aide) -> str:
+    """The act whose agreement an aid waits for: the psychologist's, or an E or G aid's."""
+    return ActeConsentement.PSY if aide.est_psy else ActeConsentement.AIDE_E_G
+
+
+def reunion_enregistrer(
+    *, demande: DemandeAide, auteur: Utilisateur, reunion: Reunion, participants, externes
+) -> Reunion:
+    """Record a meeting about a request: its participants with an account, and the others.
+
+    ``participants`` are people of the app (already chosen among those concerned by the
+    request); ``externes`` is a list of ``(nom, qualité)`` for people without an account
+    (a parent, the médecin scolaire, an AESH…). Refused on a draft, which the RASED has not
+    received yet. Everything is written in one transaction.
+    """
+    if demande.etat == EtatDemande.BROUILLON:
+        raise ActionRefusee("Une réunion ne s'enregistre que pour une demande envoyée au RASED.")
+    reunion.demande = demande
+    reunion.auteur = auteur
+    reunion.full_clean()
+    lignes = [ParticipantExterne(nom=nom, qualite=qualite) for nom, qualite in externes]
+    for ligne in lignes:
+        ligne.full_clean(exclude=["reunion"])
+    with transaction.atomic():
+        reunion.save()
+        reunion.participants.set(participants)
+        for ligne in lignes:
+            ligne.reunion = reunion
+        ParticipantExterne.objects.bulk_create(lignes)
+    return reunion

@@ -3,6 +3,10 @@
 from django.urls import path
 
 from aides.views import accueil, demandes
+from aides.views import seances
+from aides.views import equipes
+from aides.views import analyse
+from aides.views import programmes, evaluations
 
 urlpatterns = [
     path("", accueil.accueil, name="accueil"),
@@ -13,3 +17,8 @@ urlpatterns = [
     path("demandes/<int:pk>/modifier/", demandes.demande_modifier, name="demande_modifier"),
     path("demandes/<int:pk>/envoyer/", demandes.demande_envoyer, name="demande_envoyer"),
 ]
+urlpatterns += seances.urlpatterns
+urlpatterns += equipes.urlpatterns
+urlpatterns += analyse.urlpatterns
+urlpatterns += programmes.urlpatterns
+urlpatterns += evaluations.urlpatterns

@@ -1,0 +1,252 @@
+"""Forms of the analysis stage: référent, observations, consents, decision, meetings, aid start.
+
+They validate and normalise what is typed; the moves themselves are ``aides/services.py``'s.
+Every choice of a person is limited to the people concerned by the request.
+"""
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from aides.enums import Decision, Obstacle, TypeAide
+from aides.models import Consentement, Observation, ParticipantExterne, Reunion
+from aides.services import ROLE_PAR_TYPE_AIDE, membres_rased_de
+from eleves.enums import Role
+from eleves.forms import DateInput, FormulaireRased
+from eleves.models import Utilisateur
+
+
+def _libelle_personne(personne: Utilisateur) -> str:
+    return f"{personne} — {personne.get_role_display()}"
+
+
+def _pas_dans_le_futur(jour):
+    """What was observed or answered has happened: its date is not in the future."""
+    if jour > timezone.localdate():
+        raise forms.ValidationError("La date ne peut pas être dans le futur.")
+    return jour
+
+
+class _Formulaire(forms.Form):
+    """A plain form rendered by crispy like ``FormulaireRased``: the page's <form> carries the token."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class PriseEnChargeForm(_Formulaire):
+    referent = forms.ModelChoiceField(
+        label="Référent de la demande",
+        queryset=Utilisateur.objects.none(),
+        empty_label=None,
+        help_text="Le membre du RASED du secteur qui suit la demande et coordonne son analyse.",
+    )
+
+    def __init__(self, *args, demande, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        self.fields["referent"].queryset = membres
+        self.fields["referent"].label_from_instance = _libelle_personne
+        self.fields["referent"].initial = demande.referent_id or user.pk
+
+
+class ObservationForm(FormulaireRased):
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles identifiés",
+        choices=Obstacle.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Observation
+        fields = ["type", "date", "contenu", "obstacles"]
+        widgets = {"date": DateInput(), "contenu": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self):
+        return _pas_dans_le_futur(self.cleaned_data["date"])
+
+
+class ConsentementForm(FormulaireRased):
+    accorde = forms.TypedChoiceField(
+        label="Réponse de la famille",
+        choices=[("True", "Accord"), ("False", "Refus")],
+        coerce=lambda valeur: valeur == "True",
+        widget=forms.RadioSelect,
+        help_text="Un refus est enregistré lui aussi : il arrête les aides qui en dépendaient.",
+    )
+
+    class Meta:
+        model = Consentement
+        fields = ["acte", "accorde", "date", "titulaires", "forme", "commentaire"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self):
+        return _pas_dans_le_futur(self.cleaned_data["date"])
+
+
+class DecisionForm(_Formulaire):
+    """The RASED's answer, its reason, and for an aid each kind decided with the member carrying it."""
+
+    decision = forms.ChoiceField(label="Décision", choices=Decision.choices, widget=forms.RadioSelect)
+    motif = forms.CharField(
+        label="Motif de la décision",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="L'enseignant qui a déposé la demande lit la décision et son motif.",
+        error_messages={"required": "Indiquez le motif de la décision."},
+    )
+
+    def __init__(self, *args, demande, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        for type_aide in TypeAide:
+            role = ROLE_PAR_TYPE_AIDE[type_aide]
+            self.fields[f"aide_{type_aide.value}"] = forms.BooleanField(label=type_aide.label, required=False)
+            choix = forms.ModelChoiceField(
+                label=f"Mené{'e' if type_aide != TypeAide.PSY else ''} par",
+                queryset=membres.filter(role=role),
+                required=False,
+                empty_label="— choisir —",
+            )
+            if user.role == role:
+                choix.initial = user.pk
+            self.fields[f"intervenant_{type_aide.value}"] = choix
+        self.helper.layout = Layout(
+            "decision",
+            "motif",
+            Fieldset(
+                "Pour une aide du RASED : chaque type d'aide décidé et qui la mènera",
+                *(f"{champ}_{t.value}" for t in TypeAide for champ in ("aide", "intervenant")),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") != Decision.AIDE:
+            return cleaned
+        coches = [t for t in TypeAide if cleaned.get(f"aide_{t.value}")]
+        if not coches:
+            self.add_error("decision", "Pour une aide du RASED, cochez au moins un type d'aide.")
+        for type_aide in coches:
+            if not cleaned.get(f"intervenant_{type_aide.value}"):
+                self.add_error(
+                    f"intervenant_{type_aide.value}", "Choisissez le membre du RASED qui mènera cette aide."
+                )
+        return cleaned
+
+    def intervenants(self) -> dict:
+        """Each kind of aid decided mapped to its member; empty unless the decision is an aid."""
+        if self.cleaned_data["decision"] != Decision.AIDE:
+            return {}
+        return {
+            type_aide: self.cleaned_data[f"intervenant_{type_aide.value}"]
+            for type_aide in TypeAide
+            if self.cleaned_data.get(f"aide_{type_aide.value}")
+        }
+
+
+# « Nom — qualité »: an em or en dash, a hyphen between spaces, or a colon.
+SEPARATEUR_PARTICIPANT = re.compile(r"\s*[—–:]\s*|\s+-\s+")
+
+
+def lire_participants_externes(texte: str) -> list[tuple[str, str]]:
+    """Parse « one line per person: Nom — qualité »; raise a French error naming the bad line."""
+    personnes, erreurs = [], []
+    limite_nom = ParticipantExterne._meta.get_field("nom").max_length
+    limite_qualite = ParticipantExterne._meta.get_field("qualite").max_length
+    for numero, ligne in enumerate(texte.splitlines(), start=1):
+        if not ligne.strip():
+            continue
+        morceaux = SEPARATEUR_PARTICIPANT.split(ligne.strip(), maxsplit=1)
+        nom, qualite = (" ".join(m.split()) for m in morceaux) if len(morceaux) == 2 else (morceaux[0], "")
+        if not nom or not qualite:
+            erreurs.append(
+                f"ligne {numero} : écrivez le nom puis la qualité, séparés par un tiret (Nom — qualité)."
+            )
+        elif len(nom) > limite_nom or len(qualite) > limite_qualite:
+            erreurs.append(
+                f"ligne {numero} : le nom tient en {limite_nom} caractères et la qualité en {limite_qualite}."
+            )
+        else:
+            personnes.append((nom, qualite))
+    if erreurs:
+        raise forms.ValidationError(erreurs)
+    return personnes
+
+
+class ReunionForm(FormulaireRased):
+    externes = forms.CharField(
+        label="Autres participants",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Une personne par ligne : Nom — qualité (parent, médecin scolaire, AESH…).",
+    )
+
+    class Meta:
+        model = Reunion
+        fields = [
+            "type", "date", "lieu", "participants", "externes", "ordre_du_jour", "compte_rendu", "decisions",
+        ]
+        widgets = {
+            "date": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "participants": forms.CheckboxSelectMultiple,
+            "ordre_du_jour": forms.Textarea(attrs={"rows": 3}),
+            "compte_rendu": forms.Textarea(attrs={"rows": 6}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"participants": "Participants ayant un compte"}
+
+    def __init__(self, *args, demande, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = personnes_concernees(demande)
+        self.fields["participants"].label_from_instance = _libelle_personne
+        self.fields["participants"].required = False
+
+    def clean_externes(self):
+        return lire_participants_externes(self.cleaned_data["externes"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("participants") and not cleaned.get("externes") and not self.has_error("externes"):
+            self.add_error("participants", "Indiquez au moins un participant.")
+        return cleaned
+
+
+def personnes_concernees(demande):
+    """Who may sit at a meeting about the request: the RASED of the secteur, the school's directeur,
+    the request's author and the class's teachers."""
+    ecole_id = demande.classe.ecole_id
+    return (
+        Utilisateur.objects.filter(is_active=True, circonscription_id=demande.eleve.circonscription_id)
+        .filter(
+            Q(pk__in=membres_rased_de(demande).values("pk"))
+            | Q(role=Role.DIRECTEUR, ecole_id=ecole_id)
+            | Q(pk=demande.auteur_id)
+            | Q(classes=demande.classe_id)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+class DemarrageAideForm(_Formulaire):
+    debut = forms.DateField(label="Date de début de l'aide", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["debut"].initial = timezone.localdate()

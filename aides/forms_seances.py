@@ -1,0 +1,149 @@
+"""Forms of sessions (séances) and of the RASED's support to school teams (pôle ressource).
+
+They validate and shape input; the rules (which aids, which dates) are checked by the services.
+"""
+
+from django import forms
+from django.utils import timezone
+
+from aides.enums import Presence
+from aides.models import ActionEquipe, PresenceSeance, Seance
+from aides.services import DUREE_ACTION_MAX, DUREE_ACTION_MIN, DUREE_SEANCE_MAX, DUREE_SEANCE_MIN
+from eleves.forms import DateInput, FormulaireRased
+
+DUREE_SEANCE_PAR_DEFAUT = 45
+
+
+class SeanceForm(FormulaireRased):
+    """Date, duration and what was worked on; the pupils come with ``PresencesForm``."""
+
+    class Meta:
+        model = Seance
+        fields = ["date", "duree", "contenu"]
+        widgets = {
+            "date": DateInput(),
+            "contenu": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"duree": f"Entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": DUREE_SEANCE_PAR_DEFAUT})
+        super().__init__(*args, **kwargs)
+        # After init: the model field would otherwise set its own ``min="0"``.
+        self.fields["duree"].widget.attrs.update(min=DUREE_SEANCE_MIN, max=DUREE_SEANCE_MAX, step=5)
+
+    def clean_duree(self):
+        # Said here in French on the field, before the model's « durée > 0 » constraint would.
+        duree = self.cleaned_data["duree"]
+        if not DUREE_SEANCE_MIN <= duree <= DUREE_SEANCE_MAX:
+            raise forms.ValidationError(
+                f"Une séance dure entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes : vérifiez la durée."
+            )
+        return duree
+
+
+class PresencesForm(forms.Form):
+    """One row per aid the member may log a session for: « participe », attendance, observation.
+
+    Fields exist only for the aids given by the view (``aides_pour_seance``): an aid id posted
+    for anything else is simply ignored.
+    """
+
+    def __init__(self, *args, aides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aides = list(aides)
+        for aide in self.aides:
+            nom = f"{aide.eleve.prenom} {aide.eleve.nom.upper()}"
+            self.fields[f"participe_{aide.pk}"] = forms.BooleanField(
+                label=nom, required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"presence_{aide.pk}"] = forms.ChoiceField(
+                label=f"Présence de {nom}", choices=Presence.choices, initial=Presence.PRESENT,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"observation_{aide.pk}"] = forms.CharField(
+                label=f"Observation pour {nom}", required=False,
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+            )
+
+    def lignes(self):
+        """For the template: each aid with its three bound fields."""
+        for aide in self.aides:
+            yield {
+                "aide": aide,
+                "participe": self[f"participe_{aide.pk}"],
+                "presence": self[f"presence_{aide.pk}"],
+                "observation": self[f"observation_{aide.pk}"],
+            }
+
+    def clean(self):
+        cleaned = super().clean()
+        for aide in self.aides:
+            if cleaned.get(f"participe_{aide.pk}"):
+                continue
+            # Something typed for a pupil whose box is unchecked would be silently lost.
+            observation = cleaned.get(f"observation_{aide.pk}", "").strip()
+            presence = cleaned.get(f"presence_{aide.pk}") or Presence.PRESENT
+            if observation or presence != Presence.PRESENT:
+                self.add_error(
+                    f"participe_{aide.pk}",
+                    "Vous avez renseigné la présence ou une observation de cet élève sans cocher "
+                    "« participe » : cochez la case, ou remettez sa ligne à « Présent » sans observation.",
+                )
+        return cleaned
+
+    def presences(self) -> list[PresenceSeance]:
+        """Unsaved attendance rows of the pupils whose box is checked."""
+        return [
+            PresenceSeance(
+                aide=aide,
+                presence=self.cleaned_data[f"presence_{aide.pk}"] or Presence.PRESENT,
+                observation=self.cleaned_data[f"observation_{aide.pk}"].strip(),
+            )
+            for aide in self.aides
+            if self.cleaned_data.get(f"participe_{aide.pk}")
+        ]
+
+
+class ActionEquipeForm(FormulaireRased):
+    """A support action for a school team; the pupil, if any, is one of the school's this year."""
+
+    class Meta:
+        model = ActionEquipe
+        fields = ["date", "public", "theme", "apport", "duree", "eleve"]
+        widgets = {
+            "date": DateInput(),
+            "apport": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"duree": "Temps passé (minutes)"}
+        help_texts = {
+            "public": "Par exemple : équipe du cycle 2, enseignante de CE1 et AESH.",
+            "theme": "Adaptation des méthodes, outils et supports, inclusion d'un élève à besoins "
+            "particuliers…",
+            "apport": "Outils, supports ou pistes fournis.",
+            "eleve": "Seulement si l'action concerne l'inclusion d'un élève.",
+        }
+
+    def __init__(self, *args, eleves, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": 60})
+        super().__init__(*args, **kwargs)
+        self.fields["duree"].widget.attrs.update(min=DUREE_ACTION_MIN, max=DUREE_ACTION_MAX, step=5)
+        self.fields["eleve"].queryset = eleves
+        self.fields["eleve"].empty_label = "Aucun (action pour l'équipe)"
+        self.fields["eleve"].label_from_instance = _eleve_et_classe
+
+    def clean_duree(self):
+        duree = self.cleaned_data["duree"]
+        if not DUREE_ACTION_MIN <= duree <= DUREE_ACTION_MAX:
+            raise forms.ValidationError(
+                f"Le temps passé est compris entre {DUREE_ACTION_MIN} minutes "
+                f"et {DUREE_ACTION_MAX // 60} heures."
+            )
+        return duree
+
+
+def _eleve_et_classe(eleve) -> str:
+    inscription = eleve.inscription_courante
+    return f"{eleve}" + (f" ({inscription.classe.nom})" if inscription else "")

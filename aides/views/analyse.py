@@ -1,0 +1,284 @@
+"""Analysis stage: the RASED's waiting list, référent, observations, consents, decision,
+meetings, and the start of the aids decided.
+
+Objects are looked up in ``visibles_par`` (a stranger gets 404); who may act is asked of
+``aides/rules.py`` (someone who sees the request but may not act gets 403); the moves are
+``aides/services.py``'s, and their refusals are shown in French on the page.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from aides import services
+from aides.enums import ETATS_A_TRAITER, ActeConsentement
+from aides.forms_analyse import (
+    ConsentementForm,
+    DecisionForm,
+    DemarrageAideForm,
+    ObservationForm,
+    PriseEnChargeForm,
+    ReunionForm,
+)
+from aides.models import Aide, DemandeAide, Reunion
+from aides.services import ActionRefusee
+from eleves.enums import Role
+
+
+def _demande_visible(request, pk) -> DemandeAide:
+    qs = DemandeAide.objects.visibles_par(request.user).select_related(
+        "eleve", "classe__ecole", "auteur", "referent"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _exiger(request, permission: str, objet) -> None:
+    if not request.user.has_perm(permission, objet):
+        raise PermissionDenied
+
+
+def _page_formulaire(request, demande, form, *, titre, bouton, explication="", avertissement=""):
+    return render(
+        request,
+        "aides/analyse_form.html",
+        {
+            "demande": demande, "form": form, "titre": titre, "bouton": bouton,
+            "explication": explication, "avertissement": avertissement,
+        },
+    )
+
+
+@login_required
+def demandes_a_traiter(request):
+    """The requests of the member's secteur waiting for the RASED, oldest first."""
+    if not request.user.est_rased:
+        raise PermissionDenied
+    demandes = (
+        DemandeAide.objects.visibles_par(request.user)
+        .filter(etat__in=ETATS_A_TRAITER)
+        .select_related("eleve", "classe__ecole", "referent")
+        .order_by("envoyee_le", "pk")
+    )
+    page = Paginator(demandes, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
+    aujourd_hui = timezone.localdate()
+    lignes = list(page.object_list)
+    for demande in lignes:
+        demande.attente_jours = (
+            (aujourd_hui - timezone.localtime(demande.envoyee_le).date()).days if demande.envoyee_le else None
+        )
+    return render(request, "aides/analyse_a_traiter.html", {"page": page, "lignes": lignes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demande_prendre_en_charge(request, pk):
+    demande = _demande_visible(request, pk)
+    _exiger(request, "aides.analyser_demande", demande)
+    if request.method == "GET" and demande.etat not in ETATS_A_TRAITER:
+        messages.info(request, "Cette demande n'est plus en attente d'analyse.")
+        return redirect("demande_detail", pk=demande.pk)
+    form = PriseEnChargeForm(request.POST or None, demande=demande, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        referent = form.cleaned_data["referent"]
+        try:
+            fait = services.demande_prendre_en_charge(demande=demande, auteur=request.user, referent=referent)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            if fait:
+                messages.success(request, f"La demande est prise en charge. Référent : {referent}.")
+            else:
+                messages.info(request, f"{referent} est déjà le référent de cette demande.")
+            return redirect("demande_detail", pk=demande.pk)
+    return _page_formulaire(
+        request, demande, form,
+        titre="Prendre en charge la demande", bouton="Enregistrer le référent",
+        explication="La demande passe « en analyse » ; le référent peut être changé tant qu'aucune décision "
+        "n'est prise.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_ajouter(request, pk):
+    demande = _demande_visible(request, pk)
+    _exiger(request, "aides.analyser_demande", demande)
+    form = ObservationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.observation_ajouter(demande=demande, auteur=request.user, observation=form.instance)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, "L'observation a été enregistrée.")
+            return redirect("demande_detail", pk=demande.pk)
+    if request.user.role == Role.PSYCHOLOGUE:
+        avertissement = (
+            "Vos observations sont couvertes par le secret professionnel : seuls les psychologues "
+            "pourront les lire. Un bilan psychologique demande l'accord des parents enregistré au "
+            "préalable."
+        )
+    else:
+        avertissement = (
+            "Les observations sont internes au RASED : l'enseignant et le directeur ne les lisent pas."
+        )
+    return _page_formulaire(
+        request, demande, form,
+        titre="Ajouter une observation", bouton="Enregistrer l'observation", avertissement=avertissement,
+        explication="L'observation est datée et signée de votre nom.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consentement_ajouter(request, pk):
+    demande = _demande_visible(request, pk)
+    _exiger(request, "aides.add_consentement", demande)
+    form = ConsentementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consentement = services.consentement_enregistrer(
+                demande=demande, auteur=request.user, consentement=form.instance
+            )
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            acte = consentement.get_acte_display().lower()
+            if consentement.accorde:
+                messages.success(request, f"L'accord de la famille a été enregistré : {acte}.")
+            else:
+                messages.warning(
+                    request,
+                    f"Le refus de la famille a été enregistré : {acte}. "
+                    "Les aides qui en dépendaient et n'avaient pas commencé sont arrêtées.",
+                )
+            return redirect("demande_detail", pk=demande.pk)
+    return _page_formulaire(
+        request, demande, form,
+        titre="Enregistrer la réponse de la famille", bouton="Enregistrer",
+        explication="Une réponse par acte : information sur la demande, aide E ou G, bilan ou suivi "
+        "psychologique, transmission des conclusions du psychologue. La plus récente fait foi.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demande_decider(request, pk):
+    demande = _demande_visible(request, pk)
+    _exiger(request, "aides.analyser_demande", demande)
+    if request.method == "GET" and demande.etat not in ETATS_A_TRAITER:
+        messages.info(request, "Une décision a déjà été prise pour cette demande.")
+        return redirect("demande_detail", pk=demande.pk)
+    form = DecisionForm(request.POST or None, demande=demande, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fait = services.demande_decider(
+                demande=demande, auteur=request.user, decision=form.cleaned_data["decision"],
+                motif=form.cleaned_data["motif"], intervenants=form.intervenants(),
+            )
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            if fait:
+                messages.success(request, "La décision a été enregistrée ; l'enseignant en est informé.")
+            else:
+                messages.info(request, "Cette décision était déjà enregistrée.")
+            return redirect("demande_detail", pk=demande.pk)
+    return _page_formulaire(
+        request, demande, form,
+        titre="Décision du RASED", bouton="Enregistrer la décision",
+        avertissement="La décision est définitive : l'enseignant qui a déposé la demande en est "
+        "informé et lit la décision et son motif (pas les observations du RASED).",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reunion_ajouter(request, pk):
+    demande = _demande_visible(request, pk)
+    _exiger(request, "aides.add_reunion", demande)
+    form = ReunionForm(request.POST or None, demande=demande)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reunion = services.reunion_enregistrer(
+                demande=demande, auteur=request.user, reunion=form.instance,
+                participants=form.cleaned_data["participants"], externes=form.cleaned_data["externes"],
+            )
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, "La réunion a été enregistrée.")
+            return redirect("reunion_detail", pk=reunion.pk)
+    return _page_formulaire(
+        request, demande, form,
+        titre="Enregistrer une réunion", bouton="Enregistrer la réunion",
+        explication="Synthèse RASED, équipe éducative, rencontre avec la famille ou concertation avec "
+        "l'enseignant : qui était là, ce qui a été dit et décidé.",
+    )
+
+
+@login_required
+def reunion_detail(request, pk):
+    reunion = get_object_or_404(
+        Reunion.objects.visibles_par(request.user)
+        .select_related("demande__eleve", "demande__classe__ecole", "auteur")
+        .prefetch_related("participants", "participants_externes"),
+        pk=pk,
+    )
+    return render(request, "aides/analyse_reunion.html", {"reunion": reunion, "demande": reunion.demande})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aide_demarrer(request, pk):
+    """Start an aid at a date; the service refuses it until the family's agreement is on record."""
+    aide = get_object_or_404(
+        Aide.objects.visibles_par(request.user).select_related(
+            "demande__eleve", "demande__classe__ecole", "intervenant"
+        ),
+        pk=pk,
+    )
+    _exiger(request, "aides.demarrer_aide", aide)
+    form = DemarrageAideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fait = services.aide_demarrer(aide=aide, auteur=request.user, debut=form.cleaned_data["debut"])
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            if fait:
+                messages.success(request, f"L'aide a démarré le {form.cleaned_data['debut']:%d/%m/%Y}.")
+            else:
+                messages.info(request, "Cette aide est déjà en cours.")
+        return redirect("demande_detail", pk=aide.demande_id)
+    acte = services.acte_pour_demarrer(aide)
+    return render(
+        request,
+        "aides/analyse_aide_demarrer.html",
+        {
+            "aide": aide,
+            "demande": aide.demande,
+            "form": form,
+            "accord": services.consentement_en_vigueur(aide.demande, acte),
+            "acte": ActeConsentement(acte).label,
+            "peut_consentement": request.user.has_perm("aides.add_consentement", aide.demande),
+        },
+    )
+
+
+urlpatterns = [
+    path("rased/demandes/", demandes_a_traiter, name="demandes_a_traiter"),
+    path("demandes/<int:pk>/prise-en-charge/", demande_prendre_en_charge, name="demande_prendre_en_charge"),
+    path("demandes/<int:pk>/observations/ajouter/", observation_ajouter, name="observation_ajouter"),
+    path("demandes/<int:pk>/consentements/ajouter/", consentement_ajouter, name="consentement_ajouter"),
+    path("demandes/<int:pk>/decision/", demande_decider, name="demande_decider"),
+    path("demandes/<int:pk>/reunions/ajouter/", reunion_ajouter, name="reunion_ajouter"),
+    path("reunions/<int:pk>/", reunion_detail, name="reunion_detail"),
+    path("aides/<int:pk>/demarrer/", aide_demarrer, name="aide_demarrer"),
+]

@@ -1,0 +1,191 @@
+"""Pages of the reviews of a programme (bilans) and of the psychologist's conclusions.
+
+A review and a psychological follow-up's content are looked up in what the user may read
+(a stranger, or anyone but a psychologist for a psychological follow-up, gets 404); acting
+needs ``aides.add_evaluation`` / ``aides.add_conclusion`` on the aid (403 otherwise).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from aides import services
+from aides.enums import EtatAide, SuiteEvaluation
+from aides.forms_programmes import ConclusionForm, EvaluationForm, formulaires_resultats
+from aides.models import Aide, ConclusionPsy, Evaluation, EvaluationObjectif, Programme
+from aides.services import ActionRefusee
+
+
+def _exiger(request, perm, aide) -> None:
+    if not request.user.has_perm(perm, aide):
+        raise PermissionDenied
+
+
+def _valeurs_de_depart(programme) -> tuple[dict, dict]:
+    """What the first review measured, offered again: each objective's mastery at the start
+    and, for a psychological follow-up, the same self-esteem instrument and starting score."""
+    initial = {"date": timezone.localdate()}
+    if programme.aide.est_psy:
+        premiere = (
+            Evaluation.objects.filter(programme__aide_id=programme.aide_id)
+            .exclude(estime_instrument="")
+            .order_by("date", "pk")
+            .only("estime_instrument", "estime_debut")
+            .first()
+        )
+        if premiere:
+            initial |= {"estime_instrument": premiere.estime_instrument, "estime_debut": premiere.estime_debut}
+    maitrises = {}
+    for objectif_id, maitrise in (
+        EvaluationObjectif.objects.filter(objectif__programme=programme)
+        .exclude(maitrise_debut="")
+        .order_by("-evaluation__date", "-pk")
+        .values_list("objectif_id", "maitrise_debut")
+    ):
+        maitrises[objectif_id] = maitrise  # the earliest wins, as the list runs latest first
+    return initial, maitrises
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_creer(request, pk):
+    programme = get_object_or_404(
+        Programme.objects.visibles_par(request.user).select_related("aide__demande", "aide__eleve"), pk=pk
+    )
+    aide = programme.aide
+    _exiger(request, "aides.add_evaluation", aide)
+    initial, maitrises = _valeurs_de_depart(programme)
+    form = EvaluationForm(request.POST or None, instance=Evaluation(programme=programme), aide=aide, initial=initial)
+    resultats = formulaires_resultats(
+        request.POST or None, objectifs=programme.objectifs.all(), maitrises_debut=maitrises
+    )
+    valides = [form.is_valid()] + [f.is_valid() for _, f in resultats]
+    if request.method == "POST" and all(valides):
+        try:
+            evaluation = services.evaluation_enregistrer(
+                evaluation=form.instance, resultats=[f.instance for _, f in resultats], auteur=request.user
+            )
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            return _apres_evaluation(request, evaluation)
+    return render(request, "aides/evaluation_form.html", {
+        "programme": programme, "aide": aide, "demande": aide.demande,
+        "form": form, "resultats": resultats, "evaluation": None,
+    })
+
+
+def _apres_evaluation(request, evaluation):
+    aide = evaluation.programme.aide
+    if evaluation.suite == SuiteEvaluation.RENOUVELLEMENT:
+        nouvelle = aide.programmes.order_by("-version").first()
+        messages.success(
+            request,
+            f"Le bilan est enregistré et l'enseignant en est informé. La version {nouvelle.version} du "
+            "programme est ouverte : ajustez ses objectifs, puis validez-la.",
+        )
+        return redirect("programme_modifier", pk=nouvelle.pk)
+    aide.refresh_from_db(fields=["etat"])
+    fin = " L'aide est terminée." if aide.etat == EtatAide.TERMINEE else ""
+    messages.success(request, f"Le bilan est enregistré et l'enseignant en est informé.{fin}")
+    return redirect("demande_detail", pk=aide.demande_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_modifier(request, pk):
+    """Correct a recorded review; a save from a page read before someone else's save is refused."""
+    evaluation = get_object_or_404(
+        Evaluation.objects.visibles_par(request.user).select_related(
+            "programme__aide__demande", "programme__aide__eleve"
+        ),
+        pk=pk,
+    )
+    programme = evaluation.programme
+    aide = programme.aide
+    _exiger(request, "aides.change_evaluation", aide)
+    form = EvaluationForm(request.POST or None, instance=evaluation, aide=aide)
+    existants = list(evaluation.resultats.select_related("objectif"))
+    resultats = formulaires_resultats(
+        request.POST or None, objectifs=[r.objectif for r in existants], resultats=existants
+    )
+    valides = [form.is_valid()] + [f.is_valid() for _, f in resultats]
+    if request.method == "POST" and all(valides):
+        try:
+            services.evaluation_modifier(
+                evaluation=form.instance,
+                resultats=[f.instance for _, f in resultats],
+                revision_lue=form.cleaned_data["revision_lue"],
+            )
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, "Le bilan a été corrigé.")
+            return redirect("programme_detail", pk=programme.pk)
+    return render(request, "aides/evaluation_form.html", {
+        "programme": programme, "aide": aide, "demande": aide.demande,
+        "form": form, "resultats": resultats, "evaluation": evaluation,
+    })
+
+
+def _page_conclusion(request, aide, form, conclusion):
+    return render(request, "aides/evaluation_conclusion_form.html", {
+        "aide": aide, "demande": aide.demande, "form": form, "conclusion": conclusion,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_creer(request, pk):
+    aide = get_object_or_404(
+        Aide.objects.confidentielles_lisibles_par(request.user).select_related("demande", "eleve"), pk=pk
+    )
+    _exiger(request, "aides.add_conclusion", aide)
+    form = ConclusionForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conclusion_enregistrer(aide=aide, auteur=request.user, conclusion=form.instance)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, _message_conclusion(form.instance))
+            return redirect("demande_detail", pk=aide.demande_id)
+    return _page_conclusion(request, aide, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_modifier(request, pk):
+    conclusion = get_object_or_404(
+        ConclusionPsy.objects.visibles_par(request.user).select_related("aide__demande", "aide__eleve"), pk=pk
+    )
+    aide = conclusion.aide
+    _exiger(request, "aides.add_conclusion", aide)
+    form = ConclusionForm(request.POST or None, instance=conclusion)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conclusion_enregistrer(aide=aide, auteur=request.user, conclusion=form.instance)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, _message_conclusion(form.instance))
+            return redirect("demande_detail", pk=aide.demande_id)
+    return _page_conclusion(request, aide, form, conclusion)
+
+
+def _message_conclusion(conclusion) -> str:
+    if conclusion.partagee:
+        return "La conclusion est enregistrée et partagée avec l'équipe."
+    return "La conclusion est enregistrée ; elle reste réservée aux psychologues tant qu'elle n'est pas partagée."
+
+
+urlpatterns = [
+    path("programmes/<int:pk>/bilans/nouveau/", evaluation_creer, name="evaluation_creer"),
+    path("bilans/<int:pk>/modifier/", evaluation_modifier, name="evaluation_modifier"),
+    path("aides/<int:pk>/conclusions/nouvelle/", conclusion_creer, name="conclusion_creer"),
+    path("conclusions/<int:pk>/modifier/", conclusion_modifier, name="conclusion_modifier"),
+]

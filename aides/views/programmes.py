@@ -1,0 +1,210 @@
+"""Pages of the programme personnalisé: draft, edit, validate, renew as a new version.
+
+Aids and programmes are looked up in what the user may read of them
+(``Aide.objects.confidentielles_lisibles_par``, ``Programme.objects.visibles_par``): a stranger,
+or anyone but a psychologist for a psychological follow-up, gets 404. Acting needs
+``aides.change_programme`` on the aid (403 otherwise). Every change goes through aides/services.py.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from aides import services
+from aides.enums import EtatAide, EtatProgramme, TypeAide
+from aides.forms_programmes import NouvelleVersionForm, formulaires_programme
+from aides.models import Aide, Evaluation, Programme
+from aides.services import ActionRefusee
+
+
+def _aide_lisible(request, pk) -> Aide:
+    qs = Aide.objects.confidentielles_lisibles_par(request.user).select_related(
+        "demande", "eleve", "intervenant"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _programme_lisible(request, pk, *, complet=False) -> Programme:
+    qs = Programme.objects.visibles_par(request.user).select_related(
+        "aide__demande", "aide__eleve", "aide__intervenant", "redige_par", "valide_par"
+    )
+    if complet:
+        qs = qs.prefetch_related(
+            "objectifs", "actions",
+            Prefetch(
+                "evaluations",
+                Evaluation.objects.select_related("auteur").prefetch_related("resultats__objectif"),
+            ),
+        )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _exiger_droit_d_agir(request, aide) -> None:
+    if not request.user.has_perm("aides.change_programme", aide):
+        raise PermissionDenied
+
+
+def _revision_postee(request) -> int:
+    """The revision the edited form was read at; a missing or forged one counts as stale."""
+    try:
+        return int(request.POST.get("revision_lue", ""))
+    except ValueError:
+        return -1
+
+
+@login_required
+def programme_detail(request, pk):
+    programme = _programme_lisible(request, pk, complet=True)
+    aide = programme.aide
+    return render(request, "aides/programme_detail.html", {
+        "programme": programme,
+        "aide": aide,
+        "demande": aide.demande,
+        "versions": Programme.objects.visibles_par(request.user).filter(aide=aide).only(
+            "pk", "aide_id", "version", "etat"
+        ),
+        "peut_agir": request.user.has_perm("aides.change_programme", aide),
+        "peut_evaluer": request.user.has_perm("aides.add_evaluation", aide),
+        "aide_terminee": aide.etat == EtatAide.TERMINEE,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_creer(request, pk):
+    aide = _aide_lisible(request, pk)
+    _exiger_droit_d_agir(request, aide)
+    existant = aide.programmes.first()
+    if existant is not None:
+        messages.info(request, "Cette aide a déjà un programme personnalisé : le voici.")
+        return redirect("programme_detail", pk=existant.pk)
+    programme = Programme(aide=aide, date_debut=aide.debut or timezone.localdate())
+    form, objectifs, actions = formulaires_programme(request.POST or None, aide=aide, programme=programme)
+    if request.method == "POST" and all([form.is_valid(), objectifs.is_valid(), actions.is_valid()]):
+        try:
+            with transaction.atomic():
+                programme = services.programme_creer(aide=aide, auteur=request.user, programme=form.instance)
+                objectifs.instance = actions.instance = programme
+                objectifs.save()
+                actions.save()
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, "Le programme personnalisé a été enregistré comme brouillon.")
+            return redirect("programme_detail", pk=programme.pk)
+    return _page_formulaire(request, aide, form, objectifs, actions, programme=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_modifier(request, pk):
+    programme = _programme_lisible(request, pk)
+    aide = programme.aide
+    _exiger_droit_d_agir(request, aide)
+    if request.method == "GET":
+        try:
+            services.programme_verifier_modifiable(programme=programme, revision_lue=programme.revision)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+            return redirect("programme_detail", pk=programme.pk)
+    form, objectifs, actions = formulaires_programme(request.POST or None, aide=aide, programme=programme)
+    if request.method == "POST":
+        try:
+            # First the revision: a stale form may name objectives that someone else has removed,
+            # and the user must read why their save is refused, with their input kept below.
+            services.programme_verifier_modifiable(programme=programme, revision_lue=_revision_postee(request))
+            if all([form.is_valid(), objectifs.is_valid(), actions.is_valid()]):
+                with transaction.atomic():
+                    services.programme_enregistrer(programme=form.instance, revision_lue=form.cleaned_data["revision_lue"])
+                    objectifs.save()
+                    actions.save()
+                messages.success(request, "Le programme personnalisé a été enregistré.")
+                return redirect("programme_detail", pk=programme.pk)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+    return _page_formulaire(request, aide, form, objectifs, actions, programme=programme)
+
+
+def _page_formulaire(request, aide, form, objectifs, actions, *, programme):
+    return render(request, "aides/programme_form.html", {
+        "aide": aide,
+        "demande": aide.demande,
+        "programme": programme,
+        "form": form,
+        "objectifs": objectifs,
+        "actions": actions,
+        "est_aide_g": aide.type == TypeAide.G,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_valider(request, pk):
+    """GET: what validating means (the version is then frozen); POST: validate."""
+    programme = _programme_lisible(request, pk)
+    _exiger_droit_d_agir(request, programme.aide)
+    if request.method == "GET":
+        if programme.etat != EtatProgramme.BROUILLON:
+            messages.info(request, "Cette version du programme n'est plus un brouillon.")
+            return redirect("programme_detail", pk=programme.pk)
+        return render(request, "aides/programme_valider.html", {
+            "programme": programme,
+            "demande": programme.aide.demande,
+            "nb_objectifs": programme.objectifs.count(),
+        })
+    try:
+        fait = services.programme_valider(programme=programme, auteur=request.user)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        if fait:
+            messages.success(
+                request, f"La version {programme.version} du programme personnalisé est validée."
+            )
+        else:
+            messages.info(request, "Cette version du programme était déjà validée.")
+    return redirect("programme_detail", pk=programme.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_nouvelle_version(request, pk):
+    """GET: the date the new période starts; POST: a new draft copied from the validated version."""
+    programme = _programme_lisible(request, pk)
+    _exiger_droit_d_agir(request, programme.aide)
+    if request.method == "GET" and programme.etat != EtatProgramme.VALIDE:
+        messages.info(request, "Seule la version validée du programme peut être renouvelée.")
+        return redirect("programme_detail", pk=programme.pk)
+    form = NouvelleVersionForm(request.POST or None, initial={"debut": programme.date_revision})
+    if request.method == "POST" and form.is_valid():
+        try:
+            nouvelle = services.programme_nouvelle_version(
+                programme=programme, auteur=request.user, debut=form.cleaned_data["debut"]
+            )
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+            return redirect("programme_detail", pk=programme.pk)
+        messages.success(
+            request,
+            f"La version {nouvelle.version} du programme est en préparation : ajustez-la, puis validez-la. "
+            "La version en vigueur reste consultable.",
+        )
+        return redirect("programme_modifier", pk=nouvelle.pk)
+    return render(request, "aides/programme_nouvelle_version.html", {
+        "programme": programme, "demande": programme.aide.demande, "form": form,
+    })
+
+
+urlpatterns = [
+    path("aides/<int:pk>/programme/nouveau/", programme_creer, name="programme_creer"),
+    path("programmes/<int:pk>/", programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/modifier/", programme_modifier, name="programme_modifier"),
+    path("programmes/<int:pk>/valider/", programme_valider, name="programme_valider"),
+    path("programmes/<int:pk>/nouvelle-version/", programme_nouvelle_version, name="programme_nouvelle_version"),
+]
