@@ -250,3 +250,21 @@ class DemarrageAideForm(_Formulaire):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["debut"].initial = timezone.localdate()
+
+
+class AideAjoutForm(_Formulaire):
+    """A further kind of aid for a request already answered by an aid (change of kind of aid)."""
+
+    type_aide = forms.ChoiceField(label="Type d'aide", choices=TypeAide.choices)
+    intervenant = forms.ModelChoiceField(label="Menée par", queryset=None, empty_label="— choisir —")
+
+    def __init__(self, *args, demande, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervenant"].queryset = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        type_aide, membre = cleaned.get("type_aide"), cleaned.get("intervenant")
+        if type_aide and membre and membre.role != ROLE_PAR_TYPE_AIDE[type_aide]:
+            self.add_error("intervenant", f"{membre} ne peut pas mener une {TypeAide(type_aide).label.lower()}.")
+        return cleaned

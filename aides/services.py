@@ -91,12 +91,8 @@ def demande_envoyer(*, demande: DemandeAide, auteur: Utilisateur) -> bool:
             raise ActionRefusee(
                 "Indiquez au moins un domaine du socle commun et décrivez les difficultés observées."
             )
-        demande.etat = EtatDemande.ENVOYEE
         demande.envoyee_le = timezone.now()
-        demande.save(update_fields=["etat", "envoyee_le", "modifie_le"])
-        HistoriqueDemande.objects.create(
-            demande=demande, auteur=auteur, de=EtatDemande.BROUILLON, vers=EtatDemande.ENVOYEE
-        )
+        _changer_etat(demande, vers=EtatDemande.ENVOYEE, auteur=auteur, champs=["envoyee_le"])
         destinataires = list(membres_rased_de(demande))
         message = f"Nouvelle demande d'aide : {demande.classe.ecole.nom}, classe {demande.classe.nom}."
         Notification.objects.bulk_create(
@@ -367,7 +363,8 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
 
     ``resultats`` is a list of unsaved ``EvaluationObjectif``, one per objective. A renewal
     opens a new programme version; a stop, a change or an orientation ends the aid, and
-    the request is closed once all its aids have ended. The teacher is notified.
+    the request is closed once all its aids have ended — except after a change of the kind
+    of aid, where it stays open for the new aid (``aide_ajouter``). The teacher is notified.
     """
     programme = evaluation.programme
     if programme.etat != EtatProgramme.VALIDE:
@@ -396,7 +393,9 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
             aide.issue = evaluation.suite
             aide.save(update_fields=["etat", "fin", "issue"])
             demande = DemandeAide.objects.select_for_update().get(pk=aide.demande_id)
-            if not demande.aides.exclude(etat=EtatAide.TERMINEE).exists():
+            if evaluation.suite != SuiteEvaluation.CHANGEMENT and not demande.aides.exclude(
+                etat=EtatAide.TERMINEE
+            ).exists():
                 _changer_etat(demande, vers=EtatDemande.CLOTUREE, auteur=auteur)
         _notifier(
             [aide.demande.auteur], aide.demande,
@@ -595,3 +594,21 @@ def reunion_enregistrer(
             ligne.reunion = reunion
         ParticipantExterne.objects.bulk_create(lignes)
     return reunion
+
+
+def aide_ajouter(*, demande: DemandeAide, auteur: Utilisateur, type_aide: str, intervenant: Utilisateur) -> Aide:
+    """Add a kind of aid to a request already answered by an aid (a change of the kind of aid).
+
+    The new aid starts like any other: after the family's agreement.
+    """
+    if intervenant.role != ROLE_PAR_TYPE_AIDE[type_aide]:
+        raise ActionRefusee(f"{intervenant} ne peut pas mener une {TypeAide(type_aide).label.lower()}.")
+    with transaction.atomic():
+        demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+        if demande.etat != EtatDemande.AIDE_DECIDEE:
+            raise ActionRefusee("On ne peut ajouter une aide qu'à une demande pour laquelle une aide a été décidée.")
+        if demande.aides.filter(type=type_aide).exists():
+            raise ActionRefusee("Cette demande a déjà une aide de ce type.")
+        aide = Aide.objects.create(demande=demande, eleve_id=demande.eleve_id, type=type_aide, intervenant=intervenant)
+        _notifier([demande.auteur], demande, f"Une nouvelle aide a été décidée pour votre demande n° {demande.pk}.")
+    return aide

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from aides import services
 from aides.enums import ETATS_A_TRAITER, ActeConsentement
 from aides.forms_analyse import (
+    AideAjoutForm,
     ConsentementForm,
     DecisionForm,
     DemarrageAideForm,
@@ -272,6 +273,31 @@ def aide_demarrer(request, pk):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def aide_ajouter(request, pk):
+    """Change of the kind of aid: a new aid on a request already answered by an aid."""
+    demande = _demande_visible(request, pk)
+    _exiger(request, "aides.analyser_demande", demande)
+    form = AideAjoutForm(request.POST or None, demande=demande)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aide_ajouter(
+                demande=demande, auteur=request.user, type_aide=form.cleaned_data["type_aide"],
+                intervenant=form.cleaned_data["intervenant"],
+            )
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+        else:
+            messages.success(request, "La nouvelle aide est décidée ; elle démarrera après l'accord de la famille.")
+            return redirect("demande_detail", pk=demande.pk)
+    return _page_formulaire(
+        request, demande, form, titre="Ajouter une aide", bouton="Décider cette aide",
+        explication="Pour changer le type d'aide après un bilan, ou compléter l'aide en cours "
+        "(par exemple un suivi psychologique en plus de l'aide E).",
+    )
+
+
 urlpatterns = [
     path("rased/demandes/", demandes_a_traiter, name="demandes_a_traiter"),
     path("demandes/<int:pk>/prise-en-charge/", demande_prendre_en_charge, name="demande_prendre_en_charge"),
@@ -281,4 +307,5 @@ urlpatterns = [
     path("demandes/<int:pk>/reunions/ajouter/", reunion_ajouter, name="reunion_ajouter"),
     path("reunions/<int:pk>/", reunion_detail, name="reunion_detail"),
     path("aides/<int:pk>/demarrer/", aide_demarrer, name="aide_demarrer"),
+    path("demandes/<int:pk>/aides/ajouter/", aide_ajouter, name="aide_ajouter"),
 ]
