@@ -59,10 +59,17 @@ DIFFICULTES = [
 ]
 
 
+def sans_courriel():
+    """The demo's notifications stay in the app: e-mails (sent after the commit) go nowhere.
+
+    Wrap the whole transaction with it, since the e-mails leave when it commits.
+    """
+    return override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}})
+
+
 def peupler(circonscription, rng: random.Random) -> int:
     """Create the demo's requests; returns how many."""
-    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
-        return _Peuplement(circonscription, rng).executer()
+    return _Peuplement(circonscription, rng).executer()
 
 
 class _Peuplement:

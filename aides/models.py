@@ -353,6 +353,9 @@ class Programme(models.Model):
     )
     revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
+    # What the signed document says, frozen at validation: a reprint is identical even after
+    # the pupil's file, the school or the programme's objectives changed.
+    instantane = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
 

@@ -41,6 +41,7 @@ from aides.models import (
     Reunion,
     Seance,
 )
+from aides.pdf.programme import donnees_programme
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 
@@ -322,7 +323,9 @@ def programme_valider(*, programme: Programme, auteur: Utilisateur) -> bool:
         programme.valide_le = timezone.now()
         programme.valide_par = auteur
         programme.revision += 1
-        programme.save(update_fields=["etat", "valide_le", "valide_par", "revision"])
+        # The document signed on paper must reprint identically later.
+        programme.instantane = donnees_programme(programme)
+        programme.save(update_fields=["etat", "valide_le", "valide_par", "revision", "instantane"])
     return True
 
 

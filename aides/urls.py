@@ -2,11 +2,7 @@
 
 from django.urls import path
 
-from aides.views import accueil, demandes
-from aides.views import seances
-from aides.views import equipes
-from aides.views import analyse
-from aides.views import programmes, evaluations
+from aides.views import accueil, analyse, demandes, documents, equipes, evaluations, programmes, seances
 
 urlpatterns = [
     path("", accueil.accueil, name="accueil"),
@@ -22,3 +18,4 @@ urlpatterns += equipes.urlpatterns
 urlpatterns += analyse.urlpatterns
 urlpatterns += programmes.urlpatterns
 urlpatterns += evaluations.urlpatterns
+urlpatterns += documents.urlpatterns

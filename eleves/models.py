@@ -424,3 +424,38 @@ class Plan(models.Model):
 
 def _actif(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.circonscription_id)
+
+
+class JournalAccesQuerySet(models.QuerySet):
+    def du_eleve(self, eleve):
+        return self.filter(eleve=eleve).select_related("utilisateur")
+
+
+class JournalAcces(models.Model):
+    """Who viewed or printed what, when, from where (a pupil's file, a document, a report).
+
+    Entries are only ever added (``eleves.journal.journaliser``); they are purged with the
+    pupil's file and after twelve months.
+    """
+
+    class Action(models.TextChoices):
+        CONSULTATION = "consultation", "Consultation"
+        IMPRESSION = "impression", "Impression (PDF)"
+        EXPORT = "export", "Export (CSV)"
+
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    objet = models.CharField("objet", max_length=200)
+    eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    adresse = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = JournalAccesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-le", "-pk"]
+        verbose_name = "entrée du journal des accès"
+        verbose_name_plural = "journal des accès"
+
+    def __str__(self):
+        return f"{self.get_action_display()} : {self.objet}"

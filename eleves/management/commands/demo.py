@@ -284,7 +284,9 @@ class Command(BaseCommand):
             )
         debut_chrono = time.monotonic()
         mot_de_passe = _MotDePasse()
-        with transaction.atomic():
+        from aides.demo import peupler, sans_courriel
+
+        with sans_courriel(), transaction.atomic():
             circonscription = Circonscription.objects.filter(nom=NOM_CIRCONSCRIPTION).first()
             deja_en_place = circonscription is not None
             if not deja_en_place:
@@ -292,8 +294,6 @@ class Command(BaseCommand):
             comptes = _assurer_comptes(circonscription, mot_de_passe)
             if not deja_en_place:
                 # The aid workflow's demo needs the accounts above: requests at every stage.
-                from aides.demo import peupler
-
                 peupler(circonscription, random.Random(GRAINE + 1))
         if verbosity < 1:
             return

@@ -1,0 +1,1 @@
+"""Documents printed by rased: PDF rendering, CSV exports, charts."""

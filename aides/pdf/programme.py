@@ -1,0 +1,57 @@
+"""The programme personnalisé as printed and signed: its data, frozen at validation."""
+
+from django.utils import timezone
+
+from eleves.enums import Role
+from eleves.scolarite import annee_scolaire_de, libelle_annee
+
+
+def _date(valeur) -> str:
+    return valeur.strftime("%d/%m/%Y") if valeur else ""
+
+
+def entete_pour(demande) -> dict:
+    ecole = demande.classe.ecole
+    return {
+        "circonscription": ecole.circonscription.nom,
+        "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}",
+        "annee": demande.classe.annee.libelle,
+    }
+
+
+def donnees_programme(programme) -> dict:
+    """Everything the printed programme shows, as plain JSON-ready values."""
+    aide = programme.aide
+    demande = aide.demande
+    eleve = demande.eleve
+    classe = demande.classe
+    directeur = classe.ecole.directeurs.filter(role=Role.DIRECTEUR, is_active=True).first()
+    return {
+        "entete": entete_pour(demande),
+        "eleve": {
+            "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
+            "classe": classe.nom, "niveau": demande.niveau,
+        },
+        "aide": aide.get_type_display(),
+        "intervenant": str(aide.intervenant),
+        "enseignants": [str(e) for e in classe.enseignants.all()],
+        "directeur": str(directeur) if directeur else "",
+        "version": programme.version,
+        "modalite": programme.get_modalite_display(),
+        "rythme": f"{programme.seances_par_semaine} séance(s) de {programme.duree_seance} min par semaine",
+        "debut": _date(programme.date_debut),
+        "revision": _date(programme.date_revision),
+        "objectifs": [
+            {
+                "reference": o.get_domaine_display() if o.domaine else f"Visée : {o.get_visee_display()}",
+                "intitule": o.intitule, "critere": o.critere, "responsable": o.responsable,
+            }
+            for o in programme.objectifs.all()
+        ],
+        "actions": [{"acteur": a.get_acteur_display(), "description": a.description} for a in programme.actions.all()],
+        "avis_eleve": programme.avis_eleve,
+        "avis_famille": programme.avis_famille,
+        "valide_le": _date(timezone.localtime(programme.valide_le) if programme.valide_le else None),
+        "valide_par": str(programme.valide_par) if programme.valide_par else "",
+        "annee_impression": libelle_annee(annee_scolaire_de(timezone.localdate())),
+    }

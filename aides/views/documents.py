@@ -1,0 +1,43 @@
+"""Documents for one pupil (PDF): served through the same scoped querysets as the pages,
+written to the access log, with opaque file names and no caching."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404
+from django.urls import path
+
+from aides.enums import EtatProgramme
+from aides.models import Programme
+from aides.pdf.programme import donnees_programme
+from aides.pdf.rendu import rendre_pdf, reponse
+from eleves.journal import journaliser
+from eleves.models import JournalAcces
+
+
+@login_required
+def programme_pdf(request, pk):
+    """The validated version as signed; its content was frozen at validation."""
+    programme = get_object_or_404(
+        Programme.objects.visibles_par(request.user)
+        .filter(etat__in=[EtatProgramme.VALIDE, EtatProgramme.REMPLACE])
+        .select_related("aide__demande__eleve", "aide__demande__classe__ecole__circonscription",
+                        "aide__demande__classe__annee", "aide__intervenant", "valide_par"),
+        pk=pk,
+    )
+    donnees = programme.instantane or donnees_programme(programme)
+    document = rendre_pdf(
+        "pdf/programme.html", {"p": donnees, "entete": donnees["entete"]},
+        titre=f"Programme personnalisé — version {programme.version}",
+        nom_fichier=f"programme-{programme.pk}-v{programme.version}.pdf",
+        imprime_par=request.user,
+    )
+    journaliser(
+        request, action=JournalAcces.Action.IMPRESSION,
+        objet=f"Programme personnalisé n° {programme.pk} (version {programme.version}), PDF",
+        eleve=programme.aide.demande.eleve,
+    )
+    return reponse(document)
+
+
+urlpatterns = [
+    path("programmes/<int:pk>/pdf/", programme_pdf, name="programme_pdf"),
+]

@@ -1,0 +1,159 @@
+"""The programme personnalisé PDF: scope, content, reproducibility, safety, access log."""
+
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from aides.enums import TypeAide
+from aides.models import ActionProgramme, Aide, Consentement, Objectif, Programme
+from aides.pdf.rendu import RessourceRefusee, _fetcher
+from aides.services import (
+    aide_demarrer,
+    consentement_enregistrer,
+    demande_decider,
+    programme_creer,
+    programme_valider,
+)
+from eleves.models import JournalAcces
+from tests.conftest import PERSONAS
+
+
+def texte_pdf(contenu: bytes) -> str:
+    """The PDF's text with white space folded (table cells wrap lines)."""
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(contenu)).pages).split())
+
+
+@pytest.fixture
+def programme(monde, demande_envoyee):
+    e = monde["maitre_e"]
+    demande_decider(demande=demande_envoyee, auteur=e, decision="aide", motif="x", intervenants={TypeAide.E: e})
+    consentement_enregistrer(demande=demande_envoyee, auteur=e, consentement=Consentement(
+        acte="aide_e_g", accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
+    aide = Aide.objects.get()
+    aide_demarrer(aide=aide, auteur=e, debut=date(2026, 11, 9))
+    programme = programme_creer(aide=aide, auteur=e, programme=Programme(
+        modalite="petit_groupe", date_debut=date(2026, 11, 9), avis_famille="D'accord pour l'aide."))
+    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Décoder les syllabes complexes",
+                            critere="Lit 20 syllabes en une minute", responsable="Maître E")
+    ActionProgramme.objects.create(programme=programme, acteur="famille", description="Lecture du soir")
+    programme_valider(programme=programme, auteur=e)
+    programme.refresh_from_db()
+    return programme
+
+
+def _pdf(client, programme):
+    return client.get(reverse("programme_pdf", args=[programme.pk]))
+
+
+def test_programme_pdf_contenu_entete_et_signatures(client, monde, programme):
+    client.force_login(monde["enseignant"])
+    response = _pdf(client, programme)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"] == f'inline; filename="programme-{programme.pk}-v1.pdf"'
+    texte = texte_pdf(response.content)
+    for attendu in ("Lyon Nord", "École Jean Jaurès", "Léa PETIT", "Décoder les syllabes complexes",
+                    "Lit 20 syllabes en une minute", "Lecture du soir", "D'accord pour l'aide.",
+                    "La famille", "Le directeur", "page 1 / 1", "Imprimé le"):
+        assert attendu in texte, attendu
+    entree = JournalAcces.objects.get()
+    assert (entree.utilisateur, entree.eleve, entree.action) == (monde["enseignant"], monde.eleve_a1, "impression")
+
+
+def test_programme_pdf_identique_apres_modifications(client, monde, programme):
+    client.force_login(monde["maitre_e"])
+    avant = texte_pdf(_pdf(client, programme).content)
+    eleve = monde.eleve_a1
+    eleve.nom = "Renommé"
+    eleve.save()
+    Objectif.objects.filter(programme=programme).update(intitule="Changé après signature")
+    monde.ecole_a.nom = "École renommée"
+    monde.ecole_a.save()
+    apres = texte_pdf(_pdf(client, programme).content)
+    assert avant.split("Imprimé le")[0] == apres.split("Imprimé le")[0]
+    assert "Changé après signature" not in apres
+
+
+def test_programme_brouillon_sans_pdf(client, monde, programme):
+    from aides.services import programme_nouvelle_version
+
+    brouillon = programme_nouvelle_version(programme=programme, auteur=monde["maitre_e"], debut=date(2027, 1, 4))
+    client.force_login(monde["maitre_e"])
+    assert _pdf(client, brouillon).status_code == 404
+
+
+ATTENDU = {"enseignant": 200, "directeur": 200, "maitre_e": 200, "maitre_g": 200, "psychologue": 200,
+           "circonscription": 200, "admin": 404, "enseignant_autre_ecole": 404, "rased_autre_secteur": 404,
+           "autre_circonscription": 404}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_programme_pdf_selon_le_role(client, monde, programme, persona):
+    client.force_login(monde[persona])
+    assert _pdf(client, programme).status_code == ATTENDU[persona]
+    assert JournalAcces.objects.exists() == (ATTENDU[persona] == 200)
+
+
+def test_programme_pdf_anonyme_redirige(client, programme):
+    assert _pdf(client, programme).status_code == 302
+
+
+def test_texte_hostile_imprime_tel_quel(client, monde, programme):
+    hostile = '<script>alert(1)</script><img src="file:///etc/passwd">'
+    Programme.objects.filter(pk=programme.pk).update(instantane=None, avis_eleve=hostile)
+    client.force_login(monde["maitre_e"])
+    texte = texte_pdf(_pdf(client, programme).content)
+    assert "<script>alert(1)</script>" in texte
+    assert 'file:///etc/passwd' in texte
+    assert "root:" not in texte
+
+
+def test_le_fetcher_refuse_fichiers_et_reseau():
+    fetcher = _fetcher()
+    for url in ("file:///etc/passwd", "http://example.org/x.png", "https://rased.invalid/static/../../etc/passwd"):
+        with pytest.raises(RessourceRefusee):
+            fetcher.fetch(url)
+    assert fetcher.fetch("https://rased.invalid/static/css/impression.css").read().startswith(b"/*")
+
+
+def test_une_image_file_n_est_jamais_embarquee(tmp_path):
+    from weasyprint import HTML
+
+    from aides.pdf.rendu import BASE_URL
+
+    secret = tmp_path / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>SECRET-7f3a</text></svg>')
+    html = f'<html lang="fr"><title>x</title><img src="file://{secret}" alt="x"><img src="{secret}" alt="y"></html>'
+    contenu = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    assert "SECRET-7f3a" not in texte_pdf(contenu)
+    assert b"SECRET" not in contenu
+
+
+@pytest.mark.parametrize("avec_instantane", [True, False])
+def test_programme_pdf_nombre_de_requetes_constant(client, monde, programme, avec_instantane):
+    client.force_login(monde["maitre_e"])
+
+    def mesurer():
+        if not avec_instantane:
+            Programme.objects.filter(pk=programme.pk).update(instantane=None)
+        _pdf(client, programme)
+        with CaptureQueriesContext(connection) as requetes:
+            _pdf(client, programme)
+        return len(requetes)
+
+    peu = mesurer()
+    for i in range(10):
+        Objectif.objects.create(programme=programme, domaine="1.3", intitule=f"O{i}", critere="c", responsable="r")
+        ActionProgramme.objects.create(programme=programme, acteur="eleve", description=f"A{i}")
+    assert mesurer() == peu
+
+
+def test_lien_vers_le_pdf_depuis_la_page_du_programme(client, monde, programme):
+    client.force_login(monde["enseignant"])
+    page = client.get(reverse("programme_detail", args=[programme.pk])).content.decode()
+    assert reverse("programme_pdf", args=[programme.pk]) in page
