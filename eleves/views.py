@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from eleves.enums import Role
 from eleves.forms import EleveFilter, EleveForm, PlanForm, ResponsableForm
 from eleves.models import (
+    JournalAcces,
     Classe,
     Ecole,
     Eleve,
@@ -27,6 +28,7 @@ from eleves.models import (
     ResponsableLegal,
     annee_courante_debut,
 )
+from eleves.journal import journaliser
 from eleves.services import eleve_enregistrer
 from rased.middleware import SESSION_STARTED_KEY
 
@@ -123,6 +125,7 @@ def _eleve_visible(request, pk) -> Eleve:
 @login_required
 def eleve_detail(request, pk):
     eleve = _eleve_visible(request, pk)
+    journaliser(request, action=JournalAcces.Action.CONSULTATION, objet="Fiche de l'élève", eleve=eleve)
     inscriptions = eleve.inscriptions.select_related("annee", "classe__ecole").prefetch_related(
         "classe__enseignants"
     )

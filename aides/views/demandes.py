@@ -12,7 +12,8 @@ from aides.forms import DemandeAideForm
 from aides.models import DemandeAide
 from aides.selectors import contexte_demande
 from aides.services import ActionRefusee, demande_enregistrer, demande_envoyer as envoyer
-from eleves.models import Eleve
+from eleves.journal import journaliser
+from eleves.models import Eleve, JournalAcces
 
 
 def _demande_visible(request, pk) -> DemandeAide:
@@ -100,6 +101,10 @@ def _envoyer(request, demande):
 @login_required
 def demande_detail(request, pk):
     demande = _demande_visible(request, pk)
+    journaliser(
+        request, action=JournalAcces.Action.CONSULTATION, objet=f"Demande d'aide n° {demande.pk}",
+        eleve=demande.eleve,
+    )
     return render(
         request,
         "aides/demande_detail.html",
