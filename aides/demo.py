@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from aides.enums import ActeConsentement, EtatDemande, TypeAide
+from aides.enums import ActeConsentement, TypeAide
 from aides.models import (
     ActionEquipe,
     ActionProgramme,
