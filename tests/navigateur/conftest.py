@@ -40,8 +40,15 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--lang=fr-FR",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # French users' browsers: dates typed and shown as dd/mm/yyyy.
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
 
 
 @pytest.fixture(scope="session")
