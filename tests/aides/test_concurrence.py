@@ -1,0 +1,129 @@
+"""Concurrency on PostgreSQL: simultaneous moves of the same request, simultaneous saves.
+
+Each test starts many threads at once (a barrier), each with its own database connection,
+and checks that exactly one move happened and nothing was lost. SQLite serialises writes
+differently and has no row locks: these tests run on PostgreSQL (CI) only.
+"""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection, connections
+
+from aides.enums import EtatDemande, TypeAide
+from aides.models import Aide, DemandeAide, HistoriqueDemande, Notification, Programme
+from aides.services import (
+    ActionRefusee,
+    aide_demarrer,
+    consentement_enregistrer,
+    demande_decider,
+    demande_envoyer,
+    programme_creer,
+    programme_enregistrer,
+)
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+
+
+def en_meme_temps(nombre: int, action) -> list:
+    """Run ``action(i)`` in ``nombre`` threads released together; return each outcome."""
+    barriere = threading.Barrier(nombre)
+    resultats = [None] * nombre
+
+    def lancer(i):
+        try:
+            barriere.wait()
+            resultats[i] = action(i)
+        except Exception as exc:  # noqa: BLE001 — the outcome is what the test inspects
+            resultats[i] = exc
+        finally:
+            connections.close_all()
+
+    fils = [threading.Thread(target=lancer, args=(i,)) for i in range(nombre)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    print(f"\n{nombre} tentatives simultanées : {sum(r is True for r in resultats)} effectuée(s), "
+          f"{sum(r is False for r in resultats)} sans effet, "
+          f"{sum(isinstance(r, Exception) for r in resultats)} refusée(s)")
+    return resultats
+
+
+@pytest.fixture
+def brouillon(transactional_db, monde):
+    return DemandeAide.objects.create(
+        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"],
+        domaines=["1.1"], difficultes="Lecture.", famille_informee_le=date(2026, 11, 2),
+        famille_informee_par="rencontre",
+    )
+
+
+def test_cinquante_envois_simultanes_une_seule_demande_envoyee(monde, brouillon):
+    resultats = en_meme_temps(50, lambda i: demande_envoyer(demande=brouillon, auteur=monde["enseignant"]))
+    assert resultats.count(True) == 1 and resultats.count(False) == 49
+    brouillon.refresh_from_db()
+    assert brouillon.etat == EtatDemande.ENVOYEE
+    assert HistoriqueDemande.objects.filter(demande=brouillon).count() == 1
+    assert Notification.objects.filter(demande=brouillon).count() == 3  # E, G, psy of the secteur, once
+
+
+def test_double_clic_sur_envoyer_par_les_pages(monde, brouillon):
+    from django.test import Client
+    from django.urls import reverse
+
+    def cliquer(_):
+        client = Client()
+        client.force_login(monde["enseignant"])
+        return client.post(reverse("demande_envoyer", args=[brouillon.pk])).status_code
+
+    assert en_meme_temps(2, cliquer) == [302, 302]
+    assert HistoriqueDemande.objects.filter(demande=brouillon).count() == 1
+    assert DemandeAide.objects.count() == 1
+
+
+def test_cinquante_decisions_simultanees_une_seule_retenue(monde, brouillon):
+    demande_envoyer(demande=brouillon, auteur=monde["enseignant"])
+    membres = [monde["maitre_e"], monde["maitre_g"], monde["psychologue"]]
+
+    def decider(i):
+        membre = membres[i % 3]
+        type_aide = {0: TypeAide.E, 1: TypeAide.G, 2: TypeAide.PSY}[i % 3]
+        return demande_decider(demande=brouillon, auteur=membre, decision="aide", motif=f"motif {i}",
+                               intervenants={type_aide: membre})
+
+    resultats = en_meme_temps(50, decider)
+    assert resultats.count(True) == 1
+    assert all(r is True or isinstance(r, ActionRefusee) or r is False for r in resultats)
+    assert Aide.objects.filter(demande=brouillon).count() == 1
+    assert HistoriqueDemande.objects.filter(demande=brouillon, vers=EtatDemande.AIDE_DECIDEE).count() == 1
+
+
+def test_deux_personnes_enregistrent_le_meme_programme(monde, brouillon):
+    from aides.models import Consentement
+
+    e = monde["maitre_e"]
+    demande_envoyer(demande=brouillon, auteur=monde["enseignant"])
+    demande_decider(demande=brouillon, auteur=e, decision="aide", motif="x", intervenants={TypeAide.E: e})
+    consentement_enregistrer(demande=brouillon, auteur=e, consentement=Consentement(
+        acte="aide_e_g", accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
+    aide = Aide.objects.get()
+    aide_demarrer(aide=aide, auteur=e, debut=date(2026, 11, 9))
+    programme = programme_creer(aide=aide, auteur=e, programme=Programme(modalite="individuel",
+                                                                         date_debut=date(2026, 11, 9)))
+
+    def enregistrer(i):
+        copie = Programme.objects.get(pk=programme.pk)
+        copie.avis_eleve = f"avis de la personne {i}"
+        programme_enregistrer(programme=copie, revision_lue=0)
+        return True
+
+    resultats = en_meme_temps(2, enregistrer)
+    assert resultats.count(True) == 1
+    refus = [r for r in resultats if isinstance(r, ActionRefusee)]
+    assert len(refus) == 1 and "modifié par quelqu'un d'autre" in str(refus[0])
+    programme.refresh_from_db()
+    assert programme.revision == 1
+    gagnant = resultats.index(True)
+    assert programme.avis_eleve == f"avis de la personne {gagnant}"
