@@ -1,0 +1,86 @@
+"""The application starts with the production settings under gunicorn and serves its static files."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+RACINE = Path(__file__).resolve().parent.parent
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def serveur_production(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("production")
+    port = _port_libre()
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env |= {
+        "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghijklmnop",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_PROXY": "1",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+    }
+    bin_dir = Path(sys.executable).parent
+    for commande in (["manage.py", "migrate", "--noinput", "-v0"], ["manage.py", "collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, *commande], cwd=RACINE, env=env, check=True)
+    processus = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "-c", "rased/gunicorn.py", "rased.wsgi"],
+        cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    processus.terminate()
+    journal = processus.communicate(timeout=10)[0].decode()
+    print(journal[-2000:])
+
+
+def _get(url):
+    requete = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    return urllib.request.urlopen(requete, timeout=10)
+
+
+def test_gunicorn_sert_les_pages_et_les_fichiers_statiques(serveur_production):
+    page = _get(f"{serveur_production}/connexion/")
+    html = page.read().decode()
+    assert page.status == 200 and "Connexion" in html
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "max-age=31536000" in page.headers["Strict-Transport-Security"]
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    feuille = re.search(r'href="(/static/bootstrap/css/bootstrap\.min\.[0-9a-f]+\.css)"', html)
+    assert feuille, "Bootstrap is served with a hashed name (manifest storage)"
+    statique = _get(f"{serveur_production}{feuille[1]}")
+    assert statique.status == 200
+    assert "max-age" in statique.headers["Cache-Control"] and "no-store" not in statique.headers["Cache-Control"]
+
+
+def test_http_sans_tls_redirige_vers_https(serveur_production):
+    requete = urllib.request.Request(f"{serveur_production}/connexion/")
+
+    class SansSuivre(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    with pytest.raises(urllib.error.HTTPError) as erreur:
+        urllib.request.build_opener(SansSuivre).open(requete, timeout=10)
+    assert erreur.value.code == 301
+    assert erreur.value.headers["Location"].startswith("https://")
