@@ -19,6 +19,7 @@ from aides.models import (
     Seance,
 )
 from eleves.enums import ROLES_RASED, Role
+from eleves.models import Eleve
 
 
 def contexte_demande(user, demande) -> dict:
@@ -190,3 +191,14 @@ def _prochaine_etape(demande, programmes) -> str:
                 return f"{aide.get_type_display()} : rédiger et valider le programme personnalisé."
             return f"{aide.get_type_display()} : bilan prévu le {valides[0].date_revision:%d/%m/%Y}."
     return "Aide en cours."
+
+
+def nommer_eleves_des_actions(user, actions) -> None:
+    """Sets ``eleve_nomme`` on each action: its pupil, or None when ``user`` may not see the name."""
+    ids = {a.eleve_id for a in actions if a.eleve_id}
+    visibles = set()
+    if ids:
+        visibles = set(Eleve.objects.visibles_par(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for action in actions:
+        confidentiel = action.auteur.role == Role.PSYCHOLOGUE and user.role != Role.PSYCHOLOGUE
+        action.eleve_nomme = action.eleve if action.eleve_id in visibles and not confidentiel else None

@@ -21,24 +21,13 @@ from django.views.decorators.http import require_http_methods
 from aides.forms_seances import ActionEquipeForm
 from aides.models import ActionEquipe
 from aides.services import ActionRefusee, action_equipe_enregistrer
-from eleves.enums import Role
+from aides.selectors import nommer_eleves_des_actions
 from eleves.models import Ecole, Eleve, annee_courante_debut
 from eleves.scolarite import MOIS_BASCULE
 
 
 def _ecole_visible(request, pk) -> Ecole:
     return get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
-
-
-def _eleves_nommes(user, actions) -> None:
-    """Sets ``eleve_nomme`` on each action: its pupil, or None when ``user`` may not see the name."""
-    ids = {a.eleve_id for a in actions if a.eleve_id}
-    visibles = set()
-    if ids:
-        visibles = set(Eleve.objects.visibles_par(user).filter(pk__in=ids).values_list("pk", flat=True))
-    for action in actions:
-        confidentiel = action.auteur.role == Role.PSYCHOLOGUE and user.role != Role.PSYCHOLOGUE
-        action.eleve_nomme = action.eleve if action.eleve_id in visibles and not confidentiel else None
 
 
 @login_required
@@ -54,7 +43,7 @@ def action_equipe_liste(request, pk):
     totaux = actions.filter(date__gte=rentree).aggregate(nb=Count("pk"), minutes=Sum("duree"))
     minutes = totaux["minutes"] or 0
     page = Paginator(actions, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
-    _eleves_nommes(request.user, page.object_list)
+    nommer_eleves_des_actions(request.user, page.object_list)
     return render(
         request,
         "aides/equipe_liste.html",

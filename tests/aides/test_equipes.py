@@ -176,3 +176,18 @@ def test_liste_des_actions_nombre_de_requetes_constant(client, monde):
     assert len(une) == len(plusieurs)
     assert "Depuis la rentrée : 31 actions, 31 h 00." in texte(response)
     assert "Page 1 sur 2" in texte(response)
+
+
+def test_page_de_l_ecole_montre_les_dernieres_actions(client, monde):
+    from datetime import date as jour
+
+    for i in range(7):
+        ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=monde["maitre_e"], date=jour(2026, 11, 1 + i),
+                                    public="Cycle 2", theme=f"Thème numéro {i}", duree=60)
+    client.force_login(monde["directeur"])
+    page = client.get(reverse("ecole_detail", args=[monde.ecole_a.pk])).content.decode()
+    assert "Thème numéro 6" in page and "Thème numéro 2" in page
+    assert "Thème numéro 1" not in page  # the five latest only, then a link to all
+    assert reverse("action_equipe_liste", args=[monde.ecole_a.pk]) in page
+    client.force_login(monde["rased_autre_secteur"])
+    assert client.get(reverse("ecole_detail", args=[monde.ecole_a.pk])).status_code == 404
