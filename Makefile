@@ -2,7 +2,8 @@
 PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
-DEV := DJANGO_DEBUG=1
+# The demo: every role can be tried with the README's accounts, without a phone for the codes.
+DEV := DJANGO_DEBUG=1 DOUBLE_AUTHENTIFICATION=0
 # Tests run with production-like settings (DEBUG off); this key exists only for them.
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 
@@ -30,3 +31,8 @@ test: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Time and memory of every document kind, on a throwaway database (docs/performance.md).
+.PHONY: bench
+bench: install
+	$(DEV) $(BIN)/python bench/documents.py

@@ -1,8 +1,16 @@
+import math
+import time
+
 import django_filters
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
+from django_otp import verify_token
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eleves.enums import Niveau
 from eleves.models import Classe, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
@@ -157,3 +165,110 @@ class ImportCsvForm(forms.Form):
 def taille_en_mo(octets: int) -> str:
     """A size in megabytes, French style: ``2``, ``5,3``."""
     return f"{octets / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
+
+
+# Two-factor authentication (eleves/views_2fa.py).
+
+def _sans_espaces(code: str) -> str:
+    """Applications show « 123 456 »; backup codes may be copied with spaces or dashes."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _message_attente(appareil) -> str | None:
+    """The French refusal while django-otp's throttling makes ``appareil`` wait, else None."""
+    autorise, details = appareil.verify_is_allowed()
+    if autorise:
+        return None
+    secondes = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+    attente = f"{secondes} seconde{'s' if secondes > 1 else ''}"
+    if secondes > 90:
+        minutes = math.ceil(secondes / 60)
+        attente = f"{minutes} minutes"
+    return (
+        f"Trop de codes erronés : par sécurité, attendez {attente} avant de saisir un nouveau code."
+    )
+
+
+class _FormulaireCode(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form tag carries the token
+
+
+class ConfigurationOTPForm(_FormulaireCode):
+    """The first code of the authenticator application, proving it holds the new secret.
+
+    ``cle`` is the hex secret kept in the session until then; on success ``t`` and ``drift``
+    are those of the accepted code (the device will refuse that same code again).
+    """
+
+    code = forms.CharField(
+        label="Code à 6 chiffres affiché par l'application",
+        max_length=12,
+        error_messages={"required": "Saisissez le code affiché par l'application."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, cle: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cle = cle
+
+    def clean_code(self):
+        code = _sans_espaces(self.cleaned_data["code"])
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError("Le code compte 6 chiffres.")
+        totp = TOTP(bytes.fromhex(self.cle))
+        totp.time = time.time()
+        # One step either side, as the device will allow: a phone's clock is seldom exact.
+        if not totp.verify(int(code), tolerance=1):
+            raise forms.ValidationError(
+                "Ce code ne correspond pas. Vérifiez la clé saisie dans l'application et l'heure "
+                "du téléphone, puis saisissez le code affiché à l'instant."
+            )
+        self.t, self.drift = totp.t(), totp.drift
+        return code
+
+
+class VerificationOTPForm(_FormulaireCode):
+    """A code of the authenticator application (6 digits) or one backup code (8 characters).
+
+    The code goes to one device only, picked by its shape, so that a mistyped application
+    code does not also count against the backup codes. On success ``appareil`` is the device
+    that accepted it; django-otp throttles each device after failures.
+    """
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=24,
+        help_text="Les 6 chiffres affichés par votre application, ou l'un de vos codes de secours.",
+        error_messages={"required": "Saisissez le code affiché par votre application."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.appareil = None
+
+    def clean_code(self):
+        code = _sans_espaces(self.cleaned_data["code"])
+        modele = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        appareil = modele.objects.devices_for_user(self.user, confirmed=True).first()
+        if appareil is None:
+            raise forms.ValidationError(
+                "Ce code est incorrect."
+                if modele is TOTPDevice
+                else "Vous n'avez aucun code de secours : saisissez le code de votre application."
+            )
+        if attente := _message_attente(appareil):
+            raise forms.ValidationError(attente)
+        # verify_token locks the device row: two tabs cannot both spend one backup code.
+        self.appareil = verify_token(self.user, appareil.persistent_id, code)
+        if self.appareil is None:
+            raise forms.ValidationError(
+                "Ce code est incorrect ou a déjà servi. Saisissez le code affiché à l'instant par "
+                "votre application, ou un code de secours encore inutilisé."
+            )
+        return code

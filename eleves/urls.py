@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eleves import views, views_import
+from eleves import views, views_2fa, views_import
 
 urlpatterns = [
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
@@ -19,4 +19,15 @@ urlpatterns = [
     path("classes/<int:pk>/", views.classe_detail, name="classe_detail"),
     path("ecoles/<int:pk>/import/", views_import.import_classes, name="import_classes"),
     path("import/modele.csv", views_import.import_modele, name="import_modele"),
+]
+
+urlpatterns += [
+    path("double-authentification/configurer/", views_2fa.otp_configurer, name="otp_configurer"),
+    path("double-authentification/verifier/", views_2fa.otp_verifier, name="otp_verifier"),
+    path("double-authentification/codes-de-secours/", views_2fa.otp_codes, name="otp_codes"),
+    path(
+        "double-authentification/codes-de-secours/regenerer/",
+        views_2fa.otp_codes_regenerer,
+        name="otp_codes_regenerer",
+    ),
 ]

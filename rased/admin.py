@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from eleves.enums import Role
+from rased.middleware import double_authentification_manquante
 
 
 class RasedAdminSite(admin.AdminSite):
@@ -21,10 +22,12 @@ class RasedAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         # The superuser made by `createsuperuser` at installation enters too, to create the others.
+        # Both need a session verified by a second factor, even if a middleware were missing.
         return bool(
             user.is_active
             and user.is_authenticated
             and (user.role == Role.ADMINISTRATEUR or user.is_superuser)
+            and not double_authentification_manquante(user)
         )
 
 

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "eleves",
     "aides",
 ]
@@ -58,8 +61,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rased.middleware.session_absolute_limit",
+    # After the absolute limit: an expired session signs out rather than asking for a code.
+    "rased.middleware.double_authentification",
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -119,6 +125,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp: an authenticator application, or single-use backup
+# codes) for the RASED, the circonscription, administrators and superusers; see rased.middleware.
+# On unless set to 0: only the demo (`make run`) turns it off.
+DOUBLE_AUTHENTIFICATION = env_bool("DOUBLE_AUTHENTIFICATION", True)
+DOUBLE_AUTHENTIFICATION_NB_CODES_SECOURS = 10
+OTP_TOTP_ISSUER = "rased"
+# After n failed codes a device waits 2^(n-1) seconds before it checks another one.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Django's admin must not list the TOTP secrets should those models ever be registered.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions: 30 minutes idle (the cookie is renewed at each request), 10 hours in all.
 SESSION_COOKIE_AGE = 30 * 60

@@ -33,6 +33,9 @@ def _reglages_de_test(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Two-factor authentication is on by default; tests/test_double_authentification.py turns it
+    # back on to test it, the other tests sign in their personas with force_login alone.
+    settings.DOUBLE_AUTHENTIFICATION = False
 
 
 @dataclass

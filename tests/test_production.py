@@ -55,22 +55,23 @@ def serveur_production(tmp_path_factory):
 
 
 def _get(url):
+    """Status, headers and body of a GET made as if through the TLS proxy."""
     requete = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-    return urllib.request.urlopen(requete, timeout=10)
+    with urllib.request.urlopen(requete, timeout=10) as reponse:
+        return reponse.status, reponse.headers, reponse.read().decode(errors="replace")
 
 
 def test_gunicorn_sert_les_pages_et_les_fichiers_statiques(serveur_production):
-    page = _get(f"{serveur_production}/connexion/")
-    html = page.read().decode()
-    assert page.status == 200 and "Connexion" in html
-    assert page.headers["Cache-Control"] == "no-store"
-    assert "max-age=31536000" in page.headers["Strict-Transport-Security"]
-    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    statut, entetes, html = _get(f"{serveur_production}/connexion/")
+    assert statut == 200 and "Connexion" in html
+    assert entetes["Cache-Control"] == "no-store"
+    assert "max-age=31536000" in entetes["Strict-Transport-Security"]
+    assert "default-src 'self'" in entetes["Content-Security-Policy"]
     feuille = re.search(r'href="(/static/bootstrap/css/bootstrap\.min\.[0-9a-f]+\.css)"', html)
     assert feuille, "Bootstrap is served with a hashed name (manifest storage)"
-    statique = _get(f"{serveur_production}{feuille[1]}")
-    assert statique.status == 200
-    assert "max-age" in statique.headers["Cache-Control"] and "no-store" not in statique.headers["Cache-Control"]
+    statut, entetes, _ = _get(f"{serveur_production}{feuille[1]}")
+    assert statut == 200
+    assert "max-age" in entetes["Cache-Control"] and "no-store" not in entetes["Cache-Control"]
 
 
 def test_http_sans_tls_redirige_vers_https(serveur_production):
@@ -82,5 +83,6 @@ def test_http_sans_tls_redirige_vers_https(serveur_production):
 
     with pytest.raises(urllib.error.HTTPError) as erreur:
         urllib.request.build_opener(SansSuivre).open(requete, timeout=10)
-    assert erreur.value.code == 301
-    assert erreur.value.headers["Location"].startswith("https://")
+    with erreur.value:
+        assert erreur.value.code == 301
+        assert erreur.value.headers["Location"].startswith("https://")
