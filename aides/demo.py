@@ -9,7 +9,6 @@ no e-mail.
 import random
 from datetime import timedelta
 
-
 from django.test.utils import override_settings
 from django.utils import timezone
 

@@ -4,13 +4,13 @@ A move that is not allowed raises ``ActionRefusee`` with a French message for th
 a move already made is a harmless no-op that says so.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-
-from datetime import timedelta
 
 from aides.enums import (
     ActeConsentement,

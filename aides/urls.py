@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from aides.views import accueil, analyse, demandes, documents, equipes, evaluations, programmes, seances
+from aides.views import (
+    accueil,
+    analyse,
+    courriers,
+    demandes,
+    documents,
+    equipes,
+    evaluations,
+    imprimes,
+    programmes,
+    rapports,
+    seances,
+    suivi,
+)
 
 urlpatterns = [
     path("", accueil.accueil, name="accueil"),
@@ -19,3 +32,6 @@ urlpatterns += analyse.urlpatterns
 urlpatterns += programmes.urlpatterns
 urlpatterns += evaluations.urlpatterns
 urlpatterns += documents.urlpatterns
+urlpatterns += imprimes.urlpatterns
+urlpatterns += suivi.urlpatterns + courriers.urlpatterns
+urlpatterns += rapports.urlpatterns

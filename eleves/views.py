@@ -18,17 +18,17 @@ from django.views.decorators.http import require_http_methods
 
 from eleves.enums import Role
 from eleves.forms import EleveFilter, EleveForm, PlanForm, ResponsableForm
+from eleves.journal import journaliser
 from eleves.models import (
-    JournalAcces,
     Classe,
     Ecole,
     Eleve,
     Inscription,
+    JournalAcces,
     Plan,
     ResponsableLegal,
     annee_courante_debut,
 )
-from eleves.journal import journaliser
 from eleves.services import eleve_enregistrer
 from rased.middleware import SESSION_STARTED_KEY
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from aides.pdf.bilan import graphiques_parcours
 from aides.selectors import parcours_eleve
 
 register = template.Library()
@@ -12,6 +13,7 @@ def parcours(context, eleve):
     user = context["request"].user
     return {
         "parcours": parcours_eleve(user, eleve),
+        "graphiques": graphiques_parcours(user, eleve),
         "eleve": eleve,
         "peut_deposer": user.has_perm("aides.add_demande", eleve),
     }

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aides.forms import DemandeAideForm
 from aides.models import DemandeAide
 from aides.selectors import contexte_demande
-from aides.services import ActionRefusee, demande_enregistrer, demande_envoyer as envoyer
+from aides.services import ActionRefusee, demande_enregistrer
+from aides.services import demande_envoyer as envoyer
 from eleves.journal import journaliser
 from eleves.models import Eleve, JournalAcces
 

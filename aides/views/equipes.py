@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from aides.forms_seances import ActionEquipeForm
 from aides.models import ActionEquipe
-from aides.services import ActionRefusee, action_equipe_enregistrer
 from aides.selectors import nommer_eleves_des_actions
+from aides.services import ActionRefusee, action_equipe_enregistrer
 from eleves.models import Ecole, Eleve, annee_courante_debut
 from eleves.scolarite import MOIS_BASCULE
 

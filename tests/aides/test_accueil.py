@@ -9,7 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aides.enums import EtatDemande, TypeAide
-from aides.models import Aide, DemandeAide, Notification, Objectif, Programme, Seance, PresenceSeance
+from aides.models import (
+    Aide,
+    Consentement,
+    DemandeAide,
+    Notification,
+    Objectif,
+    PresenceSeance,
+    Programme,
+    Seance,
+)
 from aides.services import (
     aide_demarrer,
     consentement_enregistrer,
@@ -17,7 +26,6 @@ from aides.services import (
     programme_creer,
     programme_valider,
 )
-from aides.models import Consentement
 from tests.conftest import PERSONAS
 from tests.factories import eleve_inscrit
 

@@ -6,7 +6,15 @@ import pytest
 from django.urls import reverse
 
 from aides.enums import EtatAide, EtatDemande, TypeAide
-from aides.models import Aide, Consentement, Evaluation, EvaluationObjectif, HistoriqueDemande, Objectif, Programme
+from aides.models import (
+    Aide,
+    Consentement,
+    Evaluation,
+    EvaluationObjectif,
+    HistoriqueDemande,
+    Objectif,
+    Programme,
+)
 from aides.services import (
     aide_demarrer,
     consentement_enregistrer,

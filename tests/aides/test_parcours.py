@@ -8,7 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aides.enums import EtatDemande, TypeAide
-from aides.models import Aide, Consentement, DemandeAide, Objectif, PresenceSeance, Programme, Seance
+from aides.models import (
+    Aide,
+    Consentement,
+    DemandeAide,
+    Objectif,
+    PresenceSeance,
+    Programme,
+    Seance,
+)
 from aides.services import (
     aide_demarrer,
     consentement_enregistrer,

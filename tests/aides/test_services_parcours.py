@@ -8,8 +8,8 @@ from aides.enums import EtatAide, EtatDemande, EtatProgramme, TypeAide
 from aides.models import (
     Aide,
     Consentement,
-    EvaluationObjectif,
     Evaluation,
+    EvaluationObjectif,
     HistoriqueDemande,
     Notification,
     Objectif,

@@ -2,7 +2,13 @@ from datetime import date
 
 import pytest
 
-from eleves.scolarite import annee_scolaire_de, cle_nom, debut_depuis_libelle, libelle_annee, uai_valide
+from eleves.scolarite import (
+    annee_scolaire_de,
+    cle_nom,
+    debut_depuis_libelle,
+    libelle_annee,
+    uai_valide,
+)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,356 @@
+"""The pupil's fiche de suivi: the whole path across school years, as ``user`` may read it.
+
+Every part is read through the user's scoped querysets, so each role gets the fiche its rights
+allow (a teacher, their own requests; circonscription staff, no psychological follow-up at
+all). The psychological section (the psychologist's observations, sessions, evaluations with
+self-esteem, every conclusion) is built only when the user *is* a psychologist: the variant
+depends on the role alone, never on the request, and the querysets would refuse it anyway.
+Non-psychologists read at most that a psychological follow-up exists, and the conclusions
+shared with the team.
+
+The number of queries is fixed (about fifteen), whatever the length of the pupil's history.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+
+from aides.enums import EtatAide, EtatDemande, EtatProgramme, Presence
+from aides.models import (
+    Aide,
+    ConclusionPsy,
+    Consentement,
+    DemandeAide,
+    Evaluation,
+    EvaluationObjectif,
+    Observation,
+    PresenceSeance,
+    Programme,
+    Reunion,
+    Seance,
+)
+from eleves.enums import Role
+from eleves.scolarite import annee_scolaire_de, libelle_annee
+
+PRESENT = Q(presences__presence=Presence.PRESENT)
+
+
+def _date(valeur) -> str:
+    if not valeur:
+        return ""
+    if hasattr(valeur, "hour"):
+        valeur = timezone.localdate(valeur)
+    return valeur.strftime("%d/%m/%Y")
+
+
+def _nombre(valeur: Decimal | None, *, signe: bool = False) -> str:
+    """French decimal comma, no useless zeros: 41.50 → « 41,5 »."""
+    if valeur is None:
+        return ""
+    texte = f"{valeur:f}"
+    if "." in texte:
+        texte = texte.rstrip("0").rstrip(".")
+    texte = texte.replace(".", ",")
+    return f"+{texte}" if signe and valeur > 0 else texte
+
+
+def _duree(minutes: int) -> str:
+    return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def voit_volet_psychologique(user) -> bool:
+    """The only switch of the psychological section: the user's role (professional secrecy)."""
+    return user.role == Role.PSYCHOLOGUE
+
+
+def _programmes(user):
+    """Validated versions (and those they replaced): a draft is not part of the path yet."""
+    return (
+        Programme.objects.visibles_par(user)
+        .filter(etat__in=[EtatProgramme.VALIDE, EtatProgramme.REMPLACE])
+        .order_by("version")
+        .prefetch_related(
+            "objectifs", "actions",
+            Prefetch(
+                "evaluations",
+                Evaluation.objects.order_by("date", "pk").prefetch_related(
+                    Prefetch("resultats", EvaluationObjectif.objects.select_related("objectif"))
+                ),
+            ),
+        )
+    )
+
+
+def _version(programme, *, psy: bool) -> dict:
+    version = {
+        "version": programme.version,
+        "remplacee": programme.etat == EtatProgramme.REMPLACE,
+        "valide_le": _date(programme.valide_le),
+        "modalite": programme.get_modalite_display(),
+        "rythme": f"{programme.seances_par_semaine} séance{'s' if programme.seances_par_semaine > 1 else ''} "
+                  f"de {programme.duree_seance} min par semaine",
+        "debut": _date(programme.date_debut),
+        "revision": _date(programme.date_revision),
+        "objectifs": [
+            {
+                "reference": o.get_domaine_display() if o.domaine else f"Visée : {o.get_visee_display()}",
+                "intitule": o.intitule,
+                "critere": o.critere,
+            }
+            for o in programme.objectifs.all()
+        ],
+        "evaluations": [
+            {
+                "titre": f"{e.get_type_display()} du {_date(e.date)}",
+                "suite": e.get_suite_display(),
+                "synthese": e.synthese,
+                "resultats": [
+                    {
+                        "objectif": r.objectif.intitule,
+                        "atteinte": r.get_atteinte_display(),
+                        "maitrise": " → ".join(
+                            m for m in (r.get_maitrise_debut_display(), r.get_maitrise_actuelle_display()) if m
+                        ),
+                    }
+                    for r in e.resultats.all()
+                ],
+                # Self-esteem is measured in psychological follow-ups only; this dict is built for them
+                # in the psychologist's section, never in the shared part.
+                "estime": _estime(e) if psy else None,
+            }
+            for e in programme.evaluations.all()
+        ],
+    }
+    if psy:
+        version["actions"] = [f"{a.get_acteur_display()} : {a.description}" for a in programme.actions.all()]
+        version["avis_eleve"] = programme.avis_eleve
+        version["avis_famille"] = programme.avis_famille
+    return version
+
+
+def _estime(evaluation) -> dict | None:
+    if not evaluation.estime_instrument and evaluation.estime_debut is None and evaluation.estime_fin is None:
+        return None
+    evolution = evaluation.estime_evolution
+    return {
+        "instrument": evaluation.estime_instrument,
+        "debut": _nombre(evaluation.estime_debut),
+        "fin": _nombre(evaluation.estime_fin),
+        "evolution": _nombre(evolution, signe=True) if evolution is not None else "",
+    }
+
+
+def _seances(aide) -> dict:
+    return {
+        "prevues": aide.nb_seances,
+        "presents": aide.nb_presents,
+        "heures": _duree(aide.minutes or 0),
+    }
+
+
+def _etat_suivi(aide) -> str:
+    """« Suivi » is masculine, the states' labels agree with « aide »."""
+    etats = {EtatAide.A_DEMARRER: "à démarrer", EtatAide.EN_COURS: "en cours", EtatAide.TERMINEE: "terminé"}
+    return etats[aide.etat]
+
+
+def _aide_commune(aide, lisible: bool) -> dict:
+    """An aid in the shared part. A psychological follow-up: that it exists, its member, its
+    state, and the conclusions shared with the team; nothing of its content."""
+    base = {"libelle": aide.get_type_display(), "intervenant": str(aide.intervenant), "psy": aide.est_psy}
+    if aide.est_psy:
+        return {
+            **base,
+            "etat": _etat_suivi(aide),
+            "conclusions": [
+                {"date": _date(c.date), "texte": c.texte} for c in aide.conclusions_lues if c.partagee
+            ],
+        }
+    if not lisible:  # cannot happen for E and G aids today; stay closed if the rules change
+        return {**base, "etat": aide.get_etat_display().lower(), "contenu": False}
+    return {
+        **base,
+        "contenu": True,
+        "etat": aide.get_etat_display().lower(),
+        "debut": _date(aide.debut),
+        "fin": _date(aide.fin),
+        "issue": aide.get_issue_display() if aide.issue else "",
+        "seances": _seances(aide),
+        "versions": [_version(p, psy=False) for p in aide.versions],
+    }
+
+
+def _demande(demande, lisibles: set[int]) -> dict:
+    return {
+        "numero": demande.pk,
+        "classe": f"{demande.classe.nom} ({demande.niveau}), {demande.classe.ecole.nom}",
+        "auteur": str(demande.auteur),
+        "deposee_le": _date(demande.cree_le),
+        "envoyee_le": _date(demande.envoyee_le),
+        "famille_informee": (
+            f"le {_date(demande.famille_informee_le)} ({demande.get_famille_informee_par_display().lower()})"
+            if demande.famille_informee_le else ""
+        ),
+        "etat": demande.get_etat_display(),
+        "domaines": demande.domaines_libelles,
+        "difficultes": demande.difficultes,
+        "deja_essaye": demande.deja_essaye_libelles,
+        "deja_essaye_precisions": demande.deja_essaye_precisions,
+        "points_appui": demande.points_appui,
+        "referent": str(demande.referent) if demande.referent else "",
+        "decision": {
+            "libelle": demande.get_decision_display(),
+            "le": _date(demande.decidee_le),
+            "par": str(demande.decidee_par) if demande.decidee_par else "",
+            "motif": demande.decision_motif,
+        } if demande.decision else None,
+        "consentements": [
+            f"{_date(c.date)} — {c.get_acte_display()} : {'accord' if c.accorde else 'refus'} "
+            f"({c.get_titulaires_display().lower()}, {c.get_forme_display().lower()})"
+            for c in demande.consentements_lus
+        ],
+        "reunions": [
+            {
+                "titre": f"{r.get_type_display()} du {_date(r.date)}",
+                "participants": [f"{p} — {p.get_role_display()}" for p in r.participants.all()]
+                + [f"{p.nom} ({p.qualite})" for p in r.participants_externes.all()],
+                "decisions": r.decisions,
+            }
+            for r in demande.reunions_lues
+        ],
+        "aides": [_aide_commune(a, a.pk in lisibles) for a in demande.aides_lues],
+    }
+
+
+def _volet_psychologique(user, eleve, demandes, lisibles: set[int]) -> dict:
+    """The psychologist's part: for psychologists only (the caller checks the role, and every
+    queryset here is the psychologist-scoped one)."""
+    aides = [a for d in demandes for a in d.aides_lues if a.est_psy and a.pk in lisibles]
+    presences = {}
+    for p in (
+        PresenceSeance.objects.filter(
+            aide_id__in=[a.pk for a in aides], seance__in=Seance.objects.visibles_par(user)
+        )
+        .select_related("seance__intervenant")
+        .order_by("seance__date", "seance__pk")
+    ):
+        presences.setdefault(p.aide_id, []).append(p)
+    observations = (
+        Observation.objects.visibles_par(user)
+        .filter(demande__eleve=eleve, confidentielle=True)
+        .select_related("auteur")
+        .order_by("date", "pk")
+    )
+    return {
+        "observations": [
+            {
+                "titre": f"{o.get_type_display()} du {_date(o.date)}",
+                "auteur": str(o.auteur),
+                "demande": o.demande_id,
+                "contenu": o.contenu,
+                "obstacles": o.obstacles_libelles,
+            }
+            for o in observations
+        ],
+        "suivis": [
+            {
+                "demande": aide.demande_id,
+                "intervenant": str(aide.intervenant),
+                "etat": _etat_suivi(aide),
+                "debut": _date(aide.debut),
+                "fin": _date(aide.fin),
+                "issue": aide.get_issue_display() if aide.issue else "",
+                "seances": _seances(aide),
+                "detail_seances": [
+                    {
+                        "titre": f"{_date(p.seance.date)} — {p.seance.duree} min — "
+                                 f"{p.get_presence_display().lower()}",
+                        "intervenant": str(p.seance.intervenant),
+                        "contenu": p.seance.contenu,
+                        "observation": p.observation,
+                    }
+                    for p in presences.get(aide.pk, [])
+                ],
+                "versions": [_version(p, psy=True) for p in aide.versions],
+                "conclusions": [
+                    {"date": _date(c.date), "texte": c.texte, "partagee": c.partagee}
+                    for c in aide.conclusions_lues
+                ],
+            }
+            for aide in aides
+        ],
+    }
+
+
+def donnees_fiche_suivi(user, eleve) -> dict:
+    """Everything the fiche de suivi prints for ``user``, as plain values, newest year last."""
+    inscriptions = list(
+        eleve.inscriptions.select_related("annee", "classe__ecole__circonscription").order_by("annee__debut")
+    )
+    lisibles = set(
+        Aide.objects.confidentielles_lisibles_par(user).filter(eleve=eleve).values_list("pk", flat=True)
+    )
+    aides = (
+        Aide.objects.visibles_par(user)
+        .select_related("intervenant")
+        .annotate(
+            nb_seances=Count("presences", distinct=True),
+            nb_presents=Count("presences", filter=PRESENT, distinct=True),
+            minutes=Sum("presences__seance__duree", filter=PRESENT),
+        )
+        .order_by("type")
+        .prefetch_related(
+            Prefetch("programmes", _programmes(user), to_attr="versions"),
+            Prefetch("conclusions", ConclusionPsy.objects.visibles_par(user).order_by("date", "pk"),
+                     to_attr="conclusions_lues"),
+        )
+    )
+    demandes = list(
+        DemandeAide.objects.visibles_par(user)
+        .filter(eleve=eleve)
+        .exclude(etat=EtatDemande.BROUILLON)
+        .select_related("classe__ecole", "classe__annee", "auteur", "referent", "decidee_par")
+        .prefetch_related(
+            Prefetch("consentements", Consentement.objects.visibles_par(user).order_by("date", "pk"),
+                     to_attr="consentements_lus"),
+            Prefetch(
+                "reunions",
+                Reunion.objects.visibles_par(user).order_by("date", "pk").prefetch_related(
+                    "participants", "participants_externes"
+                ),
+                to_attr="reunions_lues",
+            ),
+            Prefetch("aides", aides, to_attr="aides_lues"),
+        )
+        .order_by("classe__annee__debut", "cree_le", "pk")
+    )
+    annees = []
+    for demande in demandes:
+        libelle = demande.classe.annee.libelle
+        if not annees or annees[-1]["annee"] != libelle:
+            annees.append({"annee": libelle, "demandes": []})
+        annees[-1]["demandes"].append(_demande(demande, lisibles))
+
+    derniere = inscriptions[-1] if inscriptions else None
+    ecole = derniere.classe.ecole if derniere else None
+    return {
+        "entete": {
+            "circonscription": ecole.circonscription.nom if ecole else "",
+            "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
+            "annee": libelle_annee(annee_scolaire_de(timezone.localdate())),
+        },
+        "eleve": {
+            "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
+            "ine": eleve.ine,
+        },
+        "scolarite": [
+            {"annee": i.annee.libelle, "ecole": f"{i.classe.ecole.nom} ({i.classe.ecole.commune})",
+             "classe": i.classe.nom, "niveau": i.niveau}
+            for i in inscriptions
+        ],
+        "annees": annees,
+        "volet_psychologique": (
+            _volet_psychologique(user, eleve, demandes, lisibles) if voit_volet_psychologique(user) else None
+        ),
+    }

@@ -1,0 +1,202 @@
+"""Reports across many pupils: the yearly activity report, the pupils helped per période, the
+waiting list — each as a page and a PDF (and the yearly report as a CSV).
+
+Who reads what (DOMAIN.md, « Rules the product enforces »):
+- bilan d'activité annuel: circonscription staff only (the IEN steers the RASED), for their own
+  circonscription; anyone else signed in gets 403. It holds only aggregates.
+- élèves aidés par période: the school's directeur, RASED members whose secteur covers the
+  school, circonscription staff. A school outside the reader's scope is 404; a reader who sees
+  the school without this right (a teacher, the administrator) gets 403. Psychological
+  follow-ups are listed for psychologists only.
+- liste d'attente: circonscription staff (whole circonscription, no pupil named), RASED members
+  (their secteur) and directeurs (their school), with names; others get 403.
+Every PDF and CSV is written to the access log; file names carry no name.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from aides.pdf.csv import rendre_csv
+from aides.pdf.rendu import rendre_pdf, reponse
+from aides.rapports import eleves_aides_par_periode, liste_attente, rapport_annuel
+from eleves.enums import ROLES_RASED, Role
+from eleves.journal import journaliser
+from eleves.models import AnneeScolaire, Ecole, JournalAcces, annee_courante_debut
+from eleves.scolarite import libelle_annee
+
+LECTEURS_LISTES = {Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED}
+
+
+def _exiger_role(request, roles) -> None:
+    if request.user.role not in roles:
+        raise PermissionDenied
+
+
+def _annees() -> list[int]:
+    """The school years one may choose: those recorded, and the current one."""
+    return sorted(set(AnneeScolaire.objects.values_list("debut", flat=True)) | {annee_courante_debut()},
+                  reverse=True)
+
+
+def _annee_valide(debut, annees) -> int:
+    if debut in (None, ""):
+        return annee_courante_debut()
+    try:
+        debut = int(debut)
+    except ValueError:
+        raise Http404("Année scolaire inconnue.") from None
+    if debut not in annees:
+        raise Http404("Année scolaire inconnue.")
+    return debut
+
+
+def _entete(user, debut, ecole=None) -> dict:
+    return {
+        "circonscription": str(user.circonscription),
+        "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
+        "annee": libelle_annee(debut),
+    }
+
+
+# --- Bilan d'activité annuel -----------------------------------------------------------------
+
+
+def _rapport(request, debut):
+    _exiger_role(request, {Role.CIRCONSCRIPTION})
+    annees = _annees()
+    debut = _annee_valide(debut, annees)
+    return rapport_annuel(circonscription=request.user.circonscription, debut=debut), annees
+
+
+@login_required
+def rapport_annuel_page(request):
+    rapport, annees = _rapport(request, request.GET.get("annee"))
+    return render(request, "aides/rapport_annuel.html", {
+        "rapport": rapport, "graphiques": rapport.graphiques(),
+        "annees": [(a, libelle_annee(a)) for a in annees],
+    })
+
+
+@login_required
+def rapport_annuel_pdf(request, debut):
+    rapport, _ = _rapport(request, debut)
+    document = rendre_pdf(
+        "pdf/rapport_annuel.html",
+        {"rapport": rapport, "graphiques": rapport.graphiques(), "entete": _entete(request.user, rapport.debut)},
+        titre=f"Bilan d'activité du RASED — {rapport.annee}",
+        nom_fichier=f"bilan-activite-rased-{rapport.annee}.pdf",
+        imprime_par=request.user,
+    )
+    journaliser(request, action=JournalAcces.Action.IMPRESSION, objet=f"Bilan d'activité {rapport.annee}, PDF")
+    return reponse(document)
+
+
+@login_required
+def rapport_annuel_csv(request, debut):
+    rapport, _ = _rapport(request, debut)
+    document = rendre_csv(
+        ["Rubrique", "Ligne", "Colonne", "Valeur"], rapport.lignes_csv(),
+        nom_fichier=f"bilan-activite-rased-{rapport.annee}.csv",
+    )
+    journaliser(request, action=JournalAcces.Action.EXPORT, objet=f"Bilan d'activité {rapport.annee}, CSV")
+    return reponse(document, telechargement=True)
+
+
+# --- Élèves aidés par période ------------------------------------------------------------------
+
+
+@login_required
+def eleves_aides_choix(request):
+    """Where the list starts: a directeur goes to their school, others choose among theirs."""
+    _exiger_role(request, LECTEURS_LISTES)
+    ecoles = Ecole.objects.visibles_par(request.user).order_by("nom", "commune")
+    if request.user.role == Role.DIRECTEUR and request.user.ecole_id:
+        return redirect("eleves_aides_periode", pk=request.user.ecole_id)
+    return render(request, "aides/liste_periodes_choix.html", {"ecoles": ecoles})
+
+
+def _liste_periodes(request, pk):
+    ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
+    _exiger_role(request, LECTEURS_LISTES)
+    annees = _annees()
+    debut = _annee_valide(request.GET.get("annee"), annees)
+    periode = request.GET.get("periode") or None
+    if periode is not None:
+        if periode not in {"1", "2", "3", "4", "5"}:
+            raise Http404("Période inconnue.")
+        periode = int(periode)
+    liste = eleves_aides_par_periode(request.user, ecole=ecole, debut=debut, periode=periode)
+    return ecole, liste, annees
+
+
+@login_required
+def eleves_aides_periode(request, pk):
+    ecole, liste, annees = _liste_periodes(request, pk)
+    return render(request, "aides/liste_periodes.html", {
+        "ecole": ecole, "liste": liste, "annees": [(a, libelle_annee(a)) for a in annees],
+        "parametres": request.GET.urlencode(),
+    })
+
+
+@login_required
+def eleves_aides_periode_pdf(request, pk):
+    ecole, liste, _ = _liste_periodes(request, pk)
+    titre = "Élèves aidés par le RASED" + (f" — période {liste.periode}" if liste.periode else " par période")
+    document = rendre_pdf(
+        "pdf/liste_periodes.html", {"liste": liste, "entete": _entete(request.user, liste.debut, ecole)},
+        titre=titre,
+        nom_fichier=f"eleves-aides-ecole-{ecole.pk}-{liste.annee}{f'-p{liste.periode}' if liste.periode else ''}.pdf",
+        imprime_par=request.user,
+    )
+    journaliser(request, action=JournalAcces.Action.IMPRESSION,
+                objet=f"Élèves aidés par période, {ecole.nom[:80]} {liste.annee}, PDF")
+    return reponse(document)
+
+
+# --- Liste d'attente ---------------------------------------------------------------------------
+
+
+def _attente(request):
+    _exiger_role(request, LECTEURS_LISTES)
+    nominative = request.user.role != Role.CIRCONSCRIPTION
+    return liste_attente(request.user, nominative=nominative), nominative
+
+
+@login_required
+def liste_attente_page(request):
+    ecoles, nominative = _attente(request)
+    return render(request, "aides/liste_attente.html", {
+        "ecoles": ecoles, "nominative": nominative, "nb": sum(len(e.demandes) for e in ecoles),
+    })
+
+
+@login_required
+def liste_attente_pdf(request):
+    ecoles, nominative = _attente(request)
+    debut = annee_courante_debut()
+    ecole = request.user.ecole if request.user.role == Role.DIRECTEUR else None
+    document = rendre_pdf(
+        "pdf/liste_attente.html",
+        {"ecoles": ecoles, "nominative": nominative, "nb": sum(len(e.demandes) for e in ecoles),
+         "entete": _entete(request.user, debut, ecole)},
+        titre="Liste d'attente des demandes d'aide",
+        nom_fichier="liste-attente-rased.pdf",
+        imprime_par=request.user,
+    )
+    journaliser(request, action=JournalAcces.Action.IMPRESSION, objet="Liste d'attente des demandes, PDF")
+    return reponse(document)
+
+
+urlpatterns = [
+    path("rapports/activite/", rapport_annuel_page, name="rapport_annuel"),
+    path("rapports/activite/<int:debut>/pdf/", rapport_annuel_pdf, name="rapport_annuel_pdf"),
+    path("rapports/activite/<int:debut>/csv/", rapport_annuel_csv, name="rapport_annuel_csv"),
+    path("rapports/eleves-aides/", eleves_aides_choix, name="eleves_aides_choix"),
+    path("ecoles/<int:pk>/eleves-aides/", eleves_aides_periode, name="eleves_aides_periode"),
+    path("ecoles/<int:pk>/eleves-aides/pdf/", eleves_aides_periode_pdf, name="eleves_aides_periode_pdf"),
+    path("rapports/liste-attente/", liste_attente_page, name="liste_attente"),
+    path("rapports/liste-attente/pdf/", liste_attente_pdf, name="liste_attente_pdf"),
+]

@@ -1,0 +1,44 @@
+"""The pupil's fiche de suivi (PDF): the whole path across school years.
+
+The pupil is looked up in the user's scoped queryset (404 outside it). The instance's
+administrator sees pupils to run the instance, not their aid path: 403. What the fiche holds
+follows the user's rights (``aides.pdf.suivi``); its psychological section depends on the
+role alone, so that no URL or parameter can ask for it.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import path
+
+from aides.pdf.rendu import rendre_pdf, reponse
+from aides.pdf.suivi import donnees_fiche_suivi
+from eleves.enums import Role
+from eleves.journal import journaliser
+from eleves.models import Eleve, JournalAcces
+
+
+@login_required
+def fiche_suivi_pdf(request, pk):
+    eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
+    if request.user.role == Role.ADMINISTRATEUR:
+        raise PermissionDenied
+    donnees = donnees_fiche_suivi(request.user, eleve)
+    volet = donnees["volet_psychologique"] is not None
+    document = rendre_pdf(
+        "pdf/suivi.html", {"f": donnees, "entete": donnees["entete"]},
+        titre="Fiche de suivi" + (" — avec le volet psychologique" if volet else ""),
+        nom_fichier=f"fiche-de-suivi-{eleve.pk}.pdf",
+        imprime_par=request.user,
+    )
+    journaliser(
+        request, action=JournalAcces.Action.IMPRESSION,
+        objet="Fiche de suivi" + (" avec le volet psychologique" if volet else "") + ", PDF",
+        eleve=eleve,
+    )
+    return reponse(document)
+
+
+urlpatterns = [
+    path("eleves/<int:pk>/fiche-de-suivi.pdf", fiche_suivi_pdf, name="fiche_suivi_pdf"),
+]

@@ -1,0 +1,608 @@
+"""Benchmark of rased's documents: median time (of 5 runs) and peak memory per document kind.
+
+    make bench
+    DJANGO_DEBUG=1 .venv/bin/python bench/documents.py [--runs 5]
+
+Each document is produced the way a user gets it: its view is called with a signed-in user
+(queries, template, WeasyPrint, access log), without the HTTP middleware. Each document is
+measured in its own child process, forked from a warm parent (WeasyPrint imported, fonts
+loaded, one PDF already made): the time is the median of the runs, the memory the child's peak
+resident size (``ru_maxrss``) and its growth over what it inherited.
+
+Three data sets:
+- the demo (``manage.py demo``): about 500 pupils in 6 schools;
+- one pupil of the demo with three school years of history (a request, aids, two programme
+  versions, about 25 sessions, reviews and a meeting each year);
+- a circonscription of 40 schools and 5,000 pupils with a full school year of activity
+  (generated with bulk_create), for the yearly report and the lists.
+The floor is a plain 3-page document (a heading, a few paragraphs, a 60-row table) made with
+the same stylesheet and renderer: every document is also given as a multiple of it.
+
+Data lives in a throwaway SQLite file in a temporary directory (the project's db.sqlite3 is
+never touched). With DATABASE_URL set (PostgreSQL), a test database is created beside the one
+named there, as the test runner does, and dropped at the end.
+"""
+
+import argparse
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as heure
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RACINE))
+
+# A development-mode start (no secret needed, no HTTPS redirect); DEBUG is turned off once
+# Django is set up, so that queries are not kept in memory and templates are cached, as in
+# production. No second factor: the views are called with an already signed-in user.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rased.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DOUBLE_AUTHENTIFICATION", "0")
+_TEMPORAIRE = tempfile.TemporaryDirectory(prefix="rased-bench-")
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+if not POSTGRES:
+    os.environ["DATABASE_URL"] = f"sqlite:///{_TEMPORAIRE.name}/bench.sqlite3"
+
+import django
+
+django.setup()
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.template import engines
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils import timezone
+
+settings.DEBUG = False
+settings.DOUBLE_AUTHENTIFICATION = False
+# Static files are read from the source folders (no collectstatic for a benchmark), as in tests.
+settings.STORAGES = {**settings.STORAGES,
+                     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+from aides.models import (
+    ActionEquipe,
+    Aide,
+    DemandeAide,
+    Evaluation,
+    EvaluationObjectif,
+    Objectif,
+    PresenceSeance,
+    Programme,
+    Reunion,
+    Seance,
+)
+from eleves.enums import Role
+from eleves.models import (
+    AnneeScolaire,
+    Circonscription,
+    Classe,
+    Ecole,
+    Eleve,
+    Inscription,
+    ResponsableLegal,
+    Secteur,
+    Utilisateur,
+    annee_courante_debut,
+)
+
+Y = annee_courante_debut()
+ZONE = timezone.get_current_timezone()
+
+
+def moment(jour: date, h: int = 10) -> datetime:
+    return datetime.combine(jour, heure(h), ZONE)
+
+
+# --- The floor: a plain 3-page document ------------------------------------------------------
+
+GABARIT_PLANCHER = """{% extends "pdf/base.html" %}{% block contenu %}
+{% for p in paragraphes %}<p>{{ p }}</p>{% endfor %}
+<h2>Tableau de référence</h2>
+<table><thead><tr><th scope="col">N°</th><th scope="col">Libellé</th><th scope="col">Date</th><th scope="col">Valeur</th></tr></thead>
+<tbody>{% for l in lignes %}<tr><td>{{ l.0 }}</td><td>{{ l.1 }}</td><td>{{ l.2 }}</td><td>{{ l.3 }}</td></tr>{% endfor %}</tbody></table>
+{% endblock %}"""
+
+PARAGRAPHE = (
+    "Le réseau d'aides spécialisées aux élèves en difficulté apporte une aide pédagogique ou "
+    "relationnelle aux élèves des écoles maternelles et élémentaires, en lien avec les enseignants "
+    "et les familles. Ce paragraphe de référence sert de mesure : il ne contient aucune donnée. "
+)
+
+
+def document_plancher() -> bytes:
+    from weasyprint import HTML
+
+    from aides.pdf.rendu import BASE_URL, _fetcher
+
+    html = engines["django"].from_string(GABARIT_PLANCHER).render({
+        "titre_document": "Document de référence (plancher)",
+        "imprime_le": timezone.localtime(), "imprime_par": "Banc d'essai",
+        "entete": {"circonscription": "Circonscription de référence", "annee": f"{Y}-{Y + 1}"},
+        "paragraphes": [PARAGRAPHE * 2] * 4,
+        "lignes": [(i, f"Ligne de référence numéro {i}", f"{1 + i % 28:02d}/03/{Y + 1}", f"{i * 7 % 100},5")
+                   for i in range(1, 61)],
+    })
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(pdf_variant="pdf/ua-1")
+
+
+# --- Data sets ---------------------------------------------------------------------------------
+
+
+def donnees_demo() -> dict:
+    call_command("demo", force=True, verbosity=0)
+    comptes = Utilisateur.objects.in_bulk(
+        ["directeur", "maitre-e", "circonscription", "psychologue"], field_name="username"
+    )
+    programme = Programme.objects.filter(etat="valide", aide__type="E").order_by("pk").first()
+    evaluation = Evaluation.objects.filter(programme__aide__type="E").order_by("pk").first()
+    return {
+        "circonscription": comptes["circonscription"].circonscription,
+        "directeur": comptes["directeur"], "maitre_e": comptes["maitre-e"],
+        "ien": comptes["circonscription"], "psy": comptes["psychologue"],
+        "programme": programme, "evaluation": evaluation,
+        "demande": programme.aide.demande if programme else None,
+        "reunion": Reunion.objects.order_by("pk").first(),
+        "eleve": programme.aide.eleve if programme else None,
+    }
+
+
+def eleve_trois_ans(demo: dict) -> dict:
+    """A pupil of the demo's secteur 1 school with three school years of requests and aids."""
+    maitre_e, psy = demo["maitre_e"], demo["psy"]
+    directeur = demo["directeur"]
+    ecole = directeur.ecole
+    maitre_g = Utilisateur.objects.get(username="maitre-g")
+    eleve = Eleve.objects.create(circonscription=ecole.circonscription, nom="Historique", prenom="Camille",
+                                 date_naissance=date(Y - 8, 4, 12), sexe="F")
+    ResponsableLegal.objects.create(eleve=eleve, lien="mere", civilite="Mme", nom="Historique", prenom="Anne",
+                                    adresse="3 rue des Écoles", code_postal="69400", commune="Villefranche-sur-Saône")
+    derniers = {}
+    for rang, (annee_debut, niveau) in enumerate(((Y - 2, "CP"), (Y - 1, "CE1"), (Y, "CE2"))):
+        annee, _ = AnneeScolaire.objects.get_or_create(debut=annee_debut)
+        classe, _ = Classe.objects.get_or_create(ecole=ecole, annee=annee, nom=f"{niveau} Historique",
+                                                 defaults={"niveaux": [niveau]})
+        Inscription.objects.create(eleve=eleve, annee=annee, classe=classe, niveau=niveau)
+        envoi = date(annee_debut, 9, 20)
+        fin_annee = min(date(annee_debut + 1, 6, 20), timezone.localdate() - timedelta(days=1))
+        demande = DemandeAide.objects.create(
+            eleve=eleve, classe=classe, niveau=niveau, auteur=directeur, etat="aide_decidee",
+            domaines=["1.1", "1.3"], difficultes="Lecture hésitante, erreurs de segmentation. " * 3,
+            erreurs="Confusions b/d, p/q ; oublis de lettres muettes.", deja_essaye=["differenciation", "apc"],
+            points_appui="À l'aise à l'oral, curieux.", attentes="Comprendre ce qui bloque.",
+            famille_informee_le=envoi - timedelta(days=3), famille_informee_par="rencontre",
+            envoyee_le=moment(envoi), decision="aide", decision_motif="Aide spécialisée nécessaire.",
+            decidee_le=moment(envoi + timedelta(days=14)), decidee_par=maitre_e, referent=maitre_e,
+        )
+        types = [("E", maitre_e), ("G", maitre_g)] if rang == 1 else [("E", maitre_e)]
+        if rang == 2:
+            types.append(("psy", psy))
+        for type_aide, membre in types:
+            debut = envoi + timedelta(days=21)
+            termine = annee_debut < Y
+            aide = Aide.objects.create(demande=demande, eleve=eleve, type=type_aide, intervenant=membre,
+                                       etat="terminee" if termine else "en_cours", debut=debut,
+                                       fin=fin_annee if termine else None, issue="arret" if termine else "")
+            for version in (1, 2):
+                v_debut = debut + timedelta(days=(version - 1) * 56)
+                if v_debut > timezone.localdate():
+                    break
+                Programme.objects.filter(aide=aide).update(etat="remplace")
+                programme = Programme.objects.create(
+                    aide=aide, version=version, etat="valide",
+                    modalite="petit_groupe", date_debut=v_debut, date_revision=v_debut + timedelta(days=55),
+                    redige_par=membre, valide_le=moment(v_debut), valide_par=membre,
+                    avis_eleve="Content de venir.", avis_famille="La famille soutient l'aide.",
+                )
+                objectifs = Objectif.objects.bulk_create(
+                    Objectif(programme=programme, ordre=i, intitule=f"Objectif {i} : lire des mots réguliers",
+                             critere="Lit 20 mots en une minute", responsable="Maître E",
+                             **({"visee": "estime"} if type_aide == "G" else {"domaine": "1.1"}))
+                    for i in range(1, 5)
+                )
+                revue = v_debut + timedelta(days=55)
+                if revue <= timezone.localdate():
+                    evaluation = Evaluation.objects.create(
+                        programme=programme, type="finale" if version == 2 else "intermediaire", date=revue,
+                        auteur=membre, synthese="Progrès nets en décodage.", suite="renouvellement" if version == 1
+                        else "arret",
+                    )
+                    EvaluationObjectif.objects.bulk_create(
+                        EvaluationObjectif(evaluation=evaluation, objectif=o, atteinte="partiel",
+                                           maitrise_debut="fragile", maitrise_actuelle="satisfaisante")
+                        for o in objectifs
+                    )
+                    derniers["evaluation"] = evaluation if type_aide == "E" else derniers.get("evaluation")
+                if type_aide == "E":
+                    derniers["programme"] = programme
+            for semaine in range(25):
+                jour = debut + timedelta(days=7 * semaine)
+                if jour > fin_annee:
+                    break
+                seance = Seance.objects.create(intervenant=membre, date=jour, duree=45,
+                                               contenu="Jeux de syllabes, lecture de mots outils.")
+                PresenceSeance.objects.create(seance=seance, aide=aide, observation="Participe volontiers.")
+        Reunion.objects.create(demande=demande, type="equipe_educative", date=moment(envoi + timedelta(days=30)),
+                               lieu="École", auteur=directeur, compte_rendu="Point sur l'aide. " * 10)
+        derniers["demande"] = demande
+    return {"eleve": eleve, **derniers}
+
+
+NIVEAUX_CLASSES = (["PS", "MS"], ["GS", "CP"], ["CE1"], ["CE2", "CM1"], ["CM2"])
+
+
+def circonscription_40_ecoles() -> dict:
+    """40 schools, 200 classes, 5,000 pupils and a full school year (the previous one) of
+    activity, plus requests still waiting. Bulk inserts in one transaction."""
+    rng = random.Random(40_5000)
+    debut = Y - 1
+    rentree, fin = date(debut, 9, 1), date(debut + 1, 7, 3)
+    jours = (fin - rentree).days
+    with transaction.atomic():
+        circo = Circonscription.objects.create(nom="Circonscription du banc d'essai (40 écoles)")
+        annee, _ = AnneeScolaire.objects.get_or_create(debut=debut)
+        ecoles = Ecole.objects.bulk_create(
+            Ecole(circonscription=circo, nom=f"École {i + 1:02d}", commune=f"Commune {i % 12 + 1}",
+                  uai=f"{9_900_000 + i:07d}B")
+            for i in range(40)
+        )
+        secteurs = Secteur.objects.bulk_create(Secteur(circonscription=circo, nom=f"Secteur {i + 1}")
+                                               for i in range(4))
+        for i, ecole in enumerate(ecoles):
+            secteurs[i % 4].ecoles.add(ecole)
+
+        def personne(nom, role, **kwargs):
+            return Utilisateur(username=f"banc-{nom}", first_name="Banc", last_name=nom.title(), role=role,
+                               circonscription=circo, password="!", **kwargs)
+
+        membres = Utilisateur.objects.bulk_create(
+            [personne(f"e{i}", Role.MAITRE_E, secteur=secteurs[i]) for i in range(4)]
+            + [personne(f"g{i}", Role.MAITRE_G, secteur=secteurs[i]) for i in range(4)]
+            + [personne(f"psy{i}", Role.PSYCHOLOGUE, secteur=secteurs[i * 2]) for i in range(2)]
+            + [personne("ien", Role.CIRCONSCRIPTION)]
+            + [personne(f"directeur{i}", Role.DIRECTEUR, ecole=e) for i, e in enumerate(ecoles)]
+        )
+        par_role = {"E": membres[0:4], "G": membres[4:8], "psy": [membres[8], membres[8], membres[9], membres[9]]}
+        ien, directeurs = membres[10], membres[11:]
+        directeur_de = {d.ecole_id: d for d in directeurs}
+        classes = Classe.objects.bulk_create(
+            Classe(ecole=e, annee=annee, nom=f"{'-'.join(n)} {e.nom[-2:]}", niveaux=n)
+            for e in ecoles for n in NIVEAUX_CLASSES
+        )
+        eleves = Eleve.objects.bulk_create(
+            Eleve(circonscription=circo, nom=f"Nom{i:04d}", prenom=rng.choice(["Léa", "Tom", "Inès", "Nassim"]),
+                  date_naissance=date(debut - 6, 1, 1) + timedelta(days=rng.randrange(1500)), sexe=rng.choice("FM"))
+            for i in range(5000)
+        )
+        inscriptions = [Inscription(eleve=el, annee=annee, classe=classes[i // 25],
+                                    niveau=rng.choice(classes[i // 25].niveaux))
+                        for i, el in enumerate(eleves)]
+        Inscription.objects.bulk_create(inscriptions)
+
+        demandes = []
+        for i, inscription in enumerate(rng.sample(inscriptions, 400)):
+            classe = inscription.classe
+            envoi = rentree + timedelta(days=rng.randrange(jours - 20))
+            sort = rng.random()
+            etat, decision, decidee = "aide_decidee", "aide", envoi + timedelta(days=rng.randrange(5, 60))
+            if sort < 0.12:
+                etat, decision, decidee = rng.choice(["envoyee", "en_analyse"]), "", None
+            elif sort < 0.25:
+                etat, decision = "autre_reponse", rng.choice(["conseil", "orientation", "non_retenue"])
+            demandes.append(DemandeAide(
+                eleve=inscription.eleve, classe=classe, niveau=inscription.niveau,
+                auteur=directeur_de[classe.ecole_id], etat=etat, domaines=["1.1"],
+                difficultes="Difficultés en lecture.", famille_informee_le=envoi, famille_informee_par="rencontre",
+                envoyee_le=moment(envoi), decision=decision, decision_motif="Motif." if decision else "",
+                decidee_le=moment(decidee) if decidee else None,
+            ))
+        demandes = DemandeAide.objects.bulk_create(demandes)
+        secteur_de = {e.pk: i % 4 for i, e in enumerate(ecoles)}
+
+        aides = []
+        for demande in demandes:
+            if demande.decision != "aide":
+                continue
+            tirage = rng.random()
+            types = ["E"] if tirage < 0.55 else ["G"] if tirage < 0.8 else ["psy"] if tirage < 0.92 else ["E", "psy"]
+            for type_aide in types:
+                debut_aide = demande.decidee_le.date() + timedelta(days=rng.randrange(7, 30))
+                if debut_aide > fin - timedelta(days=14):
+                    aides.append(Aide(demande=demande, eleve=demande.eleve, type=type_aide,
+                                      intervenant=par_role[type_aide][secteur_de[demande.classe.ecole_id]]))
+                    continue
+                termine = rng.random() < 0.4
+                fin_aide = min(fin, debut_aide + timedelta(days=rng.randrange(42, 140))) if termine else None
+                aides.append(Aide(
+                    demande=demande, eleve=demande.eleve, type=type_aide, debut=debut_aide, fin=fin_aide,
+                    intervenant=par_role[type_aide][secteur_de[demande.classe.ecole_id]],
+                    etat="terminee" if termine else "en_cours",
+                    issue=rng.choice(["arret", "orientation", "changement"]) if termine else "",
+                ))
+        aides = Aide.objects.bulk_create(aides)
+        commencees = [a for a in aides if a.debut]
+        programmes = Programme.objects.bulk_create(
+            Programme(aide=a, modalite=rng.choice(["en_classe", "petit_groupe", "individuel"]), etat="valide",
+                      date_debut=a.debut, date_revision=a.debut + timedelta(days=56), redige_par=a.intervenant)
+            for a in commencees
+        )
+        Objectif.objects.bulk_create(
+            Objectif(programme=p, ordre=i, domaine="1.1", intitule=f"Objectif {i}", critere="Critère",
+                     responsable="Maître E")
+            for p in programmes for i in (1, 2)
+        )
+        Evaluation.objects.bulk_create(
+            Evaluation(programme=p, type="intermediaire", date=p.date_revision, auteur=p.redige_par,
+                       suite=rng.choice(["poursuite", "renouvellement", "arret", "orientation"]))
+            for p in programmes if p.date_revision <= fin
+        )
+        seances, presences = [], []
+        for aide in commencees:
+            jour, dernier = aide.debut, aide.fin or fin
+            while jour <= dernier:
+                seances.append(Seance(intervenant=aide.intervenant, date=jour, duree=rng.choice([30, 45, 60])))
+                presences.append(aide)
+                jour += timedelta(days=7)
+        seances = Seance.objects.bulk_create(seances, batch_size=2000)
+        PresenceSeance.objects.bulk_create(
+            (PresenceSeance(seance=s, aide=a) for s, a in zip(seances, presences, strict=True)), batch_size=2000
+        )
+        Reunion.objects.bulk_create(
+            Reunion(demande=d, type=rng.choice(["synthese", "equipe_educative", "famille", "concertation"]),
+                    date=d.envoyee_le + timedelta(days=20), lieu="École", auteur=ien)
+            for d in demandes[::2]
+        )
+        ActionEquipe.objects.bulk_create(
+            ActionEquipe(ecole=e, auteur=par_role["E"][secteur_de[e.pk]], date=rentree + timedelta(days=30 * k + i),
+                         public="Équipe", theme="Outils pour la lecture", duree=rng.choice([60, 90, 120]))
+            for i, e in enumerate(ecoles) for k in range(3)
+        )
+        plus_grosse = max(ecoles, key=lambda e: sum(1 for a in commencees if a.demande.classe.ecole_id == e.pk))
+    return {
+        "ien": ien, "debut": debut, "ecole": plus_grosse, "directeur": directeur_de[plus_grosse.pk],
+        "compte": (len(ecoles), len(eleves), len(demandes), len(aides), len(seances)),
+    }
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    libelle: str
+    donnees: str
+    genre: str  # "élève" (one pupil), "rapport" (the yearly report), "liste", "plancher"
+    produire: object  # () -> bytes
+    type_mime: str = "application/pdf"
+
+
+def vue(utilisateur, nom, args=(), parametres=None):
+    """Calls the view behind URL ``nom`` as ``utilisateur`` and returns a producer of its body."""
+    url = reverse(nom, args=args)
+
+    def produire() -> bytes:
+        requete = RequestFactory().get(url, parametres or {})
+        requete.user = utilisateur
+        correspondance = resolve(requete.path_info)
+        reponse = correspondance.func(requete, *correspondance.args, **correspondance.kwargs)
+        if reponse.status_code != 200:
+            raise RuntimeError(f"{url} : réponse {reponse.status_code}")
+        return reponse.content
+
+    return produire
+
+
+def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
+    """Every document kind present in the code base; those whose view is absent are noted."""
+    liste, absents = [Document("Document de référence (3 pages)", "plancher", "plancher", document_plancher)], []
+
+    def ajouter(libelle, donnees, genre, utilisateur, nom, args=(), parametres=None, type_mime="application/pdf"):
+        if utilisateur is None or any(a is None for a in args):
+            absents.append(f"{libelle} ({donnees}) : pas de donnée pour ce document")
+            return
+        try:
+            liste.append(Document(libelle, donnees, genre, vue(utilisateur, nom, args, parametres), type_mime))
+        except NoReverseMatch:
+            absents.append(f"{libelle} : vue « {nom} » absente")
+
+    def pk(objet):
+        return objet.pk if objet else None
+
+    for cle, jeu, utilisateur in (("demo", demo, demo["maitre_e"]), ("3 ans", historique, demo["maitre_e"])):
+        donnees = "démo" if cle == "demo" else "élève, 3 ans d'historique"
+        programme = jeu.get("programme")
+        ajouter("Programme personnalisé", donnees, "élève",
+                programme.aide.intervenant if programme else None, "programme_pdf", [pk(programme)])
+        ajouter("Fiche de demande d'aide", donnees, "élève", utilisateur, "demande_pdf", [pk(jeu.get("demande"))])
+        ajouter("Bilan (évaluation)", donnees, "élève", utilisateur, "bilan_pdf", [pk(jeu.get("evaluation"))])
+        ajouter("Fiche de suivi", donnees, "élève", utilisateur, "fiche_suivi_pdf", [pk(jeu.get("eleve"))])
+    ajouter("Compte rendu de réunion", "démo", "élève", demo["directeur"], "reunion_pdf", [pk(demo["reunion"])])
+    for genre in ("information", "accord-aide"):
+        ajouter(f"Courrier à la famille ({genre})", "démo", "élève", demo["directeur"], "courrier_pdf",
+                [pk(demo["demande"]), genre])
+    annee = {"annee": str(Y)}
+    ajouter("Bilan d'activité annuel (PDF)", "démo", "rapport", demo["ien"], "rapport_annuel_pdf", [Y])
+    ajouter("Bilan d'activité annuel (CSV)", "démo", "rapport", demo["ien"], "rapport_annuel_csv", [Y],
+            type_mime="text/csv")
+    ajouter("Élèves aidés par période", "démo", "liste", demo["directeur"], "eleves_aides_periode_pdf",
+            [demo["directeur"].ecole_id], annee)
+    ajouter("Liste d'attente", "démo", "liste", demo["ien"], "liste_attente_pdf")
+    quarante = "40 écoles, 5 000 élèves"
+    ajouter("Bilan d'activité annuel (PDF)", quarante, "rapport", grand["ien"], "rapport_annuel_pdf", [grand["debut"]])
+    ajouter("Bilan d'activité annuel (CSV)", quarante, "rapport", grand["ien"], "rapport_annuel_csv",
+            [grand["debut"]], type_mime="text/csv")
+    ajouter("Bilan d'activité annuel (page)", quarante, "rapport", grand["ien"], "rapport_annuel",
+            parametres={"annee": str(grand["debut"])}, type_mime="text/html")
+    liste.append(Document("Bilan d'activité annuel (calcul seul)", quarante, "", lambda: _calcul_seul(grand),
+                          type_mime="text/plain"))
+    ajouter("Élèves aidés par période", quarante, "liste", grand["directeur"], "eleves_aides_periode_pdf",
+            [grand["ecole"].pk], {"annee": str(grand["debut"])})
+    ajouter("Liste d'attente", quarante, "liste", grand["ien"], "liste_attente_pdf")
+    return liste, absents
+
+
+def _calcul_seul(grand) -> bytes:
+    """The yearly report's figures only (its queries), without any rendering."""
+    from aides.rapports import rapport_annuel
+
+    rapport = rapport_annuel(circonscription=grand["ien"].circonscription, debut=grand["debut"])
+    return repr(rapport.tableaux).encode()
+
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+
+def nombre_de_pages(contenu: bytes, type_mime: str) -> str:
+    if type_mime != "application/pdf":
+        return f"{len(contenu) // 1024} Ko"
+    try:
+        import io
+
+        from pypdf import PdfReader
+
+        return str(len(PdfReader(io.BytesIO(contenu)).pages))
+    except ImportError:
+        return "?"
+
+
+def _mesurer_enfant(document: Document, essais: int, tube, sortie: Path | None) -> None:
+    try:
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        durees, contenu = [], b""
+        for _ in range(essais):
+            debut = time.perf_counter()
+            contenu = document.produire()
+            durees.append(time.perf_counter() - debut)
+        pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if sortie:
+            extension = {"application/pdf": "pdf", "text/csv": "csv", "text/html": "html"}.get(document.type_mime, "txt")
+            nom = f"{document.libelle} — {document.donnees}".replace("/", "-").replace(" ", "_")
+            (sortie / f"{nom}.{extension}").write_bytes(contenu)
+        tube.send({"durees": durees, "pic_ko": pic, "delta_ko": pic - base,
+                   "pages": nombre_de_pages(contenu, document.type_mime)})
+    except Exception as erreur:  # noqa: BLE001 — reported in the table; the other documents still run
+        tube.send({"erreur": f"{type(erreur).__name__}: {erreur}"})
+    finally:
+        tube.close()
+        connections.close_all()
+
+
+def mesurer(document: Document, essais: int, sortie: Path | None = None) -> dict:
+    """Runs ``document`` ``essais`` times in a child forked from this warm process."""
+    connections.close_all()  # the child opens its own database connection
+    contexte = multiprocessing.get_context("fork")
+    recepteur, emetteur = contexte.Pipe(duplex=False)
+    enfant = contexte.Process(target=_mesurer_enfant, args=(document, essais, emetteur, sortie))
+    enfant.start()
+    emetteur.close()
+    resultat = recepteur.recv() if recepteur.poll(600) else {"erreur": "aucune réponse en 10 minutes"}
+    enfant.join()
+    return resultat
+
+
+OBJECTIFS = {
+    "élève": "≤ 2 × plancher et < 1 s",
+    "rapport": "< 10 s et < 300 Mo",
+}
+
+
+def verdict(document: Document, resultat: dict, plancher: float) -> str:
+    if "erreur" in resultat:
+        return "ERREUR"
+    mediane = statistics.median(resultat["durees"])
+    if document.genre == "élève":
+        return "oui" if mediane <= 2 * plancher and mediane < 1 else "NON"
+    if document.genre == "rapport":
+        return "oui" if mediane < 10 and resultat["pic_ko"] / 1024 < 300 else "NON"
+    return ""
+
+
+def machine() -> str:
+    import weasyprint
+
+    moteur = connection.vendor + (f" {connection.pg_version // 10000}" if POSTGRES else f" {sqlite_version()}")
+    return (f"{platform.node()} — {os.cpu_count()} cœurs (nproc {len(os.sched_getaffinity(0))}), "
+            f"{platform.machine()}, Python {platform.python_version()}, Django {django.get_version()}, "
+            f"WeasyPrint {weasyprint.__version__}, base {moteur}")
+
+
+def sqlite_version() -> str:
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="essais par document (médiane), 5 par défaut")
+    parser.add_argument("--sortie", type=Path, help="dossier où écrire chaque document produit, pour le regarder")
+    options = parser.parse_args()
+    ancien_nom = None
+    if POSTGRES:
+        ancien_nom = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    else:
+        call_command("migrate", verbosity=0)
+    try:
+        t0 = time.perf_counter()
+        demo = donnees_demo()
+        historique = eleve_trois_ans(demo)
+        t1 = time.perf_counter()
+        grand = circonscription_40_ecoles()
+        t2 = time.perf_counter()
+        print(f"Données : démo et élève à 3 ans d'historique en {t1 - t0:.1f} s ; "
+              f"{grand['compte'][0]} écoles, {grand['compte'][1]} élèves, {grand['compte'][2]} demandes, "
+              f"{grand['compte'][3]} aides, {grand['compte'][4]} séances en {t2 - t1:.1f} s.")
+        liste, absents = documents(demo, historique, grand)
+        charge_debut = os.getloadavg()[0]
+        document_plancher()  # warm: WeasyPrint imported, fonts and stylesheet loaded, before forking
+        print(f"Machine : {machine()}")
+        print(f"Mesure : médiane de {options.runs} essais par document, chacun dans un processus fils "
+              f"(le plancher : {options.runs} au début et {options.runs} à la fin).\n")
+        if options.sortie:
+            options.sortie.mkdir(parents=True, exist_ok=True)
+        resultats = [(d, mesurer(d, options.runs, options.sortie)) for d in liste]
+        # The floor again at the end: the machine's load may have changed meanwhile (others'
+        # tests, a build); its median is taken over both series.
+        resultats[0][1]["durees"] += mesurer(liste[0], options.runs)["durees"]
+        plancher = statistics.median(resultats[0][1]["durees"])
+        entete = ("Document", "Données", "Pages/taille", "Médiane", "× plancher", "Pic RSS", "Δ RSS", "Objectif", "Tenu")
+        lignes = []
+        for document, r in resultats:
+            if "erreur" in r:
+                lignes.append((document.libelle, document.donnees, "—", "—", "—", "—", "—",
+                               OBJECTIFS.get(document.genre, ""), f"ERREUR : {r['erreur'][:60]}"))
+                continue
+            mediane = statistics.median(r["durees"])
+            lignes.append((
+                document.libelle, document.donnees, r["pages"], f"{mediane:.2f} s", f"{mediane / plancher:.2f}",
+                f"{r['pic_ko'] / 1024:.0f} Mo", f"{r['delta_ko'] / 1024:+.0f} Mo",
+                OBJECTIFS.get(document.genre, ""), verdict(document, r, plancher),
+            ))
+        largeurs = [max(len(str(x)) for x in colonne) for colonne in zip(entete, *lignes, strict=True)]
+        print(" | ".join(t.ljust(n) for t, n in zip(entete, largeurs, strict=True)))
+        print("-+-".join("-" * n for n in largeurs))
+        for ligne in lignes:
+            print(" | ".join(str(x).ljust(n) for x, n in zip(ligne, largeurs, strict=True)))
+        for absent in absents:
+            print(f"Non mesuré : {absent}")
+        print(f"Charge de la machine (moyenne sur 1 min) au début : {charge_debut:.1f}, "
+              f"à la fin : {os.getloadavg()[0]:.1f} (pour {os.cpu_count()} cœurs).")
+    finally:
+        connections.close_all()
+        if ancien_nom:
+            connection.creation.destroy_test_db(ancien_nom, verbosity=0)
+        _TEMPORAIRE.cleanup()
+
+
+if __name__ == "__main__":
+    main()
