@@ -284,7 +284,10 @@ class Consentement(models.Model):
 
 class ReunionQuerySet(models.QuerySet):
     def visibles_par(self, user):
-        return self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        """Meetings of the requests ``user`` sees; a synthèse RASED is the RASED's internal
+        meeting, read by RASED members only."""
+        qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        return qs if user.role in ROLES_RASED else qs.exclude(type=TypeReunion.SYNTHESE)
 
 
 class Reunion(models.Model):

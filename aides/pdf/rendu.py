@@ -8,6 +8,7 @@
 """
 
 import mimetypes
+import re
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
@@ -44,6 +45,21 @@ def _fetcher():
     return FetcherStatique(allowed_protocols={"data"})
 
 
+# French typography: no line break before ; : ! ? » nor after «. Applied to text between tags only.
+_TEXTE = re.compile(r">([^<]+)<")
+_AVANT_PONCTUATION = re.compile(r" ([;!?»])")
+_AVANT_DEUX_POINTS = re.compile(r" :(?=\s|$)")
+
+
+def typographie_francaise(html: str) -> str:
+    def corriger(texte: re.Match) -> str:
+        t = _AVANT_PONCTUATION.sub("\u202f\\1", texte[1])
+        t = _AVANT_DEUX_POINTS.sub("\u00a0:", t)
+        return ">" + t.replace("« ", "«\u202f") + "<"
+
+    return _TEXTE.sub(corriger, html)
+
+
 @dataclass(frozen=True)
 class Document:
     nom_fichier: str
@@ -59,7 +75,7 @@ def rendre_pdf(gabarit: str, contexte: dict, *, titre: str, nom_fichier: str, im
         gabarit,
         {**contexte, "titre_document": titre, "imprime_le": timezone.localtime(), "imprime_par": imprime_par},
     )
-    contenu = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
+    contenu = HTML(string=typographie_francaise(html), base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     return Document(nom_fichier=nom_fichier, type_mime="application/pdf", contenu=contenu)

@@ -586,7 +586,7 @@ def _remplir(monde, demande, n):
         _accord(demande, "aide_e_g" if i % 2 else "psy", monde["directeur"])
         reunion_enregistrer(
             demande=demande, auteur=monde["maitre_e"],
-            reunion=Reunion(type="synthese", date=_il_y_a(i), lieu="École", decisions=f"Décision {i}"),
+            reunion=Reunion(type="equipe_educative", date=_il_y_a(i), lieu="École", decisions=f"Décision {i}"),
             participants=[monde["maitre_e"], monde["maitre_g"]],
             externes=[("Mme Petit", "mère"), ("M. Roux", "AESH")],
         )
@@ -607,3 +607,21 @@ def test_page_de_la_demande_nombre_de_requetes_constant(client, monde, demande_e
         page = _texte(client.get(url))
     assert page.count("Mme Petit — mère") == 9
     assert len(une) == len(plusieurs)
+
+
+def test_synthese_rased_reservee_au_rased(client, monde, demande_envoyee):
+    from django.utils import timezone as tz
+
+    from aides.models import Reunion
+
+    synthese = Reunion.objects.create(
+        demande=demande_envoyee, type="synthese", date=tz.now(), lieu="RASED", auteur=monde["maitre_e"],
+        compte_rendu="Synthese-interne-4b2c : hypothèses de travail")
+    for persona, voit in (("maitre_e", True), ("psychologue", True), ("enseignant", False),
+                          ("directeur", False), ("circonscription", False)):
+        client.force_login(monde[persona])
+        page = client.get(reverse("demande_detail", args=[demande_envoyee.pk])).content.decode()
+        assert (reverse("reunion_detail", args=[synthese.pk]) in page) == voit, persona
+        detail = client.get(reverse("reunion_detail", args=[synthese.pk]))
+        assert detail.status_code == (200 if voit else 404), persona
+        assert ("Synthese-interne-4b2c" in detail.content.decode()) == voit, persona

@@ -157,3 +157,33 @@ def test_lien_vers_le_pdf_depuis_la_page_du_programme(client, monde, programme):
     client.force_login(monde["enseignant"])
     page = client.get(reverse("programme_detail", args=[programme.pk])).content.decode()
     assert reverse("programme_pdf", args=[programme.pk]) in page
+
+
+def test_typographie_francaise_dans_le_texte_seulement():
+    from aides.pdf.rendu import typographie_francaise
+
+    html = '<p title="a :b">Élève : Léa ; « oui » ! Vraiment ? 10:30</p>'
+    assert typographie_francaise(html) == (
+        '<p title="a :b">Élève\u00a0: Léa\u202f; «\u202foui\u202f»\u202f! Vraiment\u202f? 10:30</p>'
+    )
+
+
+def test_pdf_balise_accessible_langue_titre_polices_embarquees(client, monde, programme):
+    client.force_login(monde["maitre_e"])
+    lecteur = PdfReader(io.BytesIO(_pdf(client, programme).content))
+    catalogue = lecteur.trailer["/Root"]
+    assert catalogue["/Lang"] == "fr"
+    assert "/StructTreeRoot" in catalogue and catalogue["/MarkInfo"]["/Marked"]
+    assert lecteur.metadata.title == "Programme personnalisé — version 1"
+    polices = [
+        police.get_object()["/FontDescriptor"]
+        for page in lecteur.pages
+        for police in page["/Resources"]["/Font"].values()
+        if "/FontDescriptor" in police.get_object()
+    ] or [
+        descendant.get_object()["/FontDescriptor"]
+        for page in lecteur.pages
+        for police in page["/Resources"]["/Font"].values()
+        for descendant in police.get_object().get("/DescendantFonts", [])
+    ]
+    assert polices and all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in polices)
