@@ -396,7 +396,8 @@ class Objectif(models.Model):
         ]
 
     def __str__(self):
-        return self.intitule
+        # Not the wording: str() lands in the change history, and a psychologist's objective is secret.
+        return f"Objectif n° {self.ordre or self.pk}"
 
 
 class ActionProgramme(models.Model):
@@ -408,7 +409,8 @@ class ActionProgramme(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.get_acteur_display()} : {self.description}"
+        # Not the description: str() lands in the change history (see Objectif.__str__).
+        return f"Action ({self.get_acteur_display()})"
 
 
 class SeanceQuerySet(models.QuerySet):

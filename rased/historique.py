@@ -22,11 +22,15 @@ def enregistrer_modeles() -> None:
         eleves.Circonscription, eleves.Ecole, eleves.Secteur, eleves.AnneeScolaire, eleves.Classe,
         eleves.Eleve, eleves.Inscription, eleves.ResponsableLegal, eleves.Plan,
         aides.DemandeAide, aides.Aide, aides.Consentement, aides.Reunion, aides.ParticipantExterne,
-        aides.ActionProgramme, aides.Objectif, aides.ActionEquipe,
+        aides.ActionEquipe,
     ):
         auditlog.register(modele)
     auditlog.register(eleves.Utilisateur, exclude_fields=["password", "last_login"])
-    auditlog.register(aides.Programme, mask_fields=["avis_eleve", "avis_famille"])
+    # A psychologist's programme is secret as a whole: its wording never enters the history,
+    # nor the frozen document (``instantane``) that repeats it.
+    auditlog.register(aides.Programme, mask_fields=["avis_eleve", "avis_famille", "instantane"])
+    auditlog.register(aides.Objectif, mask_fields=["intitule", "critere", "responsable"])
+    auditlog.register(aides.ActionProgramme, mask_fields=["description"])
     auditlog.register(aides.Observation, mask_fields=["contenu"])
     auditlog.register(aides.Seance, mask_fields=["contenu"])
     auditlog.register(aides.PresenceSeance, mask_fields=["observation"])
