@@ -427,8 +427,24 @@ def _actif(user) -> bool:
 
 
 class JournalAccesQuerySet(models.QuerySet):
+    """Entries are only ever added: the usual ``update`` and ``delete`` are refused.
+
+    The one way out is ``purger()``, called by the retention (``eleves/retention.py``):
+    a pupil's file deleted, or entries older than ``RETENTION_JOURNAL_MOIS``.
+    """
+
     def du_eleve(self, eleve):
         return self.filter(eleve=eleve).select_related("utilisateur")
+
+    def update(self, **kwargs):
+        raise JournalInalterable("Le journal des accès ne peut pas être modifié.")
+
+    def delete(self):
+        raise JournalInalterable("Les entrées du journal des accès ne sont supprimées que par la purge.")
+
+    def purger(self) -> int:
+        """Delete these entries (retention only): returns how many went."""
+        return self._raw_delete(self.db)
 
 
 class JournalAcces(models.Model):
@@ -459,3 +475,15 @@ class JournalAcces(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} : {self.objet}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise JournalInalterable("Une entrée du journal des accès ne peut pas être modifiée.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalInalterable("Les entrées du journal des accès ne sont supprimées que par la purge.")
+
+
+class JournalInalterable(Exception):
+    """Raised by any attempt to alter or delete access-log entries outside the purge."""

@@ -110,3 +110,24 @@ rules.add_perm("eleves.add_eleve", actif & (est_admin | est_directeur))
 rules.add_perm("eleves.change_eleve", actif & gere_eleve)
 rules.add_perm("eleves.gerer_ecole", actif & gere_ecole)
 rules.add_perm("eleves.change_classe", actif & gere_classe)
+
+
+@rules.predicate
+def voit_journal_eleve(user, eleve):
+    """Seeing who looked at a pupil's file is itself a right (DOMAIN.md): the directeur of the
+    pupil's current school, who answers for the school's files, and the IEN, who answers for the
+    circonscription's. Not the teachers, the RASED members (whose own views are logged there),
+    the conseillers pédagogiques, the secretariat, nor the instance's administrator."""
+    from eleves.enums import FonctionCirconscription
+
+    if eleve is None or not _meme_circonscription(user, eleve.circonscription_id):
+        return False
+    if user.role == Role.CIRCONSCRIPTION:
+        return user.fonction == FonctionCirconscription.IEN
+    if user.role == Role.DIRECTEUR:
+        inscription = eleve.inscription_courante
+        return inscription is not None and inscription.classe.ecole_id == user.ecole_id
+    return False
+
+
+rules.add_perm("eleves.view_journal", actif & voit_journal_eleve)

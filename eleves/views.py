@@ -138,8 +138,27 @@ def eleve_detail(request, pk):
             "responsables": eleve.responsables.all(),
             "plans": eleve.plans.all(),
             "peut_modifier": request.user.has_perm("eleves.change_eleve", eleve),
+            "peut_voir_journal": request.user.has_perm("eleves.view_journal", eleve),
         },
     )
+
+
+PAGINATION_JOURNAL = 50
+
+
+@login_required
+def eleve_journal(request, pk):
+    """Who viewed or printed this pupil's file (the access log), newest first, paginated.
+
+    Reserved to the directeur of the pupil's school and the IEN (``eleves.view_journal``):
+    outside ``visibles_par`` it is a 404, in scope without the right a 403. Reading the log is
+    itself logged. The page only reads: nothing here edits or deletes an entry.
+    """
+    eleve = _eleve_visible(request, pk)
+    _refuser_si(not request.user.has_perm("eleves.view_journal", eleve))
+    journaliser(request, action=JournalAcces.Action.CONSULTATION, objet="Journal des accès de l'élève", eleve=eleve)
+    page = Paginator(JournalAcces.objects.du_eleve(eleve), PAGINATION_JOURNAL).get_page(request.GET.get("page"))
+    return render(request, "eleves/journal.html", {"eleve": eleve, "page": page})
 
 
 @login_required

@@ -212,6 +212,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 PAGINATION_ELEVES = 25
 
+RETENTION_ANNEES_SCOLAIRES = env_int("RETENTION_ANNEES_SCOLAIRES", 1)  # pupil files kept after the last aid / leaving
+RETENTION_JOURNAL_MOIS = 12  # access-log entries older than this are purged
+
 # Change history (django-auditlog): a masked field keeps no trace of its value, not even half
 # of it (the library's default mask leaves the second half readable).
 AUDITLOG_MASK_CALLABLE = "rased.historique.masquer"

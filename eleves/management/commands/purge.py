@@ -1,0 +1,40 @@
+"""``python manage.py purge``: deletes the pupils' files past their retention time, and the
+access-log entries older than ``RETENTION_JOURNAL_MOIS`` (logic in ``eleves/retention.py``).
+
+- ``--dry-run`` prints what would go and changes nothing;
+- idempotent: a second run finds nothing left to delete;
+- one transaction per pupil: a failure leaves that pupil's file whole.
+Meant to run from cron, e.g. once a week.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from eleves.retention import annee_limite, purger
+from eleves.scolarite import libelle_annee
+
+
+class Command(BaseCommand):
+    help = "Supprime les dossiers d'élèves arrivés au terme de leur durée de conservation."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", dest="simulation",
+            help="Affiche ce qui serait supprimé sans rien supprimer.",
+        )
+
+    def handle(self, *args, simulation=False, **options):
+        limite = annee_limite()
+        self.stdout.write(
+            f"Durée de conservation : {settings.RETENTION_ANNEES_SCOLAIRES} année(s) scolaire(s) ; "
+            f"dossiers dont la dernière année est antérieure à {libelle_annee(limite)}."
+        )
+        bilan = purger(simulation=simulation)
+        verbe = "seraient supprimés" if simulation else "supprimés"
+        if simulation:
+            self.stdout.write("Simulation (--dry-run) : rien n'est supprimé.")
+        self.stdout.write(f"Dossiers d'élèves {verbe} : {len(bilan.eleves)}")
+        for libelle, nombre in sorted(bilan.nombres.items()):
+            self.stdout.write(f"  {libelle} : {nombre}")
+        if not bilan.eleves and not bilan.nombres:
+            self.stdout.write("Rien à supprimer.")

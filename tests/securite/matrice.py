@@ -1,0 +1,176 @@
+"""The reviewed permission matrix: every URL name of the project, its arguments, and what a GET answers.
+
+Arguments are built from a « côté » of tests/securite/monde_complet.py (the objects of école A,
+secteur 1, circonscription Nord). Columns, in order (``outils.COLONNES``):
+
+    anonyme enseignant directeur maitre_e maitre_g psychologue circonscription admin
+    enseignant_autre_ecole rased_autre_secteur autre_circonscription
+
+Codes: 200, 403, 404, 405; ``L`` a redirect to the sign-in page; ``R`` another redirect.
+A new URL must get a row here (test_matrice fails otherwise), after someone has checked its
+column against DOMAIN.md « Rules the product enforces » and the view's docstring.
+"""
+
+def _pk(attribut):
+    return lambda c: {"pk": getattr(c, attribut).pk}
+
+
+ANNEE = lambda c: {"debut": c.classe.annee.debut}  # noqa: E731
+SANS = lambda c: {}  # noqa: E731
+
+ARGUMENTS = {
+    "connexion": SANS,
+    "deconnexion": SANS,
+    "eleve_liste": SANS,
+    "eleve_creer": SANS,
+    "eleve_detail": _pk("eleve"),
+    "eleve_journal": _pk("eleve"),
+    "eleve_modifier": _pk("eleve"),
+    "responsable_ajouter": _pk("eleve"),
+    "responsable_modifier": _pk("responsable"),
+    "responsable_supprimer": _pk("responsable"),
+    "plan_ajouter": _pk("eleve"),
+    "plan_supprimer": _pk("plan"),
+    "ecole_liste": SANS,
+    "ecole_detail": _pk("ecole"),
+    "classe_detail": _pk("classe"),
+    "import_classes": _pk("ecole"),
+    "import_modele": SANS,
+    "otp_configurer": SANS,
+    "otp_verifier": SANS,
+    "otp_codes": SANS,
+    "otp_codes_regenerer": SANS,
+    "accueil": SANS,
+    "notifications_lues": SANS,
+    "demande_liste": SANS,
+    "demande_creer": _pk("eleve"),
+    "demande_detail": _pk("principale"),
+    "demande_modifier": _pk("brouillon"),
+    "demande_envoyer": _pk("brouillon"),
+    "seance_liste": SANS,
+    "seance_creer": SANS,
+    "eleve_seances": _pk("eleve"),
+    "action_equipe_liste": _pk("ecole"),
+    "action_equipe_creer": _pk("ecole"),
+    "demandes_a_traiter": SANS,
+    "demande_prendre_en_charge": _pk("envoyee"),
+    "observation_ajouter": _pk("principale"),
+    "consentement_ajouter": _pk("principale"),
+    "demande_decider": _pk("envoyee"),
+    "reunion_ajouter": _pk("principale"),
+    "reunion_detail": _pk("reunion"),
+    "aide_demarrer": _pk("aide_attente"),
+    "aide_ajouter": _pk("principale"),
+    "programme_creer": _pk("aide_attente"),
+    "programme_detail": _pk("programme"),
+    "programme_modifier": _pk("programme_brouillon"),
+    "programme_valider": _pk("programme_brouillon"),
+    "programme_nouvelle_version": _pk("programme"),
+    "evaluation_creer": _pk("programme"),
+    "evaluation_modifier": _pk("evaluation"),
+    "conclusion_creer": _pk("aide_psy"),
+    "conclusion_modifier": _pk("conclusion"),
+    "programme_pdf": _pk("programme"),
+    "demande_pdf": _pk("principale"),
+    "reunion_pdf": _pk("reunion"),
+    "bilan_pdf": _pk("evaluation"),
+    "fiche_suivi_pdf": _pk("eleve"),
+    "courrier_pdf": lambda c: {"pk": c.principale.pk, "genre": "information"},
+    "rapport_annuel": SANS,
+    "rapport_annuel_pdf": ANNEE,
+    "rapport_annuel_csv": ANNEE,
+    "eleves_aides_choix": SANS,
+    "eleves_aides_periode": _pk("ecole"),
+    "eleves_aides_periode_pdf": _pk("ecole"),
+    "liste_attente": SANS,
+    "liste_attente_pdf": SANS,
+    "admin:index": SANS,
+}
+
+
+#                                 anon ens  dir  mE   mG   psy  circ adm  ensB rasB sud
+ATTENDU = {
+    # Signing in and out: the sign-in page sends a signed-in user home; sign-out is POST only.
+    "connexion":                   "200  R    R    R    R    R    R    R    R    R    R",
+    "deconnexion":                 "405  405  405  405  405  405  405  405  405  405  405",
+    # Pupils: everyone lists those they see; directeurs and the administrator enrol and edit.
+    "eleve_liste":                 "L    200  200  200  200  200  200  200  200  200  200",
+    "eleve_creer":                 "L    403  200  403  403  403  403  200  403  403  200",
+    "eleve_detail":                "L    200  200  200  200  200  200  200  404  404  404",
+    # The access log of a pupil's file: the school's directeur and the IEN (eleves.view_journal).
+    "eleve_journal":               "L    403  200  403  403  403  200  403  404  404  404",
+    "eleve_modifier":              "L    403  200  403  403  403  403  200  404  404  404",
+    "responsable_ajouter":         "L    403  200  403  403  403  403  200  404  404  404",
+    "responsable_modifier":        "L    403  200  403  403  403  403  200  404  404  404",
+    "responsable_supprimer":       "L    403  200  403  403  403  403  200  404  404  404",
+    "plan_ajouter":                "L    403  200  403  403  403  403  200  404  404  404",
+    "plan_supprimer":              "L    403  200  403  403  403  403  200  404  404  404",
+    # Schools and classes: seen within one's scope; the import is the directeur's and the admin's.
+    "ecole_liste":                 "L    200  200  200  200  200  200  200  200  200  200",
+    "ecole_detail":                "L    200  200  200  200  200  200  200  404  404  404",
+    "classe_detail":               "L    200  200  200  200  200  200  200  404  404  404",
+    "import_classes":              "L    403  200  403  403  403  403  200  404  404  404",
+    "import_modele":               "L    200  200  200  200  200  200  200  200  200  200",
+    # Two-factor pages do not exist while DOUBLE_AUTHENTIFICATION is off (tests/conftest.py).
+    "otp_configurer":              "L    404  404  404  404  404  404  404  404  404  404",
+    "otp_verifier":                "L    404  404  404  404  404  404  404  404  404  404",
+    "otp_codes":                   "L    404  404  404  404  404  404  404  404  404  404",
+    "otp_codes_regenerer":         "L    404  404  404  404  404  404  404  404  404  404",
+    "accueil":                     "L    200  200  200  200  200  200  200  200  200  200",
+    "notifications_lues":          "L    405  405  405  405  405  405  405  405  405  405",
+    # Requests: filed by teachers and directeurs; a draft is its author's alone (404 to others);
+    # the administrator runs the instance and does not read requests.
+    "demande_liste":               "L    200  200  200  200  200  200  200  200  200  200",
+    "demande_creer":               "L    200  200  403  403  403  403  403  404  404  404",
+    "demande_detail":              "L    200  200  200  200  200  200  404  404  404  404",
+    "demande_modifier":            "L    200  404  404  404  404  404  404  404  404  404",
+    "demande_envoyer":             "L    405  405  405  405  405  405  405  405  405  405",
+    # Sessions and pôle ressource: RASED members of the secteur.
+    "seance_liste":                "L    403  403  200  200  200  403  403  403  200  403",
+    "seance_creer":                "L    403  403  200  200  200  403  403  403  200  403",
+    "eleve_seances":               "L    200  200  200  200  200  200  200  404  404  404",
+    "action_equipe_liste":         "L    200  200  200  200  200  200  200  404  404  404",
+    "action_equipe_creer":         "L    403  403  200  200  200  403  403  404  404  404",
+    # Analysis: the RASED of the secteur; consents and meetings also the school's directeur.
+    "demandes_a_traiter":          "L    403  403  200  200  200  403  403  403  200  403",
+    "demande_prendre_en_charge":   "L    403  403  200  200  200  403  404  404  404  404",
+    "observation_ajouter":         "L    403  403  200  200  200  403  404  404  404  404",
+    "consentement_ajouter":        "L    403  200  200  200  200  403  404  404  404  404",
+    "demande_decider":             "L    403  403  200  200  200  403  404  404  404  404",
+    "reunion_ajouter":             "L    403  200  200  200  200  403  404  404  404  404",
+    "reunion_detail":              "L    200  200  200  200  200  200  404  404  404  404",
+    "aide_demarrer":               "L    403  403  200  200  200  403  404  404  404  404",
+    "aide_ajouter":                "L    403  403  200  200  200  403  404  404  404  404",
+    # An aid E's programme and reviews: read by those who see the request, acted on by maîtres E.
+    "programme_creer":             "L    403  403  200  403  403  403  404  404  404  404",
+    "programme_detail":            "L    200  200  200  200  200  200  404  404  404  404",
+    "programme_modifier":          "L    403  403  200  403  403  403  404  404  404  404",
+    "programme_valider":           "L    403  403  200  403  403  403  404  404  404  404",
+    "programme_nouvelle_version":  "L    403  403  200  403  403  403  404  404  404  404",
+    "evaluation_creer":            "L    403  403  200  403  403  403  404  404  404  404",
+    "evaluation_modifier":         "L    403  403  200  403  403  403  404  404  404  404",
+    # Professional secrecy: the psychologist's conclusions exist for psychologists only (404).
+    "conclusion_creer":            "L    404  404  404  404  200  404  404  404  404  404",
+    "conclusion_modifier":         "L    404  404  404  404  200  404  404  404  404  404",
+    # Documents: as the pages; the fiche de suivi is refused to the administrator; the letter of
+    # information is printed by the author, the directeur and the RASED of the secteur.
+    "programme_pdf":               "L    200  200  200  200  200  200  404  404  404  404",
+    "demande_pdf":                 "L    200  200  200  200  200  200  404  404  404  404",
+    "reunion_pdf":                 "L    200  200  200  200  200  200  404  404  404  404",
+    "bilan_pdf":                   "L    200  200  200  200  200  200  404  404  404  404",
+    "fiche_suivi_pdf":             "L    200  200  200  200  200  200  403  404  404  404",
+    "courrier_pdf":                "L    200  200  200  200  200  403  404  404  404  404",
+    # Reports (aides/views/rapports.py): the yearly report is the circonscription staff's; the
+    # lists are the directeur's, the RASED's and the circonscription's (a directeur is sent to
+    # their own school's list).
+    "rapport_annuel":              "L    403  403  403  403  403  200  403  403  403  403",
+    "rapport_annuel_pdf":          "L    403  403  403  403  403  200  403  403  403  403",
+    "rapport_annuel_csv":          "L    403  403  403  403  403  200  403  403  403  403",
+    "eleves_aides_choix":          "L    403  R    200  200  200  200  403  403  200  R",
+    "eleves_aides_periode":        "L    403  200  200  200  200  200  403  404  404  404",
+    "eleves_aides_periode_pdf":    "L    403  200  200  200  200  200  403  404  404  404",
+    "liste_attente":               "L    403  200  200  200  200  200  403  403  200  200",
+    "liste_attente_pdf":           "L    403  200  200  200  200  200  403  403  200  200",
+    # The admin: the administrator alone; anyone else is sent to its sign-in, which refuses them.
+    "admin:index":                 "L    L    L    L    L    L    L    200  L    L    L",
+}
