@@ -1,0 +1,215 @@
+"""Accessibility (RGAA 4.1 / WCAG 2.1 AA) of the main pages, checked with axe-core in Chromium.
+
+One request is arranged at every stage (draft, sent, under analysis, other answer, aid decided,
+aid running with a validated programme); then each role signs in through /connexion/ and axe
+runs on the pages that role reaches, including a form shown with its errors. No violation of
+impact « serious » or « critical » is allowed; the offending ones are printed as a table.
+A second test: the teacher files a draft request with the keyboard alone, after the skip link.
+"""
+
+import re
+from collections import Counter
+
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from aides import services
+from aides.enums import ActeConsentement, Decision, EtatDemande, ModeInformation, TypeAide
+from aides.models import Consentement, DemandeAide, Objectif, Programme
+from tests.factories import eleve_inscrit
+
+MOT_DE_PASSE = "mot-de-passe-de-test-2026"
+IMPACTS_BLOQUANTS = {"serious", "critical"}
+# WCAG 2.1 A and AA: what RGAA 4.1 transposes.
+OPTIONS_AXE = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+}
+
+
+def _demande(monde, eleve, auteur, **champs) -> DemandeAide:
+    demande = DemandeAide(domaines=["1.1"], difficultes="Lecture très lente.", **champs)
+    services.demande_enregistrer(demande=demande, auteur=auteur, eleve=eleve)
+    return demande
+
+
+def _envoyee(monde, eleve, auteur) -> DemandeAide:
+    demande = _demande(
+        monde, eleve, auteur,
+        famille_informee_le=timezone.localdate(), famille_informee_par=ModeInformation.RENCONTRE,
+    )
+    services.demande_envoyer(demande=demande, auteur=auteur)
+    return demande
+
+
+def _une_demande_a_chaque_etape(monde) -> dict:
+    """Pupils of the teacher's class and of école A, one request at each stage."""
+    e, psy, enseignant = monde["maitre_e"], monde["psychologue"], monde["enseignant"]
+    aujourd_hui = timezone.localdate()
+    classe = monde.classe_a1
+    demandes = {
+        "brouillon": _demande(monde, eleve_inscrit(classe, nom="Brouillon", prenom="Anna"), enseignant),
+        "envoyee": _envoyee(monde, eleve_inscrit(classe, nom="Envoi", prenom="Bilal"), enseignant),
+    }
+    demandes["en_analyse"] = _envoyee(monde, eleve_inscrit(classe, nom="Analyse", prenom="Chloé"), enseignant)
+    services.demande_prendre_en_charge(demande=demandes["en_analyse"], auteur=e, referent=e)
+    demandes["autre_reponse"] = _envoyee(monde, eleve_inscrit(classe, nom="Conseil", prenom="Dina"), enseignant)
+    services.demande_decider(
+        demande=demandes["autre_reponse"], auteur=e, decision=Decision.CONSEIL, motif="Conseils.", intervenants={}
+    )
+    demandes["aide_decidee"] = _envoyee(monde, monde.eleve_a2, monde["directeur"])
+    services.demande_decider(
+        demande=demandes["aide_decidee"], auteur=e, decision=Decision.AIDE, motif="Aide E.",
+        intervenants={TypeAide.E: e},
+    )
+    # The richest one: Léa, aid E and follow-up by the psychologist, programme validated.
+    demande = demandes["aide_en_cours"] = _envoyee(monde, monde.eleve_a1, enseignant)
+    services.demande_prendre_en_charge(demande=demande, auteur=e, referent=e)
+    services.demande_decider(
+        demande=demande, auteur=e, decision=Decision.AIDE, motif="Décodage et anxiété.",
+        intervenants={TypeAide.E: e, TypeAide.PSY: psy},
+    )
+    for acte in (ActeConsentement.AIDE_E_G, ActeConsentement.PSY):
+        services.consentement_enregistrer(demande=demande, auteur=e, consentement=Consentement(
+            acte=acte, accorde=True, date=aujourd_hui, titulaires="deux", forme="ecrit"))
+    for aide in demande.aides.all():
+        services.aide_demarrer(aide=aide, auteur=aide.intervenant, debut=aujourd_hui)
+    aide_e = demande.aides.get(type=TypeAide.E)
+    programme = services.programme_creer(
+        aide=aide_e, auteur=e, programme=Programme(modalite="petit_groupe", date_debut=aujourd_hui)
+    )
+    Objectif.objects.create(
+        programme=programme, domaine="1.1", intitule="Lire les syllabes complexes", critere="20 mots", responsable="E"
+    )
+    services.programme_valider(programme=programme, auteur=e)
+    assert {d.etat for d in DemandeAide.objects.all()} == set(EtatDemande) - {EtatDemande.CLOTUREE}
+    return {"demandes": demandes, "programme": programme}
+
+
+def _se_connecter(page, site, username):
+    page.goto(f"{site}/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
+
+
+def _se_deconnecter(page):
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+
+def _soumettre_vide(page, bouton):
+    """Submit the form as is, past the browser's own checks, to get the server's error state."""
+    page.locator("form[method=post]").last.evaluate("f => { f.noValidate = true; }")
+    page.get_by_role("button", name=bouton, exact=True).click()
+    expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
+
+
+def test_pages_principales_sans_violation_grave(site, page, monde, erreurs_console):
+    donnees = _une_demande_a_chaque_etape(monde)
+    demande = donnees["demandes"]["aide_en_cours"]
+    eleve = monde.eleve_a1
+    axe = Axe()
+    controlees: dict[str, list[str]] = {}
+    violations: Counter = Counter()
+    exemples: dict = {}
+
+    def verifier(role, nom):
+        page.wait_for_load_state()
+        resultats = axe.run(page, options=OPTIONS_AXE).response
+        controlees.setdefault(role, []).append(nom)
+        for violation in resultats["violations"]:
+            if violation["impact"] in IMPACTS_BLOQUANTS:
+                cle = (f"{role} · {nom}", violation["id"], violation["impact"])
+                violations[cle] += len(violation["nodes"])
+                for noeud in violation["nodes"]:
+                    exemples.setdefault(violation["id"], {})[str(noeud["target"])] = noeud["failureSummary"]
+
+    def visiter(role, nom, chemin):
+        reponse = page.goto(f"{site}{chemin}")
+        assert reponse.ok, f"{role} : {chemin} → {reponse.status}"
+        verifier(role, nom)
+
+    # Anonymous: the login page, then its error state.
+    visiter("anonyme", "connexion", "/connexion/")
+    _soumettre_vide(page, "Se connecter")
+    verifier("anonyme", "connexion (erreurs)")
+
+    communes = [("accueil", "/"), ("élèves", "/eleves/"), ("fiche élève", f"/eleves/{eleve.pk}/"),
+                ("demande", f"/demandes/{demande.pk}/")]
+    for username, pages in {
+        "enseignant": [*communes, ("demandes", "/demandes/"),
+                       ("nouvelle demande", f"/eleves/{eleve.pk}/demandes/nouvelle/")],
+        "directeur": [*communes, ("écoles", "/ecoles/"), ("nouvel élève", "/eleves/nouveau/")],
+        "maitre-e": [*communes, ("à traiter", "/rased/demandes/"), ("séances", "/seances/"),
+                     ("programme", f"/programmes/{donnees['programme'].pk}/"),
+                     ("noter une séance", "/seances/nouvelle/")],
+        "psychologue": communes,
+        "circonscription": [("accueil", "/"), ("élèves", "/eleves/"), ("rapport annuel", "/rapports/activite/")],
+        "admin": [("accueil", "/"), ("élèves", "/eleves/"), ("écoles", "/ecoles/")],
+    }.items():
+        _se_connecter(page, site, username)
+        for nom, chemin in pages:
+            visiter(username, nom, chemin)
+        if username == "enseignant":
+            _soumettre_vide(page, "Envoyer au RASED")
+            verifier(username, "nouvelle demande (erreurs)")
+        if username == "directeur":
+            _soumettre_vide(page, "Enregistrer")
+            verifier(username, "nouvel élève (erreurs)")
+        if username == "maitre-e":
+            _soumettre_vide(page, "Enregistrer la séance")
+            verifier(username, "noter une séance (erreurs)")
+        _se_deconnecter(page)
+
+    print("\nPages contrôlées par axe :")
+    for role, noms in controlees.items():
+        print(f"  {role:16} {', '.join(noms)}")
+    if violations:
+        lignes = [f"{'page':45} {'règle':28} {'impact':9} nœuds"]
+        lignes += [f"{p:45} {r:28} {i:9} {n}" for (p, r, i), n in sorted(violations.items())]
+        lignes += [
+            f"{regle} : {cible} — {resume.splitlines()[-1].strip()}"
+            for regle, noeuds in exemples.items() for cible, resume in noeuds.items()
+        ]
+        raise AssertionError("Violations graves ou critiques :\n" + "\n".join(lignes))
+    assert erreurs_console == [], erreurs_console
+
+
+def test_demande_au_clavier_seul(site, page, monde):
+    _se_connecter(page, site, "enseignant")
+    page.goto(f"{site}/eleves/{monde.eleve_a1.pk}/demandes/nouvelle/")
+    expect(page.get_by_role("heading", name="Nouvelle demande d'aide")).to_be_visible()
+
+    # The skip link is the first thing Tab reaches, and leads to the main content.
+    page.keyboard.press("Tab")
+    focus = page.evaluate("[document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    assert focus == ["Aller au contenu", "#contenu"], focus
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#contenu")).to_be_focused()
+
+    def tabuler_jusqu_a(locator, limite=80):
+        for _ in range(limite):
+            page.keyboard.press("Tab")
+            if locator.evaluate("e => e === document.activeElement"):
+                return
+        raise AssertionError(f"{locator} n'est pas atteint au clavier")
+
+    domaine = page.get_by_label("1.1 Langue française à l'oral et à l'écrit")
+    tabuler_jusqu_a(domaine)
+    page.keyboard.press("Space")
+    expect(domaine).to_be_checked()
+    difficultes = page.get_by_label("Difficultés observées")
+    tabuler_jusqu_a(difficultes)
+    page.keyboard.type("Lecture très lente, déchiffrage hésitant.")
+    brouillon = page.get_by_role("button", name="Enregistrer le brouillon")
+    tabuler_jusqu_a(brouillon)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Le brouillon a été enregistré. Vous pourrez le compléter plus tard.")).to_be_visible()
+    demande = DemandeAide.objects.get(eleve=monde.eleve_a1)
+    assert demande.etat == EtatDemande.BROUILLON
+    assert demande.domaines == ["1.1"]
+    assert demande.difficultes == "Lecture très lente, déchiffrage hésitant."
