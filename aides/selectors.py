@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from aides.enums import ETATS_A_TRAITER, EtatAide, EtatDemande, EtatProgramme
@@ -20,6 +21,12 @@ from aides.models import (
 )
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Eleve
+
+
+def demande_visible_ou_404(user, pk) -> DemandeAide:
+    """A request looked up in what ``user`` may see: outside their scope it does not exist."""
+    qs = DemandeAide.objects.visibles_par(user).select_related("eleve", "classe__ecole", "auteur", "referent")
+    return get_object_or_404(qs, pk=pk)
 
 
 def contexte_demande(user, demande) -> dict:

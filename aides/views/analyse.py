@@ -28,15 +28,9 @@ from aides.forms_analyse import (
     ReunionForm,
 )
 from aides.models import Aide, DemandeAide, Reunion
+from aides.selectors import demande_visible_ou_404
 from aides.services import ActionRefusee
 from eleves.enums import Role
-
-
-def _demande_visible(request, pk) -> DemandeAide:
-    qs = DemandeAide.objects.visibles_par(request.user).select_related(
-        "eleve", "classe__ecole", "auteur", "referent"
-    )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _exiger(request, permission: str, objet) -> None:
@@ -79,7 +73,7 @@ def demandes_a_traiter(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def demande_prendre_en_charge(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     _exiger(request, "aides.analyser_demande", demande)
     if request.method == "GET" and demande.etat not in ETATS_A_TRAITER:
         messages.info(request, "Cette demande n'est plus en attente d'analyse.")
@@ -108,7 +102,7 @@ def demande_prendre_en_charge(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def observation_ajouter(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     _exiger(request, "aides.analyser_demande", demande)
     form = ObservationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +133,7 @@ def observation_ajouter(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def consentement_ajouter(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     _exiger(request, "aides.add_consentement", demande)
     form = ConsentementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +165,7 @@ def consentement_ajouter(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def demande_decider(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     _exiger(request, "aides.analyser_demande", demande)
     if request.method == "GET" and demande.etat not in ETATS_A_TRAITER:
         messages.info(request, "Une décision a déjà été prise pour cette demande.")
@@ -202,7 +196,7 @@ def demande_decider(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reunion_ajouter(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     _exiger(request, "aides.add_reunion", demande)
     form = ReunionForm(request.POST or None, demande=demande)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +271,7 @@ def aide_demarrer(request, pk):
 @require_http_methods(["GET", "POST"])
 def aide_ajouter(request, pk):
     """Change of the kind of aid: a new aid on a request already answered by an aid."""
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     _exiger(request, "aides.analyser_demande", demande)
     form = AideAjoutForm(request.POST or None, demande=demande)
     if request.method == "POST" and form.is_valid():

@@ -10,18 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms import DemandeAideForm
 from aides.models import DemandeAide
-from aides.selectors import contexte_demande
+from aides.selectors import contexte_demande, demande_visible_ou_404
 from aides.services import ActionRefusee, demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from eleves.journal import journaliser
 from eleves.models import Eleve, JournalAcces
-
-
-def _demande_visible(request, pk) -> DemandeAide:
-    qs = DemandeAide.objects.visibles_par(request.user).select_related(
-        "eleve", "classe__ecole", "auteur", "referent"
-    )
-    return get_object_or_404(qs, pk=pk)
 
 
 @login_required
@@ -55,7 +48,7 @@ def demande_creer(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def demande_modifier(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     if not request.user.has_perm("aides.change_demande", demande):
         raise PermissionDenied
     form = DemandeAideForm(request.POST or None, instance=demande)
@@ -80,7 +73,7 @@ def _apres_enregistrement(request, demande):
 @login_required
 @require_POST
 def demande_envoyer(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     if demande.auteur_id != request.user.pk:
         raise PermissionDenied
     return _envoyer(request, demande)
@@ -101,7 +94,7 @@ def _envoyer(request, demande):
 
 @login_required
 def demande_detail(request, pk):
-    demande = _demande_visible(request, pk)
+    demande = demande_visible_ou_404(request.user, pk)
     journaliser(
         request, action=JournalAcces.Action.CONSULTATION, objet=f"Demande d'aide n° {demande.pk}",
         eleve=demande.eleve,
