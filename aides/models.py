@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from aides.chiffrement import ChaineChiffree, DecimalChiffre, JSONChiffre, TexteChiffre
 from aides.enums import (
     ActeConsentement,
     Acteur,
@@ -91,7 +92,8 @@ class DemandeAide(models.Model):
     envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
 
     decision = models.CharField("décision", max_length=12, choices=Decision.choices, blank=True)
-    decision_motif = models.TextField("motif de la décision", blank=True)
+    # Encrypted like every text a psychologist may write (aides/chiffrement.py).
+    decision_motif = TexteChiffre("motif de la décision", blank=True)
     decidee_le = models.DateTimeField("décidée le", null=True, blank=True)
     decidee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -182,7 +184,7 @@ class Observation(models.Model):
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     type = models.CharField("type", max_length=20, choices=TypeObservation.choices)
     date = models.DateField("date")
-    contenu = models.TextField("observation")
+    contenu = TexteChiffre("observation")
     obstacles = models.JSONField("obstacles identifiés", default=list, blank=True)
     # Set when a psychologist writes it: then only psychologists may read it.
     confidentielle = models.BooleanField(default=False, editable=False)
@@ -269,7 +271,7 @@ class Consentement(models.Model):
         "titulaire(s) de l'autorité parentale", max_length=6, choices=TitulairesConsentement.choices
     )
     forme = models.CharField("forme", max_length=5, choices=FormeConsentement.choices)
-    commentaire = models.CharField("commentaire", max_length=300, blank=True)
+    commentaire = ChaineChiffree("commentaire", max_length=300, blank=True)
     enregistre_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)
 
@@ -298,9 +300,10 @@ class Reunion(models.Model):
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="reunions", blank=True, verbose_name="participants (comptes rased)"
     )
-    ordre_du_jour = models.TextField("ordre du jour", blank=True)
-    compte_rendu = models.TextField("compte rendu", blank=True)
-    decisions = models.TextField("décisions", blank=True)
+    # Encrypted: a psychologist may record a meeting, a synthèse RASED among others.
+    ordre_du_jour = TexteChiffre("ordre du jour", blank=True)
+    compte_rendu = TexteChiffre("compte rendu", blank=True)
+    decisions = TexteChiffre("décisions", blank=True)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)
 
@@ -347,8 +350,8 @@ class Programme(models.Model):
     duree_seance = models.PositiveSmallIntegerField("durée d'une séance (minutes)", default=45)
     date_debut = models.DateField("début")
     date_revision = models.DateField("date de révision")
-    avis_eleve = models.TextField("avis de l'élève", blank=True)
-    avis_famille = models.TextField("avis de la famille", blank=True)
+    avis_eleve = TexteChiffre("avis de l'élève", blank=True)
+    avis_famille = TexteChiffre("avis de la famille", blank=True)
     redige_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     valide_le = models.DateTimeField("validé le", null=True, blank=True)
     valide_par = models.ForeignKey(
@@ -358,7 +361,7 @@ class Programme(models.Model):
     cree_le = models.DateTimeField(auto_now_add=True)
     # What the signed document says, frozen at validation: a reprint is identical even after
     # the pupil's file, the school or the programme's objectives changed.
-    instantane = models.JSONField(null=True, blank=True, editable=False)
+    instantane = JSONChiffre(null=True, blank=True, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -381,9 +384,9 @@ class Objectif(models.Model):
     visee = models.CharField(
         "visée transversale (aide G)", max_length=10, choices=ViseeTransversale.choices, blank=True
     )
-    intitule = models.CharField("objectif", max_length=300)
-    critere = models.CharField("critère de réussite observable", max_length=300)
-    responsable = models.CharField("responsable", max_length=120)
+    intitule = ChaineChiffree("objectif", max_length=300)
+    critere = ChaineChiffree("critère de réussite observable", max_length=300)
+    responsable = ChaineChiffree("responsable", max_length=120)
 
     class Meta:
         ordering = ["ordre", "pk"]
@@ -403,7 +406,7 @@ class Objectif(models.Model):
 class ActionProgramme(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="actions")
     acteur = models.CharField("acteur", max_length=10, choices=Acteur.choices)
-    description = models.CharField("action", max_length=400)
+    description = ChaineChiffree("action", max_length=400)
 
     class Meta:
         ordering = ["pk"]
@@ -428,7 +431,7 @@ class Seance(models.Model):
     intervenant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seances")
     date = models.DateField("date")
     duree = models.PositiveSmallIntegerField("durée (minutes)")
-    contenu = models.TextField("ce qui a été travaillé", blank=True)
+    contenu = TexteChiffre("ce qui a été travaillé", blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = SeanceQuerySet.as_manager()
@@ -446,7 +449,7 @@ class PresenceSeance(models.Model):
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
     aide = models.ForeignKey(Aide, on_delete=models.PROTECT, related_name="presences")
     presence = models.CharField("présence", max_length=8, choices=Presence.choices, default=Presence.PRESENT)
-    observation = models.TextField("observation", blank=True)
+    observation = TexteChiffre("observation", blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -465,12 +468,12 @@ class Evaluation(models.Model):
     type = models.CharField("type", max_length=15, choices=TypeEvaluation.choices)
     date = models.DateField("date")
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    synthese = models.TextField("synthèse", blank=True)
+    synthese = TexteChiffre("synthèse", blank=True)
     suite = models.CharField("suite donnée", max_length=15, choices=SuiteEvaluation.choices)
     # Psychological follow-up: self-esteem measured with the same instrument at the start and the end.
-    estime_instrument = models.CharField("instrument de mesure de l'estime de soi", max_length=120, blank=True)
-    estime_debut = models.DecimalField("score au début", max_digits=6, decimal_places=2, null=True, blank=True)
-    estime_fin = models.DecimalField("score à la fin", max_digits=6, decimal_places=2, null=True, blank=True)
+    estime_instrument = ChaineChiffree("instrument de mesure de l'estime de soi", max_length=120, blank=True)
+    estime_debut = DecimalChiffre("score au début", max_digits=6, decimal_places=2, null=True, blank=True)
+    estime_fin = DecimalChiffre("score à la fin", max_digits=6, decimal_places=2, null=True, blank=True)
     revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
 
@@ -494,7 +497,7 @@ class EvaluationObjectif(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="resultats")
     objectif = models.ForeignKey(Objectif, on_delete=models.PROTECT, related_name="resultats")
     atteinte = models.CharField("atteinte", max_length=12, choices=Atteinte.choices)
-    commentaire = models.TextField("commentaire", blank=True)
+    commentaire = TexteChiffre("commentaire", blank=True)
     maitrise_debut = models.CharField("maîtrise au début", max_length=13, choices=Maitrise.choices, blank=True)
     maitrise_actuelle = models.CharField("maîtrise actuelle", max_length=13, choices=Maitrise.choices, blank=True)
 
@@ -517,7 +520,7 @@ class ConclusionPsy(models.Model):
     aide = models.ForeignKey(Aide, on_delete=models.PROTECT, related_name="conclusions")
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date = models.DateField("date")
-    texte = models.TextField("conclusion")
+    texte = TexteChiffre("conclusion")
     partagee = models.BooleanField("partagée avec l'équipe", default=False)
 
     objects = ConclusionQuerySet.as_manager()
@@ -543,7 +546,7 @@ class ActionEquipe(models.Model):
     date = models.DateField("date")
     public = models.CharField("équipe ou personnes rencontrées", max_length=200)
     theme = models.CharField("thème", max_length=200)
-    apport = models.TextField("ce qui a été apporté", blank=True)
+    apport = TexteChiffre("ce qui a été apporté", blank=True)
     duree = models.PositiveSmallIntegerField("durée (minutes)")
     eleve = models.ForeignKey(
         Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -560,3 +563,31 @@ class ActionEquipe(models.Model):
 
     def __str__(self):
         return f"{self.theme} ({self.date:%d/%m/%Y})"
+
+
+class StatistiqueAnnuelle(models.Model):
+    """The yearly activity report of a past school year, frozen before a purge deletes rows it
+    counts (DOMAIN.md: statistics survive only as aggregates).
+
+    ``donnees`` holds the report's figures (``aides.rapports.figer``): aggregates only, the small
+    counts unmasked as in the live computation, masked when printed. Written once per
+    circonscription and year by ``eleves.retention.purger``, never changed afterwards.
+    """
+
+    circonscription = models.ForeignKey(
+        "eleves.Circonscription", on_delete=models.CASCADE, related_name="statistiques_annuelles"
+    )
+    debut = models.PositiveSmallIntegerField("année de rentrée")
+    donnees = models.JSONField("chiffres du bilan d'activité")
+    calcule_le = models.DateTimeField("calculé le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["circonscription", "-debut"]
+        verbose_name = "statistique annuelle"
+        verbose_name_plural = "statistiques annuelles"
+        constraints = [
+            models.UniqueConstraint(fields=["circonscription", "debut"], name="une_statistique_par_annee"),
+        ]
+
+    def __str__(self):
+        return f"Bilan d'activité {self.debut}-{self.debut + 1}"

@@ -9,6 +9,10 @@ cell of the yearly report that counts pupils — or requests, aids, reviews, eac
 pupil — is an ``Effectif``, printed « < 5 » from 1 to 4. Zero is printed: it identifies nobody.
 Sessions, hours, meetings and team actions count work, not pupils, and are printed as they are.
 
+A past school year touched by the retention purge is read from its frozen figures
+(``StatistiqueAnnuelle``, written by ``figer`` before the purge deletes anything): the report of
+a past year does not change when pupils' files are deleted.
+
 Every figure comes from aggregate queries (``values``/``annotate``): the number of queries does
 not depend on the size of the circonscription. Only the waiting times are computed in Python,
 over one ``values_list`` of dates (medians and percentiles are not portable SQL).
@@ -32,11 +36,20 @@ from aides.enums import (
     TypeAide,
     TypeReunion,
 )
-from aides.models import ActionEquipe, Aide, DemandeAide, Evaluation, Programme, Reunion
+from aides.models import (
+    ActionEquipe,
+    Aide,
+    DemandeAide,
+    Evaluation,
+    Programme,
+    Reunion,
+    StatistiqueAnnuelle,
+)
 from aides.pdf.graphiques import Barre, histogramme
 from eleves.enums import Niveau, Role
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur
 from eleves.scolarite import (
+    annee_scolaire_de,
     debut_annee_scolaire,
     fin_annee_scolaire,
     libelle_annee,
@@ -183,7 +196,86 @@ def quantiles_attente(durees: list[int]) -> tuple[float, float] | None:
 
 
 def rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
-    """The yearly activity report of the circonscription's RASED for school year ``debut``.
+    """The yearly activity report: frozen figures for a past year that a purge has touched
+    (``figer``), else computed from the rows (``calculer_rapport_annuel``)."""
+    if debut < annee_scolaire_de(timezone.localdate()):
+        fige = StatistiqueAnnuelle.objects.filter(circonscription=circonscription, debut=debut).first()
+        if fige is not None:
+            return _depuis_json(fige.donnees, circonscription=str(circonscription), debut=debut)
+    return calculer_rapport_annuel(circonscription=circonscription, debut=debut)
+
+
+def figer(*, circonscriptions, annees) -> list[tuple[int, int]]:
+    """Freeze the report of each past school year in ``annees`` for each circonscription, unless
+    already frozen; returns the (circonscription pk, year) written. The current year stays live.
+
+    Called by the retention purge before it deletes anything: the figures kept are those the
+    rows gave just before. A frozen year is never computed again (idempotent).
+    """
+    courante = annee_scolaire_de(timezone.localdate())
+    ecrites = []
+    for circonscription in circonscriptions:
+        deja = set(StatistiqueAnnuelle.objects.filter(circonscription=circonscription)
+                   .values_list("debut", flat=True))
+        for debut in sorted(a for a in set(annees) if a < courante and a not in deja):
+            rapport = calculer_rapport_annuel(circonscription=circonscription, debut=debut)
+            StatistiqueAnnuelle.objects.create(circonscription=circonscription, debut=debut,
+                                               donnees=_vers_json(rapport))
+            ecrites.append((circonscription.pk, debut))
+    return ecrites
+
+
+# A cell is an Effectif (masked when printed), a Duree, a number or a text: kept with its kind,
+# so that a frozen report prints exactly as the live one (same masking, same CSV).
+def _cellule_json(cellule):
+    if isinstance(cellule, Effectif):
+        return {"effectif": cellule.valeur}
+    if isinstance(cellule, Duree):
+        return {"minutes": cellule.minutes}
+    return cellule
+
+
+def _cellule_python(valeur):
+    if isinstance(valeur, dict):
+        return Effectif(valeur["effectif"]) if "effectif" in valeur else Duree(valeur["minutes"])
+    return valeur
+
+
+def _vers_json(rapport: RapportAnnuel) -> dict:
+    return {
+        "chiffres_cles": [[libelle, _cellule_json(c)] for libelle, c in rapport.chiffres_cles],
+        "tableaux": [
+            {
+                "cle": t.cle, "titre": t.titre, "libelle_lignes": t.libelle_lignes, "colonnes": t.colonnes,
+                "lignes": [[libelle, [_cellule_json(c) for c in cellules]] for libelle, cellules in t.lignes],
+                "total": None if t.total is None else [_cellule_json(c) for c in t.total],
+                "note": t.note,
+            }
+            for t in rapport.tableaux
+        ],
+    }
+
+
+def _depuis_json(donnees: dict, *, circonscription: str, debut: int) -> RapportAnnuel:
+    return RapportAnnuel(
+        circonscription=circonscription,
+        debut=debut,
+        chiffres_cles=[(libelle, _cellule_python(c)) for libelle, c in donnees["chiffres_cles"]],
+        tableaux=[
+            Tableau(
+                cle=t["cle"], titre=t["titre"], libelle_lignes=t["libelle_lignes"], colonnes=t["colonnes"],
+                lignes=[(libelle, [_cellule_python(c) for c in cellules]) for libelle, cellules in t["lignes"]],
+                total=None if t["total"] is None else [_cellule_python(c) for c in t["total"]],
+                note=t["note"],
+            )
+            for t in donnees["tableaux"]
+        ],
+    )
+
+
+def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
+    """The yearly activity report of the circonscription's RASED for school year ``debut``,
+    computed from the rows.
 
     The year's requests are those filed for a class of that year (sent, drafts excluded); the
     year's aids, those that ran during the year (started before its end, not ended before its

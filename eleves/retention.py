@@ -16,9 +16,13 @@ deleted object removed by content type and primary key, and the pupil's access-l
 through ``JournalAcces.objects.purger()``, the only path allowed to delete them. Running it again
 finds nothing to do.
 
+The yearly statistics survive as aggregates: before anything is deleted, the activity report of
+every past school year a due file touches is frozen (``aides.rapports.figer``, one
+``StatistiqueAnnuelle`` per circonscription and year), and the report of that year reads the
+frozen figures from then on. A simulation freezes nothing.
+
 Not handled here: free text written elsewhere that may name the pupil (the content of a group
-session kept for the other pupils, a team action's description), and the yearly statistics of the
-past years, which are computed from the live rows (see the report of the « Trust » issue).
+session kept for the other pupils, a team action's description).
 """
 
 from collections import Counter
@@ -30,7 +34,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal
@@ -43,6 +47,8 @@ class Bilan:
 
     eleves: list = field(default_factory=list)
     nombres: Counter = field(default_factory=Counter)
+    # (circonscription, school year) whose yearly report is (or would be) frozen first.
+    statistiques: list = field(default_factory=list)
 
     def ajouter(self, libelle: str, n: int) -> None:
         if n:
@@ -94,6 +100,53 @@ def eleves_a_purger(aujourd_hui: date | None = None) -> list:
         if annee is not None and annee < limite:
             dus.append(eleve)
     return dus
+
+
+def annees_du_dossier(eleve) -> set[int]:
+    """The school years the pupil's rows count in (the yearly report): from the first to the
+    last year of an enrolment, a request, an aid, a review, a meeting or a session."""
+    from aides.models import Aide, DemandeAide, Evaluation, PresenceSeance, Reunion
+
+    bornes = [
+        Inscription.objects.filter(eleve=eleve).aggregate(a=Min("annee__debut"), b=Max("annee__debut")),
+        DemandeAide.objects.filter(eleve=eleve).aggregate(
+            a=Min("classe__annee__debut"), b=Max("classe__annee__debut")),
+    ]
+    dates = [
+        DemandeAide.objects.filter(eleve=eleve).aggregate(
+            a=Min("cree_le"), b=Max("decidee_le"), c=Max("modifie_le")),
+        Aide.objects.filter(eleve=eleve).aggregate(a=Min("debut"), b=Max("fin"), c=Max("debut")),
+        Evaluation.objects.filter(programme__aide__eleve=eleve).aggregate(a=Min("date"), b=Max("date")),
+        Reunion.objects.filter(demande__eleve=eleve).aggregate(a=Min("date"), b=Max("date")),
+        PresenceSeance.objects.filter(aide__eleve=eleve).aggregate(
+            a=Min("seance__date"), b=Max("seance__date")),
+    ]
+    annees = [a for d in bornes for a in d.values() if a is not None]
+    annees += [_annee(j) for d in dates for j in d.values() if j is not None]
+    return set(range(min(annees), max(annees) + 1)) if annees else set()
+
+
+def figer_statistiques(
+    eleves, *, bilan: Bilan, simulation: bool = False, aujourd_hui: date | None = None
+) -> None:
+    """Freeze the yearly reports the deletion of these files would change (past years only)."""
+    from aides.models import StatistiqueAnnuelle
+    from aides.rapports import figer
+
+    courante = annee_scolaire_de(aujourd_hui or timezone.localdate())
+    par_circonscription: dict = {}
+    for eleve in eleves:
+        annees = {a for a in annees_du_dossier(eleve) if a < courante}
+        par_circonscription.setdefault(eleve.circonscription, set()).update(annees)
+    for circonscription, annees in par_circonscription.items():
+        if simulation:
+            deja = set(StatistiqueAnnuelle.objects.filter(circonscription=circonscription)
+                       .values_list("debut", flat=True))
+            bilan.statistiques += [(circonscription, a) for a in sorted(annees - deja)]
+        else:
+            with transaction.atomic():
+                ecrites = figer(circonscriptions=[circonscription], annees=annees)
+            bilan.statistiques += [(circonscription, a) for _, a in ecrites]
 
 
 def _objets_du_dossier(eleve) -> list[tuple[str, object]]:
@@ -192,7 +245,10 @@ def purger_journal(*, bilan: Bilan, simulation: bool = False, maintenant: dateti
 def purger(*, simulation: bool = False, aujourd_hui: date | None = None) -> Bilan:
     """The whole retention: due pupils' files, then access-log entries past their time."""
     bilan = Bilan()
-    for eleve in eleves_a_purger(aujourd_hui):
+    dus = eleves_a_purger(aujourd_hui)
+    # Before any deletion: the past years' statistics must keep what these files counted.
+    figer_statistiques(dus, bilan=bilan, simulation=simulation, aujourd_hui=aujourd_hui)
+    for eleve in dus:
         purger_eleve(eleve, bilan=bilan, simulation=simulation)
     maintenant = timezone.make_aware(datetime.combine(aujourd_hui, time(12))) if aujourd_hui else None
     purger_journal(bilan=bilan, simulation=simulation, maintenant=maintenant)

@@ -27,6 +27,7 @@ def serveur_production(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env |= {
         "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghijklmnop",
+        "CLE_CHIFFREMENT": "un-sel-de-production-long-et-aleatoire-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1",
         "BEHIND_PROXY": "1",
         "STATIC_ROOT": str(tmp_path / "static"),

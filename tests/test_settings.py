@@ -16,11 +16,13 @@ PRODUCTION = {
     "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghijklmnop",
     "ALLOWED_HOSTS": "rased.ac-lyon.fr",
     "DATABASE_URL": "postgres://rased@127.0.0.1:5432/rased",
+    "CLE_CHIFFREMENT": "un-sel-de-production-long-et-aleatoire-0123456789",
 }
 
 
 def _manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    retires = ("SECRET_KEY", "CLE_CHIFFREMENT", "DJANGO_DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if k not in retires}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=RACINE, env=base | env, capture_output=True, text=True
     )
@@ -53,6 +55,23 @@ def test_production_refuse_de_demarrer_sans_secret_key():
     resultat = _manage("check", env={"ALLOWED_HOSTS": "rased.ac-lyon.fr"})
     assert resultat.returncode != 0
     assert "SECRET_KEY est obligatoire" in resultat.stderr
+
+
+def test_production_refuse_de_demarrer_sans_cle_de_chiffrement():
+    sans_cle = {k: v for k, v in PRODUCTION.items() if k != "CLE_CHIFFREMENT"}
+    resultat = _manage("check", env=sans_cle)
+    assert resultat.returncode != 0
+    assert "CLE_CHIFFREMENT est obligatoire" in resultat.stderr
+    assert _manage("check", env=sans_cle | {"CLE_CHIFFREMENT": " , "}).returncode != 0
+
+
+def test_cle_de_chiffrement_liste_pour_la_rotation():
+    """The first salt encrypts, the others still decrypt; former SECRET_KEYs likewise."""
+    code = "from django.conf import settings; print(settings.SALT_KEY, settings.SECRET_KEY_FALLBACKS)"
+    resultat = _manage("shell", "-c", code, env=PRODUCTION | {
+        "CLE_CHIFFREMENT": "nouveau-sel, ancien-sel", "SECRET_KEY_FALLBACKS": "ancienne-cle-1,ancienne-cle-2"})
+    assert resultat.returncode == 0, resultat.stderr
+    assert resultat.stdout.strip().splitlines()[-1] == "['nouveau-sel', 'ancien-sel'] ['ancienne-cle-1', 'ancienne-cle-2']"
 
 
 def test_production_refuse_une_valeur_de_debug_invalide():

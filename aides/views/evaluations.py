@@ -32,6 +32,7 @@ def _valeurs_de_depart(programme) -> tuple[dict, dict]:
     if programme.aide.est_psy:
         premiere = (
             Evaluation.objects.filter(programme__aide_id=programme.aide_id)
+            # The instrument is encrypted: only its emptiness can be filtered on (aides/chiffrement.py).
             .exclude(estime_instrument="")
             .order_by("date", "pk")
             .only("estime_instrument", "estime_debut")

@@ -30,7 +30,8 @@ from aides.models import (
     Reunion,
     Seance,
 )
-from aides.rapports import Effectif, quantiles_attente, rapport_annuel
+from aides.models import StatistiqueAnnuelle
+from aides.rapports import Effectif, calculer_rapport_annuel, figer, quantiles_attente, rapport_annuel
 from eleves.models import JournalAcces
 from tests.aides.test_documents_programme import texte_pdf
 from tests.conftest import PERSONAS
@@ -420,3 +421,21 @@ def _beaucoup(monde):
                                     theme="y", duree=30)
         Reunion.objects.create(demande=demande, type="synthese", date=_moment(date(2026, 10, 2)), lieu="x",
                                auteur=monde["maitre_e"])
+
+
+def test_bilan_fige_identique_au_calcul_et_annee_courante_jamais_figee(monde, donnees):
+    """A frozen year reads back as the very report computed from the rows (cells, masking,
+    CSV lines); the current year is never frozen; freezing twice writes nothing."""
+    assert figer(circonscriptions=[monde.nord], annees=[ANNEE - 1, ANNEE]) == [(monde.nord.pk, ANNEE - 1)]
+    assert figer(circonscriptions=[monde.nord], annees=[ANNEE - 1]) == []
+    assert list(StatistiqueAnnuelle.objects.values_list("debut", flat=True)) == [ANNEE - 1]
+    fige = rapport_annuel(circonscription=monde.nord, debut=ANNEE - 1)
+    calcule = calculer_rapport_annuel(circonscription=monde.nord, debut=ANNEE - 1)
+    assert fige == calcule
+    assert list(fige.lignes_csv()) == list(calcule.lignes_csv())
+    assert fige.graphiques() == calcule.graphiques()
+    # Rows added afterwards to the frozen year no longer change its report.
+    ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=monde["maitre_e"], date=date(2026, 6, 2),
+                                public="Cycle 3", theme="Tardive", duree=30)
+    assert rapport_annuel(circonscription=monde.nord, debut=ANNEE - 1) == fige
+    assert calculer_rapport_annuel(circonscription=monde.nord, debut=ANNEE - 1) != fige

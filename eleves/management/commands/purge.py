@@ -3,6 +3,7 @@ access-log entries older than ``RETENTION_JOURNAL_MOIS`` (logic in ``eleves/rete
 
 - ``--dry-run`` prints what would go and changes nothing;
 - idempotent: a second run finds nothing left to delete;
+- first freezes the yearly activity report of every past school year the deleted files count in;
 - one transaction per pupil: a failure leaves that pupil's file whole.
 Meant to run from cron, e.g. once a week.
 """
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         verbe = "seraient supprimés" if simulation else "supprimés"
         if simulation:
             self.stdout.write("Simulation (--dry-run) : rien n'est supprimé.")
+        if bilan.statistiques:
+            fige = "seraient figés" if simulation else "figés"
+            annees = ", ".join(f"{libelle_annee(a)} ({c})" for c, a in bilan.statistiques)
+            self.stdout.write(f"Bilans d'activité {fige} avant suppression : {annees}")
         self.stdout.write(f"Dossiers d'élèves {verbe} : {len(bilan.eleves)}")
         for libelle, nombre in sorted(bilan.nombres.items()):
             self.stdout.write(f"  {libelle} : {nombre}")

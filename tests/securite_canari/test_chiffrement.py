@@ -1,0 +1,220 @@
+"""Issue « Trust »: the psychologist's text columns are encrypted at rest.
+
+The canaries of ``test_canaris_psy`` are planted (same arrangement), then the database itself is
+read: the raw values of the encrypted columns (any database), the whole SQLite database as SQL
+(``iterdump``), and a ``pg_dump`` of the test database (PostgreSQL). No marker may show, while
+the psychologist still reads every one of them in clear through the ORM.
+"""
+
+import os
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.db import connection
+from django.test import override_settings
+from encrypted_fields.fields import EncryptedFieldMixin
+
+from aides.models import (
+    ActionProgramme,
+    ConclusionPsy,
+    Evaluation,
+    EvaluationObjectif,
+    Objectif,
+    Observation,
+    PresenceSeance,
+    Programme,
+    Reunion,
+    Seance,
+)
+from tests.securite_canari.test_canaris_psy import (
+    CHAMPS_TEXTE,
+    ESTIME_DEBUT,
+    ESTIME_FIN,
+    MARQUEURS_SCORES,
+    planter_canaris,
+)
+
+# Every column a psychologist may write in (aides/models.py), for all authors.
+COLONNES_ATTENDUES = {
+    ("DemandeAide", "decision_motif"), ("Consentement", "commentaire"), ("ActionEquipe", "apport"),
+    ("Observation", "contenu"), ("Reunion", "ordre_du_jour"), ("Reunion", "compte_rendu"),
+    ("Reunion", "decisions"), ("Programme", "avis_eleve"), ("Programme", "avis_famille"),
+    ("Programme", "instantane"), ("Objectif", "intitule"), ("Objectif", "critere"), ("Objectif", "responsable"),
+    ("ActionProgramme", "description"), ("Seance", "contenu"), ("PresenceSeance", "observation"),
+    ("Evaluation", "synthese"), ("Evaluation", "estime_instrument"), ("Evaluation", "estime_debut"),
+    ("Evaluation", "estime_fin"), ("EvaluationObjectif", "commentaire"),
+    ("ConclusionPsy", "texte"),
+}
+
+
+def colonnes_chiffrees() -> list[tuple[object, object]]:
+    return [(modele, champ) for modele in apps.get_models() for champ in modele._meta.concrete_fields
+            if isinstance(champ, EncryptedFieldMixin)]
+
+
+def _valeurs_brutes(modele, champ) -> list:
+    with connection.cursor() as curseur:
+        curseur.execute(f"SELECT {connection.ops.quote_name(champ.column)} "
+                        f"FROM {connection.ops.quote_name(modele._meta.db_table)}")
+        return [ligne[0] for ligne in curseur.fetchall()]
+
+
+def _touches(texte: str, marqueurs) -> list[str]:
+    return [m for m in marqueurs if m in texte]
+
+
+def _scores(texte: str) -> list[str]:
+    """The self-esteem scores (87.13, 93.57 and their difference) as printed in French or English."""
+    return [champ for champ, formes in MARQUEURS_SCORES.items() if any(f in texte for f in formes)]
+
+
+def _lu_par_le_psychologue(monde, marqueurs: dict) -> set[str]:
+    """The markers the psychologist reads back through the ORM (decrypted)."""
+    psy = monde["psychologue"]
+    programme = Programme.objects.visibles_par(psy).get(aide__type="psy")
+    evaluation = Evaluation.objects.visibles_par(psy).get()
+    assert (evaluation.estime_debut, evaluation.estime_fin) == (ESTIME_DEBUT, ESTIME_FIN)
+    textes = [
+        *Observation.objects.visibles_par(psy).values_list("contenu", flat=True),
+        *Seance.objects.visibles_par(psy).values_list("contenu", flat=True),
+        *PresenceSeance.objects.filter(seance__in=Seance.objects.visibles_par(psy)).values_list("observation",
+                                                                                                 flat=True),
+        programme.avis_eleve, programme.avis_famille, str(programme.instantane),
+        *Objectif.objects.filter(programme=programme).values_list("intitule", "critere", "responsable").get(),
+        *ActionProgramme.objects.filter(programme=programme).values_list("description", flat=True),
+        evaluation.synthese, evaluation.estime_instrument,
+        *EvaluationObjectif.objects.filter(evaluation=evaluation).values_list("commentaire", flat=True),
+        *ConclusionPsy.objects.visibles_par(psy).values_list("texte", flat=True),
+    ]
+    return {champ for champ, m in marqueurs.items() if any(m in t for t in textes)}
+
+
+@pytest.fixture
+def canaris(monde):
+    mail.outbox = []
+    return planter_canaris(monde)
+
+
+def test_les_colonnes_du_psychologue_sont_chiffrees():
+    assert {(m.__name__, c.name) for m, c in colonnes_chiffrees()} >= COLONNES_ATTENDUES
+
+
+def test_valeurs_brutes_sans_canari_et_lisibles_par_le_psychologue(monde, canaris, preuve):
+    marqueurs = canaris["marqueurs"]
+    brutes, non_vides = [], 0
+    for modele, champ in colonnes_chiffrees():
+        for valeur in _valeurs_brutes(modele, champ):
+            if valeur:
+                non_vides += 1
+                # A Fernet token, whatever the column held.
+                assert str(valeur).startswith("gAAAAA"), (modele.__name__, champ.name, valeur[:40])
+            brutes.append(str(valeur))
+    touches = _touches("\n".join(brutes), marqueurs.values()) + _scores("\n".join(brutes))
+    assert not touches, touches
+    assert _lu_par_le_psychologue(monde, marqueurs) == set(CHAMPS_TEXTE)
+    # The frozen document of the validated programme comes back as the same JSON (types kept).
+    programme = canaris["programme_psy"]
+    programme.refresh_from_db()
+    assert isinstance(programme.instantane, dict) and marqueurs["objectif_intitule"] in str(programme.instantane)
+    preuve(f"[preuve 3] colonnes chiffrées : {len(colonnes_chiffrees())} ; valeurs non vides lues brutes : "
+           f"{non_vides} ; canaris plantés : {len(marqueurs)} + 2 scores ; trouvés en clair : {len(touches)}")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's iterdump; PostgreSQL: test_pg_dump")
+def test_dump_sqlite_sans_canari(monde, canaris):
+    connection.ensure_connection()
+    dump = "\n".join(connection.connection.iterdump())
+    assert len(dump) > 10_000
+    assert not _touches(dump, canaris["marqueurs"].values())
+    assert not _scores(dump)
+
+
+def test_texte_vide_reste_vide_et_filtrable(monde, canaris):
+    """Only emptiness shows: "" is stored as "", not NULL (NOT NULL columns), not as a token."""
+    seance = Seance.objects.create(intervenant=monde["psychologue"], date=date(2026, 11, 21), duree=30, contenu="")
+    assert _valeurs_brutes(Seance, Seance._meta.get_field("contenu")).count("") == 1
+    assert list(Seance.objects.filter(contenu="").values_list("pk", flat=True)) == [seance.pk]
+    seance.refresh_from_db()
+    assert seance.contenu == ""
+
+
+def test_rotation_du_sel_et_de_la_cle_secrete(monde, canaris, settings):
+    """A new salt first, or a new SECRET_KEY with the old one in SECRET_KEY_FALLBACKS: the old
+    tokens are still read; re-saved, a row is written with the new key."""
+    ancienne_cle, anciens_sels = settings.SECRET_KEY, list(settings.SALT_KEY)
+    conclusion = ConclusionPsy.objects.get()
+    texte = conclusion.texte
+    avant = _valeurs_brutes(ConclusionPsy, ConclusionPsy._meta.get_field("texte"))
+    with override_settings(SALT_KEY=["nouveau-sel-0123456789", *anciens_sels]):
+        assert ConclusionPsy.objects.get().texte == texte
+        conclusion.save()
+    nouveau_sel = ["nouveau-sel-0123456789"]
+    with override_settings(SALT_KEY=nouveau_sel):
+        assert ConclusionPsy.objects.get().texte == texte  # re-saved with the new salt
+    nouvelle_cle = "nouvelle-cle-secrete-" + "x" * 40
+    with override_settings(SALT_KEY=nouveau_sel, SECRET_KEY=nouvelle_cle, SECRET_KEY_FALLBACKS=[ancienne_cle]):
+        assert ConclusionPsy.objects.get().texte == texte
+    with override_settings(SALT_KEY=nouveau_sel, SECRET_KEY=nouvelle_cle):
+        # Without the former key, the token is unreadable: never shown as clear text.
+        assert ConclusionPsy.objects.get().texte != texte
+    assert _valeurs_brutes(ConclusionPsy, ConclusionPsy._meta.get_field("texte")) != avant
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL (SQLite: iterdump above)")
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
+@pytest.mark.django_db(transaction=True)
+def test_pg_dump_sans_canari(monde, canaris, preuve):
+    """The rows are committed (transactional test) so that pg_dump, another connection, sees them."""
+    reglages = connection.settings_dict
+    env = os.environ | ({"PGPASSWORD": reglages["PASSWORD"]} if reglages.get("PASSWORD") else {})
+    commande = ["pg_dump", "--no-owner", "--dbname", reglages["NAME"]]
+    for option, cle in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+        if reglages.get(cle):
+            commande += [option, str(reglages[cle])]
+    dump = subprocess.run(commande, env=env, capture_output=True, text=True, check=True).stdout
+    marqueurs = canaris["marqueurs"]
+    touches = _touches(dump, marqueurs.values())
+    scores = _scores(dump)
+    preuve(f"[preuve 3] pg_dump : {len(dump)} caractères ; champs texte plantés : {len(marqueurs)} ; "
+           f"canaris trouvés : {len(touches)} ; scores d'estime de soi trouvés : {len(scores)}")
+    assert "COPY public.aides_observation" in dump and "gAAAAA" in dump
+    assert not touches, touches
+    assert not scores, scores
+    assert _lu_par_le_psychologue(monde, marqueurs) == set(CHAMPS_TEXTE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_chiffre_les_lignes_existantes_et_se_defait(monde, canaris):
+    """Rolled back to 0001, the rows are clear text again; migrated forward, the rows written
+    before the encryption (in clear) become tokens, read the same by the psychologist."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    marqueurs = canaris["marqueurs"]
+    colonnes = [(m._meta.db_table, c.column) for m, c in colonnes_chiffrees()]
+
+    def brut() -> str:
+        textes = []
+        with connection.cursor() as curseur:
+            for table, colonne in colonnes:
+                curseur.execute(f"SELECT {connection.ops.quote_name(colonne)} FROM {connection.ops.quote_name(table)}")
+                textes += [str(v) for (v,) in curseur.fetchall()]
+        return "\n".join(textes)
+
+    assert not _touches(brut(), marqueurs.values())
+    executor = MigrationExecutor(connection)
+    derniere = executor.loader.graph.leaf_nodes("aides")
+    try:
+        executor.migrate([("aides", "0001_initial")])
+        assert set(_touches(brut(), marqueurs.values())) == set(marqueurs.values())
+        assert _scores(brut())
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(derniere)
+    assert not _touches(brut(), marqueurs.values()) and not _scores(brut())
+    assert _lu_par_le_psychologue(monde, marqueurs) == set(CHAMPS_TEXTE)
+    programme = Programme.objects.get(pk=canaris["programme_psy"].pk)
+    assert isinstance(programme.instantane, dict)
