@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The demo: every role can be tried with the README's accounts, without a phone for the codes.
 DEV := DJANGO_DEBUG=1 DOUBLE_AUTHENTIFICATION=0
-# Tests run with production-like settings (DEBUG off); this key exists only for them.
-TEST_ENV := SECRET_KEY=tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz
+# Tests run with production-like settings (DEBUG off); these keys exist only for them.
+TEST_ENV := SECRET_KEY=tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
+	CLE_CHIFFREMENT=tests-only-encryption-salt-0123456789
 
 .PHONY: run test install demo clean
 
@@ -26,8 +27,10 @@ demo: install
 run: demo
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One worker per core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: install
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
@@ -36,3 +39,10 @@ clean:
 .PHONY: bench
 bench: install
 	$(DEV) $(BIN)/python bench/documents.py
+
+# Load test on PostgreSQL under gunicorn, with wrk (docs/performance.md): SCALE=1 (a
+# circonscription) or SCALE=10 (a département); recreates the database rased_charge.
+SCALE ?= 1
+.PHONY: charge
+charge: install
+	$(BIN)/python bench/charge.py --scale $(SCALE)

@@ -24,6 +24,21 @@ if not SECRET_KEY:
             "SECRET_KEY est obligatoire hors mode développement (DJANGO_DEBUG=1)."
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"
+# Former keys, still accepted (signatures, sessions, encrypted columns) while rotating SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
+# The psychologist's text columns are encrypted (aides/chiffrement.py) with keys derived from
+# SECRET_KEY (and its fallbacks) and these salts, kept outside the database. The first salt
+# encrypts, the others still decrypt: to rotate, put a new one first, re-save the rows, drop
+# the old one.
+SALT_KEY = env_list("CLE_CHIFFREMENT", [])
+if not SALT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CLE_CHIFFREMENT est obligatoire hors mode développement (DJANGO_DEBUG=1) : "
+            "elle chiffre les écrits du psychologue dans la base."
+        )
+    SALT_KEY = ["dev-only-encryption-salt-never-use-in-production"]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -51,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rased.middleware.adresse_du_client",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise on purpose: static files stay cacheable, every page is not.
@@ -140,7 +156,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions: 30 minutes idle (the cookie is renewed at each request), 10 hours in all.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle limit: renewed by activity, the session being written at most once a minute
+# (rased.middleware.session_absolute_limit) rather than at every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_EVERY = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=10)
 SESSION_COOKIE_HTTPONLY = True

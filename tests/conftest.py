@@ -126,3 +126,33 @@ def monde(db) -> Monde:
         eleve_ancien=eleve_ancien,
         personas=personas,
     )
+
+
+# --- The proofs' figures -----------------------------------------------------------------------
+# Each proof test reports its counts through the `preuve` fixture: the lines are printed in the
+# terminal summary of every run (also under pytest-xdist, where a test's own prints are lost).
+
+@pytest.fixture
+def preuve(record_property):
+    def rapporter(ligne: str) -> None:
+        print(ligne)
+        record_property("preuve", ligne.strip())
+
+    return rapporter
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        for cle, ligne in report.user_properties:
+            if cle == "preuve":
+                _PREUVES.append(f"{ligne}  — {report.nodeid.rsplit('::', 1)[-1]}")
+
+
+_PREUVES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _PREUVES:
+        terminalreporter.section("preuves (issue Trust)")
+        for ligne in sorted(_PREUVES):
+            terminalreporter.write_line(ligne)

@@ -104,6 +104,29 @@ def test_session_expire_apres_30_minutes_d_inactivite(client, directeur):
         assert response["Location"].startswith(reverse("connexion"))
 
 
+def test_l_activite_repousse_l_expiration_sans_ecrire_la_session_a_chaque_page(client, directeur):
+    """The session is written at most once a minute: the idle limit still follows activity."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    debut = timezone.now()
+    with time_machine.travel(debut, tick=False):
+        _connexion(client, "directeur")
+        client.get(reverse("accueil"))
+        expiration = Session.objects.get().expire_date
+    with time_machine.travel(debut + timedelta(seconds=30), tick=False):
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(reverse("accueil")).status_code == 200
+        assert not [q for q in requetes if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        assert Session.objects.get().expire_date == expiration
+    # Active every 20 minutes for an hour: never signed out, the expiry follows.
+    for minutes in (20, 40, 60):
+        with time_machine.travel(debut + timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("accueil")).status_code == 200
+    assert Session.objects.get().expire_date == debut + timedelta(minutes=60 + 30)
+
+
 def test_session_expire_apres_10_heures_meme_active(client, directeur):
     debut = timezone.now()
     with time_machine.travel(debut, tick=False):

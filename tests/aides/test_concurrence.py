@@ -26,7 +26,7 @@ from aides.services import (
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
 
 
-def en_meme_temps(nombre: int, action) -> list:
+def en_meme_temps(nombre: int, action, preuve) -> list:
     """Run ``action(i)`` in ``nombre`` threads released together; return each outcome."""
     barriere = threading.Barrier(nombre)
     resultats = [None] * nombre
@@ -45,9 +45,9 @@ def en_meme_temps(nombre: int, action) -> list:
         f.start()
     for f in fils:
         f.join()
-    print(f"\n{nombre} tentatives simultanées : {sum(r is True for r in resultats)} effectuée(s), "
-          f"{sum(r is False for r in resultats)} sans effet, "
-          f"{sum(isinstance(r, Exception) for r in resultats)} refusée(s)")
+    preuve(f"[preuve 8] {nombre} tentatives simultanées : {sum(r is True for r in resultats)} effectuée(s), "
+           f"{sum(r is False for r in resultats)} sans effet, "
+           f"{sum(isinstance(r, Exception) for r in resultats)} refusée(s)")
     return resultats
 
 
@@ -60,8 +60,8 @@ def brouillon(transactional_db, monde):
     )
 
 
-def test_cinquante_envois_simultanes_une_seule_demande_envoyee(monde, brouillon):
-    resultats = en_meme_temps(50, lambda i: demande_envoyer(demande=brouillon, auteur=monde["enseignant"]))
+def test_cinquante_envois_simultanes_une_seule_demande_envoyee(monde, brouillon, preuve):
+    resultats = en_meme_temps(50, lambda i: demande_envoyer(demande=brouillon, auteur=monde["enseignant"]), preuve)
     assert resultats.count(True) == 1 and resultats.count(False) == 49
     brouillon.refresh_from_db()
     assert brouillon.etat == EtatDemande.ENVOYEE
@@ -69,7 +69,7 @@ def test_cinquante_envois_simultanes_une_seule_demande_envoyee(monde, brouillon)
     assert Notification.objects.filter(demande=brouillon).count() == 3  # E, G, psy of the secteur, once
 
 
-def test_double_clic_sur_envoyer_par_les_pages(monde, brouillon):
+def test_double_clic_sur_envoyer_par_les_pages(monde, brouillon, preuve):
     from django.test import Client
     from django.urls import reverse
 
@@ -78,12 +78,12 @@ def test_double_clic_sur_envoyer_par_les_pages(monde, brouillon):
         client.force_login(monde["enseignant"])
         return client.post(reverse("demande_envoyer", args=[brouillon.pk])).status_code
 
-    assert en_meme_temps(2, cliquer) == [302, 302]
+    assert en_meme_temps(2, cliquer, preuve) == [302, 302]
     assert HistoriqueDemande.objects.filter(demande=brouillon).count() == 1
     assert DemandeAide.objects.count() == 1
 
 
-def test_cinquante_decisions_simultanees_une_seule_retenue(monde, brouillon):
+def test_cinquante_decisions_simultanees_une_seule_retenue(monde, brouillon, preuve):
     demande_envoyer(demande=brouillon, auteur=monde["enseignant"])
     membres = [monde["maitre_e"], monde["maitre_g"], monde["psychologue"]]
 
@@ -93,14 +93,14 @@ def test_cinquante_decisions_simultanees_une_seule_retenue(monde, brouillon):
         return demande_decider(demande=brouillon, auteur=membre, decision="aide", motif=f"motif {i}",
                                intervenants={type_aide: membre})
 
-    resultats = en_meme_temps(50, decider)
+    resultats = en_meme_temps(50, decider, preuve)
     assert resultats.count(True) == 1
     assert all(r is True or isinstance(r, ActionRefusee) or r is False for r in resultats)
     assert Aide.objects.filter(demande=brouillon).count() == 1
     assert HistoriqueDemande.objects.filter(demande=brouillon, vers=EtatDemande.AIDE_DECIDEE).count() == 1
 
 
-def test_deux_personnes_enregistrent_le_meme_programme(monde, brouillon):
+def test_deux_personnes_enregistrent_le_meme_programme(monde, brouillon, preuve):
     from aides.models import Consentement
 
     e = monde["maitre_e"]
@@ -119,7 +119,7 @@ def test_deux_personnes_enregistrent_le_meme_programme(monde, brouillon):
         programme_enregistrer(programme=copie, revision_lue=0)
         return True
 
-    resultats = en_meme_temps(2, enregistrer)
+    resultats = en_meme_temps(2, enregistrer, preuve)
     assert resultats.count(True) == 1
     refus = [r for r in resultats if isinstance(r, ActionRefusee)]
     assert len(refus) == 1 and "modifié par quelqu'un d'autre" in str(refus[0])

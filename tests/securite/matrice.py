@@ -84,6 +84,11 @@ ARGUMENTS = {
     "eleves_aides_periode_pdf": _pk("ecole"),
     "liste_attente": SANS,
     "liste_attente_pdf": SANS,
+    "droit_acces_eleve": _pk("eleve"),
+    "demandes_acces_a_relire": SANS,
+    "demande_acces_detail": _pk("acces"),
+    "demande_acces_pdf": _pk("acces"),
+    "demande_acces_relecture": _pk("acces"),
     "admin:index": SANS,
 }
 
@@ -171,6 +176,14 @@ ATTENDU = {
     "eleves_aides_periode_pdf":    "L    403  200  200  200  200  200  403  404  404  404",
     "liste_attente":               "L    403  200  200  200  200  200  403  403  200  200",
     "liste_attente_pdf":           "L    403  200  200  200  200  200  403  403  200  200",
+    # The family's right of access (aides/views/droit_acces.py): filed and printed by the school's
+    # directeur and the IEN (eleves.repondre_droit_acces); the psychological part is read and released
+    # by a psychologist of the pupil's secteur (eleves.liberer_volet_psy).
+    "droit_acces_eleve":           "L    403  200  403  403  403  200  403  404  404  404",
+    "demandes_acces_a_relire":     "L    403  403  403  403  200  403  403  403  403  403",
+    "demande_acces_detail":        "L    403  200  403  403  403  200  403  404  404  404",
+    "demande_acces_pdf":           "L    403  200  403  403  403  200  403  404  404  404",
+    "demande_acces_relecture":     "L    403  403  403  403  200  403  403  404  404  404",
     # The admin: the administrator alone; anyone else is sent to its sign-in, which refuses them.
     "admin:index":                 "L    L    L    L    L    L    L    200  L    L    L",
 }

@@ -39,6 +39,8 @@ from aides.services import (
     reunion_enregistrer,
 )
 from eleves.enums import Role
+from eleves.models import DemandeAcces
+from eleves.services import demande_acces_deposer
 from tests.factories import PlanFactory, ResponsableLegalFactory, SecteurFactory, UtilisateurFactory
 
 
@@ -62,6 +64,7 @@ class Cote:
     conclusion: ConclusionPsy
     reunion: Reunion
     action: ActionEquipe
+    acces: DemandeAcces  # a family's right of access, psychological part not released
 
 
 def _accord(demande, acte, auteur, jour):
@@ -128,13 +131,14 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
 
     action = ActionEquipe.objects.create(ecole=ecole, auteur=maitre_e, date=jour - timedelta(days=5),
                                          public="Cycle 2", theme="Fluence", duree=60)
+    acces = demande_acces_deposer(eleve=eleve, auteur=enseignant, demandeur="Mme X, mère", recue_le=jour)
     return Cote(
         ecole=ecole, classe=classe, eleve=eleve,
         responsable=ResponsableLegalFactory(eleve=eleve), plan=PlanFactory(eleve=eleve),
         brouillon=brouillon, envoyee=envoyee, principale=principale, attente=attente,
         aide_e=aide_e, aide_psy=aide_psy, aide_attente=aide_attente,
         programme=programme, programme_brouillon=programme_brouillon, evaluation=evaluation,
-        conclusion=conclusion, reunion=reunion, action=action,
+        conclusion=conclusion, reunion=reunion, action=action, acces=acces,
     )
 
 

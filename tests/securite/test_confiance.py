@@ -43,7 +43,7 @@ def _attendu(nom):
     return dict(zip(COLONNES, ATTENDU[nom].split(), strict=True))
 
 
-def test_1_matrice_des_permissions(monde):
+def test_1_matrice_des_permissions(monde, preuve):
     noms = noms_d_urls()
     sans_ligne = sorted(set(noms) - set(ATTENDU) | set(noms) - set(ARGUMENTS))
     en_trop = sorted(set(ATTENDU) - set(noms))
@@ -60,13 +60,13 @@ def test_1_matrice_des_permissions(monde):
             cas += 1
             if obtenu != attendu:
                 ecarts.append(f"{nom} {url} {persona}: attendu {attendu}, obtenu {obtenu}")
-    print(f"\n[preuve 1] URL : {len(noms)}, cas : {cas}, écarts : {len(ecarts)}")
+    preuve(f"[preuve 1] URL : {len(noms)}, cas : {cas}, écarts : {len(ecarts)}")
     print("\n".join(ecarts))
     assert cas == len(noms) * len(COLONNES)
     assert not ecarts, "\n".join(ecarts)
 
 
-def test_2_identifiants_etrangers(monde):
+def test_2_identifiants_etrangers(monde, preuve):
     cotes = arranger_tout(monde)
     avec_objet = [nom for nom in _noms_verifies() if "pk" in ARGUMENTS[nom](cotes["A"])]
     les_clients = clients(monde)
@@ -87,13 +87,13 @@ def test_2_identifiants_etrangers(monde):
                     fuites.append(f"{nom} {url} ({lettre}) {persona}: {reponse.status_code}")
                 elif corps_normalise(reponse) != corps_normalise(reference):
                     fuites.append(f"{nom} {url} ({lettre}) {persona}: 404 différent de celui d'un id inexistant")
-    print(f"\n[preuve 2] URL avec objet : {len(avec_objet)}, tentatives : {tentatives}, fuites : {len(fuites)}")
+    preuve(f"[preuve 2] URL avec objet : {len(avec_objet)}, tentatives : {tentatives}, fuites : {len(fuites)}")
     print("\n".join(fuites))
     assert tentatives > 0
     assert not fuites, "\n".join(fuites)
 
 
-def test_5a_post_sans_jeton_csrf_refuse(monde):
+def test_5a_post_sans_jeton_csrf_refuse(monde, preuve):
     """Every URL refuses a POST without the CSRF token (403, before the view: nothing written)."""
     cote = arranger_tout(monde)["A"]
     noms = _noms_verifies()
@@ -113,12 +113,12 @@ def test_5a_post_sans_jeton_csrf_refuse(monde):
             refus += 1
         else:
             ecarts.append(f"{nom} {url} {persona}: {reponse.status_code}, lignes changées {changees}")
-    print(f"\n[preuve 5a] POST sans jeton : {len(noms)}, refusés sans écriture : {refus}, écarts : {len(ecarts)}")
+    preuve(f"[preuve 5a] POST sans jeton : {len(noms)}, refusés sans écriture : {refus}, écarts : {len(ecarts)}")
     print("\n".join(ecarts))
     assert not ecarts, "\n".join(ecarts)
 
 
-def test_5b_aucun_get_ne_change_de_ligne(monde):
+def test_5b_aucun_get_ne_change_de_ligne(monde, preuve):
     """No GET of the whole matrix changes a row count of any model.
 
     Excluded (outils.TABLES_EXCLUES): the access log, which a GET of a pupil's file or of an export
@@ -137,7 +137,7 @@ def test_5b_aucun_get_ne_change_de_ligne(monde):
             gets += 1
             if changees:
                 changements.append(f"{nom} {url} {persona}: {changees}")
-    print(f"\n[preuve 5b] GET vérifiés : {gets}, GET ayant changé des lignes : {len(changements)}")
+    preuve(f"[preuve 5b] GET vérifiés : {gets}, GET ayant changé des lignes : {len(changements)}")
     print("\n".join(changements))
     assert gets > 0
     assert not changements, "\n".join(changements)

@@ -57,7 +57,8 @@ from aides.services import (
     reunion_enregistrer,
     seance_enregistrer,
 )
-from eleves.models import Classe, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
+from eleves.models import Classe, DemandeAcces, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
+from eleves.services import demande_acces_deposer
 from rased.admin import site as admin_site
 from tests.conftest import PERSONAS
 from tests.factories import PlanFactory, ResponsableLegalFactory
@@ -184,10 +185,17 @@ def planter_canaris(monde) -> dict:
                         compte_rendu="La famille soutient l'aide.", decisions="Poursuite."),
         participants=[dir_, e, psy, ens], externes=[("Mme Petit", "mère")],
     )
+    # A family's right of access, its psychological part NOT released: the directeur's and the IEN's
+    # crawls print the whole file without it. (Once a psychologist releases it, the markers rightly
+    # reach that document: tests/aides/test_droit_acces.py proves both sides.)
+    acces = demande_acces_deposer(eleve=monde.eleve_a1, auteur=dir_, demandeur="Mme Petit, mère",
+                                  recue_le=date(2026, 11, 20))
     aide_psy.refresh_from_db()
     assert aide_psy.etat == "en_cours"
     assert Observation.objects.get(auteur=psy).confidentielle
-    return {"marqueurs": m, "demande": demande, "programme_psy": programme_psy, "evaluation": evaluation}
+    assert not acces.volet_libere
+    return {"marqueurs": m, "demande": demande, "programme_psy": programme_psy, "evaluation": evaluation,
+            "acces": acces}
 
 
 def motifs(marqueurs: dict) -> dict[str, tuple[str, ...]]:
@@ -243,7 +251,7 @@ def _urls_directes(monde) -> list[str]:
     objets = {
         "demandes": DemandeAide, "eleves": Eleve, "programmes": Programme, "bilans": Evaluation,
         "conclusions": ConclusionPsy, "reunions": Reunion, "aides": Aide, "ecoles": Ecole,
-        "classes": Classe, "responsables": ResponsableLegal, "plans": Plan,
+        "classes": Classe, "responsables": ResponsableLegal, "plans": Plan, "droit-d-acces": DemandeAcces,
     }
     urls = []
 
@@ -368,7 +376,7 @@ def canaris(monde, django_capture_on_commit_callbacks):
     return dossier
 
 
-def test_aucun_canari_du_psychologue_hors_de_son_espace(client, monde, canaris, capsys):
+def test_aucun_canari_du_psychologue_hors_de_son_espace(client, monde, canaris, preuve):
     tous_motifs = motifs(canaris["marqueurs"])
     graines = _urls_directes(monde)
     gestion = _urls_gestion()
@@ -387,12 +395,11 @@ def test_aucun_canari_du_psychologue_hors_de_son_espace(client, monde, canaris, 
         if nom != "psychologue":
             fuites += [(nom, *t) for t in touches]
 
-    with capsys.disabled():
-        print("\n  persona                  requêtes pages  PDF  CSV autres e-mails canaris")
-        for nom, (resultat, courriels, touches) in bilan.items():
-            c = resultat["compte"]
-            print(f"  {nom:24} {c['requetes']:8} {c['page']:5} {c['pdf']:4} {c['csv']:4} {c['autre']:6} "
-                  f"{len(courriels):8} {len(touches):7}")
+    for nom, (resultat, courriels, touches) in bilan.items():
+        c = resultat["compte"]
+        preuve(f"[preuve 3] canaris vus par {nom} : {c['requetes']} requêtes, {c['page']} pages, "
+               f"{c['pdf']} PDF, {c['csv']} CSV, {c['autre']} autres, {len(courriels)} e-mails, "
+               f"{len(touches)} marqueur(s) trouvé(s)")
 
     assert not fuites, "Fuites du secret du psychologue :\n" + "\n".join(
         f"  {nom}: {champ} dans {genre} {url}" for nom, champ, url, genre in sorted(set(fuites)))
@@ -404,6 +411,9 @@ def test_aucun_canari_du_psychologue_hors_de_son_espace(client, monde, canaris, 
     admin_vus = bilan["admin"][0]["vus"]
     assert set(gestion) <= admin_vus, set(gestion) - admin_vus
     assert any(bilan[nom][0]["compte"]["pdf"] for nom in NON_PSY)
+    # The family's right of access was printed by those who print it, its psychological part pending.
+    pdf_acces = reverse("demande_acces_pdf", args=[canaris["acces"].pk])
+    assert pdf_acces in bilan["directeur"][0]["vus"] and pdf_acces in bilan["circonscription"][0]["vus"]
     assert any(bilan[nom][0]["compte"]["csv"] for nom in NON_PSY)
 
     # Sanity: as the psychologist, the same crawl does find the psychologist's markers.
