@@ -8,6 +8,7 @@ from aides.views import (
     courriers,
     demandes,
     documents,
+    droit_acces,
     equipes,
     evaluations,
     imprimes,
@@ -35,3 +36,4 @@ urlpatterns += documents.urlpatterns
 urlpatterns += imprimes.urlpatterns
 urlpatterns += suivi.urlpatterns + courriers.urlpatterns
 urlpatterns += rapports.urlpatterns
+urlpatterns += droit_acces.urlpatterns

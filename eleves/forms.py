@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eleves.enums import Niveau
-from eleves.models import Classe, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
+from eleves.models import Classe, DemandeAcces, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
 
 
 class DateInput(forms.DateInput):
@@ -272,3 +272,28 @@ class VerificationOTPForm(_FormulaireCode):
                 "votre application, ou un code de secours encore inutilisé."
             )
         return code
+
+
+class DemandeAccesForm(FormulaireRased):
+    """A family's request for the whole file (right of access)."""
+
+    class Meta:
+        model = DemandeAcces
+        fields = ["demandeur", "recue_le"]
+        widgets = {"recue_le": DateInput()}
+
+    def clean_recue_le(self):
+        recue_le = self.cleaned_data["recue_le"]
+        if recue_le > timezone.localdate():
+            raise forms.ValidationError("La date de réception ne peut pas être dans le futur.")
+        return recue_le
+
+
+class LiberationVoletForm(FormulaireRased):
+    """The psychologist's release of the psychological part, with an optional note."""
+
+    class Meta:
+        model = DemandeAcces
+        fields = ["note_psychologue"]
+        widgets = {"note_psychologue": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note_psychologue": "Facultative ; elle est imprimée avec le volet psychologique."}

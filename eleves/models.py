@@ -487,3 +487,60 @@ class JournalAcces(models.Model):
 
 class JournalInalterable(Exception):
     """Raised by any attempt to alter or delete access-log entries outside the purge."""
+
+
+class DemandeAccesQuerySet(models.QuerySet):
+    def visibles_par(self, user) -> "DemandeAccesQuerySet":
+        """The requests about the pupils ``user`` sees; the rules then say who files, prints, reviews."""
+        return self.filter(eleve__in=Eleve.objects.visibles_par(user))
+
+    def a_relire(self) -> "DemandeAccesQuerySet":
+        return self.filter(volet_libere_le__isnull=True)
+
+
+class DemandeAcces(models.Model):
+    """A family's right of access (RGPD art. 15) to their child's file, filed by the directeur or the IEN.
+
+    The document (``aides.pdf.droit_acces``) holds the whole file at once; its psychological part
+    only after a psychologist of the pupil's secteur has read it and released it
+    (``eleves.services.volet_psy_liberer``). The release keeps a digest of what was read, not the
+    text: if the psychological part changes afterwards, it is held back again until a new release.
+    """
+
+    eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, related_name="demandes_acces")
+    demandeur = models.CharField(
+        "demande faite par", max_length=200, help_text="Par exemple : Mme Durand, mère de l'élève."
+    )
+    recue_le = models.DateField("demande reçue le")
+    deposee_par = models.ForeignKey(Utilisateur, on_delete=models.PROTECT, related_name="+")
+    deposee_le = models.DateTimeField(auto_now_add=True)
+    volet_libere_le = models.DateTimeField("volet psychologique libéré le", null=True, blank=True)
+    volet_libere_par = models.ForeignKey(
+        Utilisateur, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # SHA-256 of the psychological part as it was read at the release.
+    volet_empreinte = models.CharField(max_length=64, blank=True, editable=False)
+    note_psychologue = models.CharField("note du psychologue", max_length=500, blank=True)
+
+    objects = DemandeAccesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deposee_le", "-pk"]
+        verbose_name = "demande d'accès au dossier"
+        verbose_name_plural = "demandes d'accès au dossier"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(volet_libere_le__isnull=True, volet_libere_par__isnull=True, volet_empreinte="")
+                    | (Q(volet_libere_le__isnull=False, volet_libere_par__isnull=False) & ~Q(volet_empreinte=""))
+                ),
+                name="demande_acces_liberation_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande d'accès n° {self.pk}"
+
+    @property
+    def volet_libere(self) -> bool:
+        return self.volet_libere_le is not None

@@ -131,3 +131,24 @@ def voit_journal_eleve(user, eleve):
 
 
 rules.add_perm("eleves.view_journal", actif & voit_journal_eleve)
+
+
+# --- The family's right of access (RGPD art. 15), aides/views/droit_acces.py ---
+
+
+@rules.predicate
+def repond_droit_acces(user, eleve):
+    """Who files a family's request for the whole file and prints it: those who answer for the
+    files, as for the access log (the directeur of the pupil's current school, the IEN)."""
+    return voit_journal_eleve(user, eleve)
+
+
+@rules.predicate
+def relit_volet_psy(user, eleve):
+    """A psychologist whose secteur covers the pupil's current school reads and releases the
+    psychological part (professional secrecy: nobody else may read it first)."""
+    return user.role == Role.PSYCHOLOGUE and voit_eleve(user, eleve)
+
+
+rules.add_perm("eleves.repondre_droit_acces", actif & repond_droit_acces)
+rules.add_perm("eleves.liberer_volet_psy", actif & relit_volet_psy)

@@ -139,6 +139,7 @@ def eleve_detail(request, pk):
             "plans": eleve.plans.all(),
             "peut_modifier": request.user.has_perm("eleves.change_eleve", eleve),
             "peut_voir_journal": request.user.has_perm("eleves.view_journal", eleve),
+            "peut_droit_acces": request.user.has_perm("eleves.repondre_droit_acces", eleve),
         },
     )
 

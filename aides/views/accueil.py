@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from aides.models import Notification
 from aides.selectors import tableau_de_bord
 from eleves.enums import ROLES_RASED, Role
-from eleves.models import Classe, Ecole, Eleve, annee_courante_debut
+from eleves.models import Classe, DemandeAcces, Ecole, Eleve, annee_courante_debut
 
 GABARIT_PAR_ROLE = {Role.ENSEIGNANT: "enseignant", Role.DIRECTEUR: "directeur"}
 
@@ -33,6 +33,9 @@ def accueil(request):
     elif user.role in (Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR):
         contexte["nb_eleves"] = Eleve.objects.visibles_par(user).count()
         contexte["nb_classes"] = Classe.objects.visibles_par(user).filter(annee__debut=annee).count()
+    elif user.role == Role.PSYCHOLOGUE:
+        # Families' access requests whose psychological part waits for a psychologist's review.
+        contexte["nb_acces_a_relire"] = DemandeAcces.objects.visibles_par(user).a_relire().count()
     gabarit = "rased" if user.role in ROLES_RASED else GABARIT_PAR_ROLE.get(user.role, "circonscription")
     return render(request, f"aides/accueil_{gabarit}.html", contexte)
 
