@@ -1,0 +1,152 @@
+"""« Trust » issue, proof 4 (malformed input): every form of the matrix's pages and the CSV import,
+sent missing fields, wrong types, foreign ids, oversized strings and files, binary and wrongly
+encoded files. Each answer is a French page (no English default message), never a 500, and no row
+is written (row counts of every model compared before and after each request).
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.securite.formulaires import donnees, formulaires_post
+from tests.securite.matrice import ARGUMENTS, ATTENDU
+from django.apps import apps
+from django.db import connection
+
+from tests.securite.outils import APPS_EXCLUES, TABLES_EXCLUES, clients, difference
+from tests.securite.test_entrees_hostiles import _cote_a, _personne_pour
+
+ANGLAIS = ("This field is required", "Enter a valid", "Select a valid choice", "Ensure this value",
+           "is not one of the available choices", "Null characters are not allowed",
+           "The submitted file is empty", "No file was submitted", "Server Error", "Traceback")
+ID_ETRANGER = "987654"
+# Forms that may be sent empty, and what they then write.
+VIDES_ACCEPTES = {
+    # A teacher's draft may be saved incomplete; sending it requires the fields (demande_envoyer).
+    ("demande_creer", "champs vides"): {"aides.demandeaide"},
+}
+
+
+def comptes_des_lignes() -> dict[str, int]:
+    """``outils.comptes_des_lignes`` in one query (it is run after each of a hundred requests)."""
+    modeles = [m for m in apps.get_models() if m._meta.label_lower not in TABLES_EXCLUES
+               and m._meta.app_label not in APPS_EXCLUES and m._meta.managed and not m._meta.proxy]
+    q = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(m._meta.db_table)})" for m in modeles)
+    with connection.cursor() as curseur:
+        curseur.execute(sql)
+        return dict(zip((m._meta.label_lower for m in modeles), curseur.fetchone(), strict=True))
+
+
+def _variantes(formulaire) -> dict[str, dict]:
+    """name → POST data: every field empty, wrong types, a NUL character, oversized text."""
+    vide = {c.nom: "" for c in formulaire.champs if c.genre not in ("hidden", "checkbox", "radio")}
+    caches = {c.nom: c.valeur for c in formulaire.champs if c.genre == "hidden"}
+    bouton = dict([formulaire.bouton]) if formulaire.bouton else {}
+    mauvais_types = donnees(formulaire, lambda c: "texte")
+    for c in formulaire.champs:
+        if c.genre in ("date", "number", "select", "radio", "checkbox") or c.nom.endswith(("date", "_le", "duree")):
+            mauvais_types[c.nom] = {"select": ID_ETRANGER, "number": "beaucoup"}.get(c.genre, "31/02/2026")
+    variantes = {"champs vides": {**vide, **caches, **bouton},
+                 "mauvais types": mauvais_types, "caractère nul": donnees(formulaire, lambda c: "avant\x00après")}
+    # Longer than the field allows (a text area without a limit takes any length: not malformed).
+    if any(c.max_length for c in formulaire.textes):
+        variantes["trop long"] = donnees(formulaire, lambda c: "x" * (c.max_length + 1) if c.max_length else "texte")
+    return variantes
+
+
+def _verifier(reponse, avant, quoi, ecarts, compte, *, permis=frozenset()) -> dict:
+    """Check one answer; returns the row counts after it (the next request's « before »)."""
+    compte["requêtes"] += 1
+    apres = comptes_des_lignes()
+    changees = {t: v for t, v in difference(avant, apres).items() if t not in permis}
+    texte = reponse.content.decode(errors="replace")
+    if reponse.status_code >= 500:
+        compte["500"] += 1
+        ecarts.append(f"{quoi}: {reponse.status_code}")
+    if changees:
+        compte["écritures"] += 1
+        ecarts.append(f"{quoi}: lignes écrites {changees}")
+    if reponse.status_code == 200:
+        compte["refus en page"] += 1
+        # A page without the form any more: the action was already done (a friendly no-op).
+        if (not any(m in texte for m in ("is-invalid", "alert-danger", "erreur"))
+                and formulaires_post(texte, url=reponse.request["PATH_INFO"])):
+            ecarts.append(f"{quoi}: page sans message d'erreur")
+    elif reponse.status_code in (301, 302):
+        compte["redirigées"] += 1
+        compte.setdefault("acceptées", []).append(quoi)
+    anglais = [a for a in ANGLAIS if a in texte]
+    if anglais:
+        ecarts.append(f"{quoi}: message en anglais {anglais}")
+    return apres
+
+
+def test_formulaires_malformes_refuses_en_francais_sans_ecriture(monde, preuve):
+    cote = _cote_a(monde)
+    les_clients = clients(monde)
+    compte, ecarts, formulaires = {"requêtes": 0, "500": 0, "écritures": 0, "refus en page": 0,
+                                   "redirigées": 0}, [], 0
+    for nom in ATTENDU:
+        personne = _personne_pour(nom)
+        if (personne is None or nom in ("connexion", "import_classes") or nom.startswith("otp")
+                or nom.endswith(("_pdf", "_csv"))):
+            continue
+        client, url = les_clients[personne], reverse(nom, kwargs=ARGUMENTS[nom](cote))
+        page = client.get(url)
+        if page.status_code != 200 or "text/html" not in page["Content-Type"]:
+            continue
+        for formulaire in formulaires_post(page.content.decode(), url=url):
+            if not formulaire.textes:
+                continue
+            formulaires += 1
+            avant = comptes_des_lignes()
+            for variante, data in _variantes(formulaire).items():
+                avant = _verifier(client.post(url, data), avant, f"{nom} ({personne}, {variante})", ecarts,
+                                  compte, permis=VIDES_ACCEPTES.get((nom, variante), frozenset()))
+    preuve(f"[preuve 4] formulaires malformés : {formulaires} formulaires, {compte['requêtes']} requêtes, "
+           f"refus en page : {compte['refus en page']}, redirigées : {compte['redirigées']} "
+           f"{compte.get('acceptées', [])}, "
+           f"erreurs 500 : {compte['500']}, requêtes ayant écrit : {compte['écritures']}")
+    assert formulaires >= 15
+    assert not ecarts, "\n".join(ecarts)
+
+
+def _fichier(contenu: bytes, nom="classe.csv", type_mime="text/csv"):
+    return SimpleUploadedFile(nom, contenu, content_type=type_mime)
+
+
+@pytest.fixture
+def fichiers_malformes(settings):
+    limite = settings.IMPORT_CSV_MAX_BYTES
+    entete = "Nom;Prénom;Date de naissance;Sexe;Niveau;Classe\r\n".encode()
+    return {
+        "sans fichier": None,
+        "fichier vide": _fichier(b""),
+        "trop gros": _fichier(entete + b"A;B;01/01/2018;F;CE1;CE1 A\r\n" * (limite // 25)),
+        "binaire": _fichier(bytes(range(256)) * 8, "photo.png", "image/png"),
+        "UTF-16": _fichier("Nom;Prénom\r\nPetit;Léa\r\n".encode("utf-16")),
+        "en-tête seul": _fichier(entete),
+        "colonnes inconnues": _fichier(b"a;b;c\r\n1;2;3\r\n"),
+        "lignes fausses": _fichier(entete + "Petit;Léa;31/02/2018;X;CE9;Z\r\n".encode()),
+        "formule": _fichier(entete + "=cmd|' /C calc'!A0;@SUM(1);+1;-1;CE1;CE1 A\r\n".encode()),
+    }
+
+
+def test_imports_malformes_refuses_en_francais_sans_ecriture(monde, fichiers_malformes, preuve):
+    client = clients(monde)["directeur"]
+    url = reverse("import_classes", kwargs={"pk": monde.ecole_a.pk})
+    compte, ecarts = {"requêtes": 0, "500": 0, "écritures": 0, "refus en page": 0, "redirigées": 0}, []
+    avant = comptes_des_lignes()
+    for quoi, fichier in fichiers_malformes.items():
+        reponse = client.post(url, {"fichier": fichier} if fichier else {})
+        avant = _verifier(reponse, avant, f"import ({quoi})", ecarts, compte)
+        if reponse.status_code != 200:
+            ecarts.append(f"import ({quoi}): {reponse.status_code}")
+        # Confirming right after: nothing to confirm from a refused file.
+        if quoi != "formule":
+            avant = _verifier(client.post(url, {"confirmer": "1", "empreinte": "0" * 64}), avant,
+                              f"confirmation ({quoi})", ecarts, compte)
+    preuve(f"[preuve 4] imports malformés : {len(fichiers_malformes)} fichiers, {compte['requêtes']} requêtes, "
+           f"erreurs 500 : {compte['500']}, requêtes ayant écrit : {compte['écritures']}")
+    assert not ecarts, "\n".join(ecarts)
