@@ -37,6 +37,12 @@ class DemandeAideForm(FormulaireRased):
             "famille_informee_le": "Obligatoire avant l'envoi de la demande au RASED.",
         }
 
+    def __init__(self, *args, envoi: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # « Envoyer au RASED »: what sending needs is said on each field, before anything is saved
+        # (``demande_envoyer`` checks it again).
+        self.envoi = envoi
+
     def clean(self):
         cleaned = super().clean()
         le, par = cleaned.get("famille_informee_le"), cleaned.get("famille_informee_par")
@@ -45,4 +51,15 @@ class DemandeAideForm(FormulaireRased):
                 "famille_informee_par" if le else "famille_informee_le",
                 "Indiquez à la fois la date et la manière dont la famille a été informée.",
             )
+        if self.envoi:
+            manquants = {
+                "domaines": "Cochez au moins un domaine du socle commun avant l'envoi.",
+                "difficultes": "Décrivez les difficultés observées avant l'envoi.",
+                "famille_informee_le": "La famille doit être informée avant l'envoi : indiquez la date.",
+                "famille_informee_par": "La famille doit être informée avant l'envoi : indiquez comment.",
+            }
+            for champ, message in manquants.items():
+                valeur = cleaned.get(champ)
+                if champ not in self.errors and not (valeur.strip() if isinstance(valeur, str) else valeur):
+                    self.add_error(champ, message)
         return cleaned

@@ -34,7 +34,7 @@ def demande_creer(request, pk):
     eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
     if not request.user.has_perm("aides.add_demande", eleve):
         raise PermissionDenied
-    form = DemandeAideForm(request.POST or None)
+    form = DemandeAideForm(request.POST or None, envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
         try:
             demande = demande_enregistrer(demande=form.instance, auteur=request.user, eleve=eleve)
@@ -51,7 +51,7 @@ def demande_modifier(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
     if not request.user.has_perm("aides.change_demande", demande):
         raise PermissionDenied
-    form = DemandeAideForm(request.POST or None, instance=demande)
+    form = DemandeAideForm(request.POST or None, instance=demande, envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
         try:
             demande = demande_enregistrer(demande=form.instance, auteur=request.user)

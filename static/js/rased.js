@@ -4,3 +4,6 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// A form sent back with errors: the focus goes to their summary, whose links lead to each field.
+document.getElementById("erreurs")?.focus();

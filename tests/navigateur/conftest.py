@@ -91,3 +91,126 @@ def erreurs_console(page):
     page.on("console", lambda msg: erreurs.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: erreurs.append(str(exc)))
     return erreurs
+
+
+# --- Shared by the journeys: signing in, the tablet width, axe, PDFs ---------------------------
+# (Imported inside the fixtures: this module also runs where the browser tests are skipped.)
+
+MOT_DE_PASSE = "mot-de-passe-de-test-2026"
+TABLETTE = {"width": 768, "height": 1024}
+BUREAU = {"width": 1280, "height": 720}
+IMPACTS_BLOQUANTS = {"serious", "critical"}
+# WCAG 2.1 A and AA (what RGAA 4.1 transposes) and axe's best practices.
+OPTIONS_AXE = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+}
+
+
+@pytest.fixture
+def se_connecter(page, site):
+    """Sign in through /connexion/ as ``username`` (every persona has the test password)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    def connecter(username: str):
+        page.goto(f"{site}/connexion/")
+        page.get_by_label("Nom d’utilisateur").fill(username)
+        page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
+
+    return connecter
+
+
+@pytest.fixture
+def se_deconnecter(page):
+    from playwright.sync_api import expect
+
+    def deconnecter():
+        page.get_by_role("button", name="Se déconnecter").click()
+        expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+    return deconnecter
+
+
+@pytest.fixture
+def sans_defilement_horizontal(page):
+    """Assert that the page as it is now needs no horizontal scrolling (at the tablet width)."""
+
+    def verifier():
+        if page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"):
+            return
+        debordent = page.evaluate(
+            "[...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)"
+            ".map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)"
+        )
+        raise AssertionError(f"{page.url} défile horizontalement ; dépassent : {debordent}")
+
+    return verifier
+
+
+@pytest.fixture
+def axe_sans_violation_grave(page):
+    """Run axe-core on the page as it is now: no violation of impact serious or critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def verifier(nom: str, *, sauf: list[str] = ()):
+        """``sauf``: CSS selectors left out, each with its reason where it is called."""
+        page.wait_for_load_state()
+        contexte = {"exclude": [[selecteur] for selecteur in sauf]} if sauf else None
+        resultats = axe.run(page, context=contexte, options=OPTIONS_AXE).response
+        graves = [
+            f"{v['id']} ({v['impact']}) : {noeud['target']} — {noeud['failureSummary'].splitlines()[-1].strip()}"
+            for v in resultats["violations"]
+            if v["impact"] in IMPACTS_BLOQUANTS
+            for noeud in v["nodes"]
+        ]
+        assert not graves, f"axe, {nom} ({page.url}) :\n" + "\n".join(graves)
+
+    return verifier
+
+
+@pytest.fixture
+def pdf_telecharge(page, capture):
+    """Click the link ``lien`` to a PDF, as the user does; return the PDF's HTTP headers and text.
+
+    Chromium shows an inline PDF in its viewer and hands the page the viewer rather than the
+    file: the answer is read on its way to the browser (which still receives and shows it,
+    captured as ``nom_capture``), then its text is extracted with pypdf. The browser then goes
+    back to the page the link was on.
+    """
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    def telecharger(lien, *, nom_capture: str) -> tuple[dict, str]:
+        adresse = lien.evaluate("a => a.href")
+        recu = {}
+
+        def lire_au_passage(route):
+            reponse = route.fetch()
+            recu.update(statut=reponse.status, entetes=reponse.headers, corps=reponse.body())
+            route.fulfill(response=reponse)
+
+        def cette_adresse(url):
+            return url == adresse
+
+        page.route(cette_adresse, lire_au_passage)
+        try:
+            lien.click()
+            page.wait_for_url(adresse)
+        finally:
+            page.unroute(cette_adresse)
+        assert recu["statut"] == 200, f"{adresse} → {recu['statut']}"
+        page.wait_for_timeout(300)  # the viewer draws the first page, for the screenshot
+        capture(nom_capture)
+        texte = "\n".join(p.extract_text() for p in PdfReader(BytesIO(recu["corps"])).pages)
+        page.go_back()
+        return recu["entetes"], texte
+
+    return telecharger

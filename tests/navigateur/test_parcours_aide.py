@@ -6,8 +6,10 @@ validates the programme personnalisé, logs a group session and records the fina
 teacher then reads the outcome without ever reading the RASED's observation. Each person signs in
 through /connexion/ and signs out with « Se déconnecter » (one page throughout, so that
 ``capture`` and ``erreurs_console`` follow every step). The RASED member works on a tablet
-(768 px wide): no page of that part may need horizontal scrolling. A second test: without the
-family's agreement the aid does not start, and a recorded refusal ends it.
+(768 px wide), and so does the teacher: no page may need horizontal scrolling; the teacher's last
+page is also captured at desktop width. A second test: without the family's agreement the aid
+does not start, and a recorded refusal ends it. The meeting and the renewal of a programme,
+maître G's and the psychologist's journeys: test_parcours_rased.py.
 """
 
 import re
@@ -21,6 +23,7 @@ from aides.models import Consentement, DemandeAide
 
 MOT_DE_PASSE = "mot-de-passe-de-test-2026"
 TABLETTE = {"width": 768, "height": 1024}
+BUREAU = {"width": 1280, "height": 720}
 OBSERVATION_INTERNE = "Léa devine les mots longs à partir de leur première syllabe."
 MOTIF = "Difficultés persistantes en lecture malgré les APC : aide E en petit groupe."
 
@@ -81,7 +84,8 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     aujourd_hui = timezone.localdate().isoformat()
     _aide_e_en_cours(monde, monde.eleve_a2, monde["directeur"])
 
-    # 1. The teacher files a request from the pupil's page: a draft first.
+    # 1. The teacher, on a tablet too, files a request from the pupil's page: a draft first.
+    page.set_viewport_size(TABLETTE)
     _se_connecter(page, site, "enseignant")
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     page.get_by_role("link", name="PETIT").click()
@@ -91,6 +95,7 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     expect(page.get_by_role("heading", name="Nouvelle demande d'aide")).to_be_visible()
     page.get_by_label("1.1 Langue française à l'oral et à l'écrit").check()
     page.get_by_label("Difficultés observées").fill("Lecture très lente, déchiffrage hésitant.")
+    _sans_defilement_horizontal(page)
     capture("aide-01-enseignant-nouvelle-demande")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.get_by_text("Le brouillon a été enregistré. Vous pourrez le compléter plus tard.")).to_be_visible()
@@ -110,16 +115,17 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     page.get_by_label("Attentes de l'enseignant").fill("Des pistes pour la fluence.")
     page.get_by_label("Famille informée le").fill(aujourd_hui)
     page.get_by_label("Famille informée par").select_option(label="Rencontre")
+    _sans_defilement_horizontal(page)
     capture("aide-02-enseignant-completer-demande")
     page.get_by_role("button", name="Envoyer au RASED").click()
     expect(page.get_by_text("La demande a été envoyée au RASED du secteur.")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Envoyée au RASED"))).to_be_visible()
+    _sans_defilement_horizontal(page)
     capture("aide-03-enseignant-demande-envoyee")
     demande = DemandeAide.objects.get(eleve=monde.eleve_a1)
     _se_deconnecter(page)
 
     # 2. Maître E, on a tablet, analyses the request and decides an aid E.
-    page.set_viewport_size(TABLETTE)
     _se_connecter(page, site, "maitre-e")
     page.get_by_role("link", name="À traiter").click()
     expect(page.get_by_role("heading", name="Demandes à traiter")).to_be_visible()
@@ -220,7 +226,6 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     _se_deconnecter(page)
 
     # 4. The teacher reads the outcome, never the RASED's internal observation.
-    page.set_viewport_size({"width": 1280, "height": 720})
     _se_connecter(page, site, "enseignant")
     page.get_by_role("link", name=f"Un bilan de l'aide liée à votre demande n° {demande.pk} a été enregistré.").click()
     expect(page.get_by_role("heading", name=f"Demande d'aide n° {demande.pk} Clôturée")).to_be_visible()
@@ -234,7 +239,10 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     expect(aides.get_by_text("Suite donnée : Arrêt (objectifs atteints)")).to_be_visible()
     expect(page.get_by_text(OBSERVATION_INTERNE)).to_have_count(0)
     expect(page.get_by_text("Observations du RASED")).to_have_count(0)
+    _sans_defilement_horizontal(page)
     capture("aide-12-enseignant-demande-cloturee")
+    page.set_viewport_size(BUREAU)
+    capture("aide-13-enseignant-bureau-demande-cloturee")
     assert erreurs_console == [], erreurs_console
 
 

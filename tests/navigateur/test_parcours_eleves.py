@@ -1,10 +1,15 @@
-"""The foundation's journey in a real browser: a directeur signs in, finds a pupil, adds a parent."""
+"""The foundation's journey in a real browser: a directeur signs in, finds a pupil, adds a parent.
+
+On a tablet (768 px wide): no page may need horizontal scrolling; the last one is also captured
+at desktop width.
+"""
 
 import re
 
 from playwright.sync_api import expect
 
 from tests.factories import UtilisateurFactory
+from tests.navigateur.conftest import BUREAU, TABLETTE
 
 MOT_DE_PASSE = "mot-de-passe-de-test-2026"
 
@@ -16,9 +21,13 @@ def _se_connecter(page, site, username):
     page.get_by_role("button", name="Se connecter").click()
 
 
-def test_directeur_cherche_un_eleve_et_ajoute_un_responsable(site, page, monde, capture, erreurs_console):
+def test_directeur_cherche_un_eleve_et_ajoute_un_responsable(
+    site, page, monde, capture, erreurs_console, sans_defilement_horizontal
+):
+    page.set_viewport_size(TABLETTE)
     _se_connecter(page, site, "directeur")
     expect(page.get_by_role("heading", name=re.compile("École Jean Jaurès"))).to_be_visible()
+    sans_defilement_horizontal()
     capture("directeur-accueil")
 
     page.get_by_role("link", name="Élèves", exact=True).first.click()
@@ -26,6 +35,7 @@ def test_directeur_cherche_un_eleve_et_ajoute_un_responsable(site, page, monde, 
     page.get_by_role("button", name="Rechercher").click()
     expect(page.get_by_text("1 élève correspondant à la recherche")).to_be_visible()
     assert "Moreau" not in page.url
+    sans_defilement_horizontal()
     capture("directeur-recherche")
 
     page.get_by_role("link", name="MOREAU").click()
@@ -39,22 +49,28 @@ def test_directeur_cherche_un_eleve_et_ajoute_un_responsable(site, page, monde, 
     page.get_by_label("Code postal").fill("6910")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Le code postal comporte 5 chiffres.").first).to_be_visible()
+    sans_defilement_horizontal()
     capture("directeur-erreur-formulaire")
 
     page.get_by_label("Code postal").fill("69100")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Le responsable légal a été ajouté.")).to_be_visible()
     expect(page.get_by_text("Karim MOREAU")).to_be_visible()
+    sans_defilement_horizontal()
     capture("directeur-fiche-eleve")
+    page.set_viewport_size(BUREAU)
+    capture("directeur-fiche-eleve-bureau")
     assert erreurs_console == [], erreurs_console
 
 
-def test_enseignant_ne_voit_que_sa_classe(site, page, monde, capture, erreurs_console):
+def test_enseignant_ne_voit_que_sa_classe(site, page, monde, capture, erreurs_console, sans_defilement_horizontal):
+    page.set_viewport_size(TABLETTE)
     _se_connecter(page, site, "enseignant")
     expect(page.get_by_role("link", name=re.compile("CE1 A"))).to_be_visible()
     page.get_by_role("link", name="Voir mes élèves").click()
     expect(page.get_by_role("link", name="PETIT")).to_be_visible()
     expect(page.get_by_text("MOREAU")).to_have_count(0)
+    sans_defilement_horizontal()
     capture("enseignant-eleves")
 
     page.goto(f"{site}/eleves/{monde.eleve_b1.pk}/")
