@@ -10,7 +10,9 @@
 import mimetypes
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -26,6 +28,16 @@ class RessourceRefusee(ValueError):
     """A URL the PDF renderer will not fetch."""
 
 
+def _fichier_statique(relatif: str) -> str | None:
+    """A static file from the source folders or, in production, from STATIC_ROOT: the manifest
+    storage gives templates hashed names (``css/impression.2c06….css``) that exist only there."""
+    if chemin := finders.find(relatif):
+        return chemin
+    racine = Path(settings.STATIC_ROOT).resolve()
+    chemin = (racine / relatif).resolve()
+    return str(chemin) if chemin.is_relative_to(racine) and chemin.is_file() else None
+
+
 def _fetcher():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -35,7 +47,7 @@ def _fetcher():
                 return super().fetch(url, headers)
             if url.startswith(PREFIXE_STATIQUE):
                 relatif = url[len(PREFIXE_STATIQUE):].split("?")[0]
-                if ".." not in relatif.split("/") and (chemin := finders.find(relatif)):
+                if ".." not in relatif.split("/") and (chemin := _fichier_statique(relatif)):
                     with open(chemin, "rb") as fichier:
                         corps = fichier.read()
                     type_mime = mimetypes.guess_type(chemin)[0] or "application/octet-stream"

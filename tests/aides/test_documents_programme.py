@@ -121,6 +121,20 @@ def test_le_fetcher_refuse_fichiers_et_reseau():
     assert fetcher.fetch("https://rased.invalid/static/css/impression.css").read().startswith(b"/*")
 
 
+def test_le_fetcher_lit_les_noms_hashes_de_static_root(settings, tmp_path):
+    """In production the manifest storage names the stylesheet ``css/impression.<hash>.css``:
+    only STATIC_ROOT holds it, and the PDFs must still get their print stylesheet."""
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "impression.0123456789ab.css").write_text("/* collectée */")
+    (tmp_path.parent / "hors-static.css").write_text("secret")
+    settings.STATIC_ROOT = str(tmp_path)
+    fetcher = _fetcher()
+    assert fetcher.fetch("https://rased.invalid/static/css/impression.0123456789ab.css").read() == b"/* collect\xc3\xa9e */"
+    for url in ("https://rased.invalid/static/css/absente.css", "https://rased.invalid/static/%2e%2e/hors-static.css"):
+        with pytest.raises(RessourceRefusee):
+            fetcher.fetch(url)
+
+
 def test_une_image_file_n_est_jamais_embarquee(tmp_path):
     from weasyprint import HTML
 
