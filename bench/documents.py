@@ -13,8 +13,8 @@ Three data sets:
 - the demo (``manage.py demo``): about 500 pupils in 6 schools;
 - one pupil of the demo with three school years of history (a request, aids, two programme
   versions, about 25 sessions, reviews and a meeting each year);
-- a circonscription of 40 schools and 5,000 pupils with a full school year of activity
-  (generated with bulk_create), for the yearly report and the lists.
+- a circonscription of 40 schools and 5,000 pupils with three school years of activity
+  (``manage.py seed_bench``'s generator, bulk_create), for the yearly report and the lists.
 The floor is a plain 3-page document (a heading, a few paragraphs, a 60-row table) made with
 the same stylesheet and renderer: every document is also given as a multiple of it.
 
@@ -27,7 +27,6 @@ import argparse
 import multiprocessing
 import os
 import platform
-import random
 import resource
 import statistics
 import sys
@@ -58,7 +57,7 @@ django.setup()
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, resolve, reverse
@@ -71,7 +70,6 @@ settings.STORAGES = {**settings.STORAGES,
                      "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 from aides.models import (
-    ActionEquipe,
     Aide,
     DemandeAide,
     Evaluation,
@@ -85,13 +83,11 @@ from aides.models import (
 from eleves.enums import Role
 from eleves.models import (
     AnneeScolaire,
-    Circonscription,
     Classe,
     Ecole,
     Eleve,
     Inscription,
     ResponsableLegal,
-    Secteur,
     Utilisateur,
     annee_courante_debut,
 )
@@ -238,139 +234,22 @@ def eleve_trois_ans(demo: dict) -> dict:
     return {"eleve": eleve, **derniers}
 
 
-NIVEAUX_CLASSES = (["PS", "MS"], ["GS", "CP"], ["CE1"], ["CE2", "CM1"], ["CM2"])
-
-
 def circonscription_40_ecoles() -> dict:
-    """40 schools, 200 classes, 5,000 pupils and a full school year (the previous one) of
-    activity, plus requests still waiting. Bulk inserts in one transaction."""
-    rng = random.Random(40_5000)
-    debut = Y - 1
-    rentree, fin = date(debut, 9, 1), date(debut + 1, 7, 3)
-    jours = (fin - rentree).days
-    with transaction.atomic():
-        circo = Circonscription.objects.create(nom="Circonscription du banc d'essai (40 écoles)")
-        annee, _ = AnneeScolaire.objects.get_or_create(debut=debut)
-        ecoles = Ecole.objects.bulk_create(
-            Ecole(circonscription=circo, nom=f"École {i + 1:02d}", commune=f"Commune {i % 12 + 1}",
-                  uai=f"{9_900_000 + i:07d}B")
-            for i in range(40)
-        )
-        secteurs = Secteur.objects.bulk_create(Secteur(circonscription=circo, nom=f"Secteur {i + 1}")
-                                               for i in range(4))
-        for i, ecole in enumerate(ecoles):
-            secteurs[i % 4].ecoles.add(ecole)
+    """40 schools, 5,000 pupils, three school years of activity: ``manage.py seed_bench``'s
+    circonscription (the same generator, bulk inserts in one transaction)."""
+    from django.db.models import Count
 
-        def personne(nom, role, **kwargs):
-            return Utilisateur(username=f"banc-{nom}", first_name="Banc", last_name=nom.title(), role=role,
-                               circonscription=circo, password="!", **kwargs)
+    from aides.management.commands.seed_bench import generer_circonscription
 
-        membres = Utilisateur.objects.bulk_create(
-            [personne(f"e{i}", Role.MAITRE_E, secteur=secteurs[i]) for i in range(4)]
-            + [personne(f"g{i}", Role.MAITRE_G, secteur=secteurs[i]) for i in range(4)]
-            + [personne(f"psy{i}", Role.PSYCHOLOGUE, secteur=secteurs[i * 2]) for i in range(2)]
-            + [personne("ien", Role.CIRCONSCRIPTION)]
-            + [personne(f"directeur{i}", Role.DIRECTEUR, ecole=e) for i, e in enumerate(ecoles)]
-        )
-        par_role = {"E": membres[0:4], "G": membres[4:8], "psy": [membres[8], membres[8], membres[9], membres[9]]}
-        ien, directeurs = membres[10], membres[11:]
-        directeur_de = {d.ecole_id: d for d in directeurs}
-        classes = Classe.objects.bulk_create(
-            Classe(ecole=e, annee=annee, nom=f"{'-'.join(n)} {e.nom[-2:]}", niveaux=n)
-            for e in ecoles for n in NIVEAUX_CLASSES
-        )
-        eleves = Eleve.objects.bulk_create(
-            Eleve(circonscription=circo, nom=f"Nom{i:04d}", prenom=rng.choice(["Léa", "Tom", "Inès", "Nassim"]),
-                  date_naissance=date(debut - 6, 1, 1) + timedelta(days=rng.randrange(1500)), sexe=rng.choice("FM"))
-            for i in range(5000)
-        )
-        inscriptions = [Inscription(eleve=el, annee=annee, classe=classes[i // 25],
-                                    niveau=rng.choice(classes[i // 25].niveaux))
-                        for i, el in enumerate(eleves)]
-        Inscription.objects.bulk_create(inscriptions)
-
-        demandes = []
-        for i, inscription in enumerate(rng.sample(inscriptions, 400)):
-            classe = inscription.classe
-            envoi = rentree + timedelta(days=rng.randrange(jours - 20))
-            sort = rng.random()
-            etat, decision, decidee = "aide_decidee", "aide", envoi + timedelta(days=rng.randrange(5, 60))
-            if sort < 0.12:
-                etat, decision, decidee = rng.choice(["envoyee", "en_analyse"]), "", None
-            elif sort < 0.25:
-                etat, decision = "autre_reponse", rng.choice(["conseil", "orientation", "non_retenue"])
-            demandes.append(DemandeAide(
-                eleve=inscription.eleve, classe=classe, niveau=inscription.niveau,
-                auteur=directeur_de[classe.ecole_id], etat=etat, domaines=["1.1"],
-                difficultes="Difficultés en lecture.", famille_informee_le=envoi, famille_informee_par="rencontre",
-                envoyee_le=moment(envoi), decision=decision, decision_motif="Motif." if decision else "",
-                decidee_le=moment(decidee) if decidee else None,
-            ))
-        demandes = DemandeAide.objects.bulk_create(demandes)
-        secteur_de = {e.pk: i % 4 for i, e in enumerate(ecoles)}
-
-        aides = []
-        for demande in demandes:
-            if demande.decision != "aide":
-                continue
-            tirage = rng.random()
-            types = ["E"] if tirage < 0.55 else ["G"] if tirage < 0.8 else ["psy"] if tirage < 0.92 else ["E", "psy"]
-            for type_aide in types:
-                debut_aide = demande.decidee_le.date() + timedelta(days=rng.randrange(7, 30))
-                if debut_aide > fin - timedelta(days=14):
-                    aides.append(Aide(demande=demande, eleve=demande.eleve, type=type_aide,
-                                      intervenant=par_role[type_aide][secteur_de[demande.classe.ecole_id]]))
-                    continue
-                termine = rng.random() < 0.4
-                fin_aide = min(fin, debut_aide + timedelta(days=rng.randrange(42, 140))) if termine else None
-                aides.append(Aide(
-                    demande=demande, eleve=demande.eleve, type=type_aide, debut=debut_aide, fin=fin_aide,
-                    intervenant=par_role[type_aide][secteur_de[demande.classe.ecole_id]],
-                    etat="terminee" if termine else "en_cours",
-                    issue=rng.choice(["arret", "orientation", "changement"]) if termine else "",
-                ))
-        aides = Aide.objects.bulk_create(aides)
-        commencees = [a for a in aides if a.debut]
-        programmes = Programme.objects.bulk_create(
-            Programme(aide=a, modalite=rng.choice(["en_classe", "petit_groupe", "individuel"]), etat="valide",
-                      date_debut=a.debut, date_revision=a.debut + timedelta(days=56), redige_par=a.intervenant)
-            for a in commencees
-        )
-        Objectif.objects.bulk_create(
-            Objectif(programme=p, ordre=i, domaine="1.1", intitule=f"Objectif {i}", critere="Critère",
-                     responsable="Maître E")
-            for p in programmes for i in (1, 2)
-        )
-        Evaluation.objects.bulk_create(
-            Evaluation(programme=p, type="intermediaire", date=p.date_revision, auteur=p.redige_par,
-                       suite=rng.choice(["poursuite", "renouvellement", "arret", "orientation"]))
-            for p in programmes if p.date_revision <= fin
-        )
-        seances, presences = [], []
-        for aide in commencees:
-            jour, dernier = aide.debut, aide.fin or fin
-            while jour <= dernier:
-                seances.append(Seance(intervenant=aide.intervenant, date=jour, duree=rng.choice([30, 45, 60])))
-                presences.append(aide)
-                jour += timedelta(days=7)
-        seances = Seance.objects.bulk_create(seances, batch_size=2000)
-        PresenceSeance.objects.bulk_create(
-            (PresenceSeance(seance=s, aide=a) for s, a in zip(seances, presences, strict=True)), batch_size=2000
-        )
-        Reunion.objects.bulk_create(
-            Reunion(demande=d, type=rng.choice(["synthese", "equipe_educative", "famille", "concertation"]),
-                    date=d.envoyee_le + timedelta(days=20), lieu="École", auteur=ien)
-            for d in demandes[::2]
-        )
-        ActionEquipe.objects.bulk_create(
-            ActionEquipe(ecole=e, auteur=par_role["E"][secteur_de[e.pk]], date=rentree + timedelta(days=30 * k + i),
-                         public="Équipe", theme="Outils pour la lecture", duree=rng.choice([60, 90, 120]))
-            for i, e in enumerate(ecoles) for k in range(3)
-        )
-        plus_grosse = max(ecoles, key=lambda e: sum(1 for a in commencees if a.demande.classe.ecole_id == e.pk))
+    generee = generer_circonscription(1)
+    circo, debut = generee.circonscription, generee.annee_pleine
+    plus_grosse = (Ecole.objects.filter(circonscription=circo)
+                   .annotate(n=Count("classes__demandes__aides")).order_by("-n", "pk").first())
+    n = generee.comptes_lignes
     return {
-        "ien": ien, "debut": debut, "ecole": plus_grosse, "directeur": directeur_de[plus_grosse.pk],
-        "compte": (len(ecoles), len(eleves), len(demandes), len(aides), len(seances)),
+        "ien": generee.comptes["circonscription"], "debut": debut, "ecole": plus_grosse,
+        "directeur": Utilisateur.objects.get(role=Role.DIRECTEUR, ecole=plus_grosse),
+        "compte": (n["écoles"], n["élèves"], n["demandes d'aide"], n["aides"], n["séances"]),
     }
 
 
