@@ -6,6 +6,7 @@ differently and has no row locks: these tests run on PostgreSQL (CI) only.
 """
 
 import threading
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -45,9 +46,11 @@ def en_meme_temps(nombre: int, action, preuve) -> list:
         f.start()
     for f in fils:
         f.join()
-    preuve(f"[preuve 8] {nombre} tentatives simultanées : {sum(r is True for r in resultats)} effectuée(s), "
-           f"{sum(r is False for r in resultats)} sans effet, "
-           f"{sum(isinstance(r, Exception) for r in resultats)} refusée(s)")
+    issues = Counter(
+        "effectuée" if r is True else "sans effet" if r is False
+        else "refusée" if isinstance(r, Exception) else f"réponse {r}" for r in resultats)
+    preuve(f"[preuve 8] {nombre} tentatives simultanées : "
+           + ", ".join(f"{n} {issue}" for issue, n in sorted(issues.items())))
     return resultats
 
 
@@ -79,7 +82,9 @@ def test_double_clic_sur_envoyer_par_les_pages(monde, brouillon, preuve):
         return client.post(reverse("demande_envoyer", args=[brouillon.pk])).status_code
 
     assert en_meme_temps(2, cliquer, preuve) == [302, 302]
-    assert HistoriqueDemande.objects.filter(demande=brouillon).count() == 1
+    etapes = HistoriqueDemande.objects.filter(demande=brouillon).count()
+    preuve(f"[preuve 8] double clic sur « Envoyer » : étapes enregistrées {etapes}, demandes {DemandeAide.objects.count()}")
+    assert etapes == 1
     assert DemandeAide.objects.count() == 1
 
 

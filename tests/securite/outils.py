@@ -3,6 +3,7 @@
 import re
 
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -57,11 +58,14 @@ def code(reponse) -> str:
 
 
 def comptes_des_lignes() -> dict[str, int]:
-    return {
-        modele._meta.label_lower: modele._default_manager.count()
-        for modele in apps.get_models()
-        if modele._meta.label_lower not in TABLES_EXCLUES and modele._meta.app_label not in APPS_EXCLUES
-    }
+    """Every table's row count, in one query (it runs before and after each of thousands of requests)."""
+    modeles = [m for m in apps.get_models() if m._meta.label_lower not in TABLES_EXCLUES
+               and m._meta.app_label not in APPS_EXCLUES and m._meta.managed and not m._meta.proxy]
+    q = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(m._meta.db_table)})" for m in modeles)
+    with connection.cursor() as curseur:
+        curseur.execute(sql)
+        return dict(zip((m._meta.label_lower for m in modeles), curseur.fetchone(), strict=True))
 
 
 def difference(avant: dict, apres: dict) -> dict:

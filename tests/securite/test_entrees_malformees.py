@@ -10,10 +10,7 @@ from django.urls import reverse
 
 from tests.securite.formulaires import donnees, formulaires_post
 from tests.securite.matrice import ARGUMENTS, ATTENDU
-from django.apps import apps
-from django.db import connection
-
-from tests.securite.outils import APPS_EXCLUES, TABLES_EXCLUES, clients, difference
+from tests.securite.outils import clients, comptes_des_lignes, difference
 from tests.securite.test_entrees_hostiles import _cote_a, _personne_pour
 
 ANGLAIS = ("This field is required", "Enter a valid", "Select a valid choice", "Ensure this value",
@@ -25,17 +22,6 @@ VIDES_ACCEPTES = {
     # A teacher's draft may be saved incomplete; sending it requires the fields (demande_envoyer).
     ("demande_creer", "champs vides"): {"aides.demandeaide"},
 }
-
-
-def comptes_des_lignes() -> dict[str, int]:
-    """``outils.comptes_des_lignes`` in one query (it is run after each of a hundred requests)."""
-    modeles = [m for m in apps.get_models() if m._meta.label_lower not in TABLES_EXCLUES
-               and m._meta.app_label not in APPS_EXCLUES and m._meta.managed and not m._meta.proxy]
-    q = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(m._meta.db_table)})" for m in modeles)
-    with connection.cursor() as curseur:
-        curseur.execute(sql)
-        return dict(zip((m._meta.label_lower for m in modeles), curseur.fetchone(), strict=True))
 
 
 def _variantes(formulaire) -> dict[str, dict]:
