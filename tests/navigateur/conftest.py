@@ -75,11 +75,15 @@ def _delai_court(page):
 
 
 @pytest.fixture
-def capture(page):
+def capture(page, axe_sans_violation_grave):
+    """A key page state: its screenshot in test-artefacts/, and axe run on it (``axe=False``
+    only for what is not our HTML: a PDF in the browser's viewer)."""
     ARTEFACTS.mkdir(exist_ok=True)
 
-    def prendre(nom: str):
+    def prendre(nom: str, *, axe: bool = True):
         page.screenshot(path=str(ARTEFACTS / f"{nom}.png"), full_page=True)
+        if axe:
+            axe_sans_violation_grave(nom, sauf=AXE_HORS_DU_PROJET)
 
     return prendre
 
@@ -100,6 +104,8 @@ MOT_DE_PASSE = "mot-de-passe-de-test-2026"
 TABLETTE = {"width": 768, "height": 1024}
 BUREAU = {"width": 1280, "height": 720}
 IMPACTS_BLOQUANTS = {"serious", "critical"}
+# Django admin's own markup (SelectFilter2.js: an aria-label on a span without a role).
+AXE_HORS_DU_PROJET = [".search-label-icon"]
 # WCAG 2.1 A and AA (what RGAA 4.1 transposes) and axe's best practices.
 OPTIONS_AXE = {
     "resultTypes": ["violations"],
@@ -208,7 +214,7 @@ def pdf_telecharge(page, capture):
             page.unroute(cette_adresse)
         assert recu["statut"] == 200, f"{adresse} → {recu['statut']}"
         page.wait_for_timeout(300)  # the viewer draws the first page, for the screenshot
-        capture(nom_capture)
+        capture(nom_capture, axe=False)
         texte = "\n".join(p.extract_text() for p in PdfReader(BytesIO(recu["corps"])).pages)
         page.go_back()
         return recu["entetes"], texte
