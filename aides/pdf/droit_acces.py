@@ -46,10 +46,9 @@ from aides.models import (
     Reunion,
     Seance,
 )
-from aides.pdf.suivi import PRESENT, _date, _etat_suivi, _seances, _version
+from aides.pdf.suivi import PRESENT, _date, _etat_suivi, _seances, _version, entete_eleve
 from eleves.enums import Role
 from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal
-from eleves.scolarite import annee_scolaire_de, libelle_annee
 
 ACTES_PSY = (ActeConsentement.PSY, ActeConsentement.TRANSMISSION)
 
@@ -283,14 +282,8 @@ def donnees_dossier(eleve) -> dict:
         **_objets_des_aides(aides),
     }
 
-    derniere = inscriptions[-1] if inscriptions else None
-    ecole = derniere.classe.ecole if derniere else None
     return {
-        "entete": {
-            "circonscription": ecole.circonscription.nom if ecole else "",
-            "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
-            "annee": libelle_annee(annee_scolaire_de(timezone.localdate())),
-        },
+        "entete": entete_eleve(inscriptions),
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
             "sexe": eleve.get_sexe_display(), "ine": eleve.ine, "cree_le": _date(eleve.cree_le),

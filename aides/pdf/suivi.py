@@ -283,6 +283,17 @@ def _volet_psychologique(user, eleve, demandes, lisibles: set[int]) -> dict:
     }
 
 
+def entete_eleve(inscriptions) -> dict:
+    """The header of a pupil's documents: the school of the last enrolment, the current year."""
+    derniere = inscriptions[-1] if inscriptions else None
+    ecole = derniere.classe.ecole if derniere else None
+    return {
+        "circonscription": ecole.circonscription.nom if ecole else "",
+        "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
+        "annee": libelle_annee(annee_scolaire_de(timezone.localdate())),
+    }
+
+
 def donnees_fiche_suivi(user, eleve) -> dict:
     """Everything the fiche de suivi prints for ``user``, as plain values, newest year last."""
     inscriptions = list(
@@ -332,14 +343,8 @@ def donnees_fiche_suivi(user, eleve) -> dict:
             annees.append({"annee": libelle, "demandes": []})
         annees[-1]["demandes"].append(_demande(demande, lisibles))
 
-    derniere = inscriptions[-1] if inscriptions else None
-    ecole = derniere.classe.ecole if derniere else None
     return {
-        "entete": {
-            "circonscription": ecole.circonscription.nom if ecole else "",
-            "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
-            "annee": libelle_annee(annee_scolaire_de(timezone.localdate())),
-        },
+        "entete": entete_eleve(inscriptions),
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
             "ine": eleve.ine,
