@@ -109,7 +109,14 @@ def _rased_du_secteur_de(user, demande_id) -> bool:
 @rules.predicate
 def rased_du_secteur(user, demande):
     """RASED members whose secteur covers the request's school: they analyse and decide."""
-    return demande is not None and _rased_du_secteur_de(user, demande.pk)
+    if demande is None:
+        return False
+    # A request's page checks several rules built on this one: asked once per loaded request.
+    cle = (user.pk, user.role, user.secteur_id, user.circonscription_id)
+    reponses = demande.__dict__.setdefault("_rased_du_secteur", {})
+    if cle not in reponses:
+        reponses[cle] = _rased_du_secteur_de(user, demande.pk)
+    return reponses[cle]
 
 
 @rules.predicate

@@ -25,7 +25,8 @@ from eleves.models import Eleve
 
 def demande_visible_ou_404(user, pk) -> DemandeAide:
     """A request looked up in what ``user`` may see: outside their scope it does not exist."""
-    qs = DemandeAide.objects.visibles_par(user).select_related("eleve", "classe__ecole", "auteur", "referent")
+    qs = DemandeAide.objects.visibles_par(user).select_related(
+        "eleve", "classe__ecole", "auteur", "referent", "decidee_par")
     return get_object_or_404(qs, pk=pk)
 
 
