@@ -7,6 +7,7 @@ the psychologist still reads every one of them in clear through the ORM.
 """
 
 import os
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -68,8 +69,10 @@ def _touches(texte: str, marqueurs) -> list[str]:
 
 
 def _scores(texte: str) -> list[str]:
-    """The self-esteem scores (87.13, 93.57 and their difference) as printed in French or English."""
-    return [champ for champ, formes in MARQUEURS_SCORES.items() if any(f in texte for f in formes)]
+    """The self-esteem scores (87.13, 93.57 and their difference) as printed in French or English,
+    as whole numbers: a timestamp such as 19:04:06.445 does not count as 6.44."""
+    return [champ for champ, formes in MARQUEURS_SCORES.items()
+            if any(re.search(rf"(?<![\d.:,]){re.escape(f)}(?!\d)", texte) for f in formes)]
 
 
 def _lu_par_le_psychologue(monde, marqueurs: dict) -> set[str]:
