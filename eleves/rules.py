@@ -144,11 +144,18 @@ def repond_droit_acces(user, eleve):
 
 
 @rules.predicate
+def psychologue(user):
+    return user.role == Role.PSYCHOLOGUE
+
+
+@rules.predicate
 def relit_volet_psy(user, eleve):
     """A psychologist whose secteur covers the pupil's current school reads and releases the
     psychological part (professional secrecy: nobody else may read it first)."""
-    return user.role == Role.PSYCHOLOGUE and voit_eleve(user, eleve)
+    return psychologue(user) and voit_eleve(user, eleve)
 
 
 rules.add_perm("eleves.repondre_droit_acces", actif & repond_droit_acces)
 rules.add_perm("eleves.liberer_volet_psy", actif & relit_volet_psy)
+# The list of requests waiting for a psychologist's review (each one then checked as above).
+rules.add_perm("eleves.relire_volets_psy", actif & psychologue)

@@ -1,40 +1,24 @@
 """The application starts with the production settings under gunicorn and serves its static files."""
 
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.serveur import attendre_le_port, environnement_de_production, port_libre
+
 RACINE = Path(__file__).resolve().parent.parent
-
-
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def serveur_production(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("production")
-    port = _port_libre()
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env |= {
-        "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghijklmnop",
-        "CLE_CHIFFREMENT": "un-sel-de-production-long-et-aleatoire-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BEHIND_PROXY": "1",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-    }
+    port = port_libre()
+    env = environnement_de_production(
+        port=port, base_sqlite=tmp_path / "prod.sqlite3", static_root=tmp_path / "static", BEHIND_PROXY="1")
     bin_dir = Path(sys.executable).parent
     for commande in (["manage.py", "migrate", "--noinput", "-v0"], ["manage.py", "collectstatic", "--noinput", "-v0"]):
         subprocess.run([sys.executable, *commande], cwd=RACINE, env=env, check=True)
@@ -42,14 +26,8 @@ def serveur_production(tmp_path_factory):
         [str(bin_dir / "gunicorn"), "-c", "rased/gunicorn.py", "rased.wsgi"],
         cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
+    attendre_le_port(port)
+    yield f"http://127.0.0.1:{port}"
     processus.terminate()
     journal = processus.communicate(timeout=10)[0].decode()
     print(journal[-2000:])

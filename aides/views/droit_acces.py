@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 
 from aides.pdf.droit_acces import donnees_droit_acces, donnees_volet, empreinte
 from aides.pdf.rendu import rendre_pdf, reponse
-from eleves.enums import Role
 from eleves.forms import DemandeAccesForm, LiberationVoletForm
 from eleves.journal import journaliser
 from eleves.models import DemandeAcces, Eleve, JournalAcces
@@ -112,7 +111,7 @@ def demande_acces_relecture(request, pk):
 @login_required
 def demandes_acces_a_relire(request):
     """The psychologist's list: requests about the pupils of their secteur."""
-    if request.user.role != Role.PSYCHOLOGUE:
+    if not request.user.has_perm("eleves.relire_volets_psy"):
         raise PermissionDenied
     demandes = DemandeAcces.objects.visibles_par(request.user).select_related("eleve", "deposee_par")
     return render(request, "aides/droit_acces_a_relire.html", {

@@ -10,12 +10,9 @@ no query string; no URL the browser asked for holds a name either (names never t
 
 import io
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
@@ -23,6 +20,8 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
+
+from tests.serveur import attendre_le_port, environnement_de_production, port_libre
 
 RACINE = Path(__file__).resolve().parents[2]
 MOT_DE_PASSE_DEMO = "rased-demo-2026"
@@ -44,31 +43,16 @@ print(json.dumps({"noms": sorted(noms), "textes": textes}))
 """
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def serveur_demo(tmp_path_factory):
     dossier = tmp_path_factory.mktemp("journal")
-    port = _port_libre()
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "tests.navigateur.reglages_journal",
-        "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghijklmnop",
-        "CLE_CHIFFREMENT": env.get("CLE_CHIFFREMENT", "tests-only-encryption-salt-0123456789"),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{dossier / 'demo.sqlite3'}",
-        "STATIC_ROOT": str(dossier / "static"),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-        # Plain HTTP on 127.0.0.1, with the demonstration's password-only sign-in.
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "DOUBLE_AUTHENTIFICATION": "0",
-    }
+    port = port_libre()
+    # Plain HTTP on 127.0.0.1, with the demonstration's password-only sign-in.
+    env = environnement_de_production(
+        port=port, base_sqlite=dossier / "demo.sqlite3", static_root=dossier / "static",
+        DJANGO_SETTINGS_MODULE="tests.navigateur.reglages_journal",
+        SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", DOUBLE_AUTHENTIFICATION="0",
+    )
     for commande in (["migrate", "--noinput", "-v0"], ["demo", "--force", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *commande], cwd=RACINE, env=env, check=True,
                        stdout=subprocess.DEVNULL)
@@ -76,12 +60,7 @@ def serveur_demo(tmp_path_factory):
     with journal.open("wb") as sortie:
         processus = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "rased/gunicorn.py",
                                       "rased.wsgi"], cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        attendre_le_port(port)
         try:
             yield {"url": f"http://127.0.0.1:{port}", "journal": journal, "env": env, "processus": processus}
         finally:
