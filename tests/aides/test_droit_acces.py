@@ -118,7 +118,7 @@ def test_droit_acces_du_directeur_dossier_complet_sans_volet_psy(client, monde, 
     assert "NOTE-G-55" in texte and "SYNTH-G-77" in texte and "Jeu de rôle" in texte
     assert "Mme Petit, mère de l'élève" in texte
     # The access log (Léa's page just viewed) and the change history (masked texts stay masked).
-    assert "Fiche de l'élève" in texte and "création : élève" in texte
+    assert "Fiche de l'élève" in texte and "création : responsable légal" in texte
     assert "(contenu masqué)" in texte  # the E session's content in the history
     assert "suppression : responsable légal — Mme Paul RETIRÉDUFICHIER" in texte
     assert HOSTILE in texte  # hostile text printed as text
