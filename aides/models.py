@@ -213,7 +213,8 @@ class AideQuerySet(models.QuerySet):
         return qs
 
     def confidentielles_lisibles_par(self, user):
-        """The aids whose content (programme, sessions, evaluations) ``user`` may read."""
+        """The aids whose content (programme, sessions, evaluations) ``user`` may read
+        (``Aide.contenu_lisible_par`` for one aid already read through ``visibles_par``)."""
         qs = self.visibles_par(user)
         return qs if _voit_confidentiel(user) else qs.exclude(type=TypeAide.PSY)
 
@@ -245,6 +246,11 @@ class Aide(models.Model):
     @property
     def est_psy(self) -> bool:
         return self.type == TypeAide.PSY
+
+    def contenu_lisible_par(self, user) -> bool:
+        """For an aid read through ``Aide.objects.visibles_par(user)``: may ``user`` read its
+        content? The rule of ``confidentielles_lisibles_par``, without a query."""
+        return not self.est_psy or _voit_confidentiel(user)
 
 
 class ConsentementQuerySet(models.QuerySet):

@@ -298,7 +298,12 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     def cellules(ligne) -> list:
         return [Effectif(ligne[c] or 0) for c in comptes]
 
-    totaux = demandes.aggregate(**comptes)
+    # One query for the totals, the decisions and the pupils oriented at the analysis.
+    totaux = demandes.aggregate(
+        **comptes,
+        **{f"decision_{d.value}": Count("pk", filter=Q(decision=d.value)) for d in Decision},
+        orientes=Count("eleve", distinct=True, filter=Q(decision=Decision.ORIENTATION)),
+    )
 
     envoyees = [e for e in EtatDemande if e != EtatDemande.BROUILLON]
     dans_l_annee = Q(classes__annee__debut=debut, classes__demandes__etat__in=envoyees)
@@ -321,7 +326,6 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         [(d["niveau"], cellules(d)) for d in par_niveau], cellules(totaux),
     )
 
-    decisions = dict(demandes.values_list("decision").annotate(n=Count("pk")).values_list("decision", "n"))
     types_decides = dict(
         Aide.objects.filter(demande__in=demandes).values_list("type")
         .annotate(n=Count("demande", distinct=True)).values_list("type", "n")
@@ -329,7 +333,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     t_reponses = Tableau(
         "reponses", "Réponses apportées aux demandes", "Réponse", ["Demandes"],
         [(TYPE_ABREGE[t], [Effectif(types_decides.get(t, 0))]) for t in TypeAide]
-        + [(d.label, [Effectif(decisions.get(d.value, 0))]) for d in Decision if d != Decision.AIDE]
+        + [(d.label, [Effectif(totaux[f"decision_{d.value}"])]) for d in Decision if d != Decision.AIDE]
         + [("En attente de décision", [Effectif(totaux["en_attente"])])],
         note="Une demande peut donner lieu à plusieurs types d'aide.",
     )
@@ -342,12 +346,20 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         Subquery(Inscription.objects.filter(eleve=OuterRef("eleve_id"), annee__debut=debut).values("niveau")[:1]),
         F("demande__niveau"),
     )
-    par_type_niveau = aides.annotate(niv=niveau_annee).values("type", "niv").annotate(n=Count("eleve", distinct=True))
-    tous_par_niveau = aides.annotate(niv=niveau_annee).values("niv").annotate(n=Count("eleve", distinct=True))
-    par_type = dict(aides.values_list("type").annotate(n=Count("eleve", distinct=True)).values_list("type", "n"))
-    eleves_aides = aides.aggregate(n=Count("eleve", distinct=True))["n"]
-    croise = {(d["type"], d["niv"]): d["n"] for d in par_type_niveau}
-    tous = {d["niv"]: d["n"] for d in tous_par_niveau}
+    # Pupils counted once per column: all kinds of aid, then each kind (a pupil may have several).
+    par_colonne = {"tous": Count("eleve", distinct=True)} | {
+        t.value: Count("eleve", distinct=True, filter=Q(type=t.value)) for t in TypeAide
+    }
+    # The aids that ended in the year, by issue: counted with the same query as the pupils.
+    issues_des_aides = {
+        f"issue_{s.value}": Count("pk", filter=Q(fin__range=(du, au), issue=s.value)) for s in SuiteEvaluation
+    }
+    totaux_aides = aides.aggregate(**par_colonne, **issues_des_aides)
+    par_type = {t.value: totaux_aides[t.value] for t in TypeAide}
+    eleves_aides = totaux_aides["tous"]
+    par_niveau_annee = list(aides.annotate(niv=niveau_annee).values("niv").annotate(**par_colonne))
+    croise = {(t.value, d["niv"]): d[t.value] for d in par_niveau_annee for t in TypeAide}
+    tous = {d["niv"]: d["tous"] for d in par_niveau_annee}
     t_eleves = Tableau(
         "eleves", "Élèves aidés par type d'aide et niveau", "Niveau",
         [TYPE_ABREGE[t] for t in TypeAide] + ["Tous (sans double compte)"],
@@ -375,14 +387,15 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     t_membres = _seances_par_membre(circonscription, du, au)
     t_delais, mediane_decision = _delais(demandes)
 
-    bilans = dict(
-        Evaluation.objects.filter(programme__aide__eleve__circonscription=circonscription, date__range=(du, au))
-        .values_list("suite").annotate(n=Count("programme__aide", distinct=True)).values_list("suite", "n")
+    bilans_de_l_annee = Evaluation.objects.filter(
+        programme__aide__eleve__circonscription=circonscription, date__range=(du, au)
     )
-    issues = dict(
-        Aide.objects.filter(eleve__circonscription=circonscription, debut__isnull=False, fin__range=(du, au))
-        .exclude(issue="").values_list("issue").annotate(n=Count("pk")).values_list("issue", "n")
+    # One query: the aids reviewed per outcome, and the pupils oriented after a review.
+    bilans = bilans_de_l_annee.aggregate(
+        **{s.value: Count("programme__aide", distinct=True, filter=Q(suite=s.value)) for s in SuiteEvaluation},
+        orientes=Count("programme__aide__eleve", distinct=True, filter=Q(suite=SuiteEvaluation.ORIENTATION)),
     )
+    issues = {s.value: totaux_aides[f"issue_{s.value}"] for s in SuiteEvaluation}
     t_issues = Tableau(
         "issues", "Issues des bilans et des aides", "Suite donnée",
         ["Bilans de l'année (élèves)", "Aides terminées dans l'année"],
@@ -399,10 +412,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     )
 
     orientees_demande = demandes.filter(decision=Decision.ORIENTATION)
-    orientees_bilan = Evaluation.objects.filter(
-        programme__aide__eleve__circonscription=circonscription, date__range=(du, au),
-        suite=SuiteEvaluation.ORIENTATION,
-    )
+    orientees_bilan = bilans_de_l_annee.filter(suite=SuiteEvaluation.ORIENTATION)
     # A UNION of the two id lists (duplicates removed), counted: the pupils table is not scanned.
     eleves_orientes = orientees_demande.values_list("eleve_id").union(
         orientees_bilan.values_list("programme__aide__eleve_id"))
@@ -410,9 +420,8 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         "orientations", "Orientations", "Moment de l'orientation", ["Élèves"],
         [
             ("À l'analyse de la demande",
-             [Effectif(orientees_demande.aggregate(n=Count("eleve", distinct=True))["n"])]),
-            ("À l'issue d'un bilan d'aide",
-             [Effectif(orientees_bilan.aggregate(n=Count("programme__aide__eleve", distinct=True))["n"])]),
+             [Effectif(totaux["orientes"])]),
+            ("À l'issue d'un bilan d'aide", [Effectif(bilans["orientes"])]),
         ],
         [Effectif(eleves_orientes.count())],
         note="Orientation hors de l'école : MDPH, soins, structure spécialisée.",

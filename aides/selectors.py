@@ -13,6 +13,7 @@ from aides.models import (
     Consentement,
     DemandeAide,
     Evaluation,
+    EvaluationObjectif,
     Notification,
     Observation,
     Programme,
@@ -36,12 +37,13 @@ def contexte_demande(user, demande) -> dict:
     The teacher sees the decision, the aids, programmes and evaluations, never the RASED's
     internal observations; a psychological follow-up's content is for psychologists only.
     """
-    lisibles = set(Aide.objects.confidentielles_lisibles_par(user).filter(demande=demande).values_list("pk", flat=True))
     programmes = Programme.objects.visibles_par(user).prefetch_related(
         "objectifs", "actions",
         Prefetch(
             "evaluations",
-            Evaluation.objects.select_related("auteur").prefetch_related("resultats__objectif"),
+            Evaluation.objects.select_related("auteur").prefetch_related(
+                Prefetch("resultats", EvaluationObjectif.objects.select_related("objectif"))
+            ),
         ),
     ).select_related("redige_par", "valide_par")
     aides = (
@@ -55,7 +57,7 @@ def contexte_demande(user, demande) -> dict:
     )
     aides = list(aides)
     for aide in aides:
-        aide.contenu_lisible = aide.pk in lisibles
+        aide.contenu_lisible = aide.contenu_lisible_par(user)
     return {
         "observations": Observation.objects.visibles_par(user).filter(demande=demande).select_related("auteur"),
         "consentements": Consentement.objects.visibles_par(user).filter(demande=demande).select_related(
@@ -122,11 +124,21 @@ def _compter_par_etat(demandes) -> list[tuple[str, int]]:
     return [(etat.label, comptes.get(etat.value, 0)) for etat in EtatDemande if etat != EtatDemande.BROUILLON]
 
 
-def parcours_eleve(user, eleve) -> list[dict]:
+def evaluations_de_l_eleve(user, eleve) -> list[Evaluation]:
+    """The pupil's bilans that ``user`` may read, oldest first, with their programme and aid:
+    read once for the pupil's page, by its path and by its charts."""
+    return list(
+        Evaluation.objects.visibles_par(user).filter(programme__aide__eleve=eleve)
+        .select_related("programme__aide").order_by("date", "pk")
+    )
+
+
+def parcours_eleve(user, eleve, evaluations) -> list[dict]:
     """The pupil's path as ``user`` may see it: one entry per request, newest school year first.
 
     Each entry has its dated events (sent, decision, meetings, programme versions,
     evaluations), the number of sessions of each readable aid, and the next step to take.
+    ``evaluations``: ``evaluations_de_l_eleve(user, eleve)``.
     """
     from eleves.scolarite import annee_scolaire_de, libelle_annee
 
@@ -146,12 +158,12 @@ def parcours_eleve(user, eleve) -> list[dict]:
         )
         .order_by("-cree_le")
     )
-    lisibles = set(Aide.objects.confidentielles_lisibles_par(user).filter(eleve=eleve).values_list("pk", flat=True))
     programmes = {}
-    for programme in Programme.objects.visibles_par(user).filter(aide__eleve=eleve).prefetch_related(
-        Prefetch("evaluations", Evaluation.objects.order_by("date"))
-    ):
+    for programme in Programme.objects.visibles_par(user).filter(aide__eleve=eleve):
         programmes.setdefault(programme.aide_id, []).append(programme)
+    evaluations_du_programme = {}
+    for evaluation in evaluations:
+        evaluations_du_programme.setdefault(evaluation.programme_id, []).append(evaluation)
     parcours = []
     for demande in demandes:
         evenements = []
@@ -162,12 +174,12 @@ def parcours_eleve(user, eleve) -> list[dict]:
         for reunion in demande.reunions_visibles:
             evenements.append((timezone.localdate(reunion.date), reunion.get_type_display()))
         for aide in demande.aides_visibles:
-            aide.contenu_lisible = aide.pk in lisibles
+            aide.contenu_lisible = aide.contenu_lisible_par(user)
             for programme in programmes.get(aide.pk, []):
                 if programme.valide_le:
                     evenements.append((timezone.localdate(programme.valide_le),
                                        f"Programme personnalisé validé (version {programme.version})"))
-                for evaluation in programme.evaluations.all():
+                for evaluation in evaluations_du_programme.get(programme.pk, []):
                     evenements.append((evaluation.date, f"{evaluation.get_type_display()} : {evaluation.get_suite_display().lower()}"))
         evenements.sort(key=lambda e: e[0])
         parcours.append({

@@ -62,6 +62,8 @@ def parametres():
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
                         help="serveur PostgreSQL (sans nom de base)")
     parser.add_argument("--garder", action="store_true", help="réutiliser la base déjà chargée (ne pas la recréer)")
+    parser.add_argument("--requetes", action="store_true",
+                        help="seulement compter et lister les requêtes SQL de chaque page (sans gunicorn ni wrk)")
     return parser.parse_args()
 
 
@@ -336,6 +338,12 @@ def main():
     pages = pages_a_mesurer()
     etape("Requêtes SQL par page (client de test Django, même base)")
     compter_requetes(pages)
+    if OPTIONS.requetes:
+        for page in pages:
+            print(f"\n## {page.nom} : {page.requetes['nombre']} requêtes, {page.requetes['lignes_max']} lignes au plus")
+            for forme, n in formes(page.requetes["toutes"]):
+                print(f"  {n} × {forme[:300]}")
+        return
 
     journal = open(Path(STATIQUES) / "gunicorn.log", "w")  # noqa: SIM115 — closed at the end
     serveur = subprocess.Popen([GUNICORN, "-c", "rased/gunicorn.py", "rased.wsgi"], cwd=RACINE, env=ENV,

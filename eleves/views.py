@@ -126,9 +126,12 @@ def _eleve_visible(request, pk) -> Eleve:
 def eleve_detail(request, pk):
     eleve = _eleve_visible(request, pk)
     journaliser(request, action=JournalAcces.Action.CONSULTATION, objet="Fiche de l'élève", eleve=eleve)
-    inscriptions = eleve.inscriptions.select_related("annee", "classe__ecole").prefetch_related(
-        "classe__enseignants"
+    inscriptions = list(
+        eleve.inscriptions.select_related("annee", "classe__ecole").prefetch_related("classe__enseignants")
     )
+    # The rules asked below read the current enrolment: it is among these (as
+    # ``avec_inscription_courante`` would load it).
+    eleve.inscriptions_courantes = [i for i in inscriptions if i.annee.debut == annee_courante_debut()]
     return render(
         request,
         "eleves/eleve_detail.html",

@@ -9,7 +9,7 @@ pupil's page only to psychologists.
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from aides.enums import Atteinte, Maitrise, TypeAide
 from aides.models import Evaluation, EvaluationObjectif
@@ -156,23 +156,21 @@ def _flottant(valeur):
 # --- The pupil's page: the bilans ``user`` may read, in a few charts ---------------------------
 
 
-def graphiques_parcours(user, eleve) -> dict:
-    """Charts of the pupil's latest bilans that ``user`` may read (two queries, whatever the history).
+def graphiques_parcours(user, evaluations) -> dict:
+    """Charts of the pupil's latest bilans that ``user`` may read (one query, whatever the history).
+
+    ``evaluations``: the pupil's bilans ``user`` may read, oldest first
+    (``aides.selectors.evaluations_de_l_eleve``).
 
     Per bilan: the mean attainment of its objectives, and the mean mastery at the start and now;
     for psychologists, the self-esteem at the start and at the end of a psychological follow-up.
     ``lignes`` carries the same values for a table shown beside the charts.
     """
-    evaluations = list(
-        Evaluation.objects.visibles_par(user).filter(programme__aide__eleve=eleve)
-        .select_related("programme__aide")
-        .prefetch_related("resultats")
-        .order_by("-date", "-pk")[:BILANS_SUR_LA_PAGE + 1]
-    )
     tronque = len(evaluations) > BILANS_SUR_LA_PAGE
-    evaluations = evaluations[:BILANS_SUR_LA_PAGE][::-1]
+    evaluations = evaluations[-BILANS_SUR_LA_PAGE:]
     if not evaluations:
         return {}
+    prefetch_related_objects(evaluations, "resultats")
     lignes, atteintes, maitrises, estimes = [], [], [], []
     instruments = {}  # in order of first use
     for evaluation in evaluations:

@@ -299,9 +299,6 @@ def donnees_fiche_suivi(user, eleve) -> dict:
     inscriptions = list(
         eleve.inscriptions.select_related("annee", "classe__ecole__circonscription").order_by("annee__debut")
     )
-    lisibles = set(
-        Aide.objects.confidentielles_lisibles_par(user).filter(eleve=eleve).values_list("pk", flat=True)
-    )
     aides = (
         Aide.objects.visibles_par(user)
         .select_related("intervenant")
@@ -336,6 +333,7 @@ def donnees_fiche_suivi(user, eleve) -> dict:
         )
         .order_by("classe__annee__debut", "cree_le", "pk")
     )
+    lisibles = {aide.pk for demande in demandes for aide in demande.aides_lues if aide.contenu_lisible_par(user)}
     annees = []
     for demande in demandes:
         libelle = demande.classe.annee.libelle
