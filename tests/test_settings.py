@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.core.exceptions import ImproperlyConfigured
 
 from rased.env import env_bool, env_int, env_list
@@ -96,3 +97,30 @@ def test_reglages_de_base():
     assert settings.SECURE_CSP["frame-ancestors"] == ["'none'"]
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_requetes_preparees_sur_postgresql_seulement():
+    """PostgreSQL: parameters bound by the server, queries prepared after 5 runs on a connection
+    (docs/performance.md); off with DATABASE_REQUETES_PREPAREES=0 (a pooler in transaction
+    mode); nothing of it on SQLite."""
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    postgresql = _manage("shell", "-c", code, env=PRODUCTION)
+    assert postgresql.stdout.strip().splitlines()[-1] == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    sans = _manage("shell", "-c", code, env=PRODUCTION | {"DATABASE_REQUETES_PREPAREES": "0"})
+    assert sans.stdout.strip().splitlines()[-1] in ("{}", "None")
+    sqlite = _manage("shell", "-c", code, env={k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"})
+    assert sqlite.stdout.strip().splitlines()[-1] in ("{}", "None")
+
+
+@pytest.mark.django_db
+def test_une_requete_repetee_est_preparee_sur_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements: PostgreSQL only")
+    from eleves.models import Circonscription
+
+    for _ in range(7):
+        list(Circonscription.objects.filter(pk=1))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ['%"eleves_circonscription"%'])
+        assert cursor.fetchone()[0] >= 1

@@ -110,3 +110,16 @@ def test_parcours_nombre_de_requetes_constant(client, monde, persona):
     with CaptureQueriesContext(connection) as plusieurs:
         _texte(client, monde)
     assert len(une) == len(plusieurs)
+
+
+@pytest.mark.parametrize("persona", ["enseignant", "directeur", "maitre_e", "maitre_g", "psychologue",
+                                     "circonscription", "rased_autre_secteur"])
+def test_contenu_lisible_par_suit_la_regle_des_querysets(monde, persona):
+    """The pages decide without a query whether an aid's content is readable
+    (``Aide.contenu_lisible_par``): the same answer as ``confidentielles_lisibles_par``."""
+    _aides_e_et_psy(monde, _demande(monde))
+    user = monde[persona]
+    sans_requete = {aide.pk for aide in Aide.objects.visibles_par(user) if aide.contenu_lisible_par(user)}
+    assert sans_requete == set(Aide.objects.confidentielles_lisibles_par(user).values_list("pk", flat=True))
+    if persona in ("maitre_e", "psychologue"):  # both see the two aids; only one reads the psy's
+        assert len(sans_requete) == (2 if persona == "psychologue" else 1)
