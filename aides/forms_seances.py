@@ -10,6 +10,7 @@ from aides.enums import Presence
 from aides.models import ActionEquipe, PresenceSeance, Seance
 from aides.services import DUREE_ACTION_MAX, DUREE_ACTION_MIN, DUREE_SEANCE_MAX, DUREE_SEANCE_MIN
 from eleves.forms import DateInput, FormulaireRased
+from rased.widgets import ListeDeroulante
 
 DUREE_SEANCE_PAR_DEFAUT = 45
 
@@ -61,7 +62,7 @@ class PresencesForm(forms.Form):
             self.fields[f"presence_{aide.pk}"] = forms.ChoiceField(
                 label=f"Présence de {nom}", choices=Presence.choices, initial=Presence.PRESENT,
                 required=False,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                widget=ListeDeroulante(attrs={"class": "form-select form-select-sm"}),
             )
             self.fields[f"observation_{aide.pk}"] = forms.CharField(
                 label=f"Observation pour {nom}", required=False,

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eleves.enums import Niveau
 from eleves.models import Classe, DemandeAcces, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
+from rased.widgets import ListeDeroulante
 
 
 class DateInput(forms.DateInput):
@@ -90,13 +91,16 @@ class EleveFilter(django_filters.FilterSet):
 
     nom = django_filters.CharFilter(label="Nom ou prénom", method="filtrer_nom")
     ecole = django_filters.ModelChoiceFilter(
-        label="École", queryset=Ecole.objects.none(), method="filtrer_ecole", empty_label="Toutes"
+        label="École", queryset=Ecole.objects.none(), method="filtrer_ecole", empty_label="Toutes",
+        widget=ListeDeroulante,
     )
     classe = django_filters.ModelChoiceFilter(
-        label="Classe", queryset=Classe.objects.none(), method="filtrer_classe", empty_label="Toutes"
+        label="Classe", queryset=Classe.objects.none(), method="filtrer_classe", empty_label="Toutes",
+        widget=ListeDeroulante,
     )
     niveau = django_filters.ChoiceFilter(
-        label="Niveau", choices=Niveau.choices, method="filtrer_niveau", empty_label="Tous"
+        label="Niveau", choices=Niveau.choices, method="filtrer_niveau", empty_label="Tous",
+        widget=ListeDeroulante,
     )
 
     class Meta:
