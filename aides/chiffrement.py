@@ -14,7 +14,8 @@ Departures from the library, on purpose:
   encrypts each leaf as a string, so numbers and null would come back as text;
 - a score is a ``DecimalChiffre`` (the library has no decimal field), 0 included.
 A value that is not a token (a row written before the encryption) is read as it is; the
-migration ``aides/0002`` re-saves those rows.
+migration ``aides/0002`` re-saves those rows. After a key rotation, ``manage.py rechiffrer``
+re-encrypts every column with the new key, so that the former one can be removed.
 """
 
 import base64
@@ -41,12 +42,26 @@ def _fernet(secrets: tuple[str, ...], sels: tuple[str, ...]) -> MultiFernet:
     return MultiFernet(cles)
 
 
+def cles() -> tuple[MultiFernet, MultiFernet]:
+    """(the key that encrypts, every key that decrypts) under the current settings: the first
+    salt with ``SECRET_KEY``, then every pair of ``SECRET_KEY`` (and fallbacks) × salt."""
+    sels = settings.SALT_KEY if isinstance(settings.SALT_KEY, list) else [settings.SALT_KEY]
+    secrets = (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", []))
+    return _fernet(secrets[:1], tuple(sels[:1])), _fernet(tuple(secrets), tuple(sels))
+
+
+def colonnes_chiffrees() -> list[tuple[type[models.Model], models.Field]]:
+    """Every encrypted column of the project, as (model, field)."""
+    from django.apps import apps
+
+    return [(modele, champ) for modele in apps.get_models() for champ in modele._meta.concrete_fields
+            if isinstance(champ, EncryptedFieldMixin)]
+
+
 class _CleCommune:
     @property
     def f(self) -> MultiFernet:
-        sels = settings.SALT_KEY if isinstance(settings.SALT_KEY, list) else [settings.SALT_KEY]
-        secrets = (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", []))
-        return _fernet(tuple(secrets), tuple(sels))
+        return cles()[1]
 
     def get_prep_value(self, value):
         if value == "":

@@ -29,8 +29,8 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 # The psychologist's text columns are encrypted (aides/chiffrement.py) with keys derived from
 # SECRET_KEY (and its fallbacks) and these salts, kept outside the database. The first salt
-# encrypts, the others still decrypt: to rotate, put a new one first, re-save the rows, drop
-# the old one.
+# encrypts, the others still decrypt: to rotate, put a new one first, run
+# `manage.py rechiffrer`, then drop the old one (`manage.py rechiffrer --verifier` says when).
 SALT_KEY = env_list("CLE_CHIFFREMENT", [])
 if not SALT_KEY:
     if not DEBUG:

@@ -6,6 +6,7 @@ read: the raw values of the encrypted columns (any database), the whole SQLite d
 the psychologist still reads every one of them in clear through the ORM.
 """
 
+import io
 import os
 import re
 import shutil
@@ -13,12 +14,13 @@ import subprocess
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
-from encrypted_fields.fields import EncryptedFieldMixin
 
+from aides.chiffrement import colonnes_chiffrees
 from aides.models import (
     ActionProgramme,
     ConclusionPsy,
@@ -50,11 +52,6 @@ COLONNES_ATTENDUES = {
     ("Evaluation", "estime_fin"), ("EvaluationObjectif", "commentaire"),
     ("ConclusionPsy", "texte"),
 }
-
-
-def colonnes_chiffrees() -> list[tuple[object, object]]:
-    return [(modele, champ) for modele in apps.get_models() for champ in modele._meta.concrete_fields
-            if isinstance(champ, EncryptedFieldMixin)]
 
 
 def _valeurs_brutes(modele, champ) -> list:
@@ -165,6 +162,74 @@ def test_rotation_du_sel_et_de_la_cle_secrete(monde, canaris, settings):
         # Without the former key, the token is unreadable: never shown as clear text.
         assert ConclusionPsy.objects.get().texte != texte
     assert _valeurs_brutes(ConclusionPsy, ConclusionPsy._meta.get_field("texte")) != avant
+
+
+def _rechiffrer(*options) -> tuple[str, str | None]:
+    sortie = io.StringIO()
+    try:
+        call_command("rechiffrer", *options, stdout=sortie)
+        return sortie.getvalue(), None
+    except CommandError as erreur:
+        return sortie.getvalue(), str(erreur)
+
+
+def test_rechiffrer_apres_rotation_puis_retirer_l_ancien_sel(monde, canaris, settings, preuve):
+    """After a new salt (first) and a new SECRET_KEY (former one as fallback), ``rechiffrer``
+    rewrites every value under the new key: then the former salt and key can be removed and the
+    psychologist still reads everything. ``--verifier`` says when that is safe."""
+    anciens_sels, ancienne_cle = list(settings.SALT_KEY), settings.SECRET_KEY
+    brutes_avant = {(m, c.name): _valeurs_brutes(m, c) for m, c in colonnes_chiffrees()}
+    non_vides = sum(1 for valeurs in brutes_avant.values() for v in valeurs if v not in (None, ""))
+    sortie, erreur = _rechiffrer("--verifier")
+    assert erreur is None and f"valeurs déjà sous la clé en vigueur : {non_vides} ; à rechiffrer : 0" in sortie
+
+    nouvelle_cle = "nouvelle-cle-secrete-" + "y" * 40
+    rotation = {"SALT_KEY": ["sel-apres-rotation-0123456789", *anciens_sels], "SECRET_KEY": nouvelle_cle,
+                "SECRET_KEY_FALLBACKS": [ancienne_cle]}
+    with override_settings(**rotation):
+        sortie, erreur = _rechiffrer("--verifier")
+        assert erreur and "ancienne clé" in erreur and f"à rechiffrer : {non_vides}" in sortie
+        assert {(m, c.name): _valeurs_brutes(m, c) for m, c in colonnes_chiffrees()} == brutes_avant  # nothing written
+        sortie, erreur = _rechiffrer()
+        assert erreur is None and f"rechiffrées : {non_vides} (dont 0 en clair) ; illisibles avec les clés en vigueur : 0" in sortie
+        sortie, erreur = _rechiffrer("--verifier")
+        assert erreur is None and f"valeurs déjà sous la clé en vigueur : {non_vides}" in sortie
+    changees = sum(1 for (m, nom), valeurs in brutes_avant.items()
+                   for avant, apres in zip(valeurs, _valeurs_brutes(m, m._meta.get_field(nom)), strict=True)
+                   if avant not in (None, "") and avant != apres)
+    assert changees == non_vides
+    with override_settings(SALT_KEY=["sel-apres-rotation-0123456789"], SECRET_KEY=nouvelle_cle, SECRET_KEY_FALLBACKS=[]):
+        assert _lu_par_le_psychologue(monde, canaris["marqueurs"]) == set(CHAMPS_TEXTE)
+        brutes = "\n".join(v for m, c in colonnes_chiffrees() for v in _valeurs_brutes(m, c) if v)
+        assert not _touches(brutes, canaris["marqueurs"].values())
+    # The former key alone no longer opens them: they really were rewritten.
+    with override_settings(SALT_KEY=anciens_sels, SECRET_KEY=ancienne_cle, SECRET_KEY_FALLBACKS=[]):
+        textes = [ConclusionPsy.objects.get().texte, Observation.objects.filter(auteur=monde["psychologue"]).get().contenu]
+        assert not _touches("\n".join(textes), canaris["marqueurs"].values())
+    preuve(f"[preuve 3] rotation des clés : {non_vides} valeurs dans {len(colonnes_chiffrees())} colonnes "
+           f"rechiffrées ; ancien sel et ancienne clé retirés : tout reste lisible par le psychologue")
+
+
+def test_rechiffrer_laisse_intact_ce_qu_aucune_cle_n_ouvre(monde, canaris):
+    conclusion = ConclusionPsy.objects.get()
+    texte = conclusion.texte
+    with override_settings(SALT_KEY=["un-sel-perdu-0123456789"]):
+        conclusion.save()  # written with a key the settings will not have
+    perdu = _valeurs_brutes(ConclusionPsy, ConclusionPsy._meta.get_field("texte"))
+    action = ActionProgramme.objects.filter(programme=canaris["programme_psy"]).first()
+    with connection.cursor() as curseur:  # and a text stored before the encryption
+        curseur.execute("UPDATE aides_actionprogramme SET description = %s WHERE id = %s",
+                        ["Écrit avant le chiffrement", action.pk])
+    sortie, erreur = _rechiffrer()
+    assert erreur and "1 valeur(s) chiffrée(s) avec une clé absente des réglages" in erreur
+    assert "aides.ConclusionPsy.texte : " in sortie and "1 illisibles" in sortie
+    assert "(dont 1 en clair)" in sortie
+    assert _valeurs_brutes(ConclusionPsy, ConclusionPsy._meta.get_field("texte")) == perdu  # untouched
+    with override_settings(SALT_KEY=["un-sel-perdu-0123456789"]):
+        assert ConclusionPsy.objects.get().texte == texte  # the key that wrote it still opens it
+    assert all(v.startswith("gAAAAA") for v in _valeurs_brutes(ActionProgramme, ActionProgramme._meta.get_field("description")))
+    action.refresh_from_db()
+    assert action.description == "Écrit avant le chiffrement"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL (SQLite: iterdump above)")
