@@ -7,7 +7,6 @@ impact « serious » or « critical » is allowed; the offending ones are printe
 A second test: the teacher files a draft request with the keyboard alone, after the skip link.
 """
 
-import re
 from collections import Counter
 
 from axe_playwright_python.sync_playwright import Axe
@@ -19,7 +18,6 @@ from aides.enums import ActeConsentement, Decision, EtatDemande, ModeInformation
 from aides.models import Consentement, DemandeAide, Objectif, Programme
 from tests.factories import eleve_inscrit
 
-MOT_DE_PASSE = "mot-de-passe-de-test-2026"
 IMPACTS_BLOQUANTS = {"serious", "critical"}
 # WCAG 2.1 A and AA: what RGAA 4.1 transposes.
 OPTIONS_AXE = {
@@ -87,19 +85,6 @@ def _une_demande_a_chaque_etape(monde) -> dict:
     return {"demandes": demandes, "programme": programme}
 
 
-def _se_connecter(page, site, username):
-    page.goto(f"{site}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
-
-
-def _se_deconnecter(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
-
-
 def _soumettre_vide(page, bouton):
     """Submit the form as is, past the browser's own checks, to get the server's error state."""
     page.locator("form[method=post]").last.evaluate("f => { f.noValidate = true; }")
@@ -107,7 +92,7 @@ def _soumettre_vide(page, bouton):
     expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
 
 
-def test_pages_principales_sans_violation_grave(site, page, monde, erreurs_console):
+def test_pages_principales_sans_violation_grave(site, page, monde, erreurs_console, se_connecter, se_deconnecter):
     donnees = _une_demande_a_chaque_etape(monde)
     demande = donnees["demandes"]["aide_en_cours"]
     eleve = monde.eleve_a1
@@ -150,7 +135,7 @@ def test_pages_principales_sans_violation_grave(site, page, monde, erreurs_conso
         "circonscription": [("accueil", "/"), ("élèves", "/eleves/"), ("rapport annuel", "/rapports/activite/")],
         "admin": [("accueil", "/"), ("élèves", "/eleves/"), ("écoles", "/ecoles/")],
     }.items():
-        _se_connecter(page, site, username)
+        se_connecter(username)
         for nom, chemin in pages:
             visiter(username, nom, chemin)
         if username == "enseignant":
@@ -162,7 +147,7 @@ def test_pages_principales_sans_violation_grave(site, page, monde, erreurs_conso
         if username == "maitre-e":
             _soumettre_vide(page, "Enregistrer la séance")
             verifier(username, "noter une séance (erreurs)")
-        _se_deconnecter(page)
+        se_deconnecter()
 
     print("\nPages contrôlées par axe :")
     for role, noms in controlees.items():
@@ -178,8 +163,8 @@ def test_pages_principales_sans_violation_grave(site, page, monde, erreurs_conso
     assert erreurs_console == [], erreurs_console
 
 
-def test_demande_au_clavier_seul(site, page, monde):
-    _se_connecter(page, site, "enseignant")
+def test_demande_au_clavier_seul(site, page, monde, se_connecter):
+    se_connecter("enseignant")
     page.goto(f"{site}/eleves/{monde.eleve_a1.pk}/demandes/nouvelle/")
     expect(page.get_by_role("heading", name="Nouvelle demande d'aide")).to_be_visible()
 

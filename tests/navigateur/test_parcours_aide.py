@@ -20,36 +20,10 @@ from playwright.sync_api import expect
 from aides import services
 from aides.enums import ActeConsentement, Decision, ModeInformation, TypeAide
 from aides.models import Consentement, DemandeAide
+from tests.navigateur.conftest import BUREAU, TABLETTE
 
-MOT_DE_PASSE = "mot-de-passe-de-test-2026"
-TABLETTE = {"width": 768, "height": 1024}
-BUREAU = {"width": 1280, "height": 720}
 OBSERVATION_INTERNE = "Léa devine les mots longs à partir de leur première syllabe."
 MOTIF = "Difficultés persistantes en lecture malgré les APC : aide E en petit groupe."
-
-
-def _se_connecter(page, site, username):
-    page.goto(f"{site}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
-
-
-def _se_deconnecter(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
-
-
-def _sans_defilement_horizontal(page):
-    if page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
-        return
-    debordent = page.evaluate(
-        "[...document.querySelectorAll('body *')]"
-        ".filter(e => e.getBoundingClientRect().right > window.innerWidth)"
-        ".map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)"
-    )
-    raise AssertionError(f"{page.url} défile horizontalement ; dépassent : {debordent}")
 
 
 def _aide_e_decidee(monde, eleve, auteur) -> DemandeAide:
@@ -80,13 +54,15 @@ def _aide_e_en_cours(monde, eleve, auteur):
     services.aide_demarrer(aide=demande.aides.get(), auteur=monde["maitre_e"], debut=aujourd_hui)
 
 
-def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture, erreurs_console):
+def test_demande_de_l_enseignant_jusqu_au_bilan_final(
+    site, page, monde, capture, erreurs_console, se_connecter, se_deconnecter, sans_defilement_horizontal
+):
     aujourd_hui = timezone.localdate().isoformat()
     _aide_e_en_cours(monde, monde.eleve_a2, monde["directeur"])
 
     # 1. The teacher, on a tablet too, files a request from the pupil's page: a draft first.
     page.set_viewport_size(TABLETTE)
-    _se_connecter(page, site, "enseignant")
+    se_connecter("enseignant")
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     page.get_by_role("link", name="PETIT").click()
     expect(page.get_by_role("heading", name="Léa PETIT")).to_be_visible()
@@ -95,7 +71,7 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     expect(page.get_by_role("heading", name="Nouvelle demande d'aide")).to_be_visible()
     page.get_by_label("1.1 Langue française à l'oral et à l'écrit").check()
     page.get_by_label("Difficultés observées").fill("Lecture très lente, déchiffrage hésitant.")
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-01-enseignant-nouvelle-demande")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.get_by_text("Le brouillon a été enregistré. Vous pourrez le compléter plus tard.")).to_be_visible()
@@ -115,21 +91,21 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     page.get_by_label("Attentes de l'enseignant").fill("Des pistes pour la fluence.")
     page.get_by_label("Famille informée le").fill(aujourd_hui)
     page.get_by_label("Famille informée par").select_option(label="Rencontre")
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-02-enseignant-completer-demande")
     page.get_by_role("button", name="Envoyer au RASED").click()
     expect(page.get_by_text("La demande a été envoyée au RASED du secteur.")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Envoyée au RASED"))).to_be_visible()
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-03-enseignant-demande-envoyee")
     demande = DemandeAide.objects.get(eleve=monde.eleve_a1)
-    _se_deconnecter(page)
+    se_deconnecter()
 
     # 2. Maître E, on a tablet, analyses the request and decides an aid E.
-    _se_connecter(page, site, "maitre-e")
+    se_connecter("maitre-e")
     page.get_by_role("link", name="À traiter").click()
     expect(page.get_by_role("heading", name="Demandes à traiter")).to_be_visible()
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-04-tablette-a-traiter")
     page.get_by_role("row", name=re.compile("Léa PETIT")).get_by_role("link", name=str(demande.pk)).click()
     page.get_by_role("link", name="Prendre en charge").click()
@@ -150,7 +126,7 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     page.get_by_label("Accord", exact=True).check()
     page.get_by_label("Titulaire(s) de l'autorité parentale").select_option(label="Les deux parents")
     page.get_by_label("Forme").select_option(label="Écrit")
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-05-tablette-accord-famille")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("L'accord de la famille a été enregistré : accord pour une aide e ou g.")).to_be_visible()
@@ -160,7 +136,7 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     page.get_by_label("Motif de la décision").fill(MOTIF)
     page.get_by_label("Aide à dominante pédagogique (maître E)").check()
     page.locator("#id_intervenant_E").select_option(str(monde["maitre_e"].pk))
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-06-tablette-decision")
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_text("La décision a été enregistrée ; l'enseignant en est informé.")).to_be_visible()
@@ -169,7 +145,7 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     expect(page.get_by_text("Accord pour une aide E ou G : enregistré")).to_be_visible()
     page.get_by_role("button", name="Démarrer l'aide").click()
     expect(page.get_by_text(re.compile("L'aide a démarré le \\d\\d/\\d\\d/\\d{4}."))).to_be_visible()
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-07-tablette-demande-aide-demarree")
 
     # 3. The programme personnalisé: one objective, one action; then validated.
@@ -181,7 +157,7 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     page.locator("#id_objectifs-0-responsable").fill("Maître E")
     page.locator("#id_actions-0-acteur").select_option(label="Enseignant en classe")
     page.locator("#id_actions-0-description").fill("Lecture quotidienne de syllabes en atelier")
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-08-tablette-programme")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.get_by_text("Le programme personnalisé a été enregistré comme brouillon.")).to_be_visible()
@@ -201,11 +177,11 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     page.get_by_label("Observation pour Léa PETIT").fill("Plus à l'aise avec « oi » et « on ».")
     page.get_by_label("Nassim MOREAU", exact=True).check()
     page.get_by_label("Présence de Nassim MOREAU").select_option(label="Absent")
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-09-tablette-seance")
     page.get_by_role("button", name="Enregistrer la séance").click()
     expect(page.get_by_text(re.compile("La séance du .* a été enregistrée \\(2 élèves\\)."))).to_be_visible()
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
 
     # … and the final review: the aid stops, objectives reached.
     page.goto(programme_url)
@@ -216,17 +192,17 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     page.get_by_label("Type de bilan").select_option(label="Bilan final")
     page.get_by_label("Synthèse").fill("Léa lit les syllabes complexes ; fluence en progrès.")
     page.get_by_label("Suite donnée").select_option(label="Arrêt (objectifs atteints)")
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-10-tablette-bilan")
     page.get_by_role("button", name="Enregistrer le bilan").click()
     expect(page.get_by_text("Le bilan est enregistré et l'enseignant en est informé. L'aide est terminée.")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Clôturée"))).to_be_visible()
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-11-tablette-demande-cloturee")
-    _se_deconnecter(page)
+    se_deconnecter()
 
     # 4. The teacher reads the outcome, never the RASED's internal observation.
-    _se_connecter(page, site, "enseignant")
+    se_connecter("enseignant")
     page.get_by_role("link", name=f"Un bilan de l'aide liée à votre demande n° {demande.pk} a été enregistré.").click()
     expect(page.get_by_role("heading", name=f"Demande d'aide n° {demande.pk} Clôturée")).to_be_visible()
     decision = page.get_by_role("region", name="Décision du RASED")
@@ -239,24 +215,26 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(site, page, monde, capture
     expect(aides.get_by_text("Suite donnée : Arrêt (objectifs atteints)")).to_be_visible()
     expect(page.get_by_text(OBSERVATION_INTERNE)).to_have_count(0)
     expect(page.get_by_text("Observations du RASED")).to_have_count(0)
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-12-enseignant-demande-cloturee")
     page.set_viewport_size(BUREAU)
     capture("aide-13-enseignant-bureau-demande-cloturee")
     assert erreurs_console == [], erreurs_console
 
 
-def test_sans_accord_de_la_famille_l_aide_ne_demarre_pas(site, page, monde, capture, erreurs_console):
+def test_sans_accord_de_la_famille_l_aide_ne_demarre_pas(
+    site, page, monde, capture, erreurs_console, se_connecter, sans_defilement_horizontal
+):
     demande = _aide_e_decidee(monde, monde.eleve_a1, monde["enseignant"])
     page.set_viewport_size(TABLETTE)
-    _se_connecter(page, site, "maitre-e")
+    se_connecter("maitre-e")
     page.get_by_role("region", name=re.compile("Ma file active")).get_by_role("link", name="Léa PETIT").click()
     expect(page.get_by_role("heading", name=f"Demande d'aide n° {demande.pk} Aide décidée")).to_be_visible()
 
     page.get_by_role("link", name="Démarrer l'aide").click()
     expect(page.get_by_text("Accord pour une aide E ou G : non enregistré")).to_be_visible()
     expect(page.get_by_role("note")).to_contain_text("L'aide ne peut pas commencer avant l'accord de la famille")
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-refus-01-tablette-demarrer-sans-accord")
     page.get_by_role("button", name="Démarrer l'aide").click()
     expect(page.get_by_text("L'aide ne peut pas commencer avant l'accord de la famille : enregistrez-le d'abord.")).to_be_visible()
@@ -275,6 +253,6 @@ def test_sans_accord_de_la_famille_l_aide_ne_demarre_pas(site, page, monde, capt
     expect(page.get_by_role("cell", name="Refus")).to_be_visible()
     expect(page.get_by_text(re.compile("Camille Martin\\d+ — terminée"))).to_be_visible()
     expect(page.get_by_role("link", name="Démarrer l'aide")).to_have_count(0)
-    _sans_defilement_horizontal(page)
+    sans_defilement_horizontal()
     capture("aide-refus-02-tablette-refus-enregistre")
     assert erreurs_console == [], erreurs_console
