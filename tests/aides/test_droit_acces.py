@@ -5,6 +5,7 @@ The file is the fiche de suivi's three school years (tests/aides/test_fiche_suiv
 psychologist's work carries a unique marker in every field.
 """
 
+import re
 import time
 from datetime import date
 
@@ -117,6 +118,8 @@ def test_droit_acces_du_directeur_dossier_complet_sans_volet_psy(client, monde, 
     assert "Petitjean" in texte and "GS A" in texte and "CE1 A" in texte
     assert "NOTE-G-55" in texte and "SYNTH-G-77" in texte and "Jeu de rôle" in texte
     assert "Mme Petit, mère de l'élève" in texte
+    # Every version with its state (pdf/_version_programme.html, shared with the fiche de suivi).
+    assert re.search(r"Programme personnalisé, version 1 \((validé|remplacé par une nouvelle version), validée le", texte)
     # The access log (Léa's page just viewed) and the change history (masked texts stay masked).
     assert "Fiche de l'élève" in texte and "création : responsable légal" in texte
     assert "(contenu masqué)" in texte  # the E session's content in the history

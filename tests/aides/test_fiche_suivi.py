@@ -219,7 +219,7 @@ def test_fiche_suivi_smoke(client, monde, trois_annees):
         "Aide E et rencontre avec le psychologue.",
         "Aide à dominante pédagogique (maître E)", "issue : arrêt (objectifs atteints)",
         "Séances : 1 prévue, 1 suivie, soit 0 h 45 d'aide",
-        "Programme personnalisé, version 1", "Décoder les syllabes 0", "critère : Lit 20 syllabes en une minute",
+        "Programme personnalisé, version 1 (validée le", "Décoder les syllabes 0", "critère : Lit 20 syllabes en une minute",
         "Bilan final du", "suite donnée : arrêt (objectifs atteints)", "Progrès nets en lecture.",
         "fragile → maîtrise satisfaisante",
         "Aide à dominante relationnelle (maître G)", "Séances : 2 prévues, 1 suivie, soit 1 h 00 d'aide",
