@@ -69,6 +69,48 @@ def test_envoi_refuse_tant_que_la_famille_n_est_pas_informee(client, monde, ense
     assert mail.outbox == []
 
 
+ERREURS_D_ENVOI = (
+    "Cochez au moins un domaine du socle commun avant l&#x27;envoi.",
+    "Décrivez les difficultés observées avant l&#x27;envoi.",
+    "La famille doit être informée avant l&#x27;envoi : indiquez la date.",
+    "La famille doit être informée avant l&#x27;envoi : indiquez comment.",
+)
+
+
+def test_envoyer_une_demande_incomplete_dit_chaque_champ_manquant_sans_rien_enregistrer(
+    client, monde, enseignant
+):
+    """« Envoyer au RASED » on an empty form: each missing field gets its message, next to it and
+    in the summary at the top; nothing is saved, nothing is sent."""
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+    response = client.post(url, {"points_appui": "Très bon à l'oral.", "envoyer": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    for message in ERREURS_D_ENVOI:
+        assert page.count(message) == 2, message  # beside the field and in the summary
+    assert 'id="erreurs"' in page and "Très bon à l&#x27;oral." in page  # what was typed stays
+    assert not DemandeAide.objects.exists()
+    assert mail.outbox == [] and not Notification.objects.exists()
+
+
+def test_envoyer_un_brouillon_incomplet_le_laisse_intact(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
+    response = client.post(reverse("demande_modifier", args=[demande.pk]),
+                           {"domaines": ["1.1"], "difficultes": "Lecture et écriture.", "envoyer": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ERREURS_D_ENVOI[2] in page and ERREURS_D_ENVOI[3] in page
+    assert ERREURS_D_ENVOI[0] not in page and ERREURS_D_ENVOI[1] not in page
+    demande.refresh_from_db()
+    assert (demande.etat, demande.difficultes) == (EtatDemande.BROUILLON, "Lecture.")  # not even saved
+    assert not HistoriqueDemande.objects.exists() and mail.outbox == []
+    # The same form as a draft (« Enregistrer le brouillon ») is saved: only sending needs them.
+    client.post(reverse("demande_modifier", args=[demande.pk]),
+                {"domaines": ["1.1"], "difficultes": "Lecture et écriture.", "brouillon": "1"})
+    demande.refresh_from_db()
+    assert (demande.etat, demande.difficultes) == (EtatDemande.BROUILLON, "Lecture et écriture.")
+
+
 def test_date_sans_maniere_d_informer_la_famille_refusee(client, monde, enseignant):
     url = reverse("demande_creer", args=[monde.eleve_a1.pk])
     response = client.post(url, COMPLET | {"famille_informee_par": "", "envoyer": "1"})
