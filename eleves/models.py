@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from eleves.enums import (
@@ -266,6 +266,18 @@ class EleveQuerySet(models.QuerySet):
                 return self.none()
         return qs.filter(pk__in=inscriptions.values("eleve_id"))
 
+    def partis_du_secteur(self, secteur_id) -> "EleveQuerySet":
+        """The pupils enrolled nowhere this school year whose last school is in the secteur: gone,
+        their file kept until the purge (eleves/retention.py)."""
+        derniere_ecole = (
+            Inscription.objects.filter(eleve=OuterRef("pk")).order_by("-annee__debut").values("classe__ecole_id")[:1]
+        )
+        return (
+            self.exclude(inscriptions__annee__debut=annee_courante_debut())
+            .annotate(derniere_ecole=Subquery(derniere_ecole))
+            .filter(derniere_ecole__in=Ecole.objects.filter(secteurs=secteur_id).values("pk"))
+        )
+
     def avec_inscription_courante(self) -> "EleveQuerySet":
         courantes = Inscription.objects.filter(annee__debut=annee_courante_debut()).select_related(
             "classe__ecole"
@@ -491,8 +503,18 @@ class JournalInalterable(Exception):
 
 class DemandeAccesQuerySet(models.QuerySet):
     def visibles_par(self, user) -> "DemandeAccesQuerySet":
-        """The requests about the pupils ``user`` sees; the rules then say who files, prints, reviews."""
-        return self.filter(eleve__in=Eleve.objects.visibles_par(user))
+        """The requests about the pupils ``user`` sees; the rules then say who files, prints, reviews.
+
+        A psychologist also sees those about the pupils gone from the secteur's schools
+        (``partis_du_secteur``): the IEN may still file a family's request for them until the
+        purge, and their psychological part waits for a psychologist of that secteur."""
+        visibles = Q(eleve__in=Eleve.objects.visibles_par(user))
+        if user.role == Role.PSYCHOLOGUE and user.secteur_id and _actif(user):
+            partis = Eleve.objects.filter(circonscription_id=user.circonscription_id).partis_du_secteur(
+                user.secteur_id
+            )
+            return self.filter(visibles | Q(eleve__in=partis))
+        return self.filter(visibles)
 
     def a_relire(self) -> "DemandeAccesQuerySet":
         return self.filter(volet_libere_le__isnull=True)

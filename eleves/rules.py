@@ -8,7 +8,7 @@ objects up in the scoped querysets (a stranger gets 404) and ask these rules for
 import rules
 
 from eleves.enums import ROLES_RASED, Role
-from eleves.models import annee_courante_debut
+from eleves.models import Eleve, annee_courante_debut
 
 
 @rules.predicate
@@ -151,8 +151,16 @@ def psychologue(user):
 @rules.predicate
 def relit_volet_psy(user, eleve):
     """A psychologist whose secteur covers the pupil's current school reads and releases the
-    psychological part (professional secrecy: nobody else may read it first)."""
-    return psychologue(user) and voit_eleve(user, eleve)
+    psychological part (professional secrecy: nobody else may read it first); for a pupil enrolled
+    nowhere this year, the secteur of the last school (``Eleve.objects.partis_du_secteur``)."""
+    if eleve is None or not psychologue(user):
+        return False
+    if eleve.inscription_courante is not None:
+        return voit_eleve(user, eleve)
+    return (
+        _meme_circonscription(user, eleve.circonscription_id) and bool(user.secteur_id)
+        and Eleve.objects.filter(pk=eleve.pk).partis_du_secteur(user.secteur_id).exists()
+    )
 
 
 rules.add_perm("eleves.repondre_droit_acces", actif & repond_droit_acces)

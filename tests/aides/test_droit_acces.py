@@ -271,3 +271,39 @@ def test_droit_acces_nombre_de_requetes_constant_et_temps(client, monde, preuve)
     # A guard against gross regressions only: this shared machine is slow and loaded (the bench's
     # figures are in the report of the « Trust » issue).
     assert duree < 60
+
+
+def test_eleve_parti_le_volet_attend_un_psychologue_du_secteur_de_sa_derniere_ecole(client, monde):
+    """Hugo, enrolled last year at école A (secteur 1) and nowhere this year: the IEN files the
+    family's request; the psychologist of secteur 1 reviews and releases the psychological part;
+    a psychologist of secteur 2 and the other members do not even see the request."""
+    ancien = monde.eleve_ancien
+    client.force_login(monde["directeur"])  # no current enrolment in the directeur's school
+    assert client.get(reverse("droit_acces_eleve", args=[ancien.pk])).status_code == 404
+    client.force_login(monde["circonscription"])
+    reponse = client.post(reverse("droit_acces_eleve", args=[ancien.pk]),
+                          {"demandeur": "M. Ancien, père de l'élève", "recue_le": "2026-11-03"})
+    assert reponse.status_code == 302
+    demande = DemandeAcces.objects.get(eleve=ancien)
+    relecture = reverse("demande_acces_relecture", args=[demande.pk])
+    liberation = {"empreinte": empreinte(donnees_volet(ancien)), "note_psychologue": "Relu."}
+
+    psy_secteur_2 = UtilisateurFactory(username="psy-2", role=Role.PSYCHOLOGUE, circonscription=monde.nord,
+                                       secteur=monde.secteur_2)
+    for intrus in (psy_secteur_2, monde["maitre_e"], monde["directeur"], monde["enseignant"]):
+        client.force_login(intrus)
+        assert client.get(relecture).status_code == 404, intrus.username
+        assert client.post(relecture, liberation).status_code == 404, intrus.username
+    client.force_login(psy_secteur_2)
+    assert relecture not in client.get(reverse("demandes_acces_a_relire")).content.decode()
+    demande.refresh_from_db()
+    assert not demande.volet_libere
+
+    client.force_login(monde["psychologue"])
+    assert relecture in client.get(reverse("demandes_acces_a_relire")).content.decode()
+    assert client.get(relecture).status_code == 200
+    assert client.post(relecture, liberation).status_code == 302
+    demande.refresh_from_db()
+    assert demande.volet_libere and demande.volet_libere_par == monde["psychologue"]
+    texte = _pdf(client, monde, demande, "circonscription")
+    assert "Relu et libéré par" in texte and "Hugo" in texte
