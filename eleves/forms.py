@@ -13,7 +13,15 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eleves.enums import Niveau
-from eleves.models import Classe, DemandeAcces, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
+from eleves.models import (
+    Classe,
+    DemandeAcces,
+    Ecole,
+    Eleve,
+    Plan,
+    ResponsableLegal,
+    annee_courante_debut,
+)
 from rased.widgets import ListeDeroulante
 
 

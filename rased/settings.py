@@ -114,14 +114,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server let psycopg prepare a query run 5 times on a connection:
-    # PostgreSQL then reuses its plan. Planning the pages' scoped queries (visibility subqueries,
-    # up to 8 joins) cost more than running them: 82 → 58 ms for a request's page (docs/
-    # performance.md). A pooler in transaction mode (PgBouncer < 1.21) needs
-    # DATABASE_REQUETES_PREPAREES=0.
-    if env_bool("DATABASE_REQUETES_PREPAREES", True):
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+# Parameters bound by the server let psycopg prepare a query run 5 times on a connection:
+# PostgreSQL then reuses its plan. Planning the pages' scoped queries (visibility subqueries,
+# up to 8 joins) cost more than running them: 59 → 46 ms for a request's page (docs/
+# performance.md). A pooler in transaction mode (PgBouncer < 1.21) needs
+# DATABASE_REQUETES_PREPAREES=0.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_REQUETES_PREPAREES", True
+):
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "eleves.Utilisateur"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from rased.env import env_bool, env_int, env_list
 

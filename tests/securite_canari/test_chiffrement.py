@@ -30,7 +30,6 @@ from aides.models import (
     Observation,
     PresenceSeance,
     Programme,
-    Reunion,
     Seance,
 )
 from tests.securite_canari.test_canaris_psy import (
