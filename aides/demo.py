@@ -142,7 +142,7 @@ class _Peuplement:
             auteur=self.maitre_e,
         )
         self.actions_equipes()
-        return DemandeAide.objects.filter(eleve__circonscription=self.maitre_e.circonscription_id).count()
+        return DemandeAide.objects.filter(circonscription=self.maitre_e.circonscription_id).count()
 
     def auteur_pour(self, eleve):
         inscription = eleve.inscription_courante

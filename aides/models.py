@@ -43,7 +43,7 @@ class DemandeAideQuerySet(models.QuerySet):
         """The requests ``user`` may see; a draft stays its author's until it is sent."""
         if not (user.is_authenticated and user.is_active and user.circonscription_id):
             return self.none()
-        qs = self.filter(eleve__circonscription_id=user.circonscription_id)
+        qs = self.filter(circonscription_id=user.circonscription_id)
         envoyees = ~Q(etat=EtatDemande.BROUILLON)
         match user.role:
             case Role.ENSEIGNANT:
@@ -63,6 +63,12 @@ class DemandeAide(models.Model):
     """A teacher's request for help with one pupil, from draft to decision."""
 
     eleve = models.ForeignKey(Eleve, on_delete=models.PROTECT, related_name="demandes", verbose_name="élève")
+    # The pupil's circonscription (a pupil never changes it), copied when the request is saved
+    # first: the rights scope and the reports filter on it without joining the pupils, so that
+    # a circonscription's requests are read by index in a département-wide database.
+    circonscription = models.ForeignKey(
+        "eleves.Circonscription", on_delete=models.PROTECT, related_name="demandes_aide", editable=False
+    )
     # The class at the time of the request: the pupil may change class later on.
     classe = models.ForeignKey(Classe, on_delete=models.PROTECT, related_name="demandes")
     niveau = models.CharField("niveau", max_length=3)
@@ -113,10 +119,18 @@ class DemandeAide(models.Model):
                 name="demande_envoyee_famille_informee",
             ),
         ]
-        indexes = [models.Index(fields=["etat", "envoyee_le"])]
+        indexes = [
+            models.Index(fields=["etat", "envoyee_le"]),
+            models.Index(fields=["circonscription", "etat"], name="demande_circo_etat"),
+        ]
 
     def __str__(self):
         return f"Demande d'aide n° {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.circonscription_id is None and self.eleve_id is not None:
+            self.circonscription_id = self.eleve.circonscription_id
+        super().save(*args, **kwargs)
 
     @property
     def domaines_libelles(self) -> list[str]:

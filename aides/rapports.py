@@ -286,7 +286,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     """
     du, au, depuis, jusqu_a = _bornes(debut)
     demandes = DemandeAide.objects.filter(
-        eleve__circonscription=circonscription, classe__annee__debut=debut
+        circonscription=circonscription, classe__annee__debut=debut
     ).exclude(etat=EtatDemande.BROUILLON)
     comptes = {
         "recues": Count("pk"),
@@ -403,7 +403,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     )
 
     reunions = dict(
-        Reunion.objects.filter(demande__eleve__circonscription=circonscription, date__gte=depuis, date__lt=jusqu_a)
+        Reunion.objects.filter(demande__circonscription=circonscription, date__gte=depuis, date__lt=jusqu_a)
         .values_list("type").annotate(n=Count("pk")).values_list("type", "n")
     )
     t_reunions = Tableau(

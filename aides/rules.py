@@ -40,7 +40,7 @@ def agit_sur_aide(user, aide):
         return True
     return bool(user.secteur_id) and DemandeAide.objects.filter(
         pk=aide.demande_id,
-        eleve__circonscription_id=user.circonscription_id,
+        circonscription_id=user.circonscription_id,
         classe__ecole__secteurs=user.secteur_id,
     ).exists()
 
@@ -94,7 +94,7 @@ def _demande_de_l_ecole(user, demande_id, **ecole) -> bool:
     from aides.models import DemandeAide
 
     return DemandeAide.objects.filter(
-        pk=demande_id, eleve__circonscription_id=user.circonscription_id, **ecole
+        pk=demande_id, circonscription_id=user.circonscription_id, **ecole
     ).exists()
 
 

@@ -219,3 +219,30 @@ def test_liste_des_demandes_nombre_de_requetes_constant(client, monde, enseignan
     with CaptureQueriesContext(connection) as plusieurs:
         client.get(reverse("demande_liste"))
     assert len(une) == len(plusieurs)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite cannot alter a table inside the test's transaction")
+def test_la_demande_porte_la_circonscription_de_l_eleve_et_la_migration_la_remplit(monde):
+    """A request carries its pupil's circonscription (the rights scope reads it by index): set
+    when saved, and filled from the pupils by aides/0003 for the rows that existed before."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    nord = _brouillon(monde, domaines=["1.1"])
+    sud = DemandeAide.objects.create(eleve=monde.eleve_c1, classe=monde.classe_c1, niveau="CP",
+                                     auteur=monde["autre_circonscription"])
+    assert (nord.circonscription, sud.circonscription) == (monde.nord, monde.sud)
+    with connection.cursor() as curseur:  # the rows' foreign keys checked now, before ALTER TABLE
+        curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    derniere = executor.loader.graph.leaf_nodes("aides")
+    try:
+        executor.migrate([("aides", "0002_chiffrement_statistiques_annuelles")])
+        with connection.cursor() as curseur:
+            colonnes = [c.name for c in connection.introspection.get_table_description(curseur, "aides_demandeaide")]
+        assert "circonscription_id" not in colonnes
+    finally:
+        MigrationExecutor(connection).migrate(derniere)
+    assert dict(DemandeAide.objects.values_list("pk", "circonscription")) == {
+        nord.pk: monde.nord.pk, sud.pk: monde.sud.pk}
+    assert list(DemandeAide.objects.visibles_par(monde["autre_circonscription"])) == [sud]

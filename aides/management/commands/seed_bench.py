@@ -264,7 +264,7 @@ def generer_circonscription(numero: int = 1, *, nb_ecoles: int = ECOLES_PAR_CIRC
                         decision = ""
                     referent = rased[rng.choice(["E", "E", "G"])][s] if etat != "brouillon" and etat != "envoyee" else None
                     demande = DemandeAide(
-                        eleve=eleve, classe=classe, niveau=niveau, etat=etat,
+                        eleve=eleve, circonscription=circo, classe=classe, niveau=niveau, etat=etat,
                         auteur=rng.choice([enseignants[i * len(CLASSES) + CLASSE_DU_NIVEAU[niveau]]] * 3
                                           + [directeur_de[ecoles[i].pk]]),
                         domaines=rng.sample(["1.1", "1.3", "2", "3"], rng.choice((1, 2))),
@@ -280,7 +280,7 @@ def generer_circonscription(numero: int = 1, *, nb_ecoles: int = ECOLES_PAR_CIRC
                     demandes.append(demande)
         demandes = inserer(DemandeAide, demandes)
         # auto_now_add / auto_now cannot be given to bulk_create: set them from the request's own dates.
-        DemandeAide.objects.filter(eleve__circonscription=circo).update(
+        DemandeAide.objects.filter(circonscription=circo).update(
             cree_le=Coalesce(F("envoyee_le") - timedelta(days=3), Now()),
             modifie_le=Coalesce(F("decidee_le"), F("envoyee_le"), Now()),
         )
