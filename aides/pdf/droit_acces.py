@@ -46,7 +46,17 @@ from aides.models import (
     Reunion,
     Seance,
 )
-from aides.pdf.suivi import PRESENT, _date, _etat_suivi, _seances, _version, entete_eleve
+from aides.pdf.suivi import (
+    PRESENT,
+    _date,
+    _etat_suivi,
+    _seances,
+    _version,
+    consentement_lu,
+    demande_commune,
+    entete_eleve,
+    participants,
+)
 from eleves.enums import Role
 from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal
 
@@ -128,10 +138,7 @@ def _observation(o) -> dict:
 
 
 def _consentement(c) -> str:
-    texte = (
-        f"{_date(c.date)} — {c.get_acte_display()} : {'accord' if c.accorde else 'refus'} "
-        f"({c.get_titulaires_display().lower()}, {c.get_forme_display().lower()}), enregistré par {c.enregistre_par}"
-    )
+    texte = f"{consentement_lu(c)}, enregistré par {c.enregistre_par}"
     return texte + (f" — {c.commentaire}" if c.commentaire else "")
 
 
@@ -326,31 +333,11 @@ def donnees_dossier(eleve) -> dict:
 
 def _demande(demande, aides) -> dict:
     return {
-        "numero": demande.pk,
+        **demande_commune(demande),
         "classe": f"{demande.classe.nom} ({demande.niveau}), {demande.classe.ecole.nom}, "
                   f"{demande.classe.annee.libelle}",
-        "auteur": str(demande.auteur),
-        "etat": demande.get_etat_display(),
-        "deposee_le": _date(demande.cree_le),
-        "envoyee_le": _date(demande.envoyee_le),
-        "famille_informee": (
-            f"le {_date(demande.famille_informee_le)} ({demande.get_famille_informee_par_display().lower()})"
-            if demande.famille_informee_le else ""
-        ),
-        "domaines": demande.domaines_libelles,
-        "difficultes": demande.difficultes,
         "erreurs": demande.erreurs,
-        "deja_essaye": demande.deja_essaye_libelles,
-        "deja_essaye_precisions": demande.deja_essaye_precisions,
-        "points_appui": demande.points_appui,
         "attentes": demande.attentes,
-        "referent": str(demande.referent) if demande.referent else "",
-        "decision": {
-            "libelle": demande.get_decision_display(),
-            "le": _date(demande.decidee_le),
-            "par": str(demande.decidee_par) if demande.decidee_par else "",
-            "motif": demande.decision_motif,
-        } if demande.decision else None,
         "historique": [
             f"{_horodatage(h.le)} — {h.get_de_display() or 'création'} → {h.get_vers_display()} ({h.auteur})"
             for h in demande.etapes
@@ -361,8 +348,7 @@ def _demande(demande, aides) -> dict:
             {
                 "titre": f"{r.get_type_display()} du {_date(r.date)}",
                 "lieu": r.lieu,
-                "participants": [f"{p} — {p.get_role_display()}" for p in r.participants.all()]
-                + [f"{p.nom} ({p.qualite})" for p in r.participants_externes.all()],
+                "participants": participants(r),
                 "ordre_du_jour": r.ordre_du_jour,
                 "compte_rendu": r.compte_rendu,
                 "decisions": r.decisions,

@@ -181,10 +181,11 @@ def _aide_commune(aide, lisible: bool) -> dict:
     }
 
 
-def _demande(demande, lisibles: set[int]) -> dict:
+def demande_commune(demande) -> dict:
+    """What every document of a pupil prints of a request (the fiche de suivi, the right-of-access
+    file, which adds its own fields)."""
     return {
         "numero": demande.pk,
-        "classe": f"{demande.classe.nom} ({demande.niveau}), {demande.classe.ecole.nom}",
         "auteur": str(demande.auteur),
         "deposee_le": _date(demande.cree_le),
         "envoyee_le": _date(demande.envoyee_le),
@@ -205,18 +206,30 @@ def _demande(demande, lisibles: set[int]) -> dict:
             "par": str(demande.decidee_par) if demande.decidee_par else "",
             "motif": demande.decision_motif,
         } if demande.decision else None,
-        "consentements": [
-            f"{_date(c.date)} — {c.get_acte_display()} : {'accord' if c.accorde else 'refus'} "
-            f"({c.get_titulaires_display().lower()}, {c.get_forme_display().lower()})"
-            for c in demande.consentements_lus
-        ],
+    }
+
+
+def consentement_lu(c) -> str:
+    return (
+        f"{_date(c.date)} — {c.get_acte_display()} : {'accord' if c.accorde else 'refus'} "
+        f"({c.get_titulaires_display().lower()}, {c.get_forme_display().lower()})"
+    )
+
+
+def participants(reunion) -> list[str]:
+    return [f"{p} — {p.get_role_display()}" for p in reunion.participants.all()] + [
+        f"{p.nom} ({p.qualite})" for p in reunion.participants_externes.all()
+    ]
+
+
+def _demande(demande, lisibles: set[int]) -> dict:
+    return {
+        **demande_commune(demande),
+        "classe": f"{demande.classe.nom} ({demande.niveau}), {demande.classe.ecole.nom}",
+        "consentements": [consentement_lu(c) for c in demande.consentements_lus],
         "reunions": [
-            {
-                "titre": f"{r.get_type_display()} du {_date(r.date)}",
-                "participants": [f"{p} — {p.get_role_display()}" for p in r.participants.all()]
-                + [f"{p.nom} ({p.qualite})" for p in r.participants_externes.all()],
-                "decisions": r.decisions,
-            }
+            {"titre": f"{r.get_type_display()} du {_date(r.date)}", "participants": participants(r),
+             "decisions": r.decisions}
             for r in demande.reunions_lues
         ],
         "aides": [_aide_commune(a, a.pk in lisibles) for a in demande.aides_lues],

@@ -11,30 +11,15 @@
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aides import services
-from aides.enums import ActeConsentement, Decision, ModeInformation, Presence, TypeAide
-from aides.models import Consentement, DemandeAide, PresenceSeance, Seance
+from aides.enums import Presence, TypeAide
+from aides.models import DemandeAide, PresenceSeance, Seance
 from tests.factories import eleve_inscrit
 from tests.navigateur.conftest import TABLETTE
+from tests.navigateur.donnees import aide_en_cours
 
 
 def _aide_e_en_cours(monde, eleve):
-    aujourd_hui = timezone.localdate()
-    demande = DemandeAide(
-        domaines=["1.1"], difficultes="Lecture hésitante.",
-        famille_informee_le=aujourd_hui, famille_informee_par=ModeInformation.RENCONTRE,
-    )
-    services.demande_enregistrer(demande=demande, auteur=monde["directeur"], eleve=eleve)
-    services.demande_envoyer(demande=demande, auteur=monde["directeur"])
-    services.demande_decider(
-        demande=demande, auteur=monde["maitre_e"], decision=Decision.AIDE, motif="Aide E.",
-        intervenants={TypeAide.E: monde["maitre_e"]},
-    )
-    services.consentement_enregistrer(demande=demande, auteur=monde["maitre_e"], consentement=Consentement(
-        acte=ActeConsentement.AIDE_E_G, accorde=True, date=aujourd_hui, titulaires="deux", forme="ecrit"))
-    aide = demande.aides.get()
-    services.aide_demarrer(aide=aide, auteur=monde["maitre_e"], debut=aujourd_hui)
-    return aide
+    return aide_en_cours(monde, eleve, TypeAide.E, monde["maitre_e"]).aides.get()
 
 
 def _tabuler_jusqu_a(page, locator, limite=80):

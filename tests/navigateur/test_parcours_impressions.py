@@ -15,30 +15,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aides import services
-from aides.enums import ActeConsentement, Decision, ModeInformation, TypeAide
-from aides.models import Consentement, DemandeAide, Objectif, Programme
+from aides.enums import TypeAide
+from aides.models import Objectif, Programme
 from eleves.scolarite import periode_de
 from tests.navigateur.conftest import BUREAU, TABLETTE
-
-
-def _aide_en_cours(monde, eleve, type_aide, intervenant) -> DemandeAide:
-    """A request for ``eleve`` answered by one aid of ``type_aide``, started today."""
-    aujourd_hui = timezone.localdate()
-    demande = DemandeAide(
-        domaines=["1.1"], difficultes="Lecture hésitante.",
-        famille_informee_le=aujourd_hui, famille_informee_par=ModeInformation.RENCONTRE,
-    )
-    services.demande_enregistrer(demande=demande, auteur=monde["directeur"], eleve=eleve)
-    services.demande_envoyer(demande=demande, auteur=monde["directeur"])
-    services.demande_decider(
-        demande=demande, auteur=intervenant, decision=Decision.AIDE, motif="Aide décidée en synthèse.",
-        intervenants={type_aide: intervenant},
-    )
-    acte = ActeConsentement.PSY if type_aide == TypeAide.PSY else ActeConsentement.AIDE_E_G
-    services.consentement_enregistrer(demande=demande, auteur=intervenant, consentement=Consentement(
-        acte=acte, accorde=True, date=aujourd_hui, titulaires="deux", forme="ecrit"))
-    services.aide_demarrer(aide=demande.aides.get(), auteur=intervenant, debut=aujourd_hui)
-    return demande
+from tests.navigateur.donnees import aide_en_cours
 
 
 def _programme_valide(demande, auteur, intitule):
@@ -55,8 +36,8 @@ def test_directeur_suit_l_ecole_et_imprime_les_eleves_aides_par_periode(
     site, page, monde, capture, erreurs_console, se_connecter, sans_defilement_horizontal,
     axe_sans_violation_grave, pdf_telecharge,
 ):
-    _aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
-    _aide_en_cours(monde, monde.eleve_a2, TypeAide.PSY, monde["psychologue"])
+    aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
+    aide_en_cours(monde, monde.eleve_a2, TypeAide.PSY, monde["psychologue"])
     periode = periode_de(timezone.localdate())
 
     page.set_viewport_size(TABLETTE)
@@ -110,7 +91,7 @@ def test_circonscription_imprime_une_fiche_de_suivi_et_le_bilan_annuel(
     site, page, monde, capture, erreurs_console, se_connecter, sans_defilement_horizontal,
     axe_sans_violation_grave, pdf_telecharge,
 ):
-    demande = _aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
+    demande = aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
     _programme_valide(demande, monde["maitre_e"], "Lire les syllabes complexes")
 
     page.set_viewport_size(TABLETTE)

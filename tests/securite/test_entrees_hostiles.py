@@ -69,10 +69,9 @@ def _personne_pour(nom):
     return next((p for p in PREFERENCE if codes[p] == "200"), None)
 
 
-def envoyer_les_formulaires(monde, cote, les_clients) -> dict:
-    """One POST of hostile text per form of the matrix's pages; a form refused for a field the
-    payload cannot fill (a date, a postcode) is sent again with a plausible value there."""
-    bilan = {"formulaires": 0, "posts": 0, "enregistres": [], "refuses": [], "500": [], "injections": []}
+def formulaires_de_la_matrice(cote, les_clients):
+    """Each form with a text field on the matrix's HTML pages, as (URL name, persona, client, URL,
+    rank on its page, form): what the hostile and the malformed input proofs both send."""
     for nom in ATTENDU:
         personne = _personne_pour(nom)
         if (personne is None or nom in ("connexion", "import_classes") or nom.startswith("otp")
@@ -83,28 +82,35 @@ def envoyer_les_formulaires(monde, cote, les_clients) -> dict:
         if page.status_code != 200 or "text/html" not in page["Content-Type"]:
             continue
         for rang, formulaire in enumerate(formulaires_post(page.content.decode(), url=url)):
-            if not formulaire.textes:
-                continue
-            bilan["formulaires"] += 1
-            corriger = set()
-            for _essai in range(3):
-                data = donnees(formulaire, lambda c: valeur(rang + len(c.nom), c.max_length)[0],
-                               corriger=corriger)
-                reponse = client.post(url, data)
-                bilan["posts"] += 1
-                if reponse.status_code >= 500:
-                    bilan["500"].append(f"{nom} ({personne})")
-                    break
-                if reponse.status_code in (301, 302):
-                    bilan["enregistres"].append(nom)
-                    break
-                bilan["injections"] += [f"{nom}: {i}" for i in examiner(reponse.content.decode()).injections]
-                relus = formulaires_post(reponse.content.decode(), url=url)
-                invalides = {c.nom for f in relus for c in f.champs if c.invalide}
-                if not invalides - corriger:
-                    bilan["refuses"].append(nom)
-                    break
-                corriger |= invalides
+            if formulaire.textes:
+                yield nom, personne, client, url, rang, formulaire
+
+
+def envoyer_les_formulaires(monde, cote, les_clients) -> dict:
+    """One POST of hostile text per form of the matrix's pages; a form refused for a field the
+    payload cannot fill (a date, a postcode) is sent again with a plausible value there."""
+    bilan = {"formulaires": 0, "posts": 0, "enregistres": [], "refuses": [], "500": [], "injections": []}
+    for nom, personne, client, url, rang, formulaire in formulaires_de_la_matrice(cote, les_clients):
+        bilan["formulaires"] += 1
+        corriger = set()
+        for _essai in range(3):
+            data = donnees(formulaire, lambda c: valeur(rang + len(c.nom), c.max_length)[0],
+                           corriger=corriger)
+            reponse = client.post(url, data)
+            bilan["posts"] += 1
+            if reponse.status_code >= 500:
+                bilan["500"].append(f"{nom} ({personne})")
+                break
+            if reponse.status_code in (301, 302):
+                bilan["enregistres"].append(nom)
+                break
+            bilan["injections"] += [f"{nom}: {i}" for i in examiner(reponse.content.decode()).injections]
+            relus = formulaires_post(reponse.content.decode(), url=url)
+            invalides = {c.nom for f in relus for c in f.champs if c.invalide}
+            if not invalides - corriger:
+                bilan["refuses"].append(nom)
+                break
+            corriger |= invalides
     return bilan
 
 

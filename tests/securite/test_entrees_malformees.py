@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.securite.formulaires import donnees, formulaires_post
-from tests.securite.matrice import ARGUMENTS, ATTENDU
 from tests.securite.outils import clients, comptes_des_lignes, difference
-from tests.securite.test_entrees_hostiles import _cote_a, _personne_pour
+from tests.securite.test_entrees_hostiles import _cote_a, formulaires_de_la_matrice
 
 ANGLAIS = ("This field is required", "Enter a valid", "Select a valid choice", "Ensure this value",
            "is not one of the available choices", "Null characters are not allowed",
@@ -73,23 +72,12 @@ def test_formulaires_malformes_refuses_en_francais_sans_ecriture(monde, preuve):
     les_clients = clients(monde)
     compte, ecarts, formulaires = {"requêtes": 0, "500": 0, "écritures": 0, "refus en page": 0,
                                    "redirigées": 0}, [], 0
-    for nom in ATTENDU:
-        personne = _personne_pour(nom)
-        if (personne is None or nom in ("connexion", "import_classes") or nom.startswith("otp")
-                or nom.endswith(("_pdf", "_csv"))):
-            continue
-        client, url = les_clients[personne], reverse(nom, kwargs=ARGUMENTS[nom](cote))
-        page = client.get(url)
-        if page.status_code != 200 or "text/html" not in page["Content-Type"]:
-            continue
-        for formulaire in formulaires_post(page.content.decode(), url=url):
-            if not formulaire.textes:
-                continue
-            formulaires += 1
-            avant = comptes_des_lignes()
-            for variante, data in _variantes(formulaire).items():
-                avant = _verifier(client.post(url, data), avant, f"{nom} ({personne}, {variante})", ecarts,
-                                  compte, permis=VIDES_ACCEPTES.get((nom, variante), frozenset()))
+    for nom, personne, client, url, _rang, formulaire in formulaires_de_la_matrice(cote, les_clients):
+        formulaires += 1
+        avant = comptes_des_lignes()
+        for variante, data in _variantes(formulaire).items():
+            avant = _verifier(client.post(url, data), avant, f"{nom} ({personne}, {variante})", ecarts,
+                              compte, permis=VIDES_ACCEPTES.get((nom, variante), frozenset()))
     preuve(f"[preuve 4] formulaires malformés : {formulaires} formulaires, {compte['requêtes']} requêtes, "
            f"refus en page : {compte['refus en page']}, redirigées : {compte['redirigées']} "
            f"{compte.get('acceptées', [])}, "
