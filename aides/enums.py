@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from eleves.enums import Role
+
 
 class EtatDemande(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
@@ -14,6 +16,11 @@ class EtatDemande(models.TextChoices):
 
 # States the RASED has to act on, oldest first on their dashboard.
 ETATS_A_TRAITER = frozenset({EtatDemande.ENVOYEE, EtatDemande.EN_ANALYSE})
+# States after the RASED's answer. Read as one by those not told of psychological follow-ups
+# (``aides.rules.etat_lisible``): « aid decided » with no aid they can see would single out a
+# pupil followed by a psychologist alone.
+ETATS_REPONDUS = frozenset({EtatDemande.AIDE_DECIDEE, EtatDemande.AUTRE_REPONSE, EtatDemande.CLOTUREE})
+REPONSE_APPORTEE = "Réponse apportée par le RASED"
 
 
 class DomaineSocle(models.TextChoices):
@@ -72,6 +79,11 @@ class TypeAide(models.TextChoices):
     PSY = "psy", "Suivi par le psychologue de l'Éducation nationale"
 
 
+# Which member role carries each kind of aid, and the other way round.
+ROLE_PAR_TYPE_AIDE = {TypeAide.E: Role.MAITRE_E, TypeAide.G: Role.MAITRE_G, TypeAide.PSY: Role.PSYCHOLOGUE}
+TYPE_PAR_ROLE = {role: type_aide for type_aide, role in ROLE_PAR_TYPE_AIDE.items()}
+
+
 class EtatAide(models.TextChoices):
     A_DEMARRER = "a_demarrer", "À démarrer"
     EN_COURS = "en_cours", "En cours"
@@ -85,6 +97,11 @@ class ActeConsentement(models.TextChoices):
     AIDE_E_G = "aide_e_g", "Accord pour une aide E ou G"
     PSY = "psy", "Accord pour un bilan ou un suivi psychologique"
     TRANSMISSION = "transmission", "Accord pour transmettre les conclusions du psychologue"
+
+
+# The acts about the psychologist's work: recorded and read by psychologists only (DOMAIN.md,
+# « Professional secrecy »: the consents to a psychological act and their comments).
+ACTES_PSY = frozenset({ActeConsentement.PSY, ActeConsentement.TRANSMISSION})
 
 
 class TitulairesConsentement(models.TextChoices):

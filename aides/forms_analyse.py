@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from aides.enums import Decision, Obstacle, TypeAide
+from aides.enums import ACTES_PSY, Decision, Obstacle, TypeAide
 from aides.models import Consentement, Observation, ParticipantExterne, Reunion
 from aides.services import ROLE_PAR_TYPE_AIDE, membres_rased_de
 from eleves.enums import Role
@@ -92,9 +92,13 @@ class ConsentementForm(FormulaireRased):
         fields = ["acte", "accorde", "date", "titulaires", "forme", "commentaire"]
         widgets = {"date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actes_psy: bool, **kwargs):
+        """``actes_psy``: may this person record the answers about the psychologist's work
+        (``aides.add_consentement_psy``)? Otherwise those acts are not offered."""
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        if not actes_psy:
+            self.fields["acte"].choices = [(v, l) for v, l in self.fields["acte"].choices if v not in ACTES_PSY]
 
     def clean_date(self):
         return _pas_dans_le_futur(self.cleaned_data["date"])

@@ -7,10 +7,13 @@ effects after commit. Nothing else assigns ``DemandeAide.etat``.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
-from aides.chiffrement import ChaineChiffree, DecimalChiffre, JSONChiffre, TexteChiffre
 from aides.enums import (
+    ACTES_PSY,
+    ETATS_REPONDUS,
+    TYPE_PAR_ROLE,
     ActeConsentement,
     Acteur,
     Atteinte,
@@ -36,6 +39,8 @@ from aides.enums import (
 )
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Classe, Ecole, Eleve
+from eleves.rules import actif, lit_le_secret_psy, membre_rased
+from rased.chiffrement import ChaineChiffree, DecimalChiffre, JSONChiffre, TexteChiffre
 
 
 class DemandeAideQuerySet(models.QuerySet):
@@ -98,7 +103,7 @@ class DemandeAide(models.Model):
     envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
 
     decision = models.CharField("décision", max_length=12, choices=Decision.choices, blank=True)
-    # Encrypted like every text a psychologist may write (aides/chiffrement.py).
+    # Encrypted like every text a psychologist may write (rased/chiffrement.py).
     decision_motif = TexteChiffre("motif de la décision", blank=True)
     decidee_le = models.DateTimeField("décidée le", null=True, blank=True)
     decidee_par = models.ForeignKey(
@@ -126,6 +131,32 @@ class DemandeAide(models.Model):
 
     def __str__(self):
         return f"Demande d'aide n° {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("demande_detail", args=[self.pk])
+
+    @property
+    def est_brouillon(self) -> bool:
+        return self.etat == EtatDemande.BROUILLON
+
+    @property
+    def est_envoyee(self) -> bool:
+        return self.etat != EtatDemande.BROUILLON
+
+    @property
+    def prochaine_etape_pour_l_auteur(self) -> str:
+        """What comes next, as told to the teacher who filed it (their dashboard)."""
+        return {
+            EtatDemande.BROUILLON: "Compléter et envoyer",
+            EtatDemande.ENVOYEE: "Examen par le RASED",
+            EtatDemande.EN_ANALYSE: "Analyse en cours par le RASED",
+            EtatDemande.AIDE_DECIDEE: "Aide décidée : programme et séances",
+        }.get(self.etat, "Réponse du RASED à lire")
+
+    @property
+    def a_recu_reponse(self) -> bool:
+        """The RASED has answered (an aid, another answer), whatever happened since."""
+        return self.etat in ETATS_REPONDUS
 
     def save(self, *args, **kwargs):
         if self.circonscription_id is None and self.eleve_id is not None:
@@ -177,18 +208,20 @@ class Notification(models.Model):
         ordering = ["-cree_le"]
 
 
-def _voit_confidentiel(user) -> bool:
-    """Professional secrecy: only psychologists read the psychologist's work."""
-    return user.role == Role.PSYCHOLOGUE
-
-
 class ObservationQuerySet(models.QuerySet):
+    def secret_psy(self):
+        """The psychologist's notes (``confidentielle`` is set when a psychologist writes one)."""
+        return self.filter(confidentielle=True)
+
+    def hors_secret_psy(self):
+        return self.filter(confidentielle=False)
+
     def visibles_par(self, user):
         """RASED internal notes: RASED members of the secteur; a psychologist's notes, psychologists only."""
         if user.role not in ROLES_RASED:
             return self.none()
         qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
-        return qs if _voit_confidentiel(user) else qs.filter(confidentielle=False)
+        return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
 
 
 class Observation(models.Model):
@@ -218,19 +251,45 @@ class Observation(models.Model):
 
 
 class AideQuerySet(models.QuerySet):
+    def secret_psy(self):
+        """The psychologist's follow-ups: their content is the psychologist's work."""
+        return self.filter(type=TypeAide.PSY)
+
+    def hors_secret_psy(self):
+        return self.exclude(type=TypeAide.PSY)
+
     def visibles_par(self, user):
-        """Everyone who sees the request sees that an aid exists, except that circonscription
-        staff get no nominative list of a psychologist's pupils."""
+        """That an aid exists, for those who see its request; that a psychological follow-up
+        exists, only for those the policy tells (``aides.rules.connait_les_suivis_psy``): the
+        psychologists, the RASED of the secteur (their requests are the secteur's), the teacher
+        who filed the request, and the school's directeur once a conclusion is shared with the
+        team. Not the circonscription: no nominative list of a psychologist's pupils."""
         qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
-        if user.role == Role.CIRCONSCRIPTION:
-            return qs.exclude(type=TypeAide.PSY)
-        return qs
+        if lit_le_secret_psy(user) or user.role in ROLES_RASED:
+            return qs
+        connus = ~Q(type=TypeAide.PSY) | Q(demande__auteur=user)
+        if user.role == Role.DIRECTEUR:
+            # The family agreed to pass the psychologist's conclusions to the school team: the
+            # directeur then learns of the follow-up with the conclusion shared.
+            connus |= Exists(ConclusionPsy.objects.filter(aide=OuterRef("pk"), partagee=True))
+        return qs.filter(connus)
 
     def confidentielles_lisibles_par(self, user):
         """The aids whose content (programme, sessions, evaluations) ``user`` may read
         (``Aide.contenu_lisible_par`` for one aid already read through ``visibles_par``)."""
         qs = self.visibles_par(user)
-        return qs if _voit_confidentiel(user) else qs.exclude(type=TypeAide.PSY)
+        return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
+
+    def menees_par(self, user):
+        """The aids ``user`` carries: their own, and those the one stand-in rule lets them act on
+        (same role, secteur covering the request's school; ``aides.rules.agit_pour_l_aide``)."""
+        type_aide = TYPE_PAR_ROLE.get(user.role)
+        if type_aide is None or not (actif(user) and membre_rased(user)):
+            return self.none()
+        ecoles_du_secteur = Ecole.objects.filter(secteurs=user.secteur_id).values("pk")
+        return self.filter(type=type_aide, demande__circonscription_id=user.circonscription_id).filter(
+            Q(intervenant=user) | Q(demande__classe__ecole__in=ecoles_du_secteur)
+        )
 
 
 class Aide(models.Model):
@@ -261,19 +320,32 @@ class Aide(models.Model):
     def est_psy(self) -> bool:
         return self.type == TypeAide.PSY
 
+    @property
+    def est_terminee(self) -> bool:
+        return self.etat == EtatAide.TERMINEE
+
     def contenu_lisible_par(self, user) -> bool:
         """For an aid read through ``Aide.objects.visibles_par(user)``: may ``user`` read its
         content? The rule of ``confidentielles_lisibles_par``, without a query."""
-        return not self.est_psy or _voit_confidentiel(user)
+        return not self.est_psy or lit_le_secret_psy(user)
+
+    def get_absolute_url(self):
+        return reverse("demande_detail", args=[self.demande_id])
 
 
 class ConsentementQuerySet(models.QuerySet):
+    def secret_psy(self):
+        """The family's answers about the psychologist's work: the act, its comment and who
+        recorded it are the psychologist's (DOMAIN.md); others read what the family agreed to
+        share (a shared conclusion)."""
+        return self.filter(acte__in=ACTES_PSY)
+
+    def hors_secret_psy(self):
+        return self.exclude(acte__in=ACTES_PSY)
+
     def visibles_par(self, user):
-        """As the aids: circonscription staff do not learn which pupils the psychologist sees."""
         qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
-        if user.role == Role.CIRCONSCRIPTION:
-            return qs.exclude(acte__in=[ActeConsentement.PSY, ActeConsentement.TRANSMISSION])
-        return qs
+        return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
 
     def en_vigueur(self, *, demande, acte) -> "Consentement | None":
         """The family's latest word on this act for this request."""
@@ -305,10 +377,22 @@ class Consentement(models.Model):
 
 
 class ReunionQuerySet(models.QuerySet):
+    def secret_psy(self):
+        """The meetings a psychologist recorded: what she wrote of them is hers."""
+        return self.filter(confidentielle=True)
+
+    def hors_secret_psy(self):
+        return self.filter(confidentielle=False)
+
+    def internes_au_rased(self):
+        return self.filter(type=TypeReunion.SYNTHESE)
+
     def visibles_par(self, user):
         """Meetings of the requests ``user`` sees; a synthèse RASED is the RASED's internal
-        meeting, read by RASED members only."""
+        meeting, read by RASED members only; a meeting a psychologist recorded, by psychologists."""
         qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        if not lit_le_secret_psy(user):
+            qs = qs.hors_secret_psy()
         return qs if user.role in ROLES_RASED else qs.exclude(type=TypeReunion.SYNTHESE)
 
 
@@ -316,7 +400,8 @@ class Reunion(models.Model):
     demande = models.ForeignKey(DemandeAide, on_delete=models.PROTECT, related_name="reunions")
     type = models.CharField("type de réunion", max_length=20, choices=TypeReunion.choices)
     date = models.DateTimeField("date et heure")
-    lieu = models.CharField("lieu", max_length=200)
+    # Encrypted, as every text a psychologist may write (rased/chiffrement.py).
+    lieu = ChaineChiffree("lieu", max_length=200)
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="reunions", blank=True, verbose_name="participants (comptes rased)"
     )
@@ -325,6 +410,9 @@ class Reunion(models.Model):
     compte_rendu = TexteChiffre("compte rendu", blank=True)
     decisions = TexteChiffre("décisions", blank=True)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Set when a psychologist records it: then only psychologists read it (stored, not derived
+    # from the author's role, which an administrator may change later).
+    confidentielle = models.BooleanField(default=False, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ReunionQuerySet.as_manager()
@@ -336,21 +424,29 @@ class Reunion(models.Model):
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
 
+    def get_absolute_url(self):
+        return reverse("reunion_detail", args=[self.pk])
+
 
 class ParticipantExterne(models.Model):
     """Someone at a meeting without an account: a parent, the médecin scolaire, an AESH…"""
 
     reunion = models.ForeignKey(Reunion, on_delete=models.CASCADE, related_name="participants_externes")
-    nom = models.CharField("nom", max_length=120)
-    qualite = models.CharField("qualité", max_length=120)
+    # Encrypted: a psychologist records meetings too (rased/chiffrement.py).
+    nom = ChaineChiffree("nom", max_length=120)
+    qualite = ChaineChiffree("qualité", max_length=120)
 
     def __str__(self):
-        return f"{self.nom} ({self.qualite})"
+        # Not the name: str() lands in the change history (see Objectif.__str__).
+        return f"Participant n° {self.pk}"
 
 
 class ProgrammeQuerySet(models.QuerySet):
     def visibles_par(self, user):
-        return self.filter(aide__in=Aide.objects.confidentielles_lisibles_par(user))
+        """The programmes of the aids whose content ``user`` reads; a draft stays with those who
+        write it (the aid's intervenant and stand-ins) until it is validated."""
+        qs = self.filter(aide__in=Aide.objects.confidentielles_lisibles_par(user))
+        return qs.filter(~Q(etat=EtatProgramme.BROUILLON) | Q(aide__in=Aide.objects.menees_par(user)))
 
 
 class Programme(models.Model):
@@ -395,6 +491,21 @@ class Programme(models.Model):
 
     def __str__(self):
         return f"Programme personnalisé, version {self.version}"
+
+    def get_absolute_url(self):
+        return reverse("programme_detail", args=[self.pk])
+
+    @property
+    def est_brouillon(self) -> bool:
+        return self.etat == EtatProgramme.BROUILLON
+
+    @property
+    def est_valide(self) -> bool:
+        return self.etat == EtatProgramme.VALIDE
+
+    @property
+    def est_remplace(self) -> bool:
+        return self.etat == EtatProgramme.REMPLACE
 
 
 class Objectif(models.Model):
@@ -531,7 +642,7 @@ class EvaluationObjectif(models.Model):
 class ConclusionQuerySet(models.QuerySet):
     def visibles_par(self, user):
         qs = self.filter(aide__in=Aide.objects.visibles_par(user))
-        return qs if _voit_confidentiel(user) else qs.filter(partagee=True)
+        return qs if lit_le_secret_psy(user) else qs.filter(partagee=True)
 
 
 class ConclusionPsy(models.Model):
@@ -554,8 +665,16 @@ class ConclusionPsy(models.Model):
 
 
 class ActionEquipeQuerySet(models.QuerySet):
+    def secret_psy(self):
+        """The psychologist's actions: what she wrote of them is hers (only counts leave)."""
+        return self.filter(confidentielle=True)
+
+    def hors_secret_psy(self):
+        return self.filter(confidentielle=False)
+
     def visibles_par(self, user):
-        return self.filter(ecole__in=Ecole.objects.visibles_par(user))
+        qs = self.filter(ecole__in=Ecole.objects.visibles_par(user))
+        return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
 
 
 class ActionEquipe(models.Model):
@@ -564,14 +683,17 @@ class ActionEquipe(models.Model):
     ecole = models.ForeignKey(Ecole, on_delete=models.PROTECT, related_name="actions_rased")
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date = models.DateField("date")
-    public = models.CharField("équipe ou personnes rencontrées", max_length=200)
-    theme = models.CharField("thème", max_length=200)
+    # Encrypted, as every text a psychologist may write (rased/chiffrement.py).
+    public = ChaineChiffree("équipe ou personnes rencontrées", max_length=200)
+    theme = ChaineChiffree("thème", max_length=200)
     apport = TexteChiffre("ce qui a été apporté", blank=True)
     duree = models.PositiveSmallIntegerField("durée (minutes)")
     eleve = models.ForeignKey(
         Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="élève concerné (inclusion)",
     )
+    # Set when a psychologist records it (as ``Reunion.confidentielle``).
+    confidentielle = models.BooleanField(default=False, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ActionEquipeQuerySet.as_manager()
@@ -582,7 +704,8 @@ class ActionEquipe(models.Model):
         verbose_name_plural = "actions auprès des équipes"
 
     def __str__(self):
-        return f"{self.theme} ({self.date:%d/%m/%Y})"
+        # Not the theme: str() lands in the change history (see Objectif.__str__).
+        return f"Action auprès d'une équipe du {self.date:%d/%m/%Y}"
 
 
 class StatistiqueAnnuelle(models.Model):

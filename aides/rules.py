@@ -1,10 +1,158 @@
-"""Who may act on aid requests, object by object (reads go through ``visibles_par``)."""
+"""The access policy of the aid workflow: who may do what, and when, each rule written once.
+
+- Who reads what is the querysets' ``visibles_par`` (aides/models.py), built on two rules stated
+  here or in eleves/rules.py: the psychologist's professional secrecy (``lit_le_secret_psy``) and
+  who learns that a psychological follow-up exists (``connait_les_suivis_psy``).
+- Who acts on an aid: its intervenant, or the one stand-in this policy allows
+  (``agit_pour_l_aide``, and ``Aide.objects.menees_par`` for lists; a test checks both agree).
+- What may be done now: each action is a permission that carries the object's state, as pretalx
+  writes ``can_be_withdrawn & is_speaker`` — e.g. deciding a request = active RASED member of
+  the secteur & request awaiting a decision (``ACTIONS`` below). Views ask ``verifier``; templates
+  show a button only through ``{% has_perm %}`` on the same permission.
+
+The predicates that ask the database do it with one query by id, cached on the loaded object,
+so that a page checking several permissions on one request does not repeat them.
+"""
+
+from dataclasses import dataclass
 
 import rules
+from django.core.exceptions import PermissionDenied
 
-from aides.enums import EtatDemande
+from aides.enums import (
+    ETATS_A_TRAITER,
+    ETATS_REPONDUS,
+    REPONSE_APPORTEE,
+    ROLE_PAR_TYPE_AIDE,
+    EtatAide,
+    EtatDemande,
+    EtatProgramme,
+)
+from aides.exceptions import EtatRefuse
+from aides.models import Aide, DemandeAide
 from eleves.enums import ROLES_RASED, Role
-from eleves.rules import actif, voit_eleve
+from eleves.models import Ecole
+from eleves.rules import (
+    actif,
+    est_admin,
+    est_circonscription,
+    est_directeur,
+    lit_le_secret_psy,
+    membre_rased,
+    voit_eleve,
+)
+
+
+def _en_cache(objet, cle: str, user, calcul):
+    """The answer of ``calcul()`` for ``user``, kept on ``objet`` for the rest of the request."""
+    reponses = objet.__dict__.setdefault(f"_regle_{cle}", {})
+    personne = (user.pk, user.role, user.secteur_id, user.ecole_id, user.circonscription_id)
+    if personne not in reponses:
+        reponses[personne] = calcul()
+    return reponses[personne]
+
+
+# --- Who: people in relation to a request, an aid, a school ------------------------------------
+
+
+@rules.predicate
+def auteur_de_la_demande(user, demande):
+    return demande is not None and demande.auteur_id == user.pk
+
+
+@rules.predicate
+def rased_du_secteur(user, demande):
+    """RASED members whose secteur covers the request's school: they analyse and decide."""
+    if demande is None or not membre_rased(user):
+        return False
+    return _en_cache(demande, "rased_du_secteur", user, lambda: DemandeAide.objects.filter(
+        pk=demande.pk, circonscription_id=user.circonscription_id, classe__ecole__secteurs=user.secteur_id,
+    ).exists())
+
+
+@rules.predicate
+def directeur_de_l_ecole(user, demande):
+    """The directeur of the request's school: families often give their answer to the school."""
+    if demande is None or user.role != Role.DIRECTEUR or not user.ecole_id:
+        return False
+    return _en_cache(demande, "directeur", user, lambda: DemandeAide.objects.filter(
+        pk=demande.pk, circonscription_id=user.circonscription_id, classe__ecole_id=user.ecole_id,
+    ).exists())
+
+
+psychologue_du_secteur = lit_le_secret_psy & rased_du_secteur
+
+
+@rules.predicate
+def connait_les_suivis_psy(user, demande):
+    """Who learns that a psychological follow-up was decided for a request they see: the
+    psychologists, the RASED members (a request reaches them only in their secteur: they decided
+    it together), and the teacher who filed it (the RASED's answer is addressed to them). Not the
+    directeur of another teacher's request, not the circonscription (DOMAIN.md: no nominative list
+    of the pupils a psychologist sees), not the administrator. ``Aide.objects.visibles_par``
+    states the same for lists; for a request read through ``DemandeAide.objects.visibles_par``."""
+    if demande is None:
+        return False
+    return bool(lit_le_secret_psy(user) or user.role in ROLES_RASED or demande.auteur_id == user.pk)
+
+
+@dataclass(frozen=True)
+class EtapeLisible:
+    le: object
+    libelle: str
+    auteur: object
+
+
+def etapes_lisibles(user, demande, etapes) -> list[EtapeLisible]:
+    """A request's steps (``HistoriqueDemande``) as ``user`` may read them: for those not told of
+    psychological follow-ups, the RASED's answer is one step « Réponse apportée par le RASED »,
+    without its author, and no later step (an end would date the end of a follow-up)."""
+    if connait_les_suivis_psy(user, demande):
+        return [EtapeLisible(e.le, e.get_vers_display(), e.auteur) for e in etapes]
+    lisibles = []
+    for etape in etapes:
+        if etape.vers in ETATS_REPONDUS:
+            lisibles.append(EtapeLisible(etape.le, REPONSE_APPORTEE, None))
+            break
+        lisibles.append(EtapeLisible(etape.le, etape.get_vers_display(), etape.auteur))
+    return lisibles
+
+
+def etat_lisible(user, demande) -> str:
+    """The request's state as ``user`` may read it: for those not told of psychological
+    follow-ups, every answer of the RASED reads the same, so that a request answered by a
+    psychological follow-up alone (an « aid decided » with no aid they can see) is not singled out."""
+    if demande.a_recu_reponse and not connait_les_suivis_psy(user, demande):
+        return REPONSE_APPORTEE
+    return demande.get_etat_display()
+
+
+@rules.predicate
+def agit_pour_l_aide(user, aide):
+    """The intervenant of an aid, or the one stand-in allowed: a member of the same role whose
+    secteur covers the request's school (a colleague replacing an absent one, or the member who
+    took over the secteur). A psychologist's follow-up is carried by psychologists only.
+    ``Aide.objects.menees_par`` states the same for lists."""
+    if aide is None or not actif(user) or not membre_rased(user) or user.role != ROLE_PAR_TYPE_AIDE.get(aide.type):
+        return False
+    if aide.intervenant_id == user.pk:
+        return True
+    return _en_cache(aide, "agit", user, lambda: Aide.objects.menees_par(user).filter(pk=aide.pk).exists())
+
+
+@rules.predicate
+def agit_pour_le_programme(user, programme):
+    return programme is not None and agit_pour_l_aide(user, programme.aide)
+
+
+@rules.predicate
+def agit_pour_l_evaluation(user, evaluation):
+    return evaluation is not None and agit_pour_l_aide(user, evaluation.programme.aide)
+
+
+@rules.predicate
+def agit_pour_la_conclusion(user, conclusion):
+    return conclusion is not None and agit_pour_l_aide(user, conclusion.aide)
 
 
 @rules.predicate
@@ -14,35 +162,49 @@ def depose_pour_eleve(user, eleve):
 
 
 @rules.predicate
-def auteur_du_brouillon(user, demande):
-    return demande.auteur_id == user.pk and demande.etat == EtatDemande.BROUILLON
+def rased_du_secteur_de_l_ecole(user, ecole):
+    """RASED members act as pôle ressource for the schools of their secteur."""
+    if ecole is None or not membre_rased(user) or ecole.circonscription_id != user.circonscription_id:
+        return False
+    return _en_cache(ecole, "rased", user, lambda: Ecole.objects.filter(pk=ecole.pk, secteurs=user.secteur_id).exists())
 
 
-rules.add_perm("aides.add_demande", actif & depose_pour_eleve)
-rules.add_perm("aides.change_demande", actif & auteur_du_brouillon)
-
-
-# --- Programme personnalisé, evaluations, psychologist's conclusions -------------------------
+# --- When: the states that allow each move ------------------------------------------------------
 
 
 @rules.predicate
-def agit_sur_aide(user, aide):
-    """The intervenant of an aid, or a RASED member of the same role covering the school's secteur.
+def brouillon(user, demande):
+    return demande is not None and demande.etat == EtatDemande.BROUILLON
 
-    The role must match the kind of aid: a psychologist's follow-up is carried by psychologists only.
-    """
-    from aides.models import DemandeAide
-    from aides.services import ROLE_PAR_TYPE_AIDE
 
-    if aide is None or user.role != ROLE_PAR_TYPE_AIDE.get(aide.type):
-        return False
-    if aide.intervenant_id == user.pk:
-        return True
-    return bool(user.secteur_id) and DemandeAide.objects.filter(
-        pk=aide.demande_id,
-        circonscription_id=user.circonscription_id,
-        classe__ecole__secteurs=user.secteur_id,
-    ).exists()
+@rules.predicate
+def a_traiter(user, demande):
+    return demande is not None and demande.etat in ETATS_A_TRAITER
+
+
+@rules.predicate
+def envoyee(user, demande):
+    return demande is not None and demande.etat != EtatDemande.BROUILLON
+
+
+@rules.predicate
+def ouverte(user, demande):
+    return demande is not None and demande.etat not in (EtatDemande.BROUILLON, EtatDemande.CLOTUREE)
+
+
+@rules.predicate
+def aide_decidee(user, demande):
+    return demande is not None and demande.etat == EtatDemande.AIDE_DECIDEE
+
+
+@rules.predicate
+def aide_a_demarrer(user, aide):
+    return aide is not None and aide.etat == EtatAide.A_DEMARRER
+
+
+@rules.predicate
+def aide_non_terminee(user, aide):
+    return aide is not None and aide.etat != EtatAide.TERMINEE
 
 
 @rules.predicate
@@ -50,96 +212,111 @@ def aide_psy(user, aide):
     return aide is not None and aide.est_psy
 
 
-# Draft, edit, validate and renew an aid's programme; record and correct its evaluations.
-# The object is the aid in each case.
-rules.add_perm("aides.change_programme", actif & agit_sur_aide)
-rules.add_perm("aides.add_evaluation", actif & agit_sur_aide)
-rules.add_perm("aides.change_evaluation", actif & agit_sur_aide)
-# The psychologist's conclusions, the only part of a psychological follow-up that may leave their space.
-rules.add_perm("aides.add_conclusion", actif & aide_psy & agit_sur_aide)
-
-
-# --- Sessions (séances) and support to school teams (pôle ressource) ------------------------
+@rules.predicate
+def programme_brouillon(user, programme):
+    return programme is not None and programme.etat == EtatProgramme.BROUILLON
 
 
 @rules.predicate
-def membre_rased(user):
-    """Sessions are logged by RASED members, each attached to a secteur."""
-    return user.role in ROLES_RASED and bool(user.secteur_id)
+def programme_valide_en_cours(user, programme):
+    return programme is not None and programme.etat == EtatProgramme.VALIDE and programme.aide.etat != EtatAide.TERMINEE
 
 
-@rules.predicate
-def rased_du_secteur_de(user, ecole):
-    """RASED members act as pôle ressource for the schools of their secteur."""
-    return (
-        user.role in ROLES_RASED
-        and bool(user.secteur_id)
-        and ecole.circonscription_id == user.circonscription_id
-        and ecole.secteurs.filter(pk=user.secteur_id).exists()
-    )
+# --- The actions: who & when, with the reason given when only the state forbids them -----------
 
 
-rules.add_perm("aides.add_seance", actif & membre_rased)
-rules.add_perm("aides.view_seances", actif & membre_rased)
-rules.add_perm("aides.add_actionequipe", actif & rased_du_secteur_de)
+@dataclass(frozen=True)
+class Action:
+    qui: rules.Predicate
+    quand: rules.Predicate | None = None
+    # Said to someone who may do this, but not in the object's present state.
+    refus: str = ""
 
 
-# --- Analysis, consents, decision, meetings (aides/views/analyse.py) ---
-# Each predicate asks the database with one query by id, so that a page checking it for
-# several objects does not depend on what the caller has loaded.
+ACTIONS = {
+    # Requests (object: the request).
+    "aides.change_demande": Action(auteur_de_la_demande, brouillon, "Une demande envoyée ne peut plus être modifiée."),
+    "aides.envoyer_demande": Action(auteur_de_la_demande, brouillon, "Cette demande a déjà été envoyée."),
+    "aides.prendre_en_charge": Action(rased_du_secteur, a_traiter, "Cette demande n'est plus en attente d'analyse."),
+    "aides.decider_demande": Action(rased_du_secteur, a_traiter, "Une décision a déjà été prise pour cette demande."),
+    "aides.add_observation": Action(
+        rased_du_secteur, ouverte, "On ne peut pas ajouter d'observation à cette demande dans son état actuel."),
+    "aides.add_aide": Action(
+        rased_du_secteur, aide_decidee,
+        "On ne peut ajouter une aide qu'à une demande pour laquelle une aide a été décidée."),
+    # The family's answers: the RASED of the secteur and the school's directeur record them; the
+    # answers about the psychologist's work, the psychologists of the secteur only.
+    "aides.add_consentement": Action(
+        rased_du_secteur | directeur_de_l_ecole, envoyee,
+        "Les réponses de la famille s'enregistrent une fois la demande envoyée au RASED."),
+    "aides.add_consentement_psy": Action(
+        psychologue_du_secteur, envoyee,
+        "Les réponses de la famille s'enregistrent une fois la demande envoyée au RASED."),
+    "aides.add_reunion": Action(
+        rased_du_secteur | directeur_de_l_ecole, envoyee,
+        "Une réunion ne s'enregistre que pour une demande envoyée au RASED."),
+    # Aids (object: the aid), carried by their intervenant or the stand-in.
+    "aides.demarrer_aide": Action(agit_pour_l_aide, aide_a_demarrer, "Cette aide n'est plus à démarrer."),
+    "aides.add_programme": Action(
+        agit_pour_l_aide, aide_non_terminee, "Cette aide est terminée : aucun programme ne peut plus y être rédigé."),
+    "aides.add_conclusion": Action(aide_psy & agit_pour_l_aide),
+    # Programmes (object: the programme version).
+    "aides.change_programme": Action(
+        agit_pour_le_programme, programme_brouillon, "Un programme validé ne se modifie pas : créez une nouvelle version."),
+    "aides.valider_programme": Action(
+        agit_pour_le_programme, programme_brouillon, "Cette version du programme n'est plus un brouillon."),
+    "aides.renouveler_programme": Action(
+        agit_pour_le_programme, programme_valide_en_cours,
+        "Seule la version validée du programme d'une aide en cours peut être renouvelée."),
+    "aides.add_evaluation": Action(
+        agit_pour_le_programme, programme_valide_en_cours,
+        "Seul le programme validé d'une aide en cours s'évalue."),
+    # Reviews and conclusions already written (object: the review, the conclusion).
+    "aides.change_evaluation": Action(agit_pour_l_evaluation),
+    "aides.change_conclusion": Action(agit_pour_la_conclusion),
+    # Sessions and support to school teams (pôle ressource).
+    "aides.add_seance": Action(membre_rased),
+    "aides.view_seances": Action(membre_rased),
+    "aides.add_actionequipe": Action(rased_du_secteur_de_l_ecole),
+    # The RASED's internal notes on a request's page.
+    "aides.view_observations": Action(membre_rased),
+    # The RASED's decision (its kind, reason, author): for those told of psychological
+    # follow-ups (the others read « Réponse apportée par le RASED », see ``etat_lisible``).
+    "aides.view_decision": Action(connait_les_suivis_psy),
+    # Filing a request for a pupil (object: the pupil).
+    "aides.add_demande": Action(depose_pour_eleve),
+    # Documents: who prints each letter to the family (object: the request). The information,
+    # whoever filed the request, its school's directeur and the RASED of the secteur; the
+    # agreement to an aid, the RASED and the directeur; the agreement to the psychologist's
+    # assessment, the psychologists of the secteur and the directeur (who hands letters out).
+    "aides.imprimer_courrier_information": Action(auteur_de_la_demande | directeur_de_l_ecole | rased_du_secteur),
+    "aides.imprimer_courrier_accord_aide": Action(directeur_de_l_ecole | rased_du_secteur),
+    "aides.imprimer_courrier_accord_psy": Action(directeur_de_l_ecole | psychologue_du_secteur),
+    # The pupil's fiche de suivi: those who see the pupil, not the instance's administrator.
+    "aides.imprimer_fiche_suivi": Action(~est_admin),
+    # Reports: the yearly report is the circonscription's; the lists by période and the waiting
+    # list, the directeurs', the RASED's and the circonscription's (nominative for the first two).
+    "aides.view_rapport_annuel": Action(est_circonscription),
+    "aides.view_listes": Action(est_directeur | membre_rased | est_circonscription),
+    "aides.view_listes_nominatives": Action(est_directeur | membre_rased),
+}
+
+for _nom, _action in ACTIONS.items():
+    rules.add_perm(_nom, actif & _action.qui & _action.quand if _action.quand else actif & _action.qui)
 
 
-def _demande_de_l_ecole(user, demande_id, **ecole) -> bool:
-    # Imported here so that this section only appends to the module (stages add their rules in turn).
-    from aides.models import DemandeAide
-
-    return DemandeAide.objects.filter(
-        pk=demande_id, circonscription_id=user.circonscription_id, **ecole
-    ).exists()
-
-
-def _rased_du_secteur_de(user, demande_id) -> bool:
-    return bool(
-        user.role in ROLES_RASED
-        and user.secteur_id
-        and _demande_de_l_ecole(user, demande_id, classe__ecole__secteurs=user.secteur_id)
-    )
-
-
-@rules.predicate
-def rased_du_secteur(user, demande):
-    """RASED members whose secteur covers the request's school: they analyse and decide."""
-    if demande is None:
-        return False
-    # A request's page checks several rules built on this one: asked once per loaded request.
-    cle = (user.pk, user.role, user.secteur_id, user.circonscription_id)
-    reponses = demande.__dict__.setdefault("_rased_du_secteur", {})
-    if cle not in reponses:
-        reponses[cle] = _rased_du_secteur_de(user, demande.pk)
-    return reponses[cle]
-
-
-@rules.predicate
-def directeur_de_l_ecole(user, demande):
-    """The directeur of the request's school: families often give their answer to the school."""
-    return bool(
-        demande is not None
-        and user.role == Role.DIRECTEUR
-        and user.ecole_id
-        and _demande_de_l_ecole(user, demande.pk, classe__ecole_id=user.ecole_id)
-    )
-
-
-@rules.predicate
-def demarre_l_aide(user, aide):
-    """A RASED member of the secteur starts an aid; a psychologist's aid, only a psychologist."""
-    if aide is None or (aide.est_psy and user.role != Role.PSYCHOLOGUE):
-        return False
-    return _rased_du_secteur_de(user, aide.demande_id)
-
-
-# Prise en charge (référent), observations and decision.
-rules.add_perm("aides.analyser_demande", actif & rased_du_secteur)
-rules.add_perm("aides.add_consentement", actif & (rased_du_secteur | directeur_de_l_ecole))
-rules.add_perm("aides.add_reunion", actif & (rased_du_secteur | directeur_de_l_ecole))
-rules.add_perm("aides.demarrer_aide", actif & demarre_l_aide)
+def verifier(user, permission: str, objet=None, *, avec_etat: bool = True) -> None:
+    """Ask the policy before a page acts: 403 (``PermissionDenied``, the French page) for someone
+    who may never do this on ``objet``; ``EtatRefuse`` with the reason when only its state stands
+    in the way. ``avec_etat=False`` asks only who may act (the service then checks the state and
+    refuses with its own message: a form sent in the meantime keeps what was typed)."""
+    action = ACTIONS.get(permission)
+    if action is not None and not avec_etat:
+        if (actif & action.qui).test(user, objet):
+            return
+        raise PermissionDenied
+    if user.has_perm(permission, objet):
+        return
+    if action is not None and action.quand is not None and (actif & action.qui).test(user, objet):
+        raise EtatRefuse(action.refus, objet=objet)
+    raise PermissionDenied

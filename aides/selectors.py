@@ -6,7 +6,14 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from aides.enums import ETATS_A_TRAITER, EtatAide, EtatDemande, EtatProgramme
+from aides.enums import (
+    ETATS_A_TRAITER,
+    ETATS_REPONDUS,
+    REPONSE_APPORTEE,
+    EtatAide,
+    EtatDemande,
+    EtatProgramme,
+)
 from aides.models import (
     Aide,
     ConclusionPsy,
@@ -20,6 +27,7 @@ from aides.models import (
     Reunion,
     Seance,
 )
+from aides.rules import connait_les_suivis_psy, etat_lisible
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Eleve
 
@@ -120,8 +128,12 @@ def tableau_de_bord(user) -> dict:
 
 
 def _compter_par_etat(demandes) -> list[tuple[str, int]]:
+    """Counts by state, the RASED's answers as one (« Réponse apportée par le RASED »): these
+    dashboards are read by people not told of psychological follow-ups (``etat_lisible``)."""
     comptes = dict(demandes.values_list("etat").annotate(n=Count("pk")).values_list("etat", "n"))
-    return [(etat.label, comptes.get(etat.value, 0)) for etat in EtatDemande if etat != EtatDemande.BROUILLON]
+    lignes = [(etat.label, comptes.get(etat.value, 0)) for etat in EtatDemande
+              if etat != EtatDemande.BROUILLON and etat not in ETATS_REPONDUS]
+    return lignes + [(REPONSE_APPORTEE, sum(comptes.get(etat.value, 0) for etat in ETATS_REPONDUS))]
 
 
 def evaluations_de_l_eleve(user, eleve) -> list[Evaluation]:
@@ -166,11 +178,13 @@ def parcours_eleve(user, eleve, evaluations) -> list[dict]:
         evaluations_du_programme.setdefault(evaluation.programme_id, []).append(evaluation)
     parcours = []
     for demande in demandes:
+        connait = connait_les_suivis_psy(user, demande)
         evenements = []
         if demande.envoyee_le:
             evenements.append((timezone.localdate(demande.envoyee_le), "Demande envoyée au RASED"))
         if demande.decidee_le:
-            evenements.append((timezone.localdate(demande.decidee_le), f"Décision : {demande.get_decision_display()}"))
+            decision = f"Décision : {demande.get_decision_display()}" if connait else REPONSE_APPORTEE
+            evenements.append((timezone.localdate(demande.decidee_le), decision))
         for reunion in demande.reunions_visibles:
             evenements.append((timezone.localdate(reunion.date), reunion.get_type_display()))
         for aide in demande.aides_visibles:
@@ -184,10 +198,12 @@ def parcours_eleve(user, eleve, evaluations) -> list[dict]:
         evenements.sort(key=lambda e: e[0])
         parcours.append({
             "demande": demande,
+            "etat": etat_lisible(user, demande),
             "annee": libelle_annee(annee_scolaire_de(timezone.localdate(demande.cree_le))),
             "evenements": evenements,
             "aides": demande.aides_visibles,
-            "prochaine_etape": _prochaine_etape(demande, programmes),
+            # What comes after the RASED's answer is told to those who read the answer.
+            "prochaine_etape": _prochaine_etape(demande, programmes) if connait or not demande.a_recu_reponse else "",
         })
     return parcours
 
@@ -220,5 +236,5 @@ def nommer_eleves_des_actions(user, actions) -> None:
     if ids:
         visibles = set(Eleve.objects.visibles_par(user).filter(pk__in=ids).values_list("pk", flat=True))
     for action in actions:
-        confidentiel = action.auteur.role == Role.PSYCHOLOGUE and user.role != Role.PSYCHOLOGUE
-        action.eleve_nomme = action.eleve if action.eleve_id in visibles and not confidentiel else None
+        # A psychologist's actions reach only psychologists (``ActionEquipe.objects.visibles_par``).
+        action.eleve_nomme = action.eleve if action.eleve_id in visibles else None

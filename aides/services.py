@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aides.enums import (
+    ACTES_PSY,
+    ROLE_PAR_TYPE_AIDE,
     ActeConsentement,
     Decision,
     EtatAide,
@@ -23,6 +25,7 @@ from aides.enums import (
     TypeEvaluation,
     TypeObservation,
 )
+from aides.exceptions import ActionRefusee
 from aides.models import (
     ActionEquipe,
     ActionProgramme,
@@ -42,17 +45,13 @@ from aides.models import (
     Seance,
 )
 from aides.pdf.programme import donnees_programme
-from eleves.enums import ROLES_RASED, Role
+from aides.rules import agit_pour_l_aide
+from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
+from eleves.rules import lit_le_secret_psy
 
 # A période lasts 6 to 8 weeks: the default review date of a programme.
 DUREE_PERIODE = timedelta(weeks=7)
-# Which member role carries each kind of aid.
-ROLE_PAR_TYPE_AIDE = {TypeAide.E: Role.MAITRE_E, TypeAide.G: Role.MAITRE_G, TypeAide.PSY: Role.PSYCHOLOGUE}
-
-
-class ActionRefusee(Exception):
-    """A workflow action refused for a reason the user must read (in French)."""
 
 
 def demande_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, eleve: Eleve | None = None) -> DemandeAide:
@@ -172,7 +171,7 @@ def observation_ajouter(*, demande: DemandeAide, auteur: Utilisateur, observatio
     """
     if demande.etat in (EtatDemande.BROUILLON, EtatDemande.CLOTUREE):
         raise ActionRefusee("On ne peut pas ajouter d'observation à cette demande dans son état actuel.")
-    est_psy = auteur.role == Role.PSYCHOLOGUE
+    est_psy = lit_le_secret_psy(auteur)
     if est_psy and observation.type == TypeObservation.BILAN and not consentement_en_vigueur(
         demande, ActeConsentement.PSY
     ):
@@ -226,7 +225,16 @@ def demande_decider(
 
 
 def consentement_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, consentement: Consentement) -> Consentement:
-    """Record the family's answer to one act; a refusal ends the aids that depended on it."""
+    """Record the family's answer to one act; a refusal ends the aids that depended on it.
+
+    The answers about the psychologist's work (``ACTES_PSY``) are recorded by psychologists only:
+    the act, its comment and who recorded it are under the psychologist's secrecy.
+    """
+    if consentement.acte in ACTES_PSY and not lit_le_secret_psy(auteur):
+        raise ActionRefusee(
+            "La réponse de la famille sur le bilan ou le suivi psychologique, et sur la transmission "
+            "de ses conclusions, est enregistrée par un psychologue de l'Éducation nationale."
+        )
     consentement.demande = demande
     consentement.enregistre_par = auteur
     consentement.full_clean()
@@ -240,8 +248,19 @@ def consentement_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, conse
     return consentement
 
 
+def _exiger_intervenant(auteur: Utilisateur, aide: Aide) -> None:
+    """Only the aid's intervenant, or the stand-in the policy allows, moves the aid itself."""
+    if not agit_pour_l_aide(auteur, aide):
+        raise ActionRefusee(
+            f"Cette aide est menée par {aide.intervenant} : seuls son intervenant, ou un collègue de même "
+            "fonction dont le secteur couvre l'école, la démarrent, la rédigent et l'évaluent."
+        )
+
+
 def aide_demarrer(*, aide: Aide, auteur: Utilisateur, debut) -> bool:
-    """Start an aid: refused without the family's agreement on record. False if already started."""
+    """Start an aid: by its intervenant (or stand-in), refused without the family's agreement on
+    record. False if already started."""
+    _exiger_intervenant(auteur, aide)
     acte = ActeConsentement.PSY if aide.est_psy else ActeConsentement.AIDE_E_G
     with transaction.atomic():
         aide = Aide.objects.select_for_update().get(pk=aide.pk)
@@ -263,6 +282,7 @@ def aide_demarrer(*, aide: Aide, auteur: Utilisateur, debut) -> bool:
 
 def programme_creer(*, aide: Aide, auteur: Utilisateur, programme: Programme) -> Programme:
     """The first version of an aid's programme, as a draft."""
+    _exiger_intervenant(auteur, aide)
     if aide.programmes.exists():
         raise ActionRefusee("Cette aide a déjà un programme : modifiez-le ou créez une nouvelle version.")
     programme.aide = aide
@@ -308,6 +328,7 @@ def programme_enregistrer(*, programme: Programme, revision_lue: int) -> Program
 
 def programme_valider(*, programme: Programme, auteur: Utilisateur) -> bool:
     """Validate a draft; the version it renews becomes « replaced ». False if already validated."""
+    _exiger_intervenant(auteur, programme.aide)
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if programme.etat == EtatProgramme.VALIDE:
@@ -331,6 +352,7 @@ def programme_valider(*, programme: Programme, auteur: Utilisateur) -> bool:
 
 def programme_nouvelle_version(*, programme: Programme, auteur: Utilisateur, debut) -> Programme:
     """A new draft version copied from a validated one (objectives and actions included)."""
+    _exiger_intervenant(auteur, programme.aide)
     with transaction.atomic():
         source = Programme.objects.select_for_update().get(pk=programme.pk)
         brouillon = source.aide.programmes.filter(etat=EtatProgramme.BROUILLON).first()
@@ -370,6 +392,7 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
     of aid, where it stays open for the new aid (``aide_ajouter``). The teacher is notified.
     """
     programme = evaluation.programme
+    _exiger_intervenant(auteur, programme.aide)
     if programme.etat != EtatProgramme.VALIDE:
         raise ActionRefusee("Seul un programme validé s'évalue.")
     attendus = set(programme.objectifs.values_list("pk", flat=True))
@@ -400,10 +423,13 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
                 etat=EtatAide.TERMINEE
             ).exists():
                 _changer_etat(demande, vers=EtatDemande.CLOTUREE, auteur=auteur)
-        _notifier(
-            [aide.demande.auteur], aide.demande,
-            f"Un bilan de l'aide liée à votre demande n° {aide.demande_id} a été enregistré.",
-        )
+        if not aide.est_psy:
+            # A psychologist's bilan is a psychological document: nothing tells anyone else
+            # that it was written (DOMAIN.md).
+            _notifier(
+                [aide.demande.auteur], aide.demande,
+                f"Un bilan de l'aide liée à votre demande n° {aide.demande_id} a été enregistré.",
+            )
     return evaluation
 
 
@@ -412,22 +438,12 @@ DUREE_SEANCE_MIN, DUREE_SEANCE_MAX = 5, 240
 DUREE_ACTION_MIN, DUREE_ACTION_MAX = 5, 480
 
 
-def membre_peut_noter_pour(membre: Utilisateur, aide: Aide) -> bool:
-    """A member logs sessions for the aids they lead, or, when replacing a colleague, for the
-    aids led by a member of the same role and the same secteur."""
-    if membre.role != ROLE_PAR_TYPE_AIDE[aide.type] or not membre.secteur_id:
-        return False
-    if aide.intervenant_id == membre.pk:
-        return True
-    return aide.intervenant.role == membre.role and aide.intervenant.secteur_id == membre.secteur_id
-
-
 def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: list[PresenceSeance]) -> Seance:
     """Log a session held by ``intervenant`` with one or several pupils, all in one transaction.
 
     ``presences`` holds one unsaved ``PresenceSeance`` per pupil (its aid, attendance and
-    observation). Each aid must be en cours, started on or before the session's date, and led
-    by the member (or by a colleague of the same role and secteur they replace). Refused, with
+    observation). Each aid must be en cours, started on or before the session's date, and carried
+    by the member (``Aide.objects.menees_par``: theirs, or as the policy's stand-in). Refused, with
     nothing written, without any pupil, for a duration outside 5–240 minutes or a future date.
     """
     if intervenant.role not in ROLES_RASED:
@@ -449,11 +465,12 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
             "eleve", "intervenant"
         )
         aides = {aide.pk: aide for aide in aides.filter(pk__in=ids)}
+        menees = set(Aide.objects.menees_par(intervenant).filter(pk__in=ids).values_list("pk", flat=True))
         for aide_id in ids:
             aide = aides.get(aide_id)
             if aide is None:
                 raise ActionRefusee("Cette aide ne relève pas de votre secteur.")
-            if not membre_peut_noter_pour(intervenant, aide):
+            if aide_id not in menees:
                 raise ActionRefusee(
                     f"L'aide de {aide.eleve} est menée par {aide.intervenant} : vous ne notez des séances "
                     "que pour vos aides, ou celles d'un collègue de même fonction de votre secteur."
@@ -500,6 +517,7 @@ def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: Acti
         raise ActionRefusee("L'élève concerné doit être inscrit dans cette école cette année.")
     action.ecole = ecole
     action.auteur = auteur
+    action.confidentielle = lit_le_secret_psy(auteur)
     action.full_clean()
     action.save()
     return action
@@ -549,7 +567,7 @@ def conclusion_enregistrer(*, aide: Aide, auteur: Utilisateur, conclusion: Concl
     """
     if not aide.est_psy:
         raise ActionRefusee("Seul un suivi psychologique a des conclusions du psychologue.")
-    if auteur.role != Role.PSYCHOLOGUE:
+    if not lit_le_secret_psy(auteur):
         raise ActionRefusee("Seul un psychologue rédige les conclusions d'un suivi psychologique.")
     if conclusion.partagee and not consentement_en_vigueur(aide.demande, ActeConsentement.TRANSMISSION):
         raise ActionRefusee(
@@ -586,6 +604,7 @@ def reunion_enregistrer(
         raise ActionRefusee("Une réunion ne s'enregistre que pour une demande envoyée au RASED.")
     reunion.demande = demande
     reunion.auteur = auteur
+    reunion.confidentielle = lit_le_secret_psy(auteur)
     reunion.full_clean()
     lignes = [ParticipantExterne(nom=nom, qualite=qualite) for nom, qualite in externes]
     for ligne in lignes:

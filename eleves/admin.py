@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from eleves.enums import Niveau
 from eleves.models import AnneeScolaire, Circonscription, Classe, Ecole, Secteur, Utilisateur
+from eleves.services import compte_enregistrer
 from rased.admin import AdministrateurModelAdmin, site
 
 
@@ -60,6 +61,12 @@ class UtilisateurAdmin(AdministrateurModelAdmin, UserAdmin):
         ("Rôle et rattachement", {"fields": ("role", "fonction", "circonscription", "ecole", "secteur")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        # Granting or widening access to the psychologists' work is recorded and told to them.
+        compte_enregistrer(
+            compte=obj, par=request.user, save=lambda: super(UtilisateurAdmin, self).save_model(request, obj, form, change)
+        )
 
 
 site.register(Circonscription, CirconscriptionAdmin)

@@ -18,6 +18,7 @@ from eleves.models import (
     DemandeAcces,
     Ecole,
     Eleve,
+    LiberationVolet,
     Plan,
     ResponsableLegal,
     annee_courante_debut,
@@ -287,12 +288,26 @@ class VerificationOTPForm(_FormulaireCode):
 
 
 class DemandeAccesForm(FormulaireRased):
-    """A family's request for the whole file (right of access)."""
+    """A family's request for the whole file (right of access), from one of the pupil's recorded
+    guardians: the document is theirs, so its requester is not free text."""
 
     class Meta:
         model = DemandeAcces
-        fields = ["demandeur", "recue_le"]
+        fields = ["responsable", "recue_le"]
         widgets = {"recue_le": DateInput()}
+        labels = {"responsable": "Demande faite par"}
+        help_texts = {"responsable": "Un responsable légal enregistré sur la fiche de l'élève."}
+        error_messages = {"responsable": {
+            "required": "Choisissez le responsable légal qui a fait la demande.",
+            "invalid_choice": "Choisissez un responsable légal de cet élève.",
+        }}
+
+    def __init__(self, *args, eleve, **kwargs):
+        super().__init__(*args, **kwargs)
+        champ = self.fields["responsable"]
+        champ.required = True
+        champ.queryset = ResponsableLegal.objects.filter(eleve=eleve).order_by("lien", "nom", "pk")
+        champ.label_from_instance = lambda r: f"{r} ({r.get_lien_display().lower()})"
 
     def clean_recue_le(self):
         recue_le = self.cleaned_data["recue_le"]
@@ -302,10 +317,10 @@ class DemandeAccesForm(FormulaireRased):
 
 
 class LiberationVoletForm(FormulaireRased):
-    """The psychologist's release of the psychological part, with an optional note."""
+    """The release of a held-back part of the right-of-access file, with an optional note."""
 
     class Meta:
-        model = DemandeAcces
-        fields = ["note_psychologue"]
-        widgets = {"note_psychologue": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"note_psychologue": "Facultative ; elle est imprimée avec le volet psychologique."}
+        model = LiberationVolet
+        fields = ["note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note": "Facultative ; elle est imprimée avec ce volet."}

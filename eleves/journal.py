@@ -1,10 +1,44 @@
 """The access log: every view of a pupil's file and every export is written here."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from eleves.models import JournalAcces
+from eleves.rules import lit_le_secret_psy
+
+# What a non-psychologist reads of a psychologist's consultation: no document, no number, no name
+# (the names of a psychologist's documents would tell that they exist, DOMAIN.md).
+CONSULTATION_PSY = "Consultation par un psychologue de l'Éducation nationale"
 
 
 def journaliser(request, *, action: str, objet: str, eleve=None) -> JournalAcces:
     return JournalAcces.objects.create(
         utilisateur=request.user, action=action, objet=objet[:200], eleve=eleve,
         adresse=request.META.get("REMOTE_ADDR") or None,
+        par_psychologue=lit_le_secret_psy(request.user),
     )
+
+
+@dataclass(frozen=True)
+class LigneJournal:
+    le: datetime
+    personne: str
+    action: str
+    objet: str
+    adresse: str = ""
+
+
+def lignes_du_journal(lecteur, entrees) -> list[LigneJournal]:
+    """The access log as ``lecteur`` may read it (the page and the right-of-access file alike):
+    a psychologist's consultation is one neutral line for anyone but a psychologist.
+    ``lecteur=None`` reads as someone outside the secrecy (the family's copy)."""
+    entier = lecteur is not None and lit_le_secret_psy(lecteur)
+    lignes = []
+    for entree in entrees:
+        if entree.par_psychologue and not entier:
+            lignes.append(LigneJournal(entree.le, "", "", CONSULTATION_PSY))
+        else:
+            personne = f"{entree.utilisateur} ({entree.utilisateur.get_role_display()})"
+            lignes.append(LigneJournal(
+                entree.le, personne, entree.get_action_display(), entree.objet, entree.adresse or ""))
+    return lignes

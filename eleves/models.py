@@ -22,6 +22,7 @@ from eleves.enums import (
     TypePlan,
 )
 from eleves.scolarite import annee_scolaire_de, libelle_annee
+from rased.chiffrement import ChaineChiffree
 
 valider_uai = RegexValidator(
     r"^\d{7}[A-Z]$", "Le code UAI doit comporter 7 chiffres suivis d'une lettre (ex. 0750001A)."
@@ -477,6 +478,11 @@ class JournalAcces(models.Model):
     objet = models.CharField("objet", max_length=200)
     eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     adresse = models.GenericIPAddressField(null=True, blank=True)
+    # Written by someone holding the psychologist's role (``eleves.rules.lit_le_secret_psy`` at the
+    # time): what a psychologist consulted is itself secret; others read one neutral line
+    # (``eleves.journal.lignes_du_journal``), the psychologists the whole entry. Stored, not derived
+    # from the account's present role, which an administrator may change.
+    par_psychologue = models.BooleanField(default=False, editable=False)
 
     objects = JournalAccesQuerySet.as_manager()
 
@@ -501,6 +507,14 @@ class JournalInalterable(Exception):
     """Raised by any attempt to alter or delete access-log entries outside the purge."""
 
 
+class VoletDossier(models.TextChoices):
+    """The parts of a family's right-of-access file held back until someone who may read them
+    has reviewed them (``aides.pdf.droit_acces``, docs/protection-donnees.md « Droit d'accès »)."""
+
+    RASED = "rased", "volet du RASED"
+    PSY = "psy", "volet psychologique"
+
+
 class DemandeAccesQuerySet(models.QuerySet):
     def visibles_par(self, user) -> "DemandeAccesQuerySet":
         """The requests about the pupils ``user`` sees; the rules then say who files, prints, reviews.
@@ -516,33 +530,28 @@ class DemandeAccesQuerySet(models.QuerySet):
             return self.filter(visibles | Q(eleve__in=partis))
         return self.filter(visibles)
 
-    def a_relire(self) -> "DemandeAccesQuerySet":
-        return self.filter(volet_libere_le__isnull=True)
+    def a_relire(self, volet: str) -> "DemandeAccesQuerySet":
+        return self.exclude(liberations__volet=volet)
 
 
 class DemandeAcces(models.Model):
     """A family's right of access (RGPD art. 15) to their child's file, filed by the directeur or the IEN.
 
-    The document (``aides.pdf.droit_acces``) holds the whole file at once; its psychological part
-    only after a psychologist of the pupil's secteur has read it and released it
-    (``eleves.services.volet_psy_liberer``). The release keeps a digest of what was read, not the
-    text: if the psychological part changes afterwards, it is held back again until a new release.
+    The request comes from a recorded guardian of the pupil (``responsable``; ``demandeur`` keeps
+    their name as it was, should the guardian be removed from the file later). The document
+    (``aides.pdf.droit_acces``) holds the whole file; each part the printer may not read is
+    printed only after someone who may read it has reviewed and released it (``LiberationVolet``).
     """
 
     eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, related_name="demandes_acces")
-    demandeur = models.CharField(
-        "demande faite par", max_length=200, help_text="Par exemple : Mme Durand, mère de l'élève."
+    responsable = models.ForeignKey(
+        ResponsableLegal, on_delete=models.SET_NULL, null=True, related_name="demandes_acces",
+        verbose_name="demande faite par",
     )
+    demandeur = models.CharField("demande faite par", max_length=200, editable=False)
     recue_le = models.DateField("demande reçue le")
     deposee_par = models.ForeignKey(Utilisateur, on_delete=models.PROTECT, related_name="+")
     deposee_le = models.DateTimeField(auto_now_add=True)
-    volet_libere_le = models.DateTimeField("volet psychologique libéré le", null=True, blank=True)
-    volet_libere_par = models.ForeignKey(
-        Utilisateur, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    # SHA-256 of the psychological part as it was read at the release.
-    volet_empreinte = models.CharField(max_length=64, blank=True, editable=False)
-    note_psychologue = models.CharField("note du psychologue", max_length=500, blank=True)
 
     objects = DemandeAccesQuerySet.as_manager()
 
@@ -550,19 +559,86 @@ class DemandeAcces(models.Model):
         ordering = ["-deposee_le", "-pk"]
         verbose_name = "demande d'accès au dossier"
         verbose_name_plural = "demandes d'accès au dossier"
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(volet_libere_le__isnull=True, volet_libere_par__isnull=True, volet_empreinte="")
-                    | (Q(volet_libere_le__isnull=False, volet_libere_par__isnull=False) & ~Q(volet_empreinte=""))
-                ),
-                name="demande_acces_liberation_complete",
-            ),
-        ]
 
     def __str__(self):
         return f"Demande d'accès n° {self.pk}"
 
+    def liberation(self, volet: str) -> "LiberationVolet | None":
+        """The release of ``volet`` (prefetch ``liberations`` to read it without a query)."""
+        return next((x for x in self.liberations.all() if x.volet == volet), None)
+
     @property
-    def volet_libere(self) -> bool:
-        return self.volet_libere_le is not None
+    def liberation_psy(self) -> "LiberationVolet | None":
+        return self.liberation(VoletDossier.PSY)
+
+    @property
+    def liberation_rased(self) -> "LiberationVolet | None":
+        return self.liberation(VoletDossier.RASED)
+
+
+class LiberationVolet(models.Model):
+    """A part of a right-of-access file read and released by someone who may read it: a RASED
+    member of the pupil's secteur for the RASED's part, a psychologist for the psychological part.
+
+    It keeps a digest of what was read, not the text: if that part changes afterwards, it is
+    held back again until a new release (``eleves.services.volet_liberer``).
+    """
+
+    demande = models.ForeignKey(DemandeAcces, on_delete=models.CASCADE, related_name="liberations")
+    volet = models.CharField("volet", max_length=5, choices=VoletDossier.choices)
+    libere_le = models.DateTimeField("libéré le")
+    libere_par = models.ForeignKey(Utilisateur, on_delete=models.PROTECT, related_name="+")
+    # SHA-256 of the part as it was read at the release.
+    empreinte = models.CharField(max_length=64)
+    # Encrypted: the psychologist writes it (rased/chiffrement.py).
+    note = ChaineChiffree("note", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["demande", "volet"]
+        verbose_name = "libération d'un volet du droit d'accès"
+        verbose_name_plural = "libérations des volets du droit d'accès"
+        constraints = [models.UniqueConstraint(fields=["demande", "volet"], name="une_liberation_par_volet")]
+
+    def __str__(self):
+        return f"{self.get_volet_display().capitalize()} de la demande d'accès n° {self.demande_id}"
+
+
+class AttributionRoleQuerySet(models.QuerySet):
+    def visibles_par(self, user) -> "AttributionRoleQuerySet":
+        """Who was given access to the psychologist's work in the circonscription: the
+        psychologists watch it (one of them could otherwise be impersonated unnoticed)."""
+        if not (_actif(user) and user.role == Role.PSYCHOLOGUE):
+            return self.none()
+        return self.filter(circonscription_id=user.circonscription_id)
+
+
+class AttributionRole(models.Model):
+    """An account given, or widened to, a role that opens the psychologist's work: the role of
+    psychologist granted, a psychologist moved to another secteur or circonscription, or
+    reactivated. Written by ``eleves.services.compte_enregistrer`` (the administration's only
+    way to save an account), never changed; the circonscription's psychologists are told."""
+
+    class Motif(models.TextChoices):
+        ATTRIBUTION = "attribution", "rôle de psychologue attribué"
+        SECTEUR = "secteur", "changement de secteur"
+        CIRCONSCRIPTION = "circonscription", "changement de circonscription"
+        REACTIVATION = "reactivation", "compte réactivé"
+
+    personne = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="attributions_role")
+    motif = models.CharField("motif", max_length=15, choices=Motif.choices)
+    circonscription = models.ForeignKey(Circonscription, on_delete=models.CASCADE, related_name="+")
+    secteur = models.ForeignKey(Secteur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    le = models.DateTimeField("le", auto_now_add=True)
+    par = models.ForeignKey(
+        Utilisateur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+
+    objects = AttributionRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-le", "-pk"]
+        verbose_name = "accès ouvert au travail du psychologue"
+        verbose_name_plural = "accès ouverts au travail du psychologue"
+
+    def __str__(self):
+        return f"{self.get_motif_display().capitalize()} le {timezone.localtime(self.le):%d/%m/%Y}"

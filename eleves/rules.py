@@ -17,6 +17,22 @@ def actif(user):
 
 
 @rules.predicate
+def lit_le_secret_psy(user) -> bool:
+    """Professional secrecy (DOMAIN.md): only psychologists read the psychologist's work.
+
+    The one statement of that rule: the querysets' ``visibles_par`` (``secret_psy()`` and
+    ``hors_secret_psy()``), the documents, the notifications, the access log and the admin ask it.
+    """
+    return bool(user.is_authenticated and user.is_active and user.role == Role.PSYCHOLOGUE)
+
+
+@rules.predicate
+def membre_rased(user) -> bool:
+    """A member of the RASED (maître E, maître G, psychologist), attached to a secteur."""
+    return bool(user.is_authenticated and user.role in ROLES_RASED and user.secteur_id)
+
+
+@rules.predicate
 def est_admin(user):
     return user.role == Role.ADMINISTRATEUR
 
@@ -144,16 +160,11 @@ def repond_droit_acces(user, eleve):
 
 
 @rules.predicate
-def psychologue(user):
-    return user.role == Role.PSYCHOLOGUE
-
-
-@rules.predicate
 def relit_volet_psy(user, eleve):
     """A psychologist whose secteur covers the pupil's current school reads and releases the
     psychological part (professional secrecy: nobody else may read it first); for a pupil enrolled
     nowhere this year, the secteur of the last school (``Eleve.objects.partis_du_secteur``)."""
-    if eleve is None or not psychologue(user):
+    if eleve is None or not lit_le_secret_psy(user):
         return False
     if eleve.inscription_courante is not None:
         return voit_eleve(user, eleve)
@@ -166,4 +177,7 @@ def relit_volet_psy(user, eleve):
 rules.add_perm("eleves.repondre_droit_acces", actif & repond_droit_acces)
 rules.add_perm("eleves.liberer_volet_psy", actif & relit_volet_psy)
 # The list of requests waiting for a psychologist's review (each one then checked as above).
-rules.add_perm("eleves.relire_volets_psy", actif & psychologue)
+rules.add_perm("eleves.relire_volets_psy", actif & lit_le_secret_psy)
+# Who holds the psychologist's role since when, and what those accounts consulted: watched by
+# the psychologists themselves (an account given the role unduly shows there).
+rules.add_perm("eleves.view_acces_psychologues", actif & lit_le_secret_psy)

@@ -1,9 +1,30 @@
 """Writes on pupils: one function per action, each in a transaction."""
 
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from eleves.models import AnneeScolaire, Classe, DemandeAcces, Eleve, Inscription
+from eleves.enums import Role
+from eleves.models import (
+    AnneeScolaire,
+    AttributionRole,
+    Classe,
+    DemandeAcces,
+    Eleve,
+    Inscription,
+    LiberationVolet,
+    ResponsableLegal,
+    Utilisateur,
+)
+from eleves.rules import lit_le_secret_psy
+
+journal = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -29,28 +50,100 @@ def eleve_enregistrer(*, eleve: Eleve, classe: Classe, niveau: str) -> Eleve:
 
 
 @transaction.atomic
-def demande_acces_deposer(*, eleve: Eleve, auteur, demandeur: str, recue_le) -> DemandeAcces:
-    """File a family's request for the whole file (the caller checked ``eleves.repondre_droit_acces``)."""
-    demande = DemandeAcces(eleve=eleve, deposee_par=auteur, demandeur=demandeur.strip(), recue_le=recue_le)
+def demande_acces_deposer(*, eleve: Eleve, auteur, responsable: ResponsableLegal, recue_le) -> DemandeAcces:
+    """File a family's request for the whole file (the caller checked ``eleves.repondre_droit_acces``).
+
+    The requester is one of the pupil's recorded guardians; their name is kept with the request,
+    as it was, should the guardian be removed from the file later."""
+    if responsable.eleve_id != eleve.pk:
+        raise ValidationError({"responsable": "Choisissez un responsable légal de cet élève."})
+    demande = DemandeAcces(
+        eleve=eleve, deposee_par=auteur, responsable=responsable, recue_le=recue_le,
+        demandeur=f"{responsable}, {responsable.get_lien_display().lower()}"[:200],
+    )
     demande.full_clean()
     demande.save()
     return demande
 
 
 @transaction.atomic
-def volet_psy_liberer(*, demande, auteur, empreinte: str, note: str = "") -> bool:
-    """Release the psychological part as the psychologist read it (``empreinte``: its digest).
+def volet_liberer(*, demande: DemandeAcces, volet: str, auteur, empreinte: str, note: str = "") -> bool:
+    """Release ``volet`` of the file as ``auteur`` read it (``empreinte``: its digest).
 
     Returns False when that very content was already released (a repeated click changes nothing).
-    Locked row: two psychologists releasing at once must not overwrite each other's note.
+    Locked row: two people releasing at once must not overwrite each other's note.
     """
-    demande = DemandeAcces.objects.select_for_update().get(pk=demande.pk)
-    if demande.volet_libere and demande.volet_empreinte == empreinte:
+    DemandeAcces.objects.select_for_update().get(pk=demande.pk)
+    liberation = LiberationVolet.objects.filter(demande=demande, volet=volet).first()
+    if liberation is not None and liberation.empreinte == empreinte:
         return False
-    demande.volet_libere_le = timezone.now()
-    demande.volet_libere_par = auteur
-    demande.volet_empreinte = empreinte
-    demande.note_psychologue = note.strip()
-    demande.full_clean()
-    demande.save(update_fields=["volet_libere_le", "volet_libere_par", "volet_empreinte", "note_psychologue"])
+    liberation = liberation or LiberationVolet(demande=demande, volet=volet)
+    liberation.libere_le = timezone.now()
+    liberation.libere_par = auteur
+    liberation.empreinte = empreinte
+    liberation.note = note.strip()
+    liberation.full_clean()
+    liberation.save()
     return True
+
+
+def _ouvertures(avant: Utilisateur | None, compte: Utilisateur) -> list[str]:
+    """What this save opens of the psychologist's work to ``compte`` (``AttributionRole.Motif``)."""
+    if not lit_le_secret_psy(compte):
+        return []
+    if avant is None or avant.role != Role.PSYCHOLOGUE:
+        return [AttributionRole.Motif.ATTRIBUTION]
+    motifs = []
+    if not avant.is_active:
+        motifs.append(AttributionRole.Motif.REACTIVATION)
+    if avant.circonscription_id != compte.circonscription_id:
+        motifs.append(AttributionRole.Motif.CIRCONSCRIPTION)
+    elif avant.secteur_id != compte.secteur_id:
+        motifs.append(AttributionRole.Motif.SECTEUR)
+    return motifs
+
+
+def compte_enregistrer(*, compte: Utilisateur, par: Utilisateur | None, save) -> list[AttributionRole]:
+    """Save an account (``save``: the administration's own save) and record every opening of the
+    psychologist's work it makes — the role granted, a psychologist moved or reactivated — so that
+    the circonscription's psychologists see who holds the role since when, and are told by e-mail.
+    """
+    avant = Utilisateur.objects.filter(pk=compte.pk).first() if compte.pk else None
+    motifs = _ouvertures(avant, compte)
+    with transaction.atomic():
+        save()
+        attributions = [
+            AttributionRole.objects.create(
+                personne=compte, motif=motif, circonscription_id=compte.circonscription_id,
+                secteur_id=compte.secteur_id, par=par,
+            )
+            for motif in motifs if compte.circonscription_id
+        ]
+        if attributions:
+            transaction.on_commit(lambda: _prevenir_les_psychologues(compte, attributions))
+    return attributions
+
+
+def _prevenir_les_psychologues(compte: Utilisateur, attributions: list[AttributionRole]) -> None:
+    """An e-mail to the other psychologists of the circonscription; a mail server that fails does
+    not undo the save (the page of the role's holders shows it anyway)."""
+    adresses = list(
+        Utilisateur.objects.filter(
+            role=Role.PSYCHOLOGUE, is_active=True, circonscription_id=compte.circonscription_id
+        ).exclude(pk=compte.pk).exclude(email="").values_list("email", flat=True)
+    )
+    if not adresses:
+        return
+    motifs = ", ".join(a.get_motif_display() for a in attributions)
+    lien = f"{settings.SITE_URL}{reverse('acces_psychologues')}"
+    try:
+        send_mail(
+            subject="[rased] Accès au travail des psychologues ouvert à un compte",
+            message=(
+                f"Le compte de {compte} donne désormais accès aux écrits des psychologues ({motifs}).\n\n"
+                f"Qui détient ce rôle, depuis quand, et ce que ces comptes ont consulté : {lien}\n"
+            ),
+            from_email=None, recipient_list=adresses,
+        )
+    except (OSError, smtplib.SMTPException):
+        journal.warning("Courriel aux psychologues non envoyé (attribution n° %s)", attributions[0].pk)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("eleves/nouveau/", views.eleve_creer, name="eleve_creer"),
     path("eleves/<int:pk>/", views.eleve_detail, name="eleve_detail"),
     path("eleves/<int:pk>/journal/", views.eleve_journal, name="eleve_journal"),
+    path("psychologues/acces/", views.acces_psychologues, name="acces_psychologues"),
     path("eleves/<int:pk>/modifier/", views.eleve_modifier, name="eleve_modifier"),
     path("eleves/<int:pk>/responsables/ajouter/", views.responsable_ajouter, name="responsable_ajouter"),
     path("responsables/<int:pk>/modifier/", views.responsable_modifier, name="responsable_modifier"),

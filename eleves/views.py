@@ -18,8 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from eleves.enums import Role
 from eleves.forms import EleveFilter, EleveForm, PlanForm, ResponsableForm
-from eleves.journal import journaliser
+from eleves.journal import journaliser, lignes_du_journal
 from eleves.models import (
+    AttributionRole,
     Classe,
     Ecole,
     Eleve,
@@ -27,6 +28,7 @@ from eleves.models import (
     JournalAcces,
     Plan,
     ResponsableLegal,
+    Utilisateur,
     annee_courante_debut,
 )
 from eleves.services import eleve_enregistrer
@@ -162,7 +164,39 @@ def eleve_journal(request, pk):
     _refuser_si(not request.user.has_perm("eleves.view_journal", eleve))
     journaliser(request, action=JournalAcces.Action.CONSULTATION, objet="Journal des accès de l'élève", eleve=eleve)
     page = Paginator(JournalAcces.objects.du_eleve(eleve), PAGINATION_JOURNAL).get_page(request.GET.get("page"))
-    return render(request, "eleves/journal.html", {"eleve": eleve, "page": page})
+    lignes = lignes_du_journal(request.user, page.object_list)
+    return render(request, "eleves/journal.html", {"eleve": eleve, "page": page, "lignes": lignes})
+
+
+@login_required
+def acces_psychologues(request):
+    """For the psychologists of a circonscription: who holds their role, since when and granted by
+    whom (``AttributionRole``), and what accounts holding it consulted (the access-log entries
+    written by a psychologist, in full). An account given the role unduly shows here."""
+    _refuser_si(not request.user.has_perm("eleves.view_acces_psychologues"))
+    circonscription = request.user.circonscription_id
+    titulaires = list(
+        Utilisateur.objects.filter(role=Role.PSYCHOLOGUE, circonscription_id=circonscription)
+        .select_related("secteur").order_by("-is_active", "last_name", "first_name")
+    )
+    attributions = list(AttributionRole.objects.visibles_par(request.user).select_related("personne", "secteur", "par"))
+    depuis = {}
+    for attribution in reversed(attributions):  # oldest first: the latest grant wins
+        if attribution.motif == AttributionRole.Motif.ATTRIBUTION:
+            depuis[attribution.personne_id] = attribution.le
+    for titulaire in titulaires:
+        titulaire.depuis = depuis.get(titulaire.pk, titulaire.date_joined)
+    entrees = (
+        JournalAcces.objects.filter(par_psychologue=True, utilisateur__circonscription_id=circonscription)
+        .select_related("utilisateur")
+    )
+    page = Paginator(entrees, PAGINATION_JOURNAL).get_page(request.GET.get("page"))
+    return render(request, "eleves/acces_psychologues.html", {
+        "titulaires": titulaires,
+        "attributions": attributions[:50],
+        "page": page,
+        "lignes": lignes_du_journal(request.user, page.object_list),
+    })
 
 
 @login_required

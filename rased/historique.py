@@ -21,15 +21,16 @@ def enregistrer_modeles() -> None:
     for modele in (
         eleves.Circonscription, eleves.Ecole, eleves.Secteur, eleves.AnneeScolaire, eleves.Classe,
         eleves.Eleve, eleves.Inscription, eleves.ResponsableLegal, eleves.Plan,
-        aides.Aide, aides.ParticipantExterne,
+        aides.Aide,
     ):
         auditlog.register(modele)
     # Every column encrypted in the database (aides/chiffrement.py) is masked here: the history
     # must not keep in clear what the table itself does not.
     auditlog.register(aides.DemandeAide, mask_fields=["decision_motif"])
     auditlog.register(aides.Consentement, mask_fields=["commentaire"])
-    auditlog.register(aides.Reunion, mask_fields=["ordre_du_jour", "compte_rendu", "decisions"])
-    auditlog.register(aides.ActionEquipe, mask_fields=["apport"])
+    auditlog.register(aides.Reunion, mask_fields=["lieu", "ordre_du_jour", "compte_rendu", "decisions"])
+    auditlog.register(aides.ParticipantExterne, mask_fields=["nom", "qualite"])
+    auditlog.register(aides.ActionEquipe, mask_fields=["public", "theme", "apport"])
     auditlog.register(eleves.Utilisateur, exclude_fields=["password", "last_login"])
     # A psychologist's programme is secret as a whole: its wording never enters the history,
     # nor the frozen document (``instantane``) that repeats it.

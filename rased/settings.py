@@ -27,7 +27,7 @@ if not SECRET_KEY:
 # Former keys, still accepted (signatures, sessions, encrypted columns) while rotating SECRET_KEY.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
-# The psychologist's text columns are encrypted (aides/chiffrement.py) with keys derived from
+# The psychologist's text columns are encrypted (rased/chiffrement.py) with keys derived from
 # SECRET_KEY (and its fallbacks) and these salts, kept outside the database. The first salt
 # encrypts, the others still decrypt: to rotate, put a new one first, run
 # `manage.py rechiffrer`, then drop the old one (`manage.py rechiffrer --verifier` says when).
@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # After the absolute limit: an expired session signs out rather than asking for a code.
     "rased.middleware.double_authentification",
     "auditlog.middleware.AuditlogMiddleware",
+    # The policy's « not now » (aides.rules.verifier) as a message on the object's page.
+    "aides.middleware.EtatRefuseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

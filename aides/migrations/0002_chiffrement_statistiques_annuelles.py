@@ -2,10 +2,11 @@
 
 import json
 
-import aides.chiffrement
 import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import Value
+
+import rased.chiffrement
 
 # The columns encrypted by this migration. AlterField keeps the stored values as they are:
 # the rows written before it are re-saved (read in clear, written as tokens).
@@ -68,112 +69,112 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='actionequipe',
             name='apport',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='ce qui a été apporté'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='ce qui a été apporté'),
         ),
         migrations.AlterField(
             model_name='consentement',
             name='commentaire',
-            field=aides.chiffrement.ChaineChiffree(blank=True, max_length=300, verbose_name='commentaire'),
+            field=rased.chiffrement.ChaineChiffree(blank=True, max_length=300, verbose_name='commentaire'),
         ),
         migrations.AlterField(
             model_name='demandeaide',
             name='decision_motif',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='motif de la décision'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='motif de la décision'),
         ),
         migrations.AlterField(
             model_name='actionprogramme',
             name='description',
-            field=aides.chiffrement.ChaineChiffree(max_length=400, verbose_name='action'),
+            field=rased.chiffrement.ChaineChiffree(max_length=400, verbose_name='action'),
         ),
         migrations.AlterField(
             model_name='conclusionpsy',
             name='texte',
-            field=aides.chiffrement.TexteChiffre(verbose_name='conclusion'),
+            field=rased.chiffrement.TexteChiffre(verbose_name='conclusion'),
         ),
         migrations.AlterField(
             model_name='evaluation',
             name='estime_instrument',
-            field=aides.chiffrement.ChaineChiffree(blank=True, max_length=120, verbose_name="instrument de mesure de l'estime de soi"),
+            field=rased.chiffrement.ChaineChiffree(blank=True, max_length=120, verbose_name="instrument de mesure de l'estime de soi"),
         ),
         migrations.AlterField(
             model_name='evaluation',
             name='estime_debut',
-            field=aides.chiffrement.DecimalChiffre(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score au début'),
+            field=rased.chiffrement.DecimalChiffre(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score au début'),
         ),
         migrations.AlterField(
             model_name='evaluation',
             name='estime_fin',
-            field=aides.chiffrement.DecimalChiffre(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score à la fin'),
+            field=rased.chiffrement.DecimalChiffre(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score à la fin'),
         ),
         migrations.AlterField(
             model_name='evaluation',
             name='synthese',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='synthèse'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='synthèse'),
         ),
         migrations.AlterField(
             model_name='evaluationobjectif',
             name='commentaire',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='commentaire'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='commentaire'),
         ),
         migrations.AlterField(
             model_name='objectif',
             name='critere',
-            field=aides.chiffrement.ChaineChiffree(max_length=300, verbose_name='critère de réussite observable'),
+            field=rased.chiffrement.ChaineChiffree(max_length=300, verbose_name='critère de réussite observable'),
         ),
         migrations.AlterField(
             model_name='objectif',
             name='intitule',
-            field=aides.chiffrement.ChaineChiffree(max_length=300, verbose_name='objectif'),
+            field=rased.chiffrement.ChaineChiffree(max_length=300, verbose_name='objectif'),
         ),
         migrations.AlterField(
             model_name='objectif',
             name='responsable',
-            field=aides.chiffrement.ChaineChiffree(max_length=120, verbose_name='responsable'),
+            field=rased.chiffrement.ChaineChiffree(max_length=120, verbose_name='responsable'),
         ),
         migrations.AlterField(
             model_name='observation',
             name='contenu',
-            field=aides.chiffrement.TexteChiffre(verbose_name='observation'),
+            field=rased.chiffrement.TexteChiffre(verbose_name='observation'),
         ),
         migrations.AlterField(
             model_name='presenceseance',
             name='observation',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='observation'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='observation'),
         ),
         migrations.AlterField(
             model_name='programme',
             name='avis_eleve',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name="avis de l'élève"),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name="avis de l'élève"),
         ),
         migrations.AlterField(
             model_name='programme',
             name='avis_famille',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='avis de la famille'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='avis de la famille'),
         ),
         migrations.AlterField(
             model_name='programme',
             name='instantane',
-            field=aides.chiffrement.JSONChiffre(blank=True, editable=False, null=True),
+            field=rased.chiffrement.JSONChiffre(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
             model_name='reunion',
             name='compte_rendu',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='compte rendu'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='compte rendu'),
         ),
         migrations.AlterField(
             model_name='reunion',
             name='decisions',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='décisions'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='décisions'),
         ),
         migrations.AlterField(
             model_name='reunion',
             name='ordre_du_jour',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='ordre du jour'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='ordre du jour'),
         ),
         migrations.AlterField(
             model_name='seance',
             name='contenu',
-            field=aides.chiffrement.TexteChiffre(blank=True, verbose_name='ce qui a été travaillé'),
+            field=rased.chiffrement.TexteChiffre(blank=True, verbose_name='ce qui a été travaillé'),
         ),
         migrations.CreateModel(
             name='StatistiqueAnnuelle',

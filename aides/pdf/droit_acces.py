@@ -58,7 +58,7 @@ from aides.pdf.suivi import (
     participants,
 )
 from eleves.enums import Role
-from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal
+from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal, VoletDossier
 
 ACTES_PSY = (ActeConsentement.PSY, ActeConsentement.TRANSMISSION)
 
@@ -333,7 +333,9 @@ def donnees_dossier(eleve) -> dict:
 
 def _demande(demande, aides) -> dict:
     return {
-        **demande_commune(demande),
+        # The family's copy is read by its printer (the directeur, the IEN) before it is handed
+        # over: the RASED's decision goes in the RASED's part, reviewed by a RASED member.
+        **demande_commune(demande, connait_les_suivis_psy=False),
         "classe": f"{demande.classe.nom} ({demande.niveau}), {demande.classe.ecole.nom}, "
                   f"{demande.classe.annee.libelle}",
         "erreurs": demande.erreurs,
@@ -404,9 +406,10 @@ def donnees_droit_acces(demande_acces) -> dict:
     released and unchanged since (``etat_volet``: ``libere``, ``en_relecture`` or ``modifie``)."""
     eleve = demande_acces.eleve
     volet, etat = None, "en_relecture"
-    if demande_acces.volet_libere:
+    liberation = demande_acces.liberation(VoletDossier.PSY)
+    if liberation is not None:
         courant = donnees_volet(eleve)
-        if empreinte(courant) == demande_acces.volet_empreinte:
+        if empreinte(courant) == liberation.empreinte:
             volet, etat = courant, "libere"
         else:
             etat = "modifie"
@@ -420,8 +423,8 @@ def donnees_droit_acces(demande_acces) -> dict:
             "recue_le": _date(demande_acces.recue_le),
             "deposee_par": str(demande_acces.deposee_par),
             "deposee_le": _date(demande_acces.deposee_le),
-            "libere_le": _date(demande_acces.volet_libere_le),
-            "libere_par": str(demande_acces.volet_libere_par) if demande_acces.volet_libere_par else "",
-            "note": demande_acces.note_psychologue,
+            "libere_le": _date(liberation.libere_le) if liberation else "",
+            "libere_par": str(liberation.libere_par) if liberation else "",
+            "note": liberation.note if liberation else "",
         },
     }

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
-from aides.enums import EtatAide, EtatDemande, EtatProgramme, Presence
+from aides.enums import REPONSE_APPORTEE, EtatAide, EtatDemande, EtatProgramme, Presence
 from aides.models import (
     Aide,
     ConclusionPsy,
@@ -30,7 +30,8 @@ from aides.models import (
     Reunion,
     Seance,
 )
-from eleves.enums import Role
+from aides.rules import connait_les_suivis_psy
+from eleves.rules import lit_le_secret_psy
 from eleves.scolarite import annee_scolaire_de, libelle_annee
 
 PRESENT = Q(presences__presence=Presence.PRESENT)
@@ -57,11 +58,6 @@ def _nombre(valeur: Decimal | None, *, signe: bool = False) -> str:
 
 def _duree(minutes: int) -> str:
     return f"{minutes // 60} h {minutes % 60:02d}"
-
-
-def voit_volet_psychologique(user) -> bool:
-    """The only switch of the psychological section: the user's role (professional secrecy)."""
-    return user.role == Role.PSYCHOLOGUE
 
 
 def _programmes(user):
@@ -181,9 +177,11 @@ def _aide_commune(aide, lisible: bool) -> dict:
     }
 
 
-def demande_commune(demande) -> dict:
+def demande_commune(demande, *, connait_les_suivis_psy: bool) -> dict:
     """What every document of a pupil prints of a request (the fiche de suivi, the right-of-access
-    file, which adds its own fields)."""
+    file, which adds its own fields). For a reader not told of psychological follow-ups
+    (``aides.rules.connait_les_suivis_psy``), the RASED's answer reads as one state, without the
+    decision: as on the pages."""
     return {
         "numero": demande.pk,
         "auteur": str(demande.auteur),
@@ -193,7 +191,8 @@ def demande_commune(demande) -> dict:
             f"le {_date(demande.famille_informee_le)} ({demande.get_famille_informee_par_display().lower()})"
             if demande.famille_informee_le else ""
         ),
-        "etat": demande.get_etat_display(),
+        "etat": demande.get_etat_display() if connait_les_suivis_psy or not demande.a_recu_reponse
+        else REPONSE_APPORTEE,
         "domaines": demande.domaines_libelles,
         "difficultes": demande.difficultes,
         "deja_essaye": demande.deja_essaye_libelles,
@@ -205,7 +204,7 @@ def demande_commune(demande) -> dict:
             "le": _date(demande.decidee_le),
             "par": str(demande.decidee_par) if demande.decidee_par else "",
             "motif": demande.decision_motif,
-        } if demande.decision else None,
+        } if demande.decision and connait_les_suivis_psy else None,
     }
 
 
@@ -222,9 +221,9 @@ def participants(reunion) -> list[str]:
     ]
 
 
-def _demande(demande, lisibles: set[int]) -> dict:
+def _demande(user, demande, lisibles: set[int]) -> dict:
     return {
-        **demande_commune(demande),
+        **demande_commune(demande, connait_les_suivis_psy=connait_les_suivis_psy(user, demande)),
         "classe": f"{demande.classe.nom} ({demande.niveau}), {demande.classe.ecole.nom}",
         "consentements": [consentement_lu(c) for c in demande.consentements_lus],
         "reunions": [
@@ -352,7 +351,7 @@ def donnees_fiche_suivi(user, eleve) -> dict:
         libelle = demande.classe.annee.libelle
         if not annees or annees[-1]["annee"] != libelle:
             annees.append({"annee": libelle, "demandes": []})
-        annees[-1]["demandes"].append(_demande(demande, lisibles))
+        annees[-1]["demandes"].append(_demande(user, demande, lisibles))
 
     return {
         "entete": entete_eleve(inscriptions),
@@ -367,6 +366,6 @@ def donnees_fiche_suivi(user, eleve) -> dict:
         ],
         "annees": annees,
         "volet_psychologique": (
-            _volet_psychologique(user, eleve, demandes, lisibles) if voit_volet_psychologique(user) else None
+            _volet_psychologique(user, eleve, demandes, lisibles) if lit_le_secret_psy(user) else None
         ),
     }

@@ -1,5 +1,7 @@
 """Where people start: each role lands on its own dashboard."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
@@ -9,9 +11,19 @@ from django.views.decorators.http import require_POST
 from aides.models import Notification
 from aides.selectors import tableau_de_bord
 from eleves.enums import ROLES_RASED, Role
-from eleves.models import Classe, DemandeAcces, Ecole, Eleve, annee_courante_debut
+from eleves.models import (
+    AttributionRole,
+    Classe,
+    DemandeAcces,
+    Ecole,
+    Eleve,
+    VoletDossier,
+    annee_courante_debut,
+)
 
 GABARIT_PAR_ROLE = {Role.ENSEIGNANT: "enseignant", Role.DIRECTEUR: "directeur"}
+# How long the psychologists' home page shows an opening of access to their work.
+ALERTE_ATTRIBUTIONS = timedelta(days=30)
 
 
 @login_required
@@ -33,9 +45,14 @@ def accueil(request):
     elif user.role in (Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR):
         contexte["nb_eleves"] = Eleve.objects.visibles_par(user).count()
         contexte["nb_classes"] = Classe.objects.visibles_par(user).filter(annee__debut=annee).count()
-    elif user.role == Role.PSYCHOLOGUE:
+    elif user.has_perm("eleves.relire_volets_psy"):
         # Families' access requests whose psychological part waits for a psychologist's review.
-        contexte["nb_acces_a_relire"] = DemandeAcces.objects.visibles_par(user).a_relire().count()
+        contexte["nb_acces_a_relire"] = DemandeAcces.objects.visibles_par(user).a_relire(VoletDossier.PSY).count()
+        # Accounts given access to the psychologists' work lately: they watch it.
+        contexte["attributions_recentes"] = list(
+            AttributionRole.objects.visibles_par(user).filter(le__gte=timezone.now() - ALERTE_ATTRIBUTIONS)
+            .select_related("personne", "par")[:10]
+        )
     gabarit = "rased" if user.role in ROLES_RASED else GABARIT_PAR_ROLE.get(user.role, "circonscription")
     return render(request, f"aides/accueil_{gabarit}.html", contexte)
 

@@ -1,15 +1,15 @@
 """Analysis stage: the RASED's waiting list, référent, observations, consents, decision,
 meetings, and the start of the aids decided.
 
-Objects are looked up in ``visibles_par`` (a stranger gets 404); who may act is asked of
-``aides/rules.py`` (someone who sees the request but may not act gets 403); the moves are
-``aides/services.py``'s, and their refusals are shown in French on the page.
+Objects are looked up in ``visibles_par`` (a stranger gets 404); who may act, and when, is asked
+of the policy (``aides.views.acces.exiger``: 403 for someone who may not act, the object's page with
+the reason when its state forbids it); the moves are ``aides/services.py``'s, and their refusals
+are shown in French on the page (``refus_en_message``).
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from aides import services
-from aides.enums import ETATS_A_TRAITER, ActeConsentement
+from aides.enums import ACTES_PSY, ETATS_A_TRAITER, ActeConsentement
 from aides.forms_analyse import (
     AideAjoutForm,
     ConsentementForm,
@@ -29,13 +29,8 @@ from aides.forms_analyse import (
 )
 from aides.models import Aide, DemandeAide, Reunion
 from aides.selectors import demande_visible_ou_404
-from aides.services import ActionRefusee
-from eleves.enums import Role
-
-
-def _exiger(request, permission: str, objet) -> None:
-    if not request.user.has_perm(permission, objet):
-        raise PermissionDenied
+from aides.views.acces import exiger, refus_en_message
+from eleves.rules import lit_le_secret_psy
 
 
 def _page_formulaire(request, demande, form, *, titre, bouton, explication="", avertissement=""):
@@ -52,8 +47,7 @@ def _page_formulaire(request, demande, form, *, titre, bouton, explication="", a
 @login_required
 def demandes_a_traiter(request):
     """The requests of the member's secteur waiting for the RASED, oldest first."""
-    if not request.user.est_rased:
-        raise PermissionDenied
+    exiger(request, "aides.view_observations")
     demandes = (
         DemandeAide.objects.visibles_par(request.user)
         .filter(etat__in=ETATS_A_TRAITER)
@@ -74,23 +68,17 @@ def demandes_a_traiter(request):
 @require_http_methods(["GET", "POST"])
 def demande_prendre_en_charge(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
-    _exiger(request, "aides.analyser_demande", demande)
-    if request.method == "GET" and demande.etat not in ETATS_A_TRAITER:
-        messages.info(request, "Cette demande n'est plus en attente d'analyse.")
-        return redirect("demande_detail", pk=demande.pk)
+    exiger(request, "aides.prendre_en_charge", demande)
     form = PriseEnChargeForm(request.POST or None, demande=demande, user=request.user)
     if request.method == "POST" and form.is_valid():
         referent = form.cleaned_data["referent"]
-        try:
+        with refus_en_message(request):
             fait = services.demande_prendre_en_charge(demande=demande, auteur=request.user, referent=referent)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             if fait:
                 messages.success(request, f"La demande est prise en charge. Référent : {referent}.")
             else:
                 messages.info(request, f"{referent} est déjà le référent de cette demande.")
-            return redirect("demande_detail", pk=demande.pk)
+            return redirect(demande)
     return _page_formulaire(
         request, demande, form,
         titre="Prendre en charge la demande", bouton="Enregistrer le référent",
@@ -103,17 +91,14 @@ def demande_prendre_en_charge(request, pk):
 @require_http_methods(["GET", "POST"])
 def observation_ajouter(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
-    _exiger(request, "aides.analyser_demande", demande)
+    exiger(request, "aides.add_observation", demande)
     form = ObservationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             services.observation_ajouter(demande=demande, auteur=request.user, observation=form.instance)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, "L'observation a été enregistrée.")
-            return redirect("demande_detail", pk=demande.pk)
-    if request.user.role == Role.PSYCHOLOGUE:
+            return redirect(demande)
+    if lit_le_secret_psy(request.user):
         avertissement = (
             "Vos observations sont couvertes par le secret professionnel : seuls les psychologues "
             "pourront les lire. Un bilan psychologique demande l'accord des parents enregistré au "
@@ -134,16 +119,14 @@ def observation_ajouter(request, pk):
 @require_http_methods(["GET", "POST"])
 def consentement_ajouter(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
-    _exiger(request, "aides.add_consentement", demande)
-    form = ConsentementForm(request.POST or None)
+    exiger(request, "aides.add_consentement", demande)
+    actes_psy = request.user.has_perm("aides.add_consentement_psy", demande)
+    form = ConsentementForm(request.POST or None, actes_psy=actes_psy)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             consentement = services.consentement_enregistrer(
                 demande=demande, auteur=request.user, consentement=form.instance
             )
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             acte = consentement.get_acte_display().lower()
             if consentement.accorde:
                 messages.success(request, f"L'accord de la famille a été enregistré : {acte}.")
@@ -153,12 +136,17 @@ def consentement_ajouter(request, pk):
                     f"Le refus de la famille a été enregistré : {acte}. "
                     "Les aides qui en dépendaient et n'avaient pas commencé sont arrêtées.",
                 )
-            return redirect("demande_detail", pk=demande.pk)
+            return redirect(demande)
+    explication = (
+        "Une réponse par acte : information sur la demande, aide E ou G, bilan ou suivi psychologique, "
+        "transmission des conclusions du psychologue. La plus récente fait foi."
+        if actes_psy else
+        "Une réponse par acte : information sur la demande, aide E ou G. La plus récente fait foi. Les "
+        "réponses sur le bilan ou le suivi psychologique sont enregistrées par le psychologue."
+    )
     return _page_formulaire(
-        request, demande, form,
-        titre="Enregistrer la réponse de la famille", bouton="Enregistrer",
-        explication="Une réponse par acte : information sur la demande, aide E ou G, bilan ou suivi "
-        "psychologique, transmission des conclusions du psychologue. La plus récente fait foi.",
+        request, demande, form, titre="Enregistrer la réponse de la famille", bouton="Enregistrer",
+        explication=explication,
     )
 
 
@@ -166,25 +154,19 @@ def consentement_ajouter(request, pk):
 @require_http_methods(["GET", "POST"])
 def demande_decider(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
-    _exiger(request, "aides.analyser_demande", demande)
-    if request.method == "GET" and demande.etat not in ETATS_A_TRAITER:
-        messages.info(request, "Une décision a déjà été prise pour cette demande.")
-        return redirect("demande_detail", pk=demande.pk)
+    exiger(request, "aides.decider_demande", demande)
     form = DecisionForm(request.POST or None, demande=demande, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             fait = services.demande_decider(
                 demande=demande, auteur=request.user, decision=form.cleaned_data["decision"],
                 motif=form.cleaned_data["motif"], intervenants=form.intervenants(),
             )
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             if fait:
                 messages.success(request, "La décision a été enregistrée ; l'enseignant en est informé.")
             else:
                 messages.info(request, "Cette décision était déjà enregistrée.")
-            return redirect("demande_detail", pk=demande.pk)
+            return redirect(demande)
     return _page_formulaire(
         request, demande, form,
         titre="Décision du RASED", bouton="Enregistrer la décision",
@@ -197,19 +179,16 @@ def demande_decider(request, pk):
 @require_http_methods(["GET", "POST"])
 def reunion_ajouter(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
-    _exiger(request, "aides.add_reunion", demande)
+    exiger(request, "aides.add_reunion", demande)
     form = ReunionForm(request.POST or None, demande=demande)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             reunion = services.reunion_enregistrer(
                 demande=demande, auteur=request.user, reunion=form.instance,
                 participants=form.cleaned_data["participants"], externes=form.cleaned_data["externes"],
             )
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, "La réunion a été enregistrée.")
-            return redirect("reunion_detail", pk=reunion.pk)
+            return redirect(reunion)
     return _page_formulaire(
         request, demande, form,
         titre="Enregistrer une réunion", bouton="Enregistrer la réunion",
@@ -239,19 +218,16 @@ def aide_demarrer(request, pk):
         ),
         pk=pk,
     )
-    _exiger(request, "aides.demarrer_aide", aide)
+    exiger(request, "aides.demarrer_aide", aide)
     form = DemarrageAideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             fait = services.aide_demarrer(aide=aide, auteur=request.user, debut=form.cleaned_data["debut"])
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             if fait:
                 messages.success(request, f"L'aide a démarré le {form.cleaned_data['debut']:%d/%m/%Y}.")
             else:
                 messages.info(request, "Cette aide est déjà en cours.")
-        return redirect("demande_detail", pk=aide.demande_id)
+        return redirect(aide)
     acte = services.acte_pour_demarrer(aide)
     return render(
         request,
@@ -262,7 +238,9 @@ def aide_demarrer(request, pk):
             "form": form,
             "accord": services.consentement_en_vigueur(aide.demande, acte),
             "acte": ActeConsentement(acte).label,
-            "peut_consentement": request.user.has_perm("aides.add_consentement", aide.demande),
+            "peut_consentement": request.user.has_perm(
+                "aides.add_consentement_psy" if acte in ACTES_PSY else "aides.add_consentement", aide.demande
+            ),
         },
     )
 
@@ -272,19 +250,16 @@ def aide_demarrer(request, pk):
 def aide_ajouter(request, pk):
     """Change of the kind of aid: a new aid on a request already answered by an aid."""
     demande = demande_visible_ou_404(request.user, pk)
-    _exiger(request, "aides.analyser_demande", demande)
+    exiger(request, "aides.add_aide", demande)
     form = AideAjoutForm(request.POST or None, demande=demande)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             services.aide_ajouter(
                 demande=demande, auteur=request.user, type_aide=form.cleaned_data["type_aide"],
                 intervenant=form.cleaned_data["intervenant"],
             )
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, "La nouvelle aide est décidée ; elle démarrera après l'accord de la famille.")
-            return redirect("demande_detail", pk=demande.pk)
+            return redirect(demande)
     return _page_formulaire(
         request, demande, form, titre="Ajouter une aide", bouton="Décider cette aide",
         explication="Pour changer le type d'aide après un bilan, ou compléter l'aide en cours "

@@ -2,15 +2,13 @@
 
 The request is looked up in the user's scoped queryset (404 outside it); the letter's genre is
 one of an explicit list (404 otherwise); who may print each letter is stated below (403 for
-someone who sees the request but may not print it). A letter that cannot be printed yet (a
+someone who sees the request but may not print it, ``aides/rules.py``). A letter that cannot be printed yet (a
 draft, no responsable légal, no aid to propose) sends the user back to the request page with
 the reason in French, never an empty PDF.
 """
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -18,35 +16,12 @@ from django.urls import path
 from aides.models import DemandeAide
 from aides.pdf.courriers import GENRES, CourrierImpossible, donnees_courrier
 from aides.pdf.rendu import rendre_pdf, reponse
-from aides.rules import directeur_de_l_ecole, rased_du_secteur
-from eleves.enums import Role
+from aides.views.acces import exiger
 from eleves.journal import journaliser
 from eleves.models import JournalAcces
-from eleves.rules import actif
 
-
-@rules.predicate
-def auteur_de_la_demande(user, demande):
-    return demande is not None and demande.auteur_id == user.pk
-
-
-@rules.predicate
-def psychologue(user):
-    return user.role == Role.PSYCHOLOGUE
-
-
-# Who prints which letter: the information, whoever filed the request, its school's directeur
-# and the RASED of the secteur; the agreement to an aid, the RASED and the directeur; the
-# agreement to the psychologist's assessment, the psychologists of the secteur and the directeur.
-PEUT_IMPRIMER = {
-    "information": actif & (auteur_de_la_demande | directeur_de_l_ecole | rased_du_secteur),
-    "accord-aide": actif & (directeur_de_l_ecole | rased_du_secteur),
-    "accord-psy": actif & (directeur_de_l_ecole | (psychologue & rased_du_secteur)),
-}
-
-
-def peut_imprimer(user, demande, genre: str) -> bool:
-    return PEUT_IMPRIMER[genre].test(user, demande)
+# Who prints which letter is the policy's (``aides.imprimer_courrier_<genre>``, aides/rules.py).
+PERMISSION_PAR_GENRE = {genre: f"aides.imprimer_courrier_{genre.replace('-', '_')}" for genre in GENRES}
 
 
 @login_required
@@ -59,8 +34,7 @@ def courrier_pdf(request, pk, genre):
         ),
         pk=pk,
     )
-    if not peut_imprimer(request.user, demande, genre):
-        raise PermissionDenied
+    exiger(request, PERMISSION_PAR_GENRE[genre], demande)
     try:
         donnees = donnees_courrier(demande, genre, imprime_par=request.user)
     except CourrierImpossible as raison:

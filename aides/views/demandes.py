@@ -3,16 +3,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms import DemandeAideForm
 from aides.models import DemandeAide
+from aides.rules import etapes_lisibles
 from aides.selectors import contexte_demande, demande_visible_ou_404
 from aides.services import ActionRefusee, demande_enregistrer
 from aides.services import demande_envoyer as envoyer
+from aides.views.acces import exiger
 from eleves.journal import journaliser
 from eleves.models import Eleve, JournalAcces
 
@@ -32,8 +33,7 @@ def demande_liste(request):
 @require_http_methods(["GET", "POST"])
 def demande_creer(request, pk):
     eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
-    if not request.user.has_perm("aides.add_demande", eleve):
-        raise PermissionDenied
+    exiger(request, "aides.add_demande", eleve)
     form = DemandeAideForm(request.POST or None, envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,8 +49,7 @@ def demande_creer(request, pk):
 @require_http_methods(["GET", "POST"])
 def demande_modifier(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
-    if not request.user.has_perm("aides.change_demande", demande):
-        raise PermissionDenied
+    exiger(request, "aides.change_demande", demande)
     form = DemandeAideForm(request.POST or None, instance=demande, envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,8 +73,7 @@ def _apres_enregistrement(request, demande):
 @require_POST
 def demande_envoyer(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
-    if demande.auteur_id != request.user.pk:
-        raise PermissionDenied
+    exiger(request, "aides.envoyer_demande", demande)
     return _envoyer(request, demande)
 
 
@@ -104,9 +102,7 @@ def demande_detail(request, pk):
         "aides/demande_detail.html",
         {
             "demande": demande,
-            "historique": demande.historique.select_related("auteur"),
-            "peut_modifier": request.user.has_perm("aides.change_demande", demande),
-            "est_rased": request.user.est_rased,
+            "historique": etapes_lisibles(request.user, demande, demande.historique.select_related("auteur")),
             **contexte_demande(request.user, demande),
         },
     )

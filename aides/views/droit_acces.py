@@ -18,13 +18,14 @@ from aides.pdf.droit_acces import donnees_droit_acces, donnees_volet, empreinte
 from aides.pdf.rendu import rendre_pdf, reponse
 from eleves.forms import DemandeAccesForm, LiberationVoletForm
 from eleves.journal import journaliser
-from eleves.models import DemandeAcces, Eleve, JournalAcces
-from eleves.services import demande_acces_deposer, volet_psy_liberer
+from eleves.models import DemandeAcces, Eleve, JournalAcces, VoletDossier
+from eleves.services import demande_acces_deposer, volet_liberer
 
 
 def _demande_visible(request, pk, permission: str) -> DemandeAcces:
     demande = get_object_or_404(
-        DemandeAcces.objects.visibles_par(request.user).select_related("eleve", "deposee_par", "volet_libere_par"),
+        DemandeAcces.objects.visibles_par(request.user).select_related("eleve", "deposee_par")
+        .prefetch_related("liberations__libere_par"),
         pk=pk,
     )
     if not request.user.has_perm(permission, demande.eleve):
@@ -39,16 +40,17 @@ def droit_acces_eleve(request, pk):
     eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
     if not request.user.has_perm("eleves.repondre_droit_acces", eleve):
         raise PermissionDenied
-    form = DemandeAccesForm(request.POST if request.method == "POST" else None)
+    form = DemandeAccesForm(request.POST if request.method == "POST" else None, eleve=eleve)
     if request.method == "POST" and form.is_valid():
         demande = demande_acces_deposer(
             eleve=eleve, auteur=request.user,
-            demandeur=form.cleaned_data["demandeur"], recue_le=form.cleaned_data["recue_le"],
+            responsable=form.cleaned_data["responsable"], recue_le=form.cleaned_data["recue_le"],
         )
         messages.success(request, "La demande d'accès est enregistrée ; le volet psychologique attend la "
                                   "relecture d'un psychologue du secteur.")
         return redirect("demande_acces_detail", pk=demande.pk)
-    demandes = DemandeAcces.objects.filter(eleve=eleve).select_related("deposee_par", "volet_libere_par")
+    demandes = DemandeAcces.objects.filter(eleve=eleve).select_related("deposee_par").prefetch_related(
+        "liberations__libere_par")
     return render(request, "aides/droit_acces_eleve.html", {"eleve": eleve, "form": form, "demandes": demandes})
 
 
@@ -93,8 +95,8 @@ def demande_acces_relecture(request, pk):
         if request.POST.get("empreinte") != courante:
             messages.error(request, "Le volet psychologique a changé pendant votre relecture : relisez-le.")
         else:
-            libere = volet_psy_liberer(demande=demande, auteur=request.user, empreinte=courante,
-                                       note=form.cleaned_data["note_psychologue"])
+            libere = volet_liberer(demande=demande, volet=VoletDossier.PSY, auteur=request.user,
+                                   empreinte=courante, note=form.cleaned_data["note"])
             messages.success(request, "Le volet psychologique est libéré." if libere
                              else "Ce volet psychologique était déjà libéré.")
             return redirect("demandes_acces_a_relire")
@@ -102,9 +104,10 @@ def demande_acces_relecture(request, pk):
         request, action=JournalAcces.Action.CONSULTATION,
         objet=f"Droit d'accès n° {demande.pk} : relecture du volet psychologique", eleve=demande.eleve,
     )
+    liberation = demande.liberation(VoletDossier.PSY)
     return render(request, "aides/droit_acces_relecture.html", {
         "demande": demande, "eleve": demande.eleve, "v": volet, "empreinte": courante, "form": form,
-        "deja_libere": demande.volet_libere and demande.volet_empreinte == courante,
+        "liberation": liberation, "deja_libere": liberation is not None and liberation.empreinte == courante,
     })
 
 
@@ -115,8 +118,8 @@ def demandes_acces_a_relire(request):
         raise PermissionDenied
     demandes = DemandeAcces.objects.visibles_par(request.user).select_related("eleve", "deposee_par")
     return render(request, "aides/droit_acces_a_relire.html", {
-        "a_relire": demandes.a_relire().order_by("deposee_le", "pk"),
-        "liberees": demandes.filter(volet_libere_le__isnull=False).order_by("-volet_libere_le")[:20],
+        "a_relire": demandes.a_relire(VoletDossier.PSY).order_by("deposee_le", "pk"),
+        "liberees": demandes.filter(liberations__volet=VoletDossier.PSY).order_by("-liberations__libere_le")[:20],
     })
 
 

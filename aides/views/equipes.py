@@ -11,7 +11,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from aides.forms_seances import ActionEquipeForm
 from aides.models import ActionEquipe
 from aides.selectors import nommer_eleves_des_actions
 from aides.services import ActionRefusee, action_equipe_enregistrer
+from aides.views.acces import exiger
 from eleves.models import Ecole, Eleve, annee_courante_debut
 from eleves.scolarite import MOIS_BASCULE
 
@@ -61,8 +61,7 @@ def action_equipe_liste(request, pk):
 @require_http_methods(["GET", "POST"])
 def action_equipe_creer(request, pk):
     ecole = _ecole_visible(request, pk)
-    if not request.user.has_perm("aides.add_actionequipe", ecole):
-        raise PermissionDenied
+    exiger(request, "aides.add_actionequipe", ecole)
     eleves = (
         Eleve.objects.visibles_par(request.user)
         .filter(inscriptions__classe__ecole=ecole, inscriptions__annee__debut=annee_courante_debut())

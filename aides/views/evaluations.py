@@ -1,13 +1,13 @@
 """Pages of the reviews of a programme (bilans) and of the psychologist's conclusions.
 
 A review and a psychological follow-up's content are looked up in what the user may read
-(a stranger, or anyone but a psychologist for a psychological follow-up, gets 404); acting
-needs ``aides.add_evaluation`` / ``aides.add_conclusion`` on the aid (403 otherwise).
+(a stranger, or anyone but a psychologist for a psychological follow-up, gets 404); acting is
+asked of the policy (``aides.rules.verifier``: the aid's intervenant or its stand-in, when the
+programme's state allows it).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -18,11 +18,7 @@ from aides.enums import EtatAide, SuiteEvaluation
 from aides.forms_programmes import ConclusionForm, EvaluationForm, formulaires_resultats
 from aides.models import Aide, ConclusionPsy, Evaluation, EvaluationObjectif, Programme
 from aides.services import ActionRefusee
-
-
-def _exiger(request, perm, aide) -> None:
-    if not request.user.has_perm(perm, aide):
-        raise PermissionDenied
+from aides.views.acces import exiger
 
 
 def _valeurs_de_depart(programme) -> tuple[dict, dict]:
@@ -32,7 +28,7 @@ def _valeurs_de_depart(programme) -> tuple[dict, dict]:
     if programme.aide.est_psy:
         premiere = (
             Evaluation.objects.filter(programme__aide_id=programme.aide_id)
-            # The instrument is encrypted: only its emptiness can be filtered on (aides/chiffrement.py).
+            # The instrument is encrypted: only its emptiness can be filtered on (rased/chiffrement.py).
             .exclude(estime_instrument="")
             .order_by("date", "pk")
             .only("estime_instrument", "estime_debut")
@@ -58,7 +54,7 @@ def evaluation_creer(request, pk):
         Programme.objects.visibles_par(request.user).select_related("aide__demande", "aide__eleve"), pk=pk
     )
     aide = programme.aide
-    _exiger(request, "aides.add_evaluation", aide)
+    exiger(request, "aides.add_evaluation", programme)
     initial, maitrises = _valeurs_de_depart(programme)
     form = EvaluationForm(request.POST or None, instance=Evaluation(programme=programme), aide=aide, initial=initial)
     resultats = formulaires_resultats(
@@ -108,7 +104,7 @@ def evaluation_modifier(request, pk):
     )
     programme = evaluation.programme
     aide = programme.aide
-    _exiger(request, "aides.change_evaluation", aide)
+    exiger(request, "aides.change_evaluation", evaluation)
     form = EvaluationForm(request.POST or None, instance=evaluation, aide=aide)
     existants = list(evaluation.resultats.select_related("objectif"))
     resultats = formulaires_resultats(
@@ -145,7 +141,7 @@ def conclusion_creer(request, pk):
     aide = get_object_or_404(
         Aide.objects.confidentielles_lisibles_par(request.user).select_related("demande", "eleve"), pk=pk
     )
-    _exiger(request, "aides.add_conclusion", aide)
+    exiger(request, "aides.add_conclusion", aide)
     form = ConclusionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,7 +161,7 @@ def conclusion_modifier(request, pk):
         ConclusionPsy.objects.visibles_par(request.user).select_related("aide__demande", "aide__eleve"), pk=pk
     )
     aide = conclusion.aide
-    _exiger(request, "aides.add_conclusion", aide)
+    exiger(request, "aides.change_conclusion", conclusion)
     form = ConclusionForm(request.POST or None, instance=conclusion)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,13 +2,14 @@
 
 Aids and programmes are looked up in what the user may read of them
 (``Aide.objects.confidentielles_lisibles_par``, ``Programme.objects.visibles_par``): a stranger,
-or anyone but a psychologist for a psychological follow-up, gets 404. Acting needs
-``aides.change_programme`` on the aid (403 otherwise). Every change goes through aides/services.py.
+or anyone but a psychologist for a psychological follow-up, gets 404; a draft is seen only by
+those who write it. Acting is asked of the policy (``aides.rules.verifier``: 403, or the
+programme's page with the reason when its state forbids it). Every change goes through
+aides/services.py.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from aides import services
-from aides.enums import EtatAide, EtatProgramme, TypeAide
+from aides.enums import TypeAide
 from aides.forms_programmes import NouvelleVersionForm, formulaires_programme
 from aides.models import Aide, Evaluation, Programme
 from aides.services import ActionRefusee
+from aides.views.acces import exiger
 
 
 def _aide_lisible(request, pk) -> Aide:
@@ -45,11 +47,6 @@ def _programme_lisible(request, pk, *, complet=False) -> Programme:
     return get_object_or_404(qs, pk=pk)
 
 
-def _exiger_droit_d_agir(request, aide) -> None:
-    if not request.user.has_perm("aides.change_programme", aide):
-        raise PermissionDenied
-
-
 def _revision_postee(request) -> int:
     """The revision the edited form was read at; a missing or forged one counts as stale."""
     try:
@@ -69,9 +66,6 @@ def programme_detail(request, pk):
         "versions": Programme.objects.visibles_par(request.user).filter(aide=aide).only(
             "pk", "aide_id", "version", "etat"
         ),
-        "peut_agir": request.user.has_perm("aides.change_programme", aide),
-        "peut_evaluer": request.user.has_perm("aides.add_evaluation", aide),
-        "aide_terminee": aide.etat == EtatAide.TERMINEE,
     })
 
 
@@ -79,7 +73,7 @@ def programme_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def programme_creer(request, pk):
     aide = _aide_lisible(request, pk)
-    _exiger_droit_d_agir(request, aide)
+    exiger(request, "aides.add_programme", aide)
     existant = aide.programmes.first()
     if existant is not None:
         messages.info(request, "Cette aide a déjà un programme personnalisé : le voici.")
@@ -106,13 +100,7 @@ def programme_creer(request, pk):
 def programme_modifier(request, pk):
     programme = _programme_lisible(request, pk)
     aide = programme.aide
-    _exiger_droit_d_agir(request, aide)
-    if request.method == "GET":
-        try:
-            services.programme_verifier_modifiable(programme=programme, revision_lue=programme.revision)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-            return redirect("programme_detail", pk=programme.pk)
+    exiger(request, "aides.change_programme", programme)
     form, objectifs, actions = formulaires_programme(request.POST or None, aide=aide, programme=programme)
     if request.method == "POST":
         try:
@@ -148,11 +136,8 @@ def _page_formulaire(request, aide, form, objectifs, actions, *, programme):
 def programme_valider(request, pk):
     """GET: what validating means (the version is then frozen); POST: validate."""
     programme = _programme_lisible(request, pk)
-    _exiger_droit_d_agir(request, programme.aide)
+    exiger(request, "aides.valider_programme", programme)
     if request.method == "GET":
-        if programme.etat != EtatProgramme.BROUILLON:
-            messages.info(request, "Cette version du programme n'est plus un brouillon.")
-            return redirect("programme_detail", pk=programme.pk)
         return render(request, "aides/programme_valider.html", {
             "programme": programme,
             "demande": programme.aide.demande,
@@ -177,10 +162,7 @@ def programme_valider(request, pk):
 def programme_nouvelle_version(request, pk):
     """GET: the date the new période starts; POST: a new draft copied from the validated version."""
     programme = _programme_lisible(request, pk)
-    _exiger_droit_d_agir(request, programme.aide)
-    if request.method == "GET" and programme.etat != EtatProgramme.VALIDE:
-        messages.info(request, "Seule la version validée du programme peut être renouvelée.")
-        return redirect("programme_detail", pk=programme.pk)
+    exiger(request, "aides.renouveler_programme", programme)
     form = NouvelleVersionForm(request.POST or None, initial={"debut": programme.date_revision})
     if request.method == "POST" and form.is_valid():
         try:

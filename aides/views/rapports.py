@@ -14,7 +14,6 @@ Every PDF and CSV is written to the access log; file names carry no name.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -22,17 +21,11 @@ from django.urls import path
 from aides.pdf.csv import rendre_csv
 from aides.pdf.rendu import rendre_pdf, reponse
 from aides.rapports import eleves_aides_par_periode, liste_attente, rapport_annuel
-from eleves.enums import ROLES_RASED, Role
+from aides.views.acces import exiger
+from eleves.enums import Role
 from eleves.journal import journaliser
 from eleves.models import AnneeScolaire, Ecole, JournalAcces, annee_courante_debut
 from eleves.scolarite import libelle_annee
-
-LECTEURS_LISTES = {Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED}
-
-
-def _exiger_role(request, roles) -> None:
-    if request.user.role not in roles:
-        raise PermissionDenied
 
 
 def _annees() -> list[int]:
@@ -65,7 +58,7 @@ def _entete(user, debut, ecole=None) -> dict:
 
 
 def _rapport(request, debut):
-    _exiger_role(request, {Role.CIRCONSCRIPTION})
+    exiger(request, "aides.view_rapport_annuel")
     annees = _annees()
     debut = _annee_valide(debut, annees)
     return rapport_annuel(circonscription=request.user.circonscription, debut=debut), annees
@@ -111,7 +104,7 @@ def rapport_annuel_csv(request, debut):
 @login_required
 def eleves_aides_choix(request):
     """Where the list starts: a directeur goes to their school, others choose among theirs."""
-    _exiger_role(request, LECTEURS_LISTES)
+    exiger(request, "aides.view_listes")
     ecoles = Ecole.objects.visibles_par(request.user).order_by("nom", "commune")
     if request.user.role == Role.DIRECTEUR and request.user.ecole_id:
         return redirect("eleves_aides_periode", pk=request.user.ecole_id)
@@ -120,7 +113,7 @@ def eleves_aides_choix(request):
 
 def _liste_periodes(request, pk):
     ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
-    _exiger_role(request, LECTEURS_LISTES)
+    exiger(request, "aides.view_listes")
     annees = _annees()
     debut = _annee_valide(request.GET.get("annee"), annees)
     periode = request.GET.get("periode") or None
@@ -160,8 +153,8 @@ def eleves_aides_periode_pdf(request, pk):
 
 
 def _attente(request):
-    _exiger_role(request, LECTEURS_LISTES)
-    nominative = request.user.role != Role.CIRCONSCRIPTION
+    exiger(request, "aides.view_listes")
+    nominative = request.user.has_perm("aides.view_listes_nominatives")
     return liste_attente(request.user, nominative=nominative), nominative
 
 

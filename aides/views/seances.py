@@ -11,7 +11,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,10 +20,10 @@ from django.views.decorators.http import require_http_methods
 from aides.enums import EtatAide, Presence
 from aides.forms_seances import PresencesForm, SeanceForm
 from aides.models import Aide, PresenceSeance, Seance
-from aides.services import ROLE_PAR_TYPE_AIDE, ActionRefusee, seance_enregistrer
+from aides.services import ActionRefusee, seance_enregistrer
+from aides.views.acces import exiger
 from eleves.models import Eleve, Inscription, annee_courante_debut
 
-TYPE_PAR_ROLE = {role: type_aide for type_aide, role in ROLE_PAR_TYPE_AIDE.items()}
 PRESENT = Q(presence=Presence.PRESENT)
 
 
@@ -51,21 +50,15 @@ class Totaux:
         return round(100 * self.presents / self.inscrits) if self.inscrits else None
 
 
-def _peut_noter_ou_403(user) -> None:
-    if not user.has_perm("aides.add_seance"):
-        raise PermissionDenied
-
-
 def aides_pour_seance(user) -> list[Aide]:
-    """The aids en cours ``user`` may log a session for: theirs first, then those of colleagues of
-    the same role and secteur (replacement); by school, class and pupil name."""
+    """The aids en cours ``user`` may log a session for (``Aide.objects.menees_par``: theirs first,
+    then those the policy's stand-in rule gives them); by school, class and pupil name."""
     courantes = Inscription.objects.filter(annee__debut=annee_courante_debut()).select_related(
         "classe__ecole"
     )
     aides = (
-        Aide.objects.visibles_par(user)
-        .filter(etat=EtatAide.EN_COURS, type=TYPE_PAR_ROLE.get(user.role))
-        .filter(Q(intervenant=user) | Q(intervenant__role=user.role, intervenant__secteur_id=user.secteur_id))
+        Aide.objects.menees_par(user)
+        .filter(etat=EtatAide.EN_COURS)
         .select_related("eleve", "intervenant")
         .prefetch_related(Prefetch("eleve__inscriptions", courantes, to_attr="inscriptions_courantes"))
     )
@@ -82,7 +75,7 @@ def aides_pour_seance(user) -> list[Aide]:
 @require_http_methods(["GET", "POST"])
 def seance_creer(request):
     """One screen: date, duration, content, then one row per pupil of the member's aids."""
-    _peut_noter_ou_403(request.user)
+    exiger(request, "aides.add_seance")
     donnees = request.POST if request.method == "POST" else None
     form = SeanceForm(donnees)
     presences = PresencesForm(donnees, aides=aides_pour_seance(request.user))
@@ -127,8 +120,7 @@ def totaux_des_seances(seances) -> Totaux:
 @login_required
 def seance_liste(request):
     """The member's own sessions, newest first, with totals; optionally one month."""
-    if not request.user.has_perm("aides.view_seances"):
-        raise PermissionDenied
+    exiger(request, "aides.view_seances")
     toutes = Seance.objects.visibles_par(request.user).filter(intervenant=request.user)
     mois = _mois_choisi(request.GET.get("mois"))
     seances = toutes.filter(date__year=mois.year, date__month=mois.month) if mois else toutes
@@ -168,7 +160,7 @@ def eleve_seances(request, pk):
     lisibles = set(
         Aide.objects.confidentielles_lisibles_par(user).filter(eleve=eleve).values_list("pk", flat=True)
     )
-    detail = {a.pk for a in aides if a.pk in lisibles and user.est_rased}
+    detail = {a.pk for a in aides if a.pk in lisibles and user.has_perm("aides.view_seances")}
     totaux = {
         ligne["aide_id"]: Totaux(
             nb_seances=ligne["inscrits"], minutes=ligne["minutes"] or 0,

@@ -7,13 +7,12 @@ role alone, so that no URL or parameter can ask for it.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
 from aides.pdf.rendu import rendre_pdf, reponse
 from aides.pdf.suivi import donnees_fiche_suivi
-from eleves.enums import Role
+from aides.views.acces import exiger
 from eleves.journal import journaliser
 from eleves.models import Eleve, JournalAcces
 
@@ -21,8 +20,7 @@ from eleves.models import Eleve, JournalAcces
 @login_required
 def fiche_suivi_pdf(request, pk):
     eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
-    if request.user.role == Role.ADMINISTRATEUR:
-        raise PermissionDenied
+    exiger(request, "aides.imprimer_fiche_suivi")
     donnees = donnees_fiche_suivi(request.user, eleve)
     volet = donnees["volet_psychologique"] is not None
     document = rendre_pdf(

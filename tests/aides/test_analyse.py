@@ -265,14 +265,17 @@ def test_enseignant_voit_la_decision_et_son_motif_sans_les_observations(client, 
     assert "Ajouter une observation" not in page and "Enregistrer une réponse de la famille" not in page
 
 
-def test_accord_psychologique_invisible_pour_la_circonscription(client, monde, demande_envoyee):
+def test_accord_psychologique_lu_par_les_seuls_psychologues(client, monde, demande_envoyee):
+    """The family's answer about the psychologist's work is the psychologist's: its act, comment
+    and author show to psychologists only (tests/securite/test_fuites_psy.py proves it everywhere)."""
     _accord(demande_envoyee, "psy", monde["psychologue"])
     _accord(demande_envoyee, "aide_e_g", monde["maitre_e"])
-    client.force_login(monde["circonscription"])
-    page = _texte(client.get(_detail(demande_envoyee)))
-    assert "Accord pour une aide E ou G" in page
-    assert "Accord pour un bilan ou un suivi psychologique" not in page
-    client.force_login(monde["directeur"])
+    for persona in ("circonscription", "directeur", "enseignant", "maitre_e", "maitre_g"):
+        client.force_login(monde[persona])
+        page = _texte(client.get(_detail(demande_envoyee)))
+        assert "Accord pour une aide E ou G" in page, persona
+        assert "Accord pour un bilan ou un suivi psychologique" not in page, persona
+    client.force_login(monde["psychologue"])
     page = _texte(client.get(_detail(demande_envoyee)))
     assert "Accord pour un bilan ou un suivi psychologique" in page
 
@@ -504,9 +507,12 @@ def test_actions_d_analyse_selon_le_role(client, monde, demande_envoyee, action,
         assert not effet(demande_envoyee)
 
 
+# Only the aid's intervenant (or the stand-in the policy allows: same role, same secteur) starts
+# it; the directeur of another teacher's request and the circonscription do not see a
+# psychological follow-up at all (404).
 DEMARRAGE = {
-    TypeAide.E: ANALYSE,
-    TypeAide.PSY: ANALYSE | {"maitre_e": 403, "maitre_g": 403, "circonscription": 404},
+    TypeAide.E: ANALYSE | {"maitre_g": 403, "psychologue": 403},
+    TypeAide.PSY: ANALYSE | {"maitre_e": 403, "maitre_g": 403, "directeur": 404, "circonscription": 404},
 }
 
 
@@ -584,7 +590,10 @@ def _remplir(monde, demande, n):
     for i in range(n):
         _observation(demande, monde["maitre_e"], f"Observation {i}")
         _observation(demande, monde["psychologue"], f"Note du psychologue {i}", type="dialogue")
-        _accord(demande, "aide_e_g" if i % 2 else "psy", monde["directeur"])
+        if i % 2:
+            _accord(demande, "aide_e_g", monde["directeur"])
+        else:
+            _accord(demande, "psy", monde["psychologue"])
         reunion_enregistrer(
             demande=demande, auteur=monde["maitre_e"],
             reunion=Reunion(type="equipe_educative", date=_il_y_a(i), lieu="École", decisions=f"Décision {i}"),

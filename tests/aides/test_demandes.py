@@ -158,7 +158,10 @@ def test_envoi_par_get_ne_change_rien(client, monde, enseignant):
 def test_demande_envoyee_n_est_plus_modifiable(client, monde, enseignant):
     demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=EtatDemande.ENVOYEE,
                          famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
-    assert client.get(reverse("demande_modifier", args=[demande.pk])).status_code == 403
+    # Its author is sent back to the request with why (not an error page).
+    response = client.get(reverse("demande_modifier", args=[demande.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("demande_detail", args=[demande.pk]), 302)]
+    assert "Une demande envoyée ne peut plus être modifiée." in response.content.decode()
     client.post(reverse("demande_modifier", args=[demande.pk]), COMPLET | {"difficultes": "Changé"})
     demande.refresh_from_db()
     assert demande.difficultes == "Lecture."

@@ -21,7 +21,12 @@ from aides.models import (
     Objectif,
     Programme,
 )
-from aides.services import programme_nouvelle_version, programme_valider
+from aides.services import (
+    ActionRefusee,
+    evaluation_enregistrer,
+    programme_nouvelle_version,
+    programme_valider,
+)
 from eleves.enums import Role
 from tests.aides.test_programmes import (
     AGIT_E,
@@ -150,8 +155,13 @@ def test_bilan_d_un_programme_brouillon_refuse(client, monde, aides):
     programme = programme_de(aides[TypeAide.E], valider=False)
     client.force_login(monde["maitre_e"])
     url = reverse("evaluation_creer", args=[programme.pk])
-    response = client.post(url, _remplir(client, url, type="intermediaire", suite="poursuite"))
-    assert "Seul un programme validé s&#x27;évalue." in response.content.decode()
+    with pytest.raises(ActionRefusee, match="Seul un programme validé s'évalue."):
+        evaluation_enregistrer(evaluation=Evaluation(programme=programme, type="intermediaire", date=date(2026, 11, 30),
+                                                     suite="poursuite"), resultats=[], auteur=monde["maitre_e"])
+    # Its page offers no review; the URL typed sends back to the programme with why.
+    response = client.get(url, follow=True)
+    assert "Seul le programme validé d'une aide en cours s'évalue." in texte(response)
+    assert "Faire un bilan" not in texte(response)
     assert not Evaluation.objects.exists()
 
 
@@ -183,11 +193,12 @@ def test_bilan_psy_mesure_de_l_estime_de_soi(client, monde, demande_envoyee, aid
     contenu = texte(client.get(reverse("demande_detail", args=[demande_envoyee.pk])))
     assert "Estime de soi (Échelle de Rosenberg) : au début 14, à la fin 21 — évolution : +7" in contenu
     assert "Estime de soi (Échelle de Rosenberg) : au début 14, à la fin 17,50 — évolution : +3,50" in contenu
-    # Nothing of it reaches the teacher, who is told only that a review was recorded.
+    # Nothing of it reaches the teacher, not even that a review was recorded (a psychological
+    # document: no notification, no e-mail says it was written).
     client.force_login(monde["enseignant"])
     page = client.get(reverse("demande_detail", args=[demande_envoyee.pk])).content.decode()
     assert "Rosenberg" not in page and "Reprendre confiance" not in page
-    assert Notification.objects.filter(destinataire=monde["enseignant"], message__contains="bilan").count() == 2
+    assert not Notification.objects.filter(destinataire=monde["enseignant"], message__contains="bilan").exists()
 
 
 def test_bilan_psy_score_sans_instrument_refuse(client, monde, aides):

@@ -96,7 +96,7 @@ def suivi_complet(monde, demande, debut: date, *, lignes: int = 1, terminer: boo
     demande_decider(demande=demande, auteur=e, decision="aide", motif="Décodage fragile, repli en classe.",
                     intervenants={TypeAide.E: e, TypeAide.PSY: psy})
     for acte in ("aide_e_g", "psy", "transmission"):
-        _accord(demande, acte, e, debut)
+        _accord(demande, acte, e if acte == "aide_e_g" else psy, debut)
     reunion_enregistrer(
         demande=demande, auteur=e,
         reunion=Reunion(type="equipe_educative", lieu="École", decisions="Aide E et rencontre avec le psychologue.",

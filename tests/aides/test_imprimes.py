@@ -97,7 +97,7 @@ def construire_dossier(monde, demande) -> dict:
     demande_decider(demande=demande, auteur=e, decision="aide", motif="Décodage et anxiété.",
                     intervenants={TypeAide.E: e, TypeAide.PSY: psy})
     for acte in ("aide_e_g", "psy", "transmission"):
-        _accord(demande, acte, e)
+        _accord(demande, acte, e if acte == "aide_e_g" else psy)
     aide_e = Aide.objects.get(demande=demande, type=TypeAide.E)
     aide_psy = Aide.objects.get(demande=demande, type=TypeAide.PSY)
     aide_demarrer(aide=aide_e, auteur=e, debut=date(2026, 11, 9))

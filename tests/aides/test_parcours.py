@@ -40,8 +40,8 @@ def _aides_e_et_psy(monde, demande):
     demande_prendre_en_charge(demande=demande, auteur=e, referent=e)
     demande_decider(demande=demande, auteur=e, decision="aide", motif="Décodage et anxiété.",
                     intervenants={TypeAide.E: e, TypeAide.PSY: psy})
-    for acte in ("aide_e_g", "psy"):
-        consentement_enregistrer(demande=demande, auteur=e, consentement=Consentement(
+    for acte, auteur in (("aide_e_g", e), ("psy", psy)):
+        consentement_enregistrer(demande=demande, auteur=auteur, consentement=Consentement(
             acte=acte, accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
     aide_e = Aide.objects.get(demande=demande, type="E")
     aide_psy = Aide.objects.get(demande=demande, type="psy")

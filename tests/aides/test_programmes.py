@@ -445,13 +445,15 @@ def test_suivi_psy_invisible_des_autres(client, monde, demande_envoyee, suivi_ps
         for secret in SECRETS_PSY:
             assert secret not in contenu, (persona, secret)
         assert "Estime de soi" not in contenu
-    if persona in ("maitre_e", "maitre_g", "directeur", "enseignant"):
+    if persona in ("maitre_e", "maitre_g", "enseignant"):
+        # The RASED colleagues and the teacher who filed the request know a follow-up was decided.
         contenu = texte(page_demande)
         assert "Suivi psychologique en cours." in contenu
         assert "Aucune conclusion partagée pour l'instant." in contenu
         assert "Rédiger une conclusion" not in contenu
     else:
-        # No nominative trace of the psychologist's pupils for circonscription staff.
+        # No nominative trace of the psychologist's pupils for the directeur of another teacher's
+        # request (no conclusion shared with the team yet) nor for circonscription staff.
         assert "Suivi par le psychologue" not in page_demande.content.decode()
 
 
@@ -467,6 +469,9 @@ LIT_E = AGIT_E | {p: 200 for p in ("enseignant", "directeur", "maitre_g", "psych
 AGIT_G = AGIT_E | {"maitre_e": 403, "maitre_g": 200}
 # A psychological follow-up's content: psychologists only; it does not exist for anyone else.
 AGIT_PSY = {p: 404 for p in PERSONAS} | {"psychologue": 200}
+# A draft is its writers' until validated (the aid's intervenant and stand-ins): 404 for the others.
+BROUILLON_E = {p: (404 if code == 403 else code) for p, code in AGIT_E.items()}
+BROUILLON_G = {p: (404 if code == 403 else code) for p, code in AGIT_G.items()}
 
 
 def _programme_e(aides, valider=True):
@@ -479,10 +484,10 @@ CAS_PROGRAMMES = {
     "detail E": (lambda aides: reverse("programme_detail", args=[_programme_e(aides).pk]), LIT_E),
     "detail psy": (lambda aides: reverse("programme_detail", args=[programme_de(aides[TypeAide.PSY]).pk]),
                    AGIT_PSY),
-    "modifier E": (lambda aides: reverse("programme_modifier", args=[_programme_e(aides, False).pk]), AGIT_E),
+    "modifier E": (lambda aides: reverse("programme_modifier", args=[_programme_e(aides, False).pk]), BROUILLON_E),
     "modifier G": (lambda aides: reverse("programme_modifier",
-                                         args=[programme_de(aides[TypeAide.G], valider=False).pk]), AGIT_G),
-    "valider E": (lambda aides: reverse("programme_valider", args=[_programme_e(aides, False).pk]), AGIT_E),
+                                         args=[programme_de(aides[TypeAide.G], valider=False).pk]), BROUILLON_G),
+    "valider E": (lambda aides: reverse("programme_valider", args=[_programme_e(aides, False).pk]), BROUILLON_E),
     "nouvelle version E": (lambda aides: reverse("programme_nouvelle_version", args=[_programme_e(aides).pk]),
                            AGIT_E),
 }

@@ -29,9 +29,15 @@ from aides.models import (
     Programme,
     Reunion,
     Seance,
+    StatistiqueAnnuelle,
 )
-from aides.models import StatistiqueAnnuelle
-from aides.rapports import Effectif, calculer_rapport_annuel, figer, quantiles_attente, rapport_annuel
+from aides.rapports import (
+    Effectif,
+    calculer_rapport_annuel,
+    figer,
+    quantiles_attente,
+    rapport_annuel,
+)
 from eleves.models import JournalAcces
 from tests.aides.test_documents_programme import texte_pdf
 from tests.conftest import PERSONAS

@@ -25,6 +25,7 @@ ARGUMENTS = {
     "eleve_creer": SANS,
     "eleve_detail": _pk("eleve"),
     "eleve_journal": _pk("eleve"),
+    "acces_psychologues": SANS,
     "eleve_modifier": _pk("eleve"),
     "responsable_ajouter": _pk("eleve"),
     "responsable_modifier": _pk("responsable"),
@@ -104,6 +105,8 @@ ATTENDU = {
     "eleve_detail":                "L    200  200  200  200  200  200  200  404  404  404",
     # The access log of a pupil's file: the school's directeur and the IEN (eleves.view_journal).
     "eleve_journal":               "L    403  200  403  403  403  200  403  404  404  404",
+    # Who holds the psychologist's role and what those accounts consulted: the psychologists'.
+    "acces_psychologues":          "L    403  403  403  403  200  403  403  403  403  403",
     "eleve_modifier":              "L    403  200  403  403  403  403  200  404  404  404",
     "responsable_ajouter":         "L    403  200  403  403  403  403  200  404  404  404",
     "responsable_modifier":        "L    403  200  403  403  403  403  200  404  404  404",
@@ -144,13 +147,15 @@ ATTENDU = {
     "demande_decider":             "L    403  403  200  200  200  403  404  404  404  404",
     "reunion_ajouter":             "L    403  200  200  200  200  403  404  404  404  404",
     "reunion_detail":              "L    200  200  200  200  200  200  404  404  404  404",
-    "aide_demarrer":               "L    403  403  200  200  200  403  404  404  404  404",
+    # An aid is started by its intervenant (or the stand-in of the same role and secteur) only.
+    "aide_demarrer":               "L    403  403  200  403  403  403  404  404  404  404",
     "aide_ajouter":                "L    403  403  200  200  200  403  404  404  404  404",
     # An aid E's programme and reviews: read by those who see the request, acted on by maîtres E.
     "programme_creer":             "L    403  403  200  403  403  403  404  404  404  404",
     "programme_detail":            "L    200  200  200  200  200  200  404  404  404  404",
-    "programme_modifier":          "L    403  403  200  403  403  403  404  404  404  404",
-    "programme_valider":           "L    403  403  200  403  403  403  404  404  404  404",
+    # A draft is its writers' until validated: it does not exist for the others (404).
+    "programme_modifier":          "L    404  404  200  404  404  404  404  404  404  404",
+    "programme_valider":           "L    404  404  200  404  404  404  404  404  404  404",
     "programme_nouvelle_version":  "L    403  403  200  403  403  403  404  404  404  404",
     "evaluation_creer":            "L    403  403  200  403  403  403  404  404  404  404",
     "evaluation_modifier":         "L    403  403  200  403  403  403  404  404  404  404",

@@ -131,10 +131,11 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
 
     action = ActionEquipe.objects.create(ecole=ecole, auteur=maitre_e, date=jour - timedelta(days=5),
                                          public="Cycle 2", theme="Fluence", duree=60)
-    acces = demande_acces_deposer(eleve=eleve, auteur=enseignant, demandeur="Mme X, mère", recue_le=jour)
+    responsable = ResponsableLegalFactory(eleve=eleve)
+    acces = demande_acces_deposer(eleve=eleve, auteur=enseignant, responsable=responsable, recue_le=jour)
     return Cote(
         ecole=ecole, classe=classe, eleve=eleve,
-        responsable=ResponsableLegalFactory(eleve=eleve), plan=PlanFactory(eleve=eleve),
+        responsable=responsable, plan=PlanFactory(eleve=eleve),
         brouillon=brouillon, envoyee=envoyee, principale=principale, attente=attente,
         aide_e=aide_e, aide_psy=aide_psy, aide_attente=aide_attente,
         programme=programme, programme_brouillon=programme_brouillon, evaluation=evaluation,

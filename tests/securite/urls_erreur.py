@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from rased.urls import handler404, urlpatterns as urls_du_projet
+from rased.urls import handler404
+from rased.urls import urlpatterns as urls_du_projet
 
 EXCEPTION = "exception-de-test-secrete-0123"
 

@@ -57,7 +57,15 @@ from aides.services import (
     reunion_enregistrer,
     seance_enregistrer,
 )
-from eleves.models import Classe, DemandeAcces, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
+from eleves.models import (
+    Classe,
+    DemandeAcces,
+    Ecole,
+    Eleve,
+    Plan,
+    ResponsableLegal,
+    annee_courante_debut,
+)
 from eleves.services import demande_acces_deposer
 from rased.admin import site as admin_site
 from tests.conftest import PERSONAS

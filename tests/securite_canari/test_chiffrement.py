@@ -20,7 +20,6 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
-from aides.chiffrement import colonnes_chiffrees
 from aides.models import (
     ActionProgramme,
     ConclusionPsy,
@@ -32,6 +31,7 @@ from aides.models import (
     Programme,
     Seance,
 )
+from rased.chiffrement import colonnes_chiffrees
 from tests.securite_canari.test_canaris_psy import (
     CHAMPS_TEXTE,
     ESTIME_DEBUT,

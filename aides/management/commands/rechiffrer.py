@@ -16,7 +16,7 @@ from cryptography.fernet import InvalidToken
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from aides.chiffrement import cles, colonnes_chiffrees
+from rased.chiffrement import cles, colonnes_chiffrees
 
 LOT = 1000
 

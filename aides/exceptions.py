@@ -1,0 +1,17 @@
+"""The domain's refusals, importable by the rules, the services and the views without cycles."""
+
+
+class ActionRefusee(Exception):
+    """A workflow action refused for a reason the user must read (in French)."""
+
+
+class EtatRefuse(ActionRefusee):
+    """The person may do this, but not now: the object's state stands in the way.
+
+    Raised by ``aides.rules.verifier`` before a page does anything; ``aides.middleware`` shows the
+    reason and goes back to ``objet``'s page (a repeated click is a friendly no-op, not an error page).
+    """
+
+    def __init__(self, message: str, *, objet):
+        super().__init__(message)
+        self.objet = objet
