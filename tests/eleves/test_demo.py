@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from eleves.enums import FonctionCirconscription, Niveau, Role, TypePlan
-from eleves.management.commands.demo import (
+from eleves.demo import (
     AGE_A_LA_RENTREE,
     CLASSE_ENSEIGNANT,
     ECOLES,
@@ -72,7 +72,7 @@ def test_demo_refusee_hors_mode_developpement(db, settings):
 
 
 def test_demo_aide_en_francais():
-    aide = load_command_class("eleves", "demo").create_parser("manage.py", "demo").format_help()
+    aide = load_command_class("aides", "demo").create_parser("manage.py", "demo").format_help()
     assert "données de démonstration" in aide
     assert "--force" in aide
 
