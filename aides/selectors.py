@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from aides.enums import ETATS_A_TRAITER, EtatAide, EtatDemande, EtatProgramme
 from aides.models import (
+    ActionEquipe,
     Aide,
     ConclusionPsy,
     Consentement,
@@ -211,6 +212,17 @@ def _prochaine_etape(demande, programmes) -> str:
                 return f"{aide.get_type_display()} : rédiger et valider le programme personnalisé."
             return f"{aide.get_type_display()} : bilan prévu le {valides[0].date_revision:%d/%m/%Y}."
     return "Aide en cours."
+
+
+def dernieres_actions_equipe(user, ecole, nombre: int = 5) -> list[ActionEquipe]:
+    """The RASED's latest team actions in ``ecole`` that ``user`` may see (the school's page),
+    their pupil named as ``nommer_eleves_des_actions`` allows."""
+    actions = list(
+        ActionEquipe.objects.visibles_par(user).filter(ecole=ecole).select_related("auteur", "eleve")
+        .order_by("-date", "-pk")[:nombre]
+    )
+    nommer_eleves_des_actions(user, actions)
+    return actions
 
 
 def nommer_eleves_des_actions(user, actions) -> None:
