@@ -26,6 +26,7 @@ from decimal import Decimal
 from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from encrypted_fields.fields import EncryptedCharField, EncryptedFieldMixin, EncryptedTextField
@@ -52,8 +53,6 @@ def cles() -> tuple[MultiFernet, MultiFernet]:
 
 def colonnes_chiffrees() -> list[tuple[type[models.Model], models.Field]]:
     """Every encrypted column of the project, as (model, field)."""
-    from django.apps import apps
-
     return [(modele, champ) for modele in apps.get_models() for champ in modele._meta.concrete_fields
             if isinstance(champ, EncryptedFieldMixin)]
 

@@ -3,6 +3,8 @@
 import rules
 
 from aides.enums import EtatDemande
+from aides.models import DemandeAide
+from aides.services import ROLE_PAR_TYPE_AIDE
 from eleves.enums import ROLES_RASED, Role
 from eleves.rules import actif, voit_eleve
 
@@ -31,9 +33,6 @@ def agit_sur_aide(user, aide):
 
     The role must match the kind of aid: a psychologist's follow-up is carried by psychologists only.
     """
-    from aides.models import DemandeAide
-    from aides.services import ROLE_PAR_TYPE_AIDE
-
     if aide is None or user.role != ROLE_PAR_TYPE_AIDE.get(aide.type):
         return False
     if aide.intervenant_id == user.pk:
@@ -90,9 +89,6 @@ rules.add_perm("aides.add_actionequipe", actif & rased_du_secteur_de)
 
 
 def _demande_de_l_ecole(user, demande_id, **ecole) -> bool:
-    # Imported here so that this section only appends to the module (stages add their rules in turn).
-    from aides.models import DemandeAide
-
     return DemandeAide.objects.filter(
         pk=demande_id, circonscription_id=user.circonscription_id, **ecole
     ).exists()

@@ -23,6 +23,7 @@ from aides.models import (
 )
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Eleve
+from eleves.scolarite import annee_scolaire_de, libelle_annee
 
 
 def demande_visible_ou_404(user, pk) -> DemandeAide:
@@ -141,8 +142,6 @@ def parcours_eleve(user, eleve, evaluations) -> list[dict]:
     evaluations), the number of sessions of each readable aid, and the next step to take.
     ``evaluations``: ``evaluations_de_l_eleve(user, eleve)``.
     """
-    from eleves.scolarite import annee_scolaire_de, libelle_annee
-
     demandes = (
         DemandeAide.objects.visibles_par(user)
         .filter(eleve=eleve)
