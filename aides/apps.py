@@ -6,6 +6,6 @@ class AidesConfig(AppConfig):
     verbose_name = "Aides RASED"
 
     def ready(self):
-        from rased.historique import enregistrer_modeles
+        from aides.historique import enregistrer_modeles  # app registry: imports the models
 
         enregistrer_modeles()

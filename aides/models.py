@@ -714,7 +714,7 @@ class StatistiqueAnnuelle(models.Model):
 
     ``donnees`` holds the report's figures (``aides.rapports.figer``): aggregates only, the small
     counts unmasked as in the live computation, masked when printed. Written once per
-    circonscription and year by ``eleves.retention.purger``, never changed afterwards.
+    circonscription and year by ``aides.retention.purger``, never changed afterwards.
     """
 
     circonscription = models.ForeignKey(

@@ -15,6 +15,7 @@ from aides.enums import (
     EtatProgramme,
 )
 from aides.models import (
+    ActionEquipe,
     Aide,
     ConclusionPsy,
     Consentement,
@@ -30,6 +31,7 @@ from aides.models import (
 from aides.rules import connait_les_suivis_psy, etat_lisible
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Eleve
+from eleves.scolarite import annee_scolaire_de, libelle_annee
 
 
 def demande_visible_ou_404(user, pk) -> DemandeAide:
@@ -152,8 +154,6 @@ def parcours_eleve(user, eleve, evaluations) -> list[dict]:
     evaluations), the number of sessions of each readable aid, and the next step to take.
     ``evaluations``: ``evaluations_de_l_eleve(user, eleve)``.
     """
-    from eleves.scolarite import annee_scolaire_de, libelle_annee
-
     demandes = (
         DemandeAide.objects.visibles_par(user)
         .filter(eleve=eleve)
@@ -227,6 +227,17 @@ def _prochaine_etape(demande, programmes) -> str:
                 return f"{aide.get_type_display()} : rédiger et valider le programme personnalisé."
             return f"{aide.get_type_display()} : bilan prévu le {valides[0].date_revision:%d/%m/%Y}."
     return "Aide en cours."
+
+
+def dernieres_actions_equipe(user, ecole, nombre: int = 5) -> list[ActionEquipe]:
+    """The RASED's latest team actions in ``ecole`` that ``user`` may see (the school's page),
+    their pupil named as ``nommer_eleves_des_actions`` allows."""
+    actions = list(
+        ActionEquipe.objects.visibles_par(user).filter(ecole=ecole).select_related("auteur", "eleve")
+        .order_by("-date", "-pk")[:nombre]
+    )
+    nommer_eleves_des_actions(user, actions)
+    return actions
 
 
 def nommer_eleves_des_actions(user, actions) -> None:

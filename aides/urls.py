@@ -8,6 +8,7 @@ from aides.views import (
     courriers,
     demandes,
     documents,
+    dossiers,
     droit_acces,
     equipes,
     evaluations,
@@ -27,6 +28,8 @@ urlpatterns = [
     path("demandes/<int:pk>/modifier/", demandes.demande_modifier, name="demande_modifier"),
     path("demandes/<int:pk>/envoyer/", demandes.demande_envoyer, name="demande_envoyer"),
 ]
+# The pupil's and the school's pages (their paths are under eleves/ and ecoles/).
+urlpatterns += dossiers.urlpatterns
 urlpatterns += seances.urlpatterns
 urlpatterns += equipes.urlpatterns
 urlpatterns += analyse.urlpatterns

@@ -38,6 +38,14 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import django
+import psycopg
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 PYTHON = sys.executable
@@ -102,8 +110,6 @@ def manage(*args):
 
 
 def recreer_base():
-    import psycopg
-
     with psycopg.connect(f"{OPTIONS.postgres}/postgres", autocommit=True) as cnx:
         cnx.execute(f'DROP DATABASE IF EXISTS "{OPTIONS.base}" WITH (FORCE)')
         cnx.execute(f'CREATE DATABASE "{OPTIONS.base}"')
@@ -122,14 +128,9 @@ class Page:
 
 def pages_a_mesurer():
     """The pages of the run, with the objects they show, found in circonscription 01."""
-    import django
-
     django.setup()
-    from django.db.models import Count
-    from django.urls import reverse
-
-    from aides.models import DemandeAide
-    from eleves.models import Eleve, Utilisateur, annee_courante_debut
+    from aides.models import DemandeAide  # app registry: after django.setup()
+    from eleves.models import Eleve, Utilisateur, annee_courante_debut  # app registry: idem
 
     maitre_e = Utilisateur.objects.get(username="banc-01-maitre-e")
     eleve = (Eleve.objects.visibles_par(maitre_e).annotate(n=Count("aides", distinct=True),
@@ -161,11 +162,7 @@ def pages_a_mesurer():
 def compter_requetes(pages):
     """Each page once through Django's test client (same database, same settings): queries,
     the largest number of rows one query returned, the slowest queries."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from eleves.models import Utilisateur
+    from eleves.models import Utilisateur  # app registry: after django.setup()
 
     clients = {}
     for page in pages:
@@ -200,8 +197,6 @@ def compter_requetes(pages):
 
 
 def expliquer(sql):
-    from django.db import connection
-
     if not sql.lstrip().upper().startswith("SELECT"):
         return "(écriture : pas d'EXPLAIN ANALYZE)"
     with connection.cursor() as curseur:
@@ -231,7 +226,7 @@ def requete(methode, chemin, cookies=None, corps=None):
 
 def connecter(username):
     """Signs in through the login form, as a browser: the session and CSRF cookies."""
-    from aides.management.commands.seed_bench import MOT_DE_PASSE
+    from aides.management.commands.seed_bench import MOT_DE_PASSE  # app registry: imports models
 
     reponse, html = requete("GET", "/connexion/")
     cookies = _cookies(reponse)
@@ -287,13 +282,9 @@ def machine():
     modele = next((ligne.split(":", 1)[1].strip() for ligne in Path("/proc/cpuinfo").read_text().splitlines()
                    if ligne.startswith("model name")), platform.processor())
     memoire = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
-    from django.db import connection
-
     with connection.cursor() as c:
         c.execute("SHOW server_version")
         pg = c.fetchone()[0]
-    import django
-
     return (f"{modele}, {os.cpu_count()} cœurs, {memoire / 1024 / 1024:.0f} Go, PostgreSQL {pg}, "
             f"Python {platform.python_version()}, Django {django.get_version()}, wrk, gunicorn (rased/gunicorn.py)")
 
@@ -331,8 +322,6 @@ def main():
         t0 = time.monotonic()
         manage("seed_bench", "--scale", ECHELLE, "--force")
         etape(f"Données chargées en {time.monotonic() - t0:.0f} s")
-    import psycopg
-
     with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as cnx:
         cnx.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load: fresh statistics
     pages = pages_a_mesurer()

@@ -24,10 +24,12 @@ named there, as the test runner does, and dropped at the end.
 """
 
 import argparse
+import io
 import multiprocessing
 import os
 import platform
 import resource
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -52,12 +54,15 @@ if not POSTGRES:
     os.environ["DATABASE_URL"] = f"sqlite:///{_TEMPORAIRE.name}/bench.sqlite3"
 
 import django
+import weasyprint
+from weasyprint import HTML
 
 django.setup()
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.models import Count
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, resolve, reverse
@@ -69,6 +74,7 @@ settings.DOUBLE_AUTHENTIFICATION = False
 settings.STORAGES = {**settings.STORAGES,
                      "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
+from aides.management.commands.seed_bench import generer_circonscription
 from aides.models import (
     Aide,
     DemandeAide,
@@ -80,6 +86,8 @@ from aides.models import (
     Reunion,
     Seance,
 )
+from aides.pdf.rendu import BASE_URL, _fetcher
+from aides.rapports import rapport_annuel
 from eleves.enums import Role
 from eleves.models import (
     AnneeScolaire,
@@ -117,10 +125,6 @@ PARAGRAPHE = (
 
 
 def document_plancher() -> bytes:
-    from weasyprint import HTML
-
-    from aides.pdf.rendu import BASE_URL, _fetcher
-
     html = engines["django"].from_string(GABARIT_PLANCHER).render({
         "titre_document": "Document de référence (plancher)",
         "imprime_le": timezone.localtime(), "imprime_par": "Banc d'essai",
@@ -237,10 +241,6 @@ def eleve_trois_ans(demo: dict) -> dict:
 def circonscription_40_ecoles() -> dict:
     """40 schools, 5,000 pupils, three school years of activity: ``manage.py seed_bench``'s
     circonscription (the same generator, bulk inserts in one transaction)."""
-    from django.db.models import Count
-
-    from aides.management.commands.seed_bench import generer_circonscription
-
     generee = generer_circonscription(1)
     circo, debut = generee.circonscription, generee.annee_pleine
     plus_grosse = (Ecole.objects.filter(circonscription=circo)
@@ -332,8 +332,6 @@ def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
 
 def _calcul_seul(grand) -> bytes:
     """The yearly report's figures only (its queries), without any rendering."""
-    from aides.rapports import rapport_annuel
-
     rapport = rapport_annuel(circonscription=grand["ien"].circonscription, debut=grand["debut"])
     return repr(rapport.tableaux).encode()
 
@@ -345,9 +343,7 @@ def nombre_de_pages(contenu: bytes, type_mime: str) -> str:
     if type_mime != "application/pdf":
         return f"{len(contenu) // 1024} Ko"
     try:
-        import io
-
-        from pypdf import PdfReader
+        from pypdf import PdfReader  # optional: a test dependency; without it the count is "?"
 
         return str(len(PdfReader(io.BytesIO(contenu)).pages))
     except ImportError:
@@ -407,8 +403,6 @@ def verdict(document: Document, resultat: dict, plancher: float) -> str:
 
 
 def machine() -> str:
-    import weasyprint
-
     moteur = connection.vendor + (f" {connection.pg_version // 10000}" if POSTGRES else f" {sqlite_version()}")
     return (f"{platform.node()} — {os.cpu_count()} cœurs (nproc {len(os.sched_getaffinity(0))}), "
             f"{platform.machine()}, Python {platform.python_version()}, Django {django.get_version()}, "
@@ -416,8 +410,6 @@ def machine() -> str:
 
 
 def sqlite_version() -> str:
-    import sqlite3
-
     return f"SQLite {sqlite3.sqlite_version}"
 
 

@@ -269,7 +269,7 @@ class EleveQuerySet(models.QuerySet):
 
     def partis_du_secteur(self, secteur_id) -> "EleveQuerySet":
         """The pupils enrolled nowhere this school year whose last school is in the secteur: gone,
-        their file kept until the purge (eleves/retention.py)."""
+        their file kept until the purge (aides/retention.py)."""
         derniere_ecole = (
             Inscription.objects.filter(eleve=OuterRef("pk")).order_by("-annee__debut").values("classe__ecole_id")[:1]
         )
@@ -442,7 +442,7 @@ def _actif(user) -> bool:
 class JournalAccesQuerySet(models.QuerySet):
     """Entries are only ever added: the usual ``update`` and ``delete`` are refused.
 
-    The one way out is ``purger()``, called by the retention (``eleves/retention.py``):
+    The one way out is ``purger()``, called by the retention (``aides/retention.py``):
     a pupil's file deleted, or entries older than ``RETENTION_JOURNAL_MOIS``.
     """
 

@@ -7,7 +7,8 @@ objects up in the scoped querysets (a stranger gets 404) and ask these rules for
 
 import rules
 
-from eleves.enums import ROLES_RASED, Role
+from eleves.double_authentification import double_authentification_manquante
+from eleves.enums import ROLES_RASED, FonctionCirconscription, Role
 from eleves.models import Eleve, annee_courante_debut
 
 
@@ -30,6 +31,20 @@ def lit_le_secret_psy(user) -> bool:
 def membre_rased(user) -> bool:
     """A member of the RASED (maître E, maître G, psychologist), attached to a secteur."""
     return bool(user.is_authenticated and user.role in ROLES_RASED and user.secteur_id)
+
+
+@rules.predicate
+def administre_l_instance(user):
+    """The administration site (rased/admin.py): the administrator role, and the superuser made
+    by `createsuperuser` at installation to create the others, who has no circonscription (hence
+    not ``actif``). Both need a session verified by a second factor, even if the middleware
+    (eleves/double_authentification.py) were missing."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.role == Role.ADMINISTRATEUR or user.is_superuser)
+        and not double_authentification_manquante(user)
+    )
 
 
 @rules.predicate
@@ -118,6 +133,7 @@ def gere_eleve(user, eleve):
     return inscription is not None and gere_ecole(user, inscription.classe.ecole)
 
 
+rules.add_perm("eleves.administrer_instance", administre_l_instance)
 rules.add_perm("eleves.view_ecole", actif & voit_ecole)
 rules.add_perm("eleves.view_classe", actif & voit_classe)
 rules.add_perm("eleves.view_eleve", actif & voit_eleve)
@@ -134,8 +150,6 @@ def voit_journal_eleve(user, eleve):
     pupil's current school, who answers for the school's files, and the IEN, who answers for the
     circonscription's. Not the teachers, the RASED members (whose own views are logged there),
     the conseillers pédagogiques, the secretariat, nor the instance's administrator."""
-    from eleves.enums import FonctionCirconscription
-
     if eleve is None or not _meme_circonscription(user, eleve.circonscription_id):
         return False
     if user.role == Role.CIRCONSCRIPTION:

@@ -124,31 +124,6 @@ def _eleve_visible(request, pk) -> Eleve:
     return get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
 
 
-@login_required
-def eleve_detail(request, pk):
-    eleve = _eleve_visible(request, pk)
-    journaliser(request, action=JournalAcces.Action.CONSULTATION, objet="Fiche de l'élève", eleve=eleve)
-    inscriptions = list(
-        eleve.inscriptions.select_related("annee", "classe__ecole").prefetch_related("classe__enseignants")
-    )
-    # The rules asked below read the current enrolment: it is among these (as
-    # ``avec_inscription_courante`` would load it).
-    eleve.inscriptions_courantes = [i for i in inscriptions if i.annee.debut == annee_courante_debut()]
-    return render(
-        request,
-        "eleves/eleve_detail.html",
-        {
-            "eleve": eleve,
-            "inscriptions": inscriptions,
-            "responsables": eleve.responsables.all(),
-            "plans": eleve.plans.all(),
-            "peut_modifier": request.user.has_perm("eleves.change_eleve", eleve),
-            "peut_voir_journal": request.user.has_perm("eleves.view_journal", eleve),
-            "peut_droit_acces": request.user.has_perm("eleves.repondre_droit_acces", eleve),
-        },
-    )
-
-
 PAGINATION_JOURNAL = 50
 
 
@@ -309,27 +284,6 @@ def ecole_liste(request):
         nb_classes=Count("classes", filter=Q(classes__annee__debut=annee_courante_debut()), distinct=True),
     )
     return render(request, "eleves/ecole_liste.html", {"ecoles": ecoles})
-
-
-@login_required
-def ecole_detail(request, pk):
-    """A school and its class lists for the current year."""
-    ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
-    classes = (
-        Classe.objects.visibles_par(request.user)
-        .filter(ecole=ecole, annee__debut=annee_courante_debut())
-        .annotate(nb_eleves=Count("inscriptions"))
-        .prefetch_related("enseignants")
-    )
-    return render(
-        request,
-        "eleves/ecole_detail.html",
-        {
-            "ecole": ecole,
-            "classes": classes,
-            "peut_importer": request.user.has_perm("eleves.gerer_ecole", ecole),
-        },
-    )
 
 
 @login_required

@@ -1,8 +1,8 @@
 """Two-factor authentication pages: set-up, the code asked in each session, backup codes.
 
 Only people whose role requires a second factor see them (``double_authentification_requise``
-in ``rased.middleware``, which also sends them here), and only while ``DOUBLE_AUTHENTIFICATION``
-is on: for anyone else they do not exist (404).
+in ``eleves/double_authentification.py``, whose middleware also sends them here), and only while
+``DOUBLE_AUTHENTIFICATION`` is on: for anyone else they do not exist (404).
 
 A session is verified once django-otp's ``login`` has put the accepting device in it; the
 session key then changes, as it does at sign-in.
@@ -26,8 +26,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from eleves.double_authentification import double_authentification_requise, session_verifiee
 from eleves.forms import ConfigurationOTPForm, VerificationOTPForm
-from rased.middleware import double_authentification_requise, session_verifiee
 
 # The secret shown on the set-up page, kept until the first code proves the application has it.
 SESSION_CLE_EN_ATTENTE = "otp_cle_en_attente"

@@ -5,13 +5,11 @@ people). Pupils and their families are not registered here: they are managed in 
 application's pages, under the same scopes as everything else.
 """
 
+import rules
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-
-from eleves.enums import Role
-from rased.middleware import double_authentification_manquante
 
 
 class RasedAdminSite(admin.AdminSite):
@@ -20,16 +18,9 @@ class RasedAdminSite(admin.AdminSite):
     index_title = "Organisation de l'instance"
 
     def has_permission(self, request):
-        user = request.user
-        # The superuser made by `createsuperuser` at installation enters too, to create the others.
-        # Both need a session verified by a second factor, even if a middleware were missing.
-        return bool(
-            user.is_active
-            and user.is_authenticated
-            and (user.role == Role.ADMINISTRATEUR or user.is_superuser)
-            and not double_authentification_manquante(user)
-        )
-
+        # The rule (eleves/rules.py) answers for the superuser too: ``user.has_perm`` would let
+        # an active superuser in before asking it, second factor or not.
+        return rules.has_perm("eleves.administrer_instance", request.user)
 
     def login(self, request, extra_context=None):
         """One sign-in page for the whole product: the application's, not the admin's own."""

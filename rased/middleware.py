@@ -1,4 +1,8 @@
-"""Project-wide middleware: the client's address, no caching, absolute session lifetime, two-factor authentication."""
+"""Project-wide middleware: the client's address, no caching, absolute session lifetime.
+
+The two-factor policy, which depends on the roles, is the eleves app's
+(``eleves/double_authentification.py``).
+"""
 
 import time
 
@@ -6,11 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import urlencode
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from eleves.enums import ROLES_RASED, Role
 
 SESSION_STARTED_KEY = "rased_session_debut"
 SESSION_SEEN_KEY = "rased_session_vue"
@@ -74,58 +73,5 @@ def session_absolute_limit(get_response):
                 # A change to the session saves it, which pushes its expiry date back.
                 request.session[SESSION_SEEN_KEY] = now
         return get_response(request)
-
-    return middleware
-
-
-# Who sees pupils' files beyond one class or school, and who manages the instance.
-ROLES_DOUBLE_AUTHENTIFICATION = ROLES_RASED | {Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR}
-
-# The only pages a signed-in person who still owes a second factor may reach.
-_PAGES_SANS_DOUBLE_AUTHENTIFICATION = ("connexion", "deconnexion", "otp_configurer", "otp_verifier")
-
-
-def double_authentification_requise(user) -> bool:
-    """Whether ``user`` must prove a second factor (TOTP or backup code) in each session.
-
-    Read at each call, not at start-up: ``DOUBLE_AUTHENTIFICATION`` is off only in the demo.
-    """
-    return bool(
-        settings.DOUBLE_AUTHENTIFICATION
-        and user.is_authenticated
-        and (user.is_superuser or user.role in ROLES_DOUBLE_AUTHENTIFICATION)
-    )
-
-
-def session_verifiee(user) -> bool:
-    """Whether this session proved a second factor (``is_verified`` comes from OTPMiddleware)."""
-    est_verifie = getattr(user, "is_verified", None)
-    return bool(est_verifie and est_verifie())
-
-
-def double_authentification_manquante(user) -> bool:
-    return double_authentification_requise(user) and not session_verifiee(user)
-
-
-def double_authentification(get_response):
-    """A password-only session of a person who needs two factors reaches no page but these:
-    sign-in, sign-out, the set-up page (no confirmed device yet) and the code page.
-
-    This holds for every session, ``force_login`` ones included: the proof is the device id
-    that django-otp keeps in the session, set only by the set-up and code pages.
-    """
-
-    def middleware(request):
-        user = request.user
-        if not double_authentification_manquante(user):
-            return get_response(request)
-        chemin = request.path_info
-        if chemin.startswith(settings.STATIC_URL) or chemin in {
-            reverse(nom) for nom in _PAGES_SANS_DOUBLE_AUTHENTIFICATION
-        }:
-            return get_response(request)
-        configure = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
-        page = reverse("otp_verifier" if configure else "otp_configurer")
-        return redirect(f"{page}?{urlencode({'next': request.get_full_path()})}")
 
     return middleware

@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "rased.middleware.session_absolute_limit",
     # After the absolute limit: an expired session signs out rather than asking for a code.
-    "rased.middleware.double_authentification",
+    "eleves.double_authentification.double_authentification",
     "auditlog.middleware.AuditlogMiddleware",
     # The policy's « not now » (aides.rules.verifier) as a message on the object's page.
     "aides.middleware.EtatRefuseMiddleware",
@@ -154,7 +154,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Two-factor authentication (django-otp: an authenticator application, or single-use backup
-# codes) for the RASED, the circonscription, administrators and superusers; see rased.middleware.
+# codes) for the RASED, the circonscription, administrators and superusers; see
+# eleves/double_authentification.py.
 # On unless set to 0: only the demo (`make run`) turns it off.
 DOUBLE_AUTHENTIFICATION = env_bool("DOUBLE_AUTHENTIFICATION", True)
 DOUBLE_AUTHENTIFICATION_NB_CODES_SECOURS = 10

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from eleves.models import Ecole
+from eleves.models import AnneeScolaire, Classe, Ecole, Utilisateur
 from tests.conftest import PERSONAS
 
 
@@ -44,8 +44,6 @@ def test_administrateur_ajoute_une_ecole_avec_uai_valide(client, monde):
 
 
 def test_administrateur_ajoute_un_enseignant_puis_une_classe(client, monde):
-    from eleves.models import AnneeScolaire, Classe, Utilisateur
-
     client.force_login(monde["admin"])
     response = client.post(
         reverse("admin:eleves_utilisateur_add"),

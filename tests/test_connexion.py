@@ -5,7 +5,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,8 +82,6 @@ def test_la_cle_de_session_change_a_la_connexion_et_meurt_a_la_deconnexion(clien
     apres = client.session.session_key
     assert avant != apres
     client.post(reverse("deconnexion"))
-    from django.contrib.sessions.models import Session
-
     assert not Session.objects.filter(session_key=apres).exists()
     assert client.get(reverse("eleve_liste")).status_code == 302
 
@@ -106,10 +107,6 @@ def test_session_expire_apres_30_minutes_d_inactivite(client, directeur):
 
 def test_l_activite_repousse_l_expiration_sans_ecrire_la_session_a_chaque_page(client, directeur):
     """The session is written at most once a minute: the idle limit still follows activity."""
-    from django.contrib.sessions.models import Session
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     debut = timezone.now()
     with time_machine.travel(debut, tick=False):
         _connexion(client, "directeur")

@@ -20,7 +20,9 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rules.permissions import ObjectPermissionBackend
 
+from eleves.models import Utilisateur
 from eleves.views_2fa import SESSION_CLE_EN_ATTENTE
 from rased.admin import site as admin_site
 
@@ -134,6 +136,25 @@ def test_administration_exige_une_session_verifiee(monde, settings):
     admin.is_verified = lambda: False
     settings.DOUBLE_AUTHENTIFICATION = False
     assert admin_site.has_permission(requete) is True
+
+
+def test_administration_superutilisateur_sans_circonscription(db):
+    """The superuser made by `createsuperuser` has no circonscription: the permission, asked of
+    the rules backend as of the admin site, lets it in once its session is verified, not before
+    (Django's own ``has_perm`` would answer True for any active superuser)."""
+    racine = Utilisateur.objects.create_superuser("racine", password=MOT_DE_PASSE)
+    assert racine.circonscription_id is None
+    requete = RequestFactory().get("/gestion/")
+    requete.user = racine
+    regle = ObjectPermissionBackend()
+    racine.is_verified = lambda: False
+    assert regle.has_perm(racine, "eleves.administrer_instance") is False
+    assert admin_site.has_permission(requete) is False
+    racine.is_verified = lambda: True
+    assert regle.has_perm(racine, "eleves.administrer_instance") is True
+    assert admin_site.has_permission(requete) is True
+    racine.is_active = False
+    assert admin_site.has_permission(requete) is False
 
 
 # Set-up -----------------------------------------------------------------------------------------

@@ -21,7 +21,9 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission
@@ -31,6 +33,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from aides.models import Observation
+from eleves.models import Eleve, JournalAcces, Utilisateur, annee_courante_debut
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -52,12 +59,6 @@ def peupler_tout() -> None:
     """The demo (schools, about 500 pupils, families, requests at every stage, the change
     history), then a few rows in the tables the demo leaves empty: groups and permissions,
     two-factor devices, login attempts, sessions, the access log, the admin's log."""
-    from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from eleves.models import Eleve, JournalAcces, Utilisateur, annee_courante_debut
-
     call_command("demo", force=True, stdout=StringIO(), stderr=StringIO())
 
     comptes = Utilisateur.objects.in_bulk(
@@ -106,7 +107,7 @@ def peupler_tout() -> None:
             deposee_par=comptes["directeur"],
         )
     try:
-        from aides.rapports import figer
+        from aides.rapports import figer  # optional: this test does not depend on it (above)
     except ImportError:
         pass
     else:  # last school year's report frozen, as the purge does before deleting
@@ -203,8 +204,6 @@ def sequences_en_avance(curseur) -> list[str]:
 
 
 def empreinte_de(nom_base: str, reglages: dict) -> tuple[dict, list[str]]:
-    import psycopg
-
     with psycopg.connect(
         dbname=nom_base, host=reglages["HOST"] or None, port=reglages["PORT"] or None,
         user=reglages["USER"] or None, password=reglages.get("PASSWORD") or None, autocommit=True,
@@ -282,7 +281,7 @@ def application_sur(url_base: str, parametres: dict) -> dict:
 def textes_chiffres() -> list[tuple[str, str]]:
     """(model.field, a value in clear) for every encrypted field holding a value, if any."""
     try:
-        from encrypted_fields.fields import EncryptedFieldMixin
+        from encrypted_fields.fields import EncryptedFieldMixin  # optional: encryption at rest
     except ImportError:
         return []
     trouves = []
@@ -313,8 +312,6 @@ def test_sauvegarde_pg_dump_restauree_dans_une_base_neuve_a_les_memes_donnees(tm
     debut = time.monotonic()
 
     peupler_tout()
-    from aides.models import Observation
-
     confidentielle = Observation.objects.filter(
         confidentielle=True, auteur__username="psychologue"
     ).first()

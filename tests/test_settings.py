@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
+from eleves.models import Circonscription
 from rased.env import env_bool, env_int, env_list
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -116,8 +117,6 @@ def test_requetes_preparees_sur_postgresql_seulement():
 def test_une_requete_repetee_est_preparee_sur_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements: PostgreSQL only")
-    from eleves.models import Circonscription
-
     for _ in range(7):
         list(Circonscription.objects.filter(pk=1))
     with connection.cursor() as cursor:

@@ -4,6 +4,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
+from eleves.models import Classe
 from rased.widgets import ListeDeroulante
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
@@ -24,8 +25,6 @@ def test_liste_deroulante_ecrit_le_meme_html_que_select(valeur, choix):
 
 
 def test_liste_deroulante_d_un_champ_de_modele_et_de_son_choix(monde):
-    from eleves.models import Classe
-
     champ = forms.ModelChoiceField(queryset=Classe.objects.order_by("pk"), widget=ListeDeroulante,
                                    empty_label="Toutes")
     html = champ.widget.render("classe", monde.classe_a1.pk)

@@ -39,7 +39,7 @@ def _fichier_statique(relatif: str) -> str | None:
 
 
 def _fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # slow import: weasyprint (0.85 s)
 
     class FetcherStatique(URLFetcher):
         def fetch(self, url, headers=None):
@@ -81,7 +81,7 @@ class Document:
 
 def rendre_pdf(gabarit: str, contexte: dict, *, titre: str, nom_fichier: str, imprime_par) -> Document:
     """Render ``gabarit`` (which extends ``pdf/base.html``) to a tagged A4 PDF."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # slow import (0.85 s): at the first PDF, not at start-up
 
     html = render_to_string(
         gabarit,

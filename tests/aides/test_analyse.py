@@ -620,12 +620,8 @@ def test_page_de_la_demande_nombre_de_requetes_constant(client, monde, demande_e
 
 
 def test_synthese_rased_reservee_au_rased(client, monde, demande_envoyee):
-    from django.utils import timezone as tz
-
-    from aides.models import Reunion
-
     synthese = Reunion.objects.create(
-        demande=demande_envoyee, type="synthese", date=tz.now(), lieu="RASED", auteur=monde["maitre_e"],
+        demande=demande_envoyee, type="synthese", date=timezone.now(), lieu="RASED", auteur=monde["maitre_e"],
         compte_rendu="Synthese-interne-4b2c : hypothèses de travail")
     for persona, voit in (("maitre_e", True), ("psychologue", True), ("enseignant", False),
                           ("directeur", False), ("circonscription", False)):

@@ -11,9 +11,11 @@ from datetime import date
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 
 from aides.enums import EtatDemande, TypeAide
-from aides.models import Aide, DemandeAide, HistoriqueDemande, Notification, Programme
+from aides.models import Aide, Consentement, DemandeAide, HistoriqueDemande, Notification, Programme
 from aides.services import (
     ActionRefusee,
     aide_demarrer,
@@ -73,9 +75,6 @@ def test_cinquante_envois_simultanes_une_seule_demande_envoyee(monde, brouillon,
 
 
 def test_double_clic_sur_envoyer_par_les_pages(monde, brouillon, preuve):
-    from django.test import Client
-    from django.urls import reverse
-
     def cliquer(_):
         client = Client()
         client.force_login(monde["enseignant"])
@@ -106,8 +105,6 @@ def test_cinquante_decisions_simultanees_une_seule_retenue(monde, brouillon, pre
 
 
 def test_deux_personnes_enregistrent_le_meme_programme(monde, brouillon, preuve):
-    from aides.models import Consentement
-
     e = monde["maitre_e"]
     demande_envoyer(demande=brouillon, auteur=monde["enseignant"])
     demande_decider(demande=brouillon, auteur=e, decision="aide", motif="x", intervenants={TypeAide.E: e})

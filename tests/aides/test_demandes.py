@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -229,8 +230,6 @@ def test_liste_des_demandes_nombre_de_requetes_constant(client, monde, enseignan
 def test_la_demande_porte_la_circonscription_de_l_eleve_et_la_migration_la_remplit(monde):
     """A request carries its pupil's circonscription (the rights scope reads it by index): set
     when saved, and filled from the pupils by aides/0003 for the rows that existed before."""
-    from django.db.migrations.executor import MigrationExecutor
-
     nord = _brouillon(monde, domaines=["1.1"])
     sud = DemandeAide.objects.create(eleve=monde.eleve_c1, classe=monde.classe_c1, niveau="CP",
                                      auteur=monde["autre_circonscription"])

@@ -11,12 +11,13 @@ from pypdf import PdfReader
 
 from aides.enums import TypeAide
 from aides.models import ActionProgramme, Aide, Consentement, Objectif, Programme
-from aides.pdf.rendu import RessourceRefusee, _fetcher
+from aides.pdf.rendu import BASE_URL, RessourceRefusee, _fetcher, typographie_francaise
 from aides.services import (
     aide_demarrer,
     consentement_enregistrer,
     demande_decider,
     programme_creer,
+    programme_nouvelle_version,
     programme_valider,
 )
 from eleves.models import JournalAcces
@@ -80,8 +81,6 @@ def test_programme_pdf_identique_apres_modifications(client, monde, programme):
 
 
 def test_programme_brouillon_sans_pdf(client, monde, programme):
-    from aides.services import programme_nouvelle_version
-
     brouillon = programme_nouvelle_version(programme=programme, auteur=monde["maitre_e"], debut=date(2027, 1, 4))
     client.force_login(monde["maitre_e"])
     assert _pdf(client, brouillon).status_code == 404
@@ -136,9 +135,7 @@ def test_le_fetcher_lit_les_noms_hashes_de_static_root(settings, tmp_path):
 
 
 def test_une_image_file_n_est_jamais_embarquee(tmp_path):
-    from weasyprint import HTML
-
-    from aides.pdf.rendu import BASE_URL
+    from weasyprint import HTML  # slow import (0.85 s): not at collection
 
     secret = tmp_path / "secret.svg"
     secret.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>SECRET-7f3a</text></svg>')
@@ -174,8 +171,6 @@ def test_lien_vers_le_pdf_depuis_la_page_du_programme(client, monde, programme):
 
 
 def test_typographie_francaise_dans_le_texte_seulement():
-    from aides.pdf.rendu import typographie_francaise
-
     html = '<p title="a :b">Élève : Léa ; « oui » ! Vraiment ? 10:30</p>'
     assert typographie_francaise(html) == (
         '<p title="a :b">Élève\u00a0: Léa\u202f; «\u202foui\u202f»\u202f! Vraiment\u202f? 10:30</p>'

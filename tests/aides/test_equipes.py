@@ -1,5 +1,6 @@
 """The RASED as pôle ressource: support actions for a school team, recorded and listed per school."""
 
+from datetime import date as jour
 from datetime import timedelta
 
 import pytest
@@ -179,8 +180,6 @@ def test_liste_des_actions_nombre_de_requetes_constant(client, monde):
 
 
 def test_page_de_l_ecole_montre_les_dernieres_actions(client, monde):
-    from datetime import date as jour
-
     for i in range(7):
         ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=monde["maitre_e"], date=jour(2026, 11, 1 + i),
                                     public="Cycle 2", theme=f"Thème numéro {i}", duree=60)

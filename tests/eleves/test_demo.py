@@ -11,13 +11,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from eleves.enums import FonctionCirconscription, Niveau, Role, TypePlan
-from eleves.management.commands.demo import (
+from aides.models import Aide, DemandeAide, Evaluation, Programme, Seance
+from eleves.demo import (
     AGE_A_LA_RENTREE,
     CLASSE_ENSEIGNANT,
     ECOLES,
     MOT_DE_PASSE,
 )
+from eleves.enums import FonctionCirconscription, Niveau, Role, TypePlan
 from eleves.models import (
     AnneeScolaire,
     Circonscription,
@@ -72,7 +73,7 @@ def test_demo_refusee_hors_mode_developpement(db, settings):
 
 
 def test_demo_aide_en_francais():
-    aide = load_command_class("eleves", "demo").create_parser("manage.py", "demo").format_help()
+    aide = load_command_class("aides", "demo").create_parser("manage.py", "demo").format_help()
     assert "données de démonstration" in aide
     assert "--force" in aide
 
@@ -330,8 +331,6 @@ def test_demo_connexion_par_le_formulaire_avec_le_mot_de_passe_publie(client, de
 
 
 def test_demo_donne_des_demandes_a_chaque_etape(demo):
-    from aides.models import Aide, DemandeAide, Evaluation, Programme, Seance
-
     etats = set(DemandeAide.objects.values_list("etat", flat=True))
     assert etats == {"brouillon", "envoyee", "en_analyse", "aide_decidee", "autre_reponse", "cloturee"}
     assert set(Aide.objects.values_list("type", flat=True)) == {"E", "G", "psy"}

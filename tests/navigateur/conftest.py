@@ -5,10 +5,15 @@ Playwright's own browser download is never used (it fails on these machines):
 """
 
 import os
+import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
+from playwright.sync_api import expect
+from pypdf import PdfReader
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts"
@@ -116,10 +121,6 @@ OPTIONS_AXE = {
 @pytest.fixture
 def se_connecter(page, site):
     """Sign in through /connexion/ as ``username`` (every persona has the test password)."""
-    import re
-
-    from playwright.sync_api import expect
-
     def connecter(username: str):
         page.goto(f"{site}/connexion/")
         page.get_by_label("Nom d’utilisateur").fill(username)
@@ -132,8 +133,6 @@ def se_connecter(page, site):
 
 @pytest.fixture
 def se_deconnecter(page):
-    from playwright.sync_api import expect
-
     def deconnecter():
         page.get_by_role("button", name="Se déconnecter").click()
         expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
@@ -161,8 +160,6 @@ def sans_defilement_horizontal(page):
 @pytest.fixture
 def axe_sans_violation_grave(page):
     """Run axe-core on the page as it is now: no violation of impact serious or critical."""
-    from axe_playwright_python.sync_playwright import Axe
-
     axe = Axe()
 
     def verifier(nom: str, *, sauf: list[str] = ()):
@@ -190,10 +187,6 @@ def pdf_telecharge(page, capture):
     captured as ``nom_capture``), then its text is extracted with pypdf. The browser then goes
     back to the page the link was on.
     """
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     def telecharger(lien, *, nom_capture: str) -> tuple[dict, str]:
         adresse = lien.evaluate("a => a.href")
         recu = {}

@@ -16,6 +16,9 @@ from html.parser import HTMLParser
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
+from aides.models import Programme
+from aides.pdf.programme import donnees_programme
+
 MARQUEUR = "pwned"
 
 CHARGES = [
@@ -124,9 +127,6 @@ class Stockage:
 def stocker_partout() -> Stockage:
     """Write a payload mix into every text field of every row, through the ORM (``update``: no
     ``save()`` side effect), then rebuild the frozen snapshot of validated programmes."""
-    from aides.models import Programme
-    from aides.pdf.programme import donnees_programme
-
     bilan = Stockage(champs=champs_texte())
     par_modele: dict[type, list[Champ]] = {}
     for champ in bilan.champs:

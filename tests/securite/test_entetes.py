@@ -7,6 +7,9 @@ project has no fragment view (no htmx, no partial answered alone: template parti
 rendered inside their page). Error pages are French, with no traceback nor exception text.
 """
 
+import runpy
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -107,9 +110,6 @@ def test_http_redirige_vers_https(monde, production):
 
 def test_format_du_journal_d_acces_sans_requete_ni_referent():
     """rased/gunicorn.py logs the path alone: no query string, request line, referer nor user agent."""
-    import runpy
-    from pathlib import Path
-
     config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "rased" / "gunicorn.py"))
     format_journal = config["access_log_format"]
     assert "%(U)s" in format_journal

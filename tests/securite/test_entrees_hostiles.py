@@ -22,14 +22,17 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.html import escape
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from aides.models import ActionProgramme, Observation, PresenceSeance, Seance
 from aides.pdf.csv import DEBUTS_FORMULE, rendre_csv
+from aides.pdf.rendu import RessourceRefusee, _fetcher
 from aides.services import observation_ajouter, seance_enregistrer
 from eleves.models import annee_courante_debut
 from tests.securite.corpus_hostile import (
+    BRUTS,
     CHARGES,
     MARQUEUR,
     champs_texte,
@@ -285,10 +288,6 @@ def test_champs_texte_couvrent_les_deux_applications(preuve):
 
 def test_examen_reconnait_une_charge_non_echappee():
     """The examination is not blind: each markup payload, pasted raw into a page, is caught."""
-    from django.utils.html import escape
-
-    from tests.securite.corpus_hostile import BRUTS
-
     page = "<html><body><p>{}</p><textarea>{}</textarea><input value=\"{}\"></body></html>"
     non_vues = [b for b in BRUTS if not examiner(page.format(b, b, b)).injections]
     echappees = [b for b in CHARGES if examiner(page.format(*[escape(b)] * 3)).injections]
@@ -301,7 +300,5 @@ def test_examen_reconnait_une_charge_non_echappee():
                                      "https://rased.invalid/static/../../etc/passwd"])
 def test_le_rendu_pdf_ne_charge_que_les_fichiers_statiques(adresse):
     """Images and styles of a PDF come from ``data:`` URLs and the project's static files only."""
-    from aides.pdf.rendu import RessourceRefusee, _fetcher
-
     with pytest.raises(RessourceRefusee):
         _fetcher().fetch(adresse)

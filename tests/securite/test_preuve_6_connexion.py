@@ -37,7 +37,8 @@ from tests.securite.outils import comptes_des_lignes, corps_normalise, differenc
 
 MOT_DE_PASSE = "mot-de-passe-de-test-2026"
 ROLES_2FA = ["maitre_e", "maitre_g", "psychologue", "circonscription", "admin"]
-# The only pages a session still owing its second factor may reach (rased/middleware.py).
+# The only pages a session still owing its second factor may reach
+# (eleves/double_authentification.py).
 PAGES_LIBRES = {"connexion", "deconnexion", "otp_configurer", "otp_verifier"}
 
 

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -437,8 +438,6 @@ def _texte_entree(entree) -> str:
 
 
 def fuites_historique(marqueurs) -> list[tuple[str, str, int, str]]:
-    from auditlog.models import LogEntry
-
     tous_motifs = motifs(marqueurs)
     return sorted({
         (entree.content_type.model, champ, entree.object_pk, entree.get_action_display())
@@ -447,7 +446,7 @@ def fuites_historique(marqueurs) -> list[tuple[str, str, int, str]]:
     })
 
 
-# Known leak, reported and not fixed here (rased/historique.py): ``Objectif`` and ``ActionProgramme``
+# Known leak, reported and not fixed here (aides/historique.py): ``Objectif`` and ``ActionProgramme``
 # are registered without masks (their CREATE entries hold intitule, critere, responsable and
 # description, and their object_repr is the intitule / description), and ``Programme.instantane``
 # (the JSON frozen at validation) is not masked, so the UPDATE entry of ``programme_valider``
@@ -457,8 +456,6 @@ MODELES_MASQUES = {"observation", "seance", "presenceseance", "evaluation", "eva
 
 def test_historique_des_modeles_masques_sans_canari(monde, canaris):
     """What is masked today stays masked: notes, sessions, evaluations, scores, conclusions."""
-    from auditlog.models import LogEntry
-
     assert LogEntry.objects.filter(content_type__model__in=MODELES_MASQUES).count() >= len(MODELES_MASQUES)
     fuites = [f for f in fuites_historique(canaris["marqueurs"]) if f[0] in MODELES_MASQUES]
     assert not fuites, fuites
@@ -466,8 +463,6 @@ def test_historique_des_modeles_masques_sans_canari(monde, canaris):
 
 def test_canaris_absents_de_l_historique_des_modifications(monde, canaris):
     """The change history (django-auditlog) keeps no value of any psychologist field."""
-    from auditlog.models import LogEntry
-
     assert LogEntry.objects.count() > 10  # the arrangement's writes were logged
     fuites = fuites_historique(canaris["marqueurs"])
     assert not fuites, "Valeurs du psychologue dans l'historique (modèle, champ, pk, action) :\n" + "\n".join(

@@ -18,6 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 
 from aides.models import (
@@ -258,8 +259,6 @@ def test_pg_dump_sans_canari(monde, canaris, preuve):
 def test_migration_chiffre_les_lignes_existantes_et_se_defait(monde, canaris):
     """Rolled back to 0001, the rows are clear text again; migrated forward, the rows written
     before the encryption (in clear) become tokens, read the same by the psychologist."""
-    from django.db.migrations.executor import MigrationExecutor
-
     marqueurs = canaris["marqueurs"]
     colonnes = [(m._meta.db_table, c.column) for m, c in colonnes_chiffrees()]
 

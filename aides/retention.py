@@ -37,6 +37,27 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from aides.enums import EtatAide
+from aides.models import (
+    ActionProgramme,
+    Aide,
+    ConclusionPsy,
+    Consentement,
+    DemandeAide,
+    Evaluation,
+    EvaluationObjectif,
+    HistoriqueDemande,
+    Notification,
+    Objectif,
+    Observation,
+    ParticipantExterne,
+    PresenceSeance,
+    Programme,
+    Reunion,
+    Seance,
+    StatistiqueAnnuelle,
+)
+from aides.rapports import figer
 from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal
 from eleves.scolarite import annee_scolaire_de
 
@@ -65,9 +86,6 @@ def _annee(jour) -> int | None:
 
 def derniere_annee(eleve) -> int | None:
     """The pupil's last school year of presence or aid; None while an aid is running."""
-    from aides.enums import EtatAide
-    from aides.models import Aide, DemandeAide, HistoriqueDemande
-
     annees = []
     annees.append(Inscription.objects.filter(eleve=eleve).aggregate(m=Max("annee__debut"))["m"])
     demandes_avec_aide_terminee = set()
@@ -105,8 +123,6 @@ def eleves_a_purger(aujourd_hui: date | None = None) -> list:
 def annees_du_dossier(eleve) -> set[int]:
     """The school years the pupil's rows count in (the yearly report): from the first to the
     last year of an enrolment, a request, an aid, a review, a meeting or a session."""
-    from aides.models import Aide, DemandeAide, Evaluation, PresenceSeance, Reunion
-
     bornes = [
         Inscription.objects.filter(eleve=eleve).aggregate(a=Min("annee__debut"), b=Max("annee__debut")),
         DemandeAide.objects.filter(eleve=eleve).aggregate(
@@ -130,9 +146,6 @@ def figer_statistiques(
     eleves, *, bilan: Bilan, simulation: bool = False, aujourd_hui: date | None = None
 ) -> None:
     """Freeze the yearly reports the deletion of these files would change (past years only)."""
-    from aides.models import StatistiqueAnnuelle
-    from aides.rapports import figer
-
     courante = annee_scolaire_de(aujourd_hui or timezone.localdate())
     par_circonscription: dict = {}
     for eleve in eleves:
@@ -151,25 +164,6 @@ def figer_statistiques(
 
 def _objets_du_dossier(eleve) -> list[tuple[str, object]]:
     """Every queryset of the pupil's file, children first: the order of deletion."""
-    from aides.models import (
-        ActionProgramme,
-        Aide,
-        ConclusionPsy,
-        Consentement,
-        DemandeAide,
-        Evaluation,
-        EvaluationObjectif,
-        HistoriqueDemande,
-        Notification,
-        Objectif,
-        Observation,
-        ParticipantExterne,
-        PresenceSeance,
-        Programme,
-        Reunion,
-        Seance,
-    )
-
     demandes = DemandeAide.objects.filter(eleve=eleve)
     aides = Aide.objects.filter(pk__in=set(Aide.objects.filter(eleve=eleve).values_list("pk", flat=True))
                                 | set(Aide.objects.filter(demande__in=demandes).values_list("pk", flat=True)))

@@ -1,4 +1,5 @@
-"""``python manage.py demo``: a realistic, French and reproducible demonstration circonscription.
+"""The school data of ``python manage.py demo`` (aides/management/commands/demo.py): a realistic,
+French and reproducible circonscription, with one account per role.
 
 Why it is built this way:
 - reproducible: every random choice comes from one ``random.Random`` with a fixed seed, so two
@@ -7,22 +8,17 @@ Why it is built this way:
   exists nothing is generated again; only the documented accounts are checked (present, active,
   right role and attachment, demo password) and repaired where needed;
 - fast: one transaction, bulk inserts, and the password hashed once for every account (one
-  PBKDF2 hash costs about 0.3 s; the accounts share the same hash of the same password);
-- guarded: outside development mode (``DEBUG``) it refuses to run without ``--force``, because it
-  creates accounts whose password is published, an administrator among them.
+  PBKDF2 hash costs about 0.3 s; the accounts share the same hash of the same password).
 """
 
 import random
 import re
-import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 
 from eleves.enums import (
     ROLES_RASED,
@@ -236,7 +232,7 @@ def _identifiant_courriel(texte: str) -> str:
     return re.sub(r"[^a-z-]", "", sans_accents.lower())
 
 
-class _MotDePasse:
+class MotDePasse:
     """The demo password, hashed at most once per run (a hash costs about 0.3 s)."""
 
     def __init__(self):
@@ -254,74 +250,7 @@ class _MotDePasse:
         return self._verifies[chiffre]
 
 
-class Command(BaseCommand):
-    help = (
-        "Crée des données de démonstration réalistes : une circonscription du Rhône, deux années "
-        "scolaires (la courante et la précédente), 6 écoles, 2 secteurs RASED, 26 classes cette "
-        "année (presque autant l'an dernier), environ 500 élèves avec leurs responsables légaux, "
-        "leur parcours et quelques plans (PPRE, PAP, PAI, PPS, ULIS, UPE2A), et un compte par "
-        "rôle : enseignant, directeur, maitre-e, maitre-g, psychologue, circonscription, admin "
-        f"(mot de passe « {MOT_DE_PASSE} »). "
-        "Les données sont toujours les mêmes. La commande peut être relancée : si la "
-        "circonscription de démonstration existe, elle ne crée rien d'autre et se contente de "
-        "vérifier les comptes (présents, actifs, mot de passe de démonstration). "
-        "Réservée au mode développement (DJANGO_DEBUG=1), sauf --force."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Lancer la commande hors mode développement (les mots de passe sont publics : "
-            "jamais sur une instance réelle).",
-        )
-
-    def handle(self, *args, force=False, verbosity=1, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "Les comptes de démonstration ont un mot de passe public : cette commande ne "
-                "s'exécute qu'en mode développement (DJANGO_DEBUG=1), ou avec --force."
-            )
-        debut_chrono = time.monotonic()
-        mot_de_passe = _MotDePasse()
-        from aides.demo import peupler, sans_courriel
-
-        with sans_courriel(), transaction.atomic():
-            circonscription = Circonscription.objects.filter(nom=NOM_CIRCONSCRIPTION).first()
-            deja_en_place = circonscription is not None
-            if not deja_en_place:
-                circonscription = _creer_donnees(random.Random(GRAINE), mot_de_passe)
-            comptes = _assurer_comptes(circonscription, mot_de_passe)
-            if not deja_en_place:
-                # The aid workflow's demo needs the accounts above: requests at every stage.
-                peupler(circonscription, random.Random(GRAINE + 1))
-        if verbosity < 1:
-            return
-        duree = time.monotonic() - debut_chrono
-        if deja_en_place:
-            self.stdout.write(DEJA_EN_PLACE)
-            if not Classe.objects.filter(
-                ecole__circonscription=circonscription, annee=AnneeScolaire.objects.courante()
-            ).exists():
-                self.stderr.write(self.style.WARNING(
-                    "Elles datent d'une année scolaire passée (aucune classe cette année) : "
-                    "repartez d'une base vide pour les recréer sur l'année en cours."
-                ))
-        else:
-            self.stdout.write(self.style.SUCCESS(
-                f"Données de démonstration créées en {duree:.1f} s.".replace(".", ",", 1)
-            ))
-            self.stdout.write(_resume(circonscription))
-        self.stdout.write(_resume_comptes(comptes))
-        for spec, _, etat in comptes:
-            if etat == "ignoré":
-                self.stderr.write(self.style.WARNING(
-                    f"Le compte « {spec.username} » existe déjà hors de la démonstration : "
-                    "il a été laissé tel quel."
-                ))
-
-
-def _creer_donnees(rng: random.Random, mot_de_passe: _MotDePasse) -> Circonscription:
+def creer_donnees(rng: random.Random, mot_de_passe: MotDePasse) -> Circonscription:
     annee = AnneeScolaire.objects.courante()
     annee_passee, _ = AnneeScolaire.objects.get_or_create(debut=annee.debut - 1)
     uais = [e.uai for e in ECOLES]
@@ -384,7 +313,7 @@ def _creer_enseignants(
 ) -> dict[tuple[int, str], list[Utilisateur]]:
     """One teacher per class (the same both years), saved; {(school index, class name): teachers}.
 
-    The class of the documented ``enseignant`` account is left to ``_assurer_comptes``.
+    The class of the documented ``enseignant`` account is left to ``assurer_comptes``.
     """
     noms_pris = {(c.prenom, c.nom) for c in COMPTES + COMPTES_SECTEUR_2}
     nouveaux = []
@@ -649,7 +578,7 @@ def _plans(rng, eleve, debut, niveau, *, ulis, arrive) -> list[Plan]:
     return plans
 
 
-def _assurer_comptes(circonscription, mot_de_passe: _MotDePasse):
+def assurer_comptes(circonscription, mot_de_passe: MotDePasse):
     """The ten RASED, school and circonscription accounts: created, or repaired if changed.
 
     Only what makes an account work as documented is repaired (active, role, attachment,
@@ -718,7 +647,7 @@ def _assurer_comptes(circonscription, mot_de_passe: _MotDePasse):
     return resultat
 
 
-def _resume(circonscription) -> str:
+def resume(circonscription) -> str:
     classes = Classe.objects.filter(ecole__circonscription=circonscription)
     annees = AnneeScolaire.objects.filter(classes__in=classes).distinct()
     courante = AnneeScolaire.objects.courante()
@@ -742,7 +671,7 @@ def _resume(circonscription) -> str:
     return "\n".join(lignes)
 
 
-def _resume_comptes(comptes) -> str:
+def resume_comptes(comptes) -> str:
     lignes = [
         f"Comptes de démonstration, à saisir sur /connexion/ (mot de passe « {MOT_DE_PASSE} ») :"
     ]

@@ -1,5 +1,5 @@
 """``python manage.py purge``: deletes the pupils' files past their retention time, and the
-access-log entries older than ``RETENTION_JOURNAL_MOIS`` (logic in ``eleves/retention.py``).
+access-log entries older than ``RETENTION_JOURNAL_MOIS`` (logic in ``aides/retention.py``).
 
 - ``--dry-run`` prints what would go and changes nothing;
 - idempotent: a second run finds nothing left to delete;
@@ -11,7 +11,7 @@ Meant to run from cron, e.g. once a week.
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from eleves.retention import annee_limite, purger
+from aides.retention import annee_limite, purger
 from eleves.scolarite import libelle_annee
 
 

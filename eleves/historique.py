@@ -1,0 +1,29 @@
+"""The change history of schools, classes, pupils and people (django-auditlog).
+
+Names stay (the history of a pupil's file must say what changed) and are purged with the file
+(``aides/retention.py``); the mask itself is shared (``rased/historique.py``).
+"""
+
+from auditlog.registry import auditlog
+
+from eleves.models import (
+    AnneeScolaire,
+    Circonscription,
+    Classe,
+    Ecole,
+    Eleve,
+    Inscription,
+    Plan,
+    ResponsableLegal,
+    Secteur,
+    Utilisateur,
+)
+
+
+def enregistrer_modeles() -> None:
+    for modele in (
+        Circonscription, Ecole, Secteur, AnneeScolaire, Classe, Eleve, Inscription,
+        ResponsableLegal, Plan,
+    ):
+        auditlog.register(modele)
+    auditlog.register(Utilisateur, exclude_fields=["password", "last_login"])
