@@ -111,6 +111,67 @@ def test_envoyer_un_brouillon_incomplet_le_laisse_intact(client, monde, enseigna
     assert (demande.etat, demande.difficultes) == (EtatDemande.BROUILLON, "Lecture et écriture.")
 
 
+BROUILLON_VIDE = "Remplissez au moins un champ de la demande avant d&#x27;enregistrer le brouillon."
+
+
+@pytest.mark.parametrize(
+    "donnees",
+    [
+        {},
+        {"brouillon": "1"},
+        {"inconnu": "x", "eleve": "1", "etat": "envoyee", "brouillon": "1"},
+        # Every field sent, all empty or blank (what the browser sends for an untouched form).
+        {**{champ: "" for champ in COMPLET if champ not in ("domaines", "deja_essaye")},
+         "difficultes": "   \r\n ", "brouillon": "1"},
+    ],
+    ids=["rien", "bouton-seul", "champs-inconnus", "champs-vides"],
+)
+def test_brouillon_vide_refuse_en_francais_sans_rien_enregistrer(client, monde, enseignant, donnees):
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+
+    response = client.post(url, donnees)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    # In the summary at the top of the page, and again at the top of the form (crispy).
+    assert page.count(BROUILLON_VIDE) == 2
+    assert page.index('id="erreurs"') < page.index(BROUILLON_VIDE) < page.index("<form method=\"post\" novalidate")
+    assert not DemandeAide.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "champ",
+    ["domaines", "difficultes", "erreurs", "deja_essaye", "deja_essaye_precisions", "points_appui",
+     "attentes", "famille_informee"],
+)
+def test_brouillon_d_un_seul_champ_enregistre(client, monde, enseignant, champ):
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+    donnees = (
+        {"famille_informee_le": COMPLET["famille_informee_le"], "famille_informee_par": "rencontre"}
+        if champ == "famille_informee" else {champ: COMPLET[champ]}
+    )
+
+    response = client.post(url, donnees | {"brouillon": "1"})
+
+    demande = DemandeAide.objects.get()
+    assert response["Location"] == reverse("demande_detail", args=[demande.pk])
+    assert demande.etat == EtatDemande.BROUILLON
+
+
+def test_brouillon_vide_de_tout_refuse_a_la_modification(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
+    url = reverse("demande_modifier", args=[demande.pk])
+
+    response = client.post(url, {"difficultes": "", "brouillon": "1"})
+    rien = client.post(url, {})
+
+    for reponse in (response, rien):
+        assert reponse.status_code == 200
+        assert BROUILLON_VIDE in reponse.content.decode()
+    demande.refresh_from_db()
+    assert (demande.domaines, demande.difficultes) == (["1.1"], "Lecture.")
+
+
 def test_date_sans_maniere_d_informer_la_famille_refusee(client, monde, enseignant):
     url = reverse("demande_creer", args=[monde.eleve_a1.pk])
     response = client.post(url, COMPLET | {"famille_informee_par": "", "envoyer": "1"})
@@ -246,3 +307,4 @@ def test_la_demande_porte_la_circonscription_de_l_eleve_et_la_migration_la_rempl
     assert dict(DemandeAide.objects.values_list("pk", "circonscription")) == {
         nord.pk: monde.nord.pk, sud.pk: monde.sud.pk}
     assert list(DemandeAide.objects.visibles_par(monde["autre_circonscription"])) == [sud]
+
