@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from aides.enums import EtatDemande
 from aides.models import DemandeAide, HistoriqueDemande, Notification
+from eleves.models import Inscription
 from tests.conftest import PERSONAS
+from tests.eleves.outils_pages import texte, urls
 
 COMPLET = {
     "domaines": ["1.1", "1.3"],
@@ -308,3 +310,72 @@ def test_la_demande_porte_la_circonscription_de_l_eleve_et_la_migration_la_rempl
         nord.pk: monde.nord.pk, sud.pk: monde.sud.pk}
     assert list(DemandeAide.objects.visibles_par(monde["autre_circonscription"])) == [sud]
 
+
+# --- A link the page shows must open (issue 11) ---------------------------------------------------
+
+def _quitter_la_classe(monde, eleve, depart):
+    """The pupil leaves the teacher's class: to classe A2 (same school), or enrolled nowhere."""
+    inscription = Inscription.objects.get(eleve=eleve, annee=monde.classe_a1.annee)
+    if depart == "autre-classe":
+        inscription.classe, inscription.niveau = monde.classe_a2, "CM1"
+        inscription.save()
+    else:
+        inscription.delete()
+
+
+def _demande(monde, etat):
+    return _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=etat,
+                      famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+
+
+def _pages_de_l_enseignante(client, demande):
+    return {
+        "demande": client.get(reverse("demande_detail", args=[demande.pk])),
+        "accueil": client.get(reverse("accueil")),
+        "liste": client.get(reverse("demande_liste")),
+        **({"modifier": client.get(reverse("demande_modifier", args=[demande.pk]))}
+           if demande.etat == EtatDemande.BROUILLON else {}),
+    }
+
+
+@pytest.mark.parametrize("depart", ["autre-classe", "parti"])
+@pytest.mark.parametrize("etat", [EtatDemande.BROUILLON, EtatDemande.ENVOYEE])
+def test_eleve_parti_de_la_classe_nomme_sans_lien(client, monde, enseignant, depart, etat):
+    eleve = monde.eleve_a1
+    demande = _demande(monde, etat)
+    _quitter_la_classe(monde, eleve, depart)
+    fiche = reverse("eleve_detail", args=[eleve.pk])
+    assert client.get(fiche).status_code == 404  # the page the link would open
+
+    pages = _pages_de_l_enseignante(client, demande)
+
+    for nom, page in pages.items():
+        assert page.status_code == 200, nom
+        assert fiche not in urls(page), nom
+    assert "Léa PETIT" in texte(pages["demande"])
+    assert "Léa PETIT" in texte(pages["accueil"]) and "Léa PETIT" in texte(pages["liste"])
+    if etat == EtatDemande.BROUILLON:
+        assert "Léa PETIT" in texte(pages["modifier"])
+
+
+def test_eleve_de_la_classe_nomme_avec_un_lien_qui_s_ouvre(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
+    fiche = reverse("eleve_detail", args=[monde.eleve_a1.pk])
+
+    pages = _pages_de_l_enseignante(client, demande)
+
+    assert fiche in urls(pages["demande"]) and fiche in urls(pages["modifier"])
+    assert client.get(fiche).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["directeur", "maitre_e", "circonscription"])
+def test_eleve_change_de_classe_lien_garde_pour_qui_voit_l_ecole(client, monde, persona):
+    demande = _demande(monde, EtatDemande.ENVOYEE)
+    _quitter_la_classe(monde, monde.eleve_a1, "autre-classe")
+    fiche = reverse("eleve_detail", args=[monde.eleve_a1.pk])
+    client.force_login(monde[persona])
+
+    page = client.get(reverse("demande_detail", args=[demande.pk]))
+
+    assert fiche in urls(page)
+    assert client.get(fiche).status_code == 200
