@@ -59,7 +59,16 @@ class DemandeAideForm(FormulaireRased):
                 "famille_informee_par": "La famille doit être informée avant l'envoi : indiquez comment.",
             }
             for champ, message in manquants.items():
-                valeur = cleaned.get(champ)
-                if champ not in self.errors and not (valeur.strip() if isinstance(valeur, str) else valeur):
+                if champ not in self.errors and not _rempli(cleaned.get(champ)):
                     self.add_error(champ, message)
+        elif not self.errors and not any(_rempli(cleaned.get(c)) for c in self._meta.fields):
+            # A draft is the teacher's work in progress: one without any field (a POST of unknown
+            # fields, or everything emptied) would be an empty request in every list.
+            raise forms.ValidationError(
+                "Remplissez au moins un champ de la demande avant d'enregistrer le brouillon."
+            )
         return cleaned
+
+
+def _rempli(valeur) -> bool:
+    return bool(valeur.strip() if isinstance(valeur, str) else valeur)

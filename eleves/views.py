@@ -17,7 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from eleves.enums import Role
-from eleves.forms import EleveFilter, EleveForm, PlanForm, ResponsableForm
+from eleves.forms import (
+    CRITERES_RECHERCHE,
+    RECHERCHE_NOM_MAX_CARACTERES,
+    EleveFilter,
+    EleveForm,
+    PlanForm,
+    ResponsableForm,
+)
 from eleves.journal import journaliser, lignes_du_journal
 from eleves.models import (
     AttributionRole,
@@ -69,19 +76,34 @@ def _donnees(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def eleve_liste(request):
-    """Pupils list. The search is POSTed and kept in the session: names never enter a URL."""
+    """Pupils list. The search is POSTed and kept in the session: names never enter a URL.
+
+    The search is validated when it is sent (nothing is saved if it is refused) and again at
+    each visit: a saved search that is no longer valid (a class of last year, one saved before
+    the bounds existed) is dropped with a message instead of being replayed.
+    """
     if request.method == "POST":
         if "effacer" in request.POST:
             request.session.pop(RECHERCHE_SESSION_KEY, None)
         else:
-            criteres = {k: request.POST.get(k, "").strip() for k in ("nom", "ecole", "classe", "niveau")}
-            request.session[RECHERCHE_SESSION_KEY] = {k: v for k, v in criteres.items() if v}
+            criteres = {k: request.POST.get(k, "").strip() for k in CRITERES_RECHERCHE}
+            criteres = {k: v for k, v in criteres.items() if v}
+            filtre = _filtre(request, criteres)
+            if filtre.is_valid():
+                request.session[RECHERCHE_SESSION_KEY] = criteres
+            else:
+                messages.error(request, f"La recherche n'a pas été faite. {filtre.erreurs()}")
         return redirect("eleve_liste")
 
-    criteres = request.session.get(RECHERCHE_SESSION_KEY, {})
-    filtre = EleveFilter(
-        criteres or None, queryset=Eleve.objects.visibles_par(request.user), user=request.user
-    )
+    criteres = request.session.get(RECHERCHE_SESSION_KEY) or {}
+    filtre = _filtre(request, criteres or None)
+    if criteres and not (_forme_de_recherche(criteres) and filtre.is_valid()):
+        request.session.pop(RECHERCHE_SESSION_KEY)
+        messages.warning(
+            request,
+            "Votre recherche enregistrée n'était plus valide : elle a été effacée. Relancez-la.",
+        )
+        criteres, filtre = {}, _filtre(request, None)
     eleves = filtre.qs.avec_inscription_courante().order_by("nom", "prenom", "pk")
     page = Paginator(eleves, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
     return render(
@@ -92,7 +114,20 @@ def eleve_liste(request):
             "page": page,
             "recherche_active": bool(criteres),
             "peut_creer": request.user.has_perm("eleves.add_eleve"),
+            "nom_max_caracteres": RECHERCHE_NOM_MAX_CARACTERES,
         },
+    )
+
+
+def _filtre(request, criteres) -> EleveFilter:
+    eleves = Eleve.objects.visibles_par(request.user)
+    return EleveFilter(criteres, queryset=eleves, user=request.user)
+
+
+def _forme_de_recherche(criteres) -> bool:
+    """What the POST saves: known criteria, as strings (the session may hold anything older)."""
+    return isinstance(criteres, dict) and all(
+        k in CRITERES_RECHERCHE and isinstance(v, str) for k, v in criteres.items()
     )
 
 

@@ -29,12 +29,18 @@ def demande_liste(request):
     return render(request, "aides/demande_liste.html", {"page": page})
 
 
+def _donnees(request):
+    """The form data of a POST, even an empty one: the form is then bound and says what is
+    missing (``request.POST or None`` would show the blank form again without a word)."""
+    return request.POST if request.method == "POST" else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def demande_creer(request, pk):
     eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
     exiger(request, "aides.add_demande", eleve)
-    form = DemandeAideForm(request.POST or None, envoi="envoyer" in request.POST)
+    form = DemandeAideForm(_donnees(request), envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
         try:
             demande = demande_enregistrer(demande=form.instance, auteur=request.user, eleve=eleve)
@@ -50,7 +56,7 @@ def demande_creer(request, pk):
 def demande_modifier(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
     exiger(request, "aides.change_demande", demande)
-    form = DemandeAideForm(request.POST or None, instance=demande, envoi="envoyer" in request.POST)
+    form = DemandeAideForm(_donnees(request), instance=demande, envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
         try:
             demande = demande_enregistrer(demande=form.instance, auteur=request.user)

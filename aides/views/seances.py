@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
@@ -124,7 +124,15 @@ def seance_liste(request):
     toutes = Seance.objects.visibles_par(request.user).filter(intervenant=request.user)
     mois = _mois_choisi(request.GET.get("mois"))
     seances = toutes.filter(date__year=mois.year, date__month=mois.month) if mois else toutes
-    presences = PresenceSeance.objects.select_related("aide__eleve").order_by("aide__eleve__nom", "pk")
+    # A pupil who left the member's secteur stays named in his past sessions; the link to the
+    # pupil's sessions is shown only while that page opens to him (read in the same query).
+    presences = (
+        PresenceSeance.objects.select_related("aide__eleve")
+        .annotate(eleve_ouvert=Exists(
+            Eleve.objects.visibles_par(request.user).filter(pk=OuterRef("aide__eleve_id"))
+        ))
+        .order_by("aide__eleve__nom", "pk")
+    )
     page = Paginator(
         seances.order_by("-date", "-pk").prefetch_related(Prefetch("presences", presences)),
         settings.PAGINATION_ELEVES,

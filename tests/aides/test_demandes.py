@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from aides.enums import EtatDemande
 from aides.models import DemandeAide, HistoriqueDemande, Notification
+from eleves.models import Inscription
 from tests.conftest import PERSONAS
+from tests.eleves.outils_pages import texte, urls
 
 COMPLET = {
     "domaines": ["1.1", "1.3"],
@@ -110,6 +112,67 @@ def test_envoyer_un_brouillon_incomplet_le_laisse_intact(client, monde, enseigna
                 {"domaines": ["1.1"], "difficultes": "Lecture et écriture.", "brouillon": "1"})
     demande.refresh_from_db()
     assert (demande.etat, demande.difficultes) == (EtatDemande.BROUILLON, "Lecture et écriture.")
+
+
+BROUILLON_VIDE = "Remplissez au moins un champ de la demande avant d&#x27;enregistrer le brouillon."
+
+
+@pytest.mark.parametrize(
+    "donnees",
+    [
+        {},
+        {"brouillon": "1"},
+        {"inconnu": "x", "eleve": "1", "etat": "envoyee", "brouillon": "1"},
+        # Every field sent, all empty or blank (what the browser sends for an untouched form).
+        {**{champ: "" for champ in COMPLET if champ not in ("domaines", "deja_essaye")},
+         "difficultes": "   \r\n ", "brouillon": "1"},
+    ],
+    ids=["rien", "bouton-seul", "champs-inconnus", "champs-vides"],
+)
+def test_brouillon_vide_refuse_en_francais_sans_rien_enregistrer(client, monde, enseignant, donnees):
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+
+    response = client.post(url, donnees)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    # In the summary at the top of the page, and again at the top of the form (crispy).
+    assert page.count(BROUILLON_VIDE) == 2
+    assert page.index('id="erreurs"') < page.index(BROUILLON_VIDE) < page.index("<form method=\"post\" novalidate")
+    assert not DemandeAide.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "champ",
+    ["domaines", "difficultes", "erreurs", "deja_essaye", "deja_essaye_precisions", "points_appui",
+     "attentes", "famille_informee"],
+)
+def test_brouillon_d_un_seul_champ_enregistre(client, monde, enseignant, champ):
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+    donnees = (
+        {"famille_informee_le": COMPLET["famille_informee_le"], "famille_informee_par": "rencontre"}
+        if champ == "famille_informee" else {champ: COMPLET[champ]}
+    )
+
+    response = client.post(url, donnees | {"brouillon": "1"})
+
+    demande = DemandeAide.objects.get()
+    assert response["Location"] == reverse("demande_detail", args=[demande.pk])
+    assert demande.etat == EtatDemande.BROUILLON
+
+
+def test_brouillon_vide_de_tout_refuse_a_la_modification(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
+    url = reverse("demande_modifier", args=[demande.pk])
+
+    response = client.post(url, {"difficultes": "", "brouillon": "1"})
+    rien = client.post(url, {})
+
+    for reponse in (response, rien):
+        assert reponse.status_code == 200
+        assert BROUILLON_VIDE in reponse.content.decode()
+    demande.refresh_from_db()
+    assert (demande.domaines, demande.difficultes) == (["1.1"], "Lecture.")
 
 
 def test_date_sans_maniere_d_informer_la_famille_refusee(client, monde, enseignant):
@@ -248,3 +311,73 @@ def test_la_demande_porte_la_circonscription_de_l_eleve_et_la_migration_la_rempl
     assert dict(DemandeAide.objects.values_list("pk", "circonscription")) == {
         nord.pk: monde.nord.pk, sud.pk: monde.sud.pk}
     assert list(DemandeAide.objects.visibles_par(monde["autre_circonscription"])) == [sud]
+
+
+# --- A link the page shows must open (issue 11) ---------------------------------------------------
+
+def _quitter_la_classe(monde, eleve, depart):
+    """The pupil leaves the teacher's class: to classe A2 (same school), or enrolled nowhere."""
+    inscription = Inscription.objects.get(eleve=eleve, annee=monde.classe_a1.annee)
+    if depart == "autre-classe":
+        inscription.classe, inscription.niveau = monde.classe_a2, "CM1"
+        inscription.save()
+    else:
+        inscription.delete()
+
+
+def _demande(monde, etat):
+    return _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=etat,
+                      famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+
+
+def _pages_de_l_enseignante(client, demande):
+    return {
+        "demande": client.get(reverse("demande_detail", args=[demande.pk])),
+        "accueil": client.get(reverse("accueil")),
+        "liste": client.get(reverse("demande_liste")),
+        **({"modifier": client.get(reverse("demande_modifier", args=[demande.pk]))}
+           if demande.etat == EtatDemande.BROUILLON else {}),
+    }
+
+
+@pytest.mark.parametrize("depart", ["autre-classe", "parti"])
+@pytest.mark.parametrize("etat", [EtatDemande.BROUILLON, EtatDemande.ENVOYEE])
+def test_eleve_parti_de_la_classe_nomme_sans_lien(client, monde, enseignant, depart, etat):
+    eleve = monde.eleve_a1
+    demande = _demande(monde, etat)
+    _quitter_la_classe(monde, eleve, depart)
+    fiche = reverse("eleve_detail", args=[eleve.pk])
+    assert client.get(fiche).status_code == 404  # the page the link would open
+
+    pages = _pages_de_l_enseignante(client, demande)
+
+    for nom, page in pages.items():
+        assert page.status_code == 200, nom
+        assert fiche not in urls(page), nom
+    assert "Léa PETIT" in texte(pages["demande"])
+    assert "Léa PETIT" in texte(pages["accueil"]) and "Léa PETIT" in texte(pages["liste"])
+    if etat == EtatDemande.BROUILLON:
+        assert "Léa PETIT" in texte(pages["modifier"])
+
+
+def test_eleve_de_la_classe_nomme_avec_un_lien_qui_s_ouvre(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
+    fiche = reverse("eleve_detail", args=[monde.eleve_a1.pk])
+
+    pages = _pages_de_l_enseignante(client, demande)
+
+    assert fiche in urls(pages["demande"]) and fiche in urls(pages["modifier"])
+    assert client.get(fiche).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["directeur", "maitre_e", "circonscription"])
+def test_eleve_change_de_classe_lien_garde_pour_qui_voit_l_ecole(client, monde, persona):
+    demande = _demande(monde, EtatDemande.ENVOYEE)
+    _quitter_la_classe(monde, monde.eleve_a1, "autre-classe")
+    fiche = reverse("eleve_detail", args=[monde.eleve_a1.pk])
+    client.force_login(monde[persona])
+
+    page = client.get(reverse("demande_detail", args=[demande.pk]))
+
+    assert fiche in urls(page)
+    assert client.get(fiche).status_code == 200

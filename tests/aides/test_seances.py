@@ -19,8 +19,9 @@ from aides.services import (
     seance_enregistrer,
 )
 from eleves.enums import Role
+from eleves.models import Inscription
 from tests.conftest import PERSONAS
-from tests.eleves.outils_pages import texte
+from tests.eleves.outils_pages import texte, urls
 from tests.factories import UtilisateurFactory, eleve_inscrit
 
 AUJOURD_HUI = timezone.localdate()
@@ -353,6 +354,25 @@ def test_anonyme_renvoye_vers_la_connexion(client, monde, groupe):
         assert response.status_code == 302 and response["Location"].startswith("/connexion/"), url
     client.post(reverse("seance_creer"), _formulaire([(groupe[0], "present", "")]))
     assert not Seance.objects.exists()
+
+
+def test_liste_des_seances_eleve_parti_du_secteur_nomme_sans_lien(client, monde, groupe):
+    """A link the page shows must open (issue 11): Jade moved to école B (secteur 2) after a
+    session; the session stays in the maître E's list, her name without a link to a 404."""
+    lea, _nassim, jade = groupe
+    _noter(monde["maitre_e"], HIER, 45, [(lea, "present", ""), (jade, "present", "")])
+    Inscription.objects.filter(eleve=jade.eleve).update(classe=monde.classe_b1)
+    client.force_login(monde["maitre_e"])
+    seances_de_jade = reverse("eleve_seances", args=[jade.eleve_id])
+    seances_de_lea = reverse("eleve_seances", args=[lea.eleve_id])
+
+    response = client.get(reverse("seance_liste"))
+
+    assert "Jade ROUX" in texte(response) and "Léa PETIT" in texte(response)
+    assert seances_de_jade not in urls(response)
+    assert client.get(seances_de_jade).status_code == 404
+    assert seances_de_lea in urls(response)
+    assert client.get(seances_de_lea).status_code == 200
 
 
 # --- Query counts ------------------------------------------------------------------------------

@@ -1,9 +1,15 @@
 """The pupils list: pagination, and the search, POSTed and kept in the session (never in a URL)."""
 
+import time
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.eleves.outils_pages import liens_eleves, texte, urls
+from eleves.forms import EleveFilter
+from eleves.models import Eleve
+from tests.eleves.outils_pages import liens_eleves, nb_requetes, texte, urls
 from tests.factories import eleve_inscrit
 
 LISTE = "/eleves/"
@@ -211,3 +217,130 @@ def test_recherche_choix_limites_au_scope(client, monde):
     assert set(filtre.form.fields["ecole"].queryset) == {monde.ecole_a}
     assert set(filtre.form.fields["classe"].queryset) == {monde.classe_a1, monde.classe_a2}
     assert "École Louise Michel" not in texte(response)
+
+
+# --- Bounded search (issue 11): the saved words are replayed at every visit of the list ---------
+
+BORNE_CARACTERES, BORNE_MOTS = 100, 5
+
+
+def _mots(nombre: int) -> str:
+    return " ".join(f"m{i}" for i in range(nombre))
+
+
+def _requetes_et_duree(client, url):
+    debut = time.monotonic()
+    with CaptureQueriesContext(connection) as requetes:
+        response = client.get(url)
+    return response, requetes.captured_queries, time.monotonic() - debut
+
+
+@pytest.mark.parametrize("nombre", [8000, 1000])
+def test_recherche_trop_de_mots_refusee_sans_rien_enregistrer(client, monde, nombre):
+    client.force_login(monde["directeur"])
+    _rechercher(client, nom="Petit")
+
+    reponse_post = _rechercher(client, nom=_mots(nombre))
+    response, requetes, duree = _requetes_et_duree(client, reponse_post["Location"])
+
+    assert reponse_post.status_code == 302
+    assert client.session["recherche_eleves"] == {"nom": "Petit"}  # the previous search is kept
+    assert response.status_code == 200
+    assert f"{BORNE_MOTS} mots au plus" in texte(response)
+    assert 'class="alert alert-danger"' in response.content.decode()
+    assert liens_eleves(response) == [reverse("eleve_detail", args=[monde.eleve_a1.pk])]
+    assert max(len(q["sql"]) for q in requetes) < 3000
+    assert duree < 5
+
+
+@pytest.mark.parametrize(
+    ("nom", "refusee"),
+    [
+        (" ".join(["Petit"] * BORNE_MOTS), False),
+        (" ".join(["Petit"] * (BORNE_MOTS + 1)), True),
+        ("P" * BORNE_CARACTERES, False),
+        ("P" * (BORNE_CARACTERES + 1), True),
+        # Spaces around the words are not counted.
+        ("  " + "P" * (BORNE_CARACTERES - 2) + "  ", False),
+    ],
+)
+def test_recherche_bornee_en_caracteres_et_en_mots(client, monde, nom, refusee):
+    client.force_login(monde["directeur"])
+
+    _rechercher(client, nom=nom)
+    response = client.get(reverse("eleve_liste"))
+
+    assert ("recherche_eleves" not in client.session) is refusee
+    assert ("La recherche n'a pas été faite" in texte(response)) is refusee
+
+
+@pytest.mark.parametrize(
+    "criteres",
+    [{"ecole": "abc"}, {"classe": "12ab"}, {"niveau": "CE9"}, {"ecole": "9" * 30}, {"classe": "-1"}],
+)
+def test_recherche_criteres_malformes_refuses_en_francais(client, monde, criteres):
+    client.force_login(monde["directeur"])
+
+    reponse_post = _rechercher(client, nom="Petit", **criteres)
+    response = client.get(reponse_post["Location"])
+
+    assert response.status_code == 200
+    assert "recherche_eleves" not in client.session
+    assert "La recherche n'a pas été faite" in texte(response)
+    assert "Select a valid choice" not in texte(response)
+    assert len(liens_eleves(response)) == 2
+
+
+def _session_avec(client, recherche):
+    session = client.session
+    session["recherche_eleves"] = recherche
+    session.save()
+
+
+@pytest.mark.parametrize(
+    "recherche",
+    [
+        {"nom": _mots(8000)},  # saved before the bound existed
+        {"nom": "P" * 5000},
+        {"nom": ["Petit"]},
+        {"nom": "Petit", "ecole": "abc"},
+        {"niveau": "CE9"},
+        {"inconnu": "x"},
+        "Petit",
+        ["Petit"],
+    ],
+    ids=["8000-mots", "5000-caracteres", "liste", "ecole-malformee", "niveau-inconnu", "cle-inconnue",
+         "texte", "liste-seule"],
+)
+def test_recherche_enregistree_invalide_effacee_sans_erreur(client, monde, recherche):
+    client.force_login(monde["directeur"])
+    url = reverse("eleve_liste")
+    client.get(url)  # warms the session
+    normale = nb_requetes(client, url)
+    _session_avec(client, recherche)
+
+    response, requetes, duree = _requetes_et_duree(client, url)
+
+    assert response.status_code == 200
+    assert "recherche_eleves" not in client.session
+    assert "Votre recherche enregistrée n'était plus valide" in texte(response)
+    assert len(liens_eleves(response)) == 2  # the whole list
+    assert max(len(q["sql"]) for q in requetes) < 3000
+    # The normal list, and the session written once (the search dropped): no query for the words.
+    assert len(requetes) <= normale + 3
+    assert duree < 5
+    # The next visit is the ordinary list, without the message.
+    assert nb_requetes(client, url) == normale
+    assert "n'était plus valide" not in texte(client.get(url))
+
+
+def test_filtre_nom_borne_le_nombre_de_mots(monde):
+    """The filter itself never turns more than the bound's words into conditions: SQLite refuses
+    an expression deeper than 1,000 terms (1,000 words there were a 500 for the rest of the session)."""
+    filtre = EleveFilter({"nom": _mots(1000)}, queryset=Eleve.objects.all(), user=monde["directeur"])
+
+    requete = str(filtre.filtrer_nom(Eleve.objects.all(), "nom", _mots(1000)).query)
+
+    assert requete.count("LIKE") == 2 * BORNE_MOTS
+    assert not filtre.form.is_valid()
+    assert str(filtre.qs.query).count("LIKE") == 0

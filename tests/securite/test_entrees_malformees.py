@@ -16,11 +16,9 @@ ANGLAIS = ("This field is required", "Enter a valid", "Select a valid choice", "
            "is not one of the available choices", "Null characters are not allowed",
            "The submitted file is empty", "No file was submitted", "Server Error", "Traceback")
 ID_ETRANGER = "987654"
-# Forms that may be sent empty, and what they then write.
-VIDES_ACCEPTES = {
-    # A teacher's draft may be saved incomplete; sending it requires the fields (demande_envoyer).
-    ("demande_creer", "champs vides"): {"aides.demandeaide"},
-}
+# Forms that may be sent empty, and what they then write. None: a teacher's draft may be saved
+# incomplete, but with at least one of its fields (issue 11: an empty POST saved an empty draft).
+VIDES_ACCEPTES: dict[tuple[str, str], set[str]] = {}
 
 
 def _variantes(formulaire) -> dict[str, dict]:
