@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from aides.forms_seances import ActionEquipeForm
+from aides.forms.equipes import ActionEquipeForm
 from aides.models import ActionEquipe
 from aides.selectors import nommer_eleves_des_actions
 from aides.services import ActionRefusee, action_equipe_enregistrer

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from aides import services
 from aides.enums import EtatAide, SuiteEvaluation
-from aides.forms_programmes import ConclusionForm, EvaluationForm, formulaires_resultats
+from aides.forms.evaluations import ConclusionForm, EvaluationForm, formulaires_resultats
 from aides.models import Aide, ConclusionPsy, Evaluation, EvaluationObjectif, Programme
 from aides.services import ActionRefusee
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from aides import services
 from aides.enums import EtatAide, EtatProgramme, TypeAide
-from aides.forms_programmes import NouvelleVersionForm, formulaires_programme
+from aides.forms.programmes import NouvelleVersionForm, formulaires_programme
 from aides.models import Aide, Evaluation, Programme
 from aides.services import ActionRefusee
 

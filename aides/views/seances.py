@@ -19,7 +19,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from aides.enums import EtatAide, Presence
-from aides.forms_seances import PresencesForm, SeanceForm
+from aides.forms.seances import PresencesForm, SeanceForm
 from aides.models import Aide, PresenceSeance, Seance
 from aides.services import ROLE_PAR_TYPE_AIDE, ActionRefusee, seance_enregistrer
 from eleves.models import Eleve, Inscription, annee_courante_debut

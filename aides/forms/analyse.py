@@ -6,13 +6,13 @@ Every choice of a person is limited to the people concerned by the request.
 
 import re
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from aides.enums import Decision, Obstacle, TypeAide
+from aides.forms.base import FormulaireSimple
 from aides.models import Consentement, Observation, ParticipantExterne, Reunion
 from aides.services import ROLE_PAR_TYPE_AIDE, membres_rased_de
 from eleves.enums import Role
@@ -31,17 +31,7 @@ def _pas_dans_le_futur(jour):
     return jour
 
 
-class _Formulaire(forms.Form):
-    """A plain form rendered by crispy like ``FormulaireRased``: the page's <form> carries the token."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class PriseEnChargeForm(_Formulaire):
+class PriseEnChargeForm(FormulaireSimple):
     referent = forms.ModelChoiceField(
         label="Référent de la demande",
         queryset=Utilisateur.objects.none(),
@@ -100,7 +90,7 @@ class ConsentementForm(FormulaireRased):
         return _pas_dans_le_futur(self.cleaned_data["date"])
 
 
-class DecisionForm(_Formulaire):
+class DecisionForm(FormulaireSimple):
     """The RASED's answer, its reason, and for an aid each kind decided with the member carrying it."""
 
     decision = forms.ChoiceField(label="Décision", choices=Decision.choices, widget=forms.RadioSelect)
@@ -244,7 +234,7 @@ def personnes_concernees(demande):
     )
 
 
-class DemarrageAideForm(_Formulaire):
+class DemarrageAideForm(FormulaireSimple):
     debut = forms.DateField(label="Date de début de l'aide", widget=DateInput())
 
     def __init__(self, *args, **kwargs):
@@ -252,7 +242,7 @@ class DemarrageAideForm(_Formulaire):
         self.fields["debut"].initial = timezone.localdate()
 
 
-class AideAjoutForm(_Formulaire):
+class AideAjoutForm(FormulaireSimple):
     """A further kind of aid for a request already answered by an aid (change of kind of aid)."""
 
     type_aide = forms.ChoiceField(label="Type d'aide", choices=TypeAide.choices)
