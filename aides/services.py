@@ -42,6 +42,7 @@ from aides.models import (
     Seance,
 )
 from aides.pdf.programme import donnees_programme
+from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 
@@ -101,15 +102,6 @@ def demande_envoyer(*, demande: DemandeAide, auteur: Utilisateur) -> bool:
         )
         transaction.on_commit(lambda: _prevenir_par_courriel(demande, destinataires, message))
     return True
-
-
-def membres_rased_de(demande: DemandeAide):
-    return Utilisateur.objects.filter(
-        is_active=True,
-        role__in=ROLES_RASED,
-        secteur__ecoles=demande.classe.ecole_id,
-        circonscription_id=demande.eleve.circonscription_id,
-    ).distinct()
 
 
 def _prevenir_par_courriel(demande: DemandeAide, destinataires, message: str) -> None:

@@ -8,14 +8,13 @@ import re
 
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from aides.enums import Decision, Obstacle, TypeAide
 from aides.forms.base import FormulaireSimple
 from aides.models import Consentement, Observation, ParticipantExterne, Reunion
-from aides.services import ROLE_PAR_TYPE_AIDE, membres_rased_de
-from eleves.enums import Role
+from aides.selectors.analyse import membres_rased_par_nom, personnes_concernees
+from aides.services import ROLE_PAR_TYPE_AIDE
 from eleves.forms import DateInput, FormulaireRased
 from eleves.models import Utilisateur
 
@@ -41,7 +40,7 @@ class PriseEnChargeForm(FormulaireSimple):
 
     def __init__(self, *args, demande, user, **kwargs):
         super().__init__(*args, **kwargs)
-        membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        membres = membres_rased_par_nom(demande)
         self.fields["referent"].queryset = membres
         self.fields["referent"].label_from_instance = _libelle_personne
         self.fields["referent"].initial = demande.referent_id or user.pk
@@ -103,7 +102,7 @@ class DecisionForm(FormulaireSimple):
 
     def __init__(self, *args, demande, user, **kwargs):
         super().__init__(*args, **kwargs)
-        membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        membres = membres_rased_par_nom(demande)
         for type_aide in TypeAide:
             role = ROLE_PAR_TYPE_AIDE[type_aide]
             self.fields[f"aide_{type_aide.value}"] = forms.BooleanField(label=type_aide.label, required=False)
@@ -217,23 +216,6 @@ class ReunionForm(FormulaireRased):
         return cleaned
 
 
-def personnes_concernees(demande):
-    """Who may sit at a meeting about the request: the RASED of the secteur, the school's directeur,
-    the request's author and the class's teachers."""
-    ecole_id = demande.classe.ecole_id
-    return (
-        Utilisateur.objects.filter(is_active=True, circonscription_id=demande.eleve.circonscription_id)
-        .filter(
-            Q(pk__in=membres_rased_de(demande).values("pk"))
-            | Q(role=Role.DIRECTEUR, ecole_id=ecole_id)
-            | Q(pk=demande.auteur_id)
-            | Q(classes=demande.classe_id)
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
 class DemarrageAideForm(FormulaireSimple):
     debut = forms.DateField(label="Date de début de l'aide", widget=DateInput())
 
@@ -250,7 +232,7 @@ class AideAjoutForm(FormulaireSimple):
 
     def __init__(self, *args, demande, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervenant"].queryset = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        self.fields["intervenant"].queryset = membres_rased_par_nom(demande)
 
     def clean(self):
         cleaned = super().clean()

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 from aides import services
 from aides.enums import EtatAide, EtatProgramme, TypeAide
 from aides.forms.programmes import NouvelleVersionForm, formulaires_programme
-from aides.models import Aide, Evaluation, Programme
+from aides.models import Aide, Programme
+from aides.selectors.programmes import programmes_lisibles, versions_du_programme
 from aides.services import ActionRefusee
 
 
@@ -31,18 +31,7 @@ def _aide_lisible(request, pk) -> Aide:
 
 
 def _programme_lisible(request, pk, *, complet=False) -> Programme:
-    qs = Programme.objects.visibles_par(request.user).select_related(
-        "aide__demande", "aide__eleve", "aide__intervenant", "redige_par", "valide_par"
-    )
-    if complet:
-        qs = qs.prefetch_related(
-            "objectifs", "actions",
-            Prefetch(
-                "evaluations",
-                Evaluation.objects.select_related("auteur").prefetch_related("resultats__objectif"),
-            ),
-        )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(programmes_lisibles(request.user, complet=complet), pk=pk)
 
 
 def _exiger_droit_d_agir(request, aide) -> None:
@@ -66,9 +55,7 @@ def programme_detail(request, pk):
         "programme": programme,
         "aide": aide,
         "demande": aide.demande,
-        "versions": Programme.objects.visibles_par(request.user).filter(aide=aide).only(
-            "pk", "aide_id", "version", "etat"
-        ),
+        "versions": versions_du_programme(request.user, aide),
         "peut_agir": request.user.has_perm("aides.change_programme", aide),
         "peut_evaluer": request.user.has_perm("aides.add_evaluation", aide),
         "aide_terminee": aide.etat == EtatAide.TERMINEE,

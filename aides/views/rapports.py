@@ -22,9 +22,10 @@ from django.urls import path
 from aides.pdf.csv import rendre_csv
 from aides.pdf.rendu import rendre_pdf, reponse
 from aides.rapports import eleves_aides_par_periode, liste_attente, rapport_annuel
+from aides.selectors.rapports import annees_au_choix
 from eleves.enums import ROLES_RASED, Role
 from eleves.journal import journaliser
-from eleves.models import AnneeScolaire, Ecole, JournalAcces, annee_courante_debut
+from eleves.models import Ecole, JournalAcces, annee_courante_debut
 from eleves.scolarite import libelle_annee
 
 LECTEURS_LISTES = {Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED}
@@ -33,12 +34,6 @@ LECTEURS_LISTES = {Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED}
 def _exiger_role(request, roles) -> None:
     if request.user.role not in roles:
         raise PermissionDenied
-
-
-def _annees() -> list[int]:
-    """The school years one may choose: those recorded, and the current one."""
-    return sorted(set(AnneeScolaire.objects.values_list("debut", flat=True)) | {annee_courante_debut()},
-                  reverse=True)
 
 
 def _annee_valide(debut, annees) -> int:
@@ -66,7 +61,7 @@ def _entete(user, debut, ecole=None) -> dict:
 
 def _rapport(request, debut):
     _exiger_role(request, {Role.CIRCONSCRIPTION})
-    annees = _annees()
+    annees = annees_au_choix()
     debut = _annee_valide(debut, annees)
     return rapport_annuel(circonscription=request.user.circonscription, debut=debut), annees
 
@@ -121,7 +116,7 @@ def eleves_aides_choix(request):
 def _liste_periodes(request, pk):
     ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
     _exiger_role(request, LECTEURS_LISTES)
-    annees = _annees()
+    annees = annees_au_choix()
     debut = _annee_valide(request.GET.get("annee"), annees)
     periode = request.GET.get("periode") or None
     if periode is not None:
