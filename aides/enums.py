@@ -1,6 +1,10 @@
 """Reference lists and states of the aid workflow (see DOMAIN.md, « The journey »)."""
 
+from datetime import timedelta
+
 from django.db import models
+
+from eleves.enums import ROLES_RASED, Role
 
 
 class EtatDemande(models.TextChoices):
@@ -72,6 +76,11 @@ class TypeAide(models.TextChoices):
     PSY = "psy", "Suivi par le psychologue de l'Éducation nationale"
 
 
+# Which member role carries each kind of aid, and the kind of aid each role carries.
+ROLE_PAR_TYPE_AIDE = {TypeAide.E: Role.MAITRE_E, TypeAide.G: Role.MAITRE_G, TypeAide.PSY: Role.PSYCHOLOGUE}
+TYPE_PAR_ROLE = {role: type_aide for type_aide, role in ROLE_PAR_TYPE_AIDE.items()}
+
+
 class EtatAide(models.TextChoices):
     A_DEMARRER = "a_demarrer", "À démarrer"
     EN_COURS = "en_cours", "En cours"
@@ -85,6 +94,10 @@ class ActeConsentement(models.TextChoices):
     AIDE_E_G = "aide_e_g", "Accord pour une aide E ou G"
     PSY = "psy", "Accord pour un bilan ou un suivi psychologique"
     TRANSMISSION = "transmission", "Accord pour transmettre les conclusions du psychologue"
+
+
+# The acts about the psychologist's work: their consents are psychologists' content.
+ACTES_PSY = (ActeConsentement.PSY, ActeConsentement.TRANSMISSION)
 
 
 class TitulairesConsentement(models.TextChoices):
@@ -110,6 +123,10 @@ class EtatProgramme(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
     VALIDE = "valide", "Validé"
     REMPLACE = "remplace", "Remplacé par une nouvelle version"
+
+
+# A période lasts 6 to 8 weeks: the default review date of a programme.
+DUREE_PERIODE = timedelta(weeks=7)
 
 
 class Modalite(models.TextChoices):
@@ -140,6 +157,12 @@ class Presence(models.TextChoices):
     EXCUSE = "excuse", "Excusé"
 
 
+# In minutes: a session lasts from a short check-in to a half day; a team action up to a full day
+# of training.
+DUREE_SEANCE_MIN, DUREE_SEANCE_MAX = 5, 240
+DUREE_ACTION_MIN, DUREE_ACTION_MAX = 5, 480
+
+
 class TypeEvaluation(models.TextChoices):
     INTERMEDIAIRE = "intermediaire", "Bilan intermédiaire"
     FINALE = "finale", "Bilan final"
@@ -165,3 +188,17 @@ class SuiteEvaluation(models.TextChoices):
     RENOUVELLEMENT = "renouvellement", "Renouvellement pour une nouvelle période"
     CHANGEMENT = "changement", "Changement du type d'aide"
     ORIENTATION = "orientation", "Orientation vers une autre structure"
+
+
+# The suites that make sense for each kind of review: an intermediate review goes on or renews the
+# programme; the final one decides what becomes of the aid.
+SUITES_PAR_TYPE = {
+    TypeEvaluation.INTERMEDIAIRE: {SuiteEvaluation.POURSUITE, SuiteEvaluation.RENOUVELLEMENT},
+    TypeEvaluation.FINALE: {
+        SuiteEvaluation.ARRET, SuiteEvaluation.RENOUVELLEMENT, SuiteEvaluation.CHANGEMENT,
+        SuiteEvaluation.ORIENTATION,
+    },
+}
+
+# Who reads the lists of pupils helped per période and the waiting list (aides/views/rapports.py).
+LECTEURS_LISTES = frozenset({Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED})

@@ -4,8 +4,6 @@ A move that is not allowed raises ``ActionRefusee`` with a French message for th
 a move already made is a harmless no-op that says so.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,6 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aides.enums import (
+    DUREE_ACTION_MAX,
+    DUREE_ACTION_MIN,
+    DUREE_PERIODE,
+    DUREE_SEANCE_MAX,
+    DUREE_SEANCE_MIN,
+    ROLE_PAR_TYPE_AIDE,
     ActeConsentement,
     Decision,
     EtatAide,
@@ -45,11 +49,6 @@ from aides.pdf.programme import donnees_programme
 from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
-
-# A période lasts 6 to 8 weeks: the default review date of a programme.
-DUREE_PERIODE = timedelta(weeks=7)
-# Which member role carries each kind of aid.
-ROLE_PAR_TYPE_AIDE = {TypeAide.E: Role.MAITRE_E, TypeAide.G: Role.MAITRE_G, TypeAide.PSY: Role.PSYCHOLOGUE}
 
 
 class ActionRefusee(Exception):
@@ -397,11 +396,6 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
             f"Un bilan de l'aide liée à votre demande n° {aide.demande_id} a été enregistré.",
         )
     return evaluation
-
-
-# A session lasts from a short check-in to a half day; a team action up to a full day of training.
-DUREE_SEANCE_MIN, DUREE_SEANCE_MAX = 5, 240
-DUREE_ACTION_MIN, DUREE_ACTION_MAX = 5, 480
 
 
 def membre_peut_noter_pour(membre: Utilisateur, aide: Aide) -> bool:

@@ -10,11 +10,10 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
-from aides.enums import Decision, Obstacle, TypeAide
+from aides.enums import ROLE_PAR_TYPE_AIDE, Decision, Obstacle, TypeAide
 from aides.forms.base import FormulaireSimple
 from aides.models import Consentement, Observation, ParticipantExterne, Reunion
 from aides.selectors.analyse import membres_rased_par_nom, personnes_concernees
-from aides.services import ROLE_PAR_TYPE_AIDE
 from eleves.forms import DateInput, FormulaireRased
 from eleves.models import Utilisateur
 

@@ -6,8 +6,8 @@ They validate and shape input; the rules (which dates, which pupil) are checked 
 from django import forms
 from django.utils import timezone
 
+from aides.enums import DUREE_ACTION_MAX, DUREE_ACTION_MIN
 from aides.models import ActionEquipe
-from aides.services import DUREE_ACTION_MAX, DUREE_ACTION_MIN
 from eleves.forms import DateInput, FormulaireRased
 
 

@@ -6,20 +6,10 @@ a conclusion are in ``aides/services.py``.
 
 from django import forms
 
-from aides.enums import SuiteEvaluation, TypeEvaluation
+from aides.enums import SUITES_PAR_TYPE, TypeEvaluation
 from aides.forms.base import RevisionLue
 from aides.models import ConclusionPsy, Evaluation, EvaluationObjectif
 from eleves.forms import DateInput, FormulaireRased
-
-# The suites that make sense for each kind of review: an intermediate review goes on or renews the
-# programme; the final one decides what becomes of the aid.
-SUITES_PAR_TYPE = {
-    TypeEvaluation.INTERMEDIAIRE: {SuiteEvaluation.POURSUITE, SuiteEvaluation.RENOUVELLEMENT},
-    TypeEvaluation.FINALE: {
-        SuiteEvaluation.ARRET, SuiteEvaluation.RENOUVELLEMENT, SuiteEvaluation.CHANGEMENT,
-        SuiteEvaluation.ORIENTATION,
-    },
-}
 
 
 class EvaluationForm(FormulaireRased):

@@ -7,7 +7,7 @@ They validate and normalise what is typed; the workflow (versions, validation) i
 from django import forms
 from django.forms import inlineformset_factory
 
-from aides.enums import TypeAide
+from aides.enums import DUREE_PERIODE, TypeAide
 from aides.forms.base import FormulaireSimple, RevisionLue
 from aides.models import ActionProgramme, Objectif, Programme
 from eleves.forms import DateInput, FormulaireRased
@@ -29,7 +29,7 @@ class ProgrammeForm(FormulaireRased):
             "avis_famille": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "date_revision": "Laissez vide pour une période (7 semaines) après le début.",
+            "date_revision": f"Laissez vide pour une période ({DUREE_PERIODE.days // 7} semaines) après le début.",
         }
 
     def __init__(self, *args, **kwargs):

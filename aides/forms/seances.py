@@ -6,9 +6,8 @@ They validate and shape input; the rules (which aids, which dates) are checked b
 from django import forms
 from django.utils import timezone
 
-from aides.enums import Presence
+from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Presence
 from aides.models import PresenceSeance, Seance
-from aides.services import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN
 from eleves.forms import DateInput, FormulaireRased
 from rased.widgets import ListeDeroulante
 

@@ -9,12 +9,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from aides.enums import EtatAide, Presence
+from aides.enums import TYPE_PAR_ROLE, EtatAide, Presence
 from aides.models import Aide, PresenceSeance, Seance
-from aides.services import ROLE_PAR_TYPE_AIDE
 from eleves.models import Inscription, annee_courante_debut
 
-TYPE_PAR_ROLE = {role: type_aide for type_aide, role in ROLE_PAR_TYPE_AIDE.items()}
 PRESENT = Q(presence=Presence.PRESENT)
 
 

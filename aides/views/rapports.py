@@ -19,16 +19,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from aides.enums import LECTEURS_LISTES
 from aides.pdf.csv import rendre_csv
 from aides.pdf.rendu import rendre_pdf, reponse
 from aides.rapports import eleves_aides_par_periode, liste_attente, rapport_annuel
 from aides.selectors.rapports import annees_au_choix
-from eleves.enums import ROLES_RASED, Role
+from eleves.enums import Role
 from eleves.journal import journaliser
 from eleves.models import Ecole, JournalAcces, annee_courante_debut
 from eleves.scolarite import libelle_annee
-
-LECTEURS_LISTES = {Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED}
 
 
 def _exiger_role(request, roles) -> None:
