@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from aides.enums import TYPE_PAR_ROLE, EtatAide, Presence
 from aides.models import Aide, PresenceSeance, Seance
 from eleves.models import Inscription, annee_courante_debut
+from rased.formats import duree_fr
 
 PRESENT = Q(presence=Presence.PRESENT)
 
@@ -32,7 +33,7 @@ class Totaux:
 
     @property
     def heures(self) -> str:
-        return f"{self.minutes // 60} h {self.minutes % 60:02d}"
+        return duree_fr(self.minutes)
 
     @property
     def taux_presence(self) -> int | None:

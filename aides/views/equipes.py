@@ -24,6 +24,7 @@ from aides.selectors.equipes import (
 )
 from aides.services import ActionRefusee, action_equipe_enregistrer
 from eleves.models import Ecole
+from rased.formats import duree_fr
 
 
 def _ecole_visible(request, pk) -> Ecole:
@@ -44,7 +45,7 @@ def action_equipe_liste(request, pk):
             "ecole": ecole,
             "page": page,
             "nb_annee": nb_annee,
-            "heures_annee": f"{minutes // 60} h {minutes % 60:02d}",
+            "heures_annee": duree_fr(minutes),
             "peut_ajouter": request.user.has_perm("aides.add_actionequipe", ecole),
         },
     )
