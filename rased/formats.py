@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 
-def nombre_fr(valeur: int | float | Decimal | None, decimales: int | None = None, *, signe: bool = False) -> str:
+def nombre_fr(valeur: float | Decimal | None, decimales: int | None = None, *, signe: bool = False) -> str:
     """A decimal comma and no useless zeros: 41.50 → « 41,5 », 3.0 → « 3 »; None → "" (not measured).
 
     ``decimales``: rounded to that many decimals first (2.25 → « 2,2 » with 1). Without it a

@@ -20,7 +20,7 @@ from rased.formats import duree_fr, nombre_fr
     (1.33, "1,33"),
     (Decimal("41.50"), "41,5"),
     (Decimal("40.00"), "40"),
-    (Decimal("100"), "100"),
+    (Decimal(100), "100"),
     (Decimal("0.00"), "0"),
     (Decimal("-3.25"), "-3,25"),
 ])
@@ -42,7 +42,7 @@ def test_nombre_fr_arrondi(valeur, decimales, attendu):
 
 
 @pytest.mark.parametrize(("valeur", "attendu"), [
-    (Decimal("4.50"), "+4,5"), (Decimal("-2"), "-2"), (Decimal("0"), "0"), (None, ""),
+    (Decimal("4.50"), "+4,5"), (Decimal(-2), "-2"), (Decimal(0), "0"), (None, ""),
 ])
 def test_nombre_fr_signe_devant_un_nombre_positif(valeur, attendu):
     assert nombre_fr(valeur, signe=True) == attendu
@@ -82,7 +82,7 @@ def _taille_en_mo(octets):  # eleves/forms.py taille_en_mo
 
 
 MINUTES = range(0, 3000, 7)
-DECIMAUX = [Decimal(n) / 100 for n in range(-2000, 10001, 37)] + [Decimal("12.5"), Decimal("41.37"), Decimal("18")]
+DECIMAUX = [Decimal(n) / 100 for n in range(-2000, 10001, 37)] + [Decimal("12.5"), Decimal("41.37"), Decimal(18)]
 
 
 def test_memes_textes_que_les_anciennes_copies():
