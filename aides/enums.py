@@ -1,8 +1,10 @@
 """Reference lists and states of the aid workflow (see DOMAIN.md, « The journey »)."""
 
+from datetime import timedelta
+
 from django.db import models
 
-from eleves.enums import Role
+from eleves.enums import ROLES_RASED, Role
 
 
 class EtatDemande(models.TextChoices):
@@ -129,6 +131,10 @@ class EtatProgramme(models.TextChoices):
     REMPLACE = "remplace", "Remplacé par une nouvelle version"
 
 
+# A période lasts 6 to 8 weeks: the default review date of a programme.
+DUREE_PERIODE = timedelta(weeks=7)
+
+
 class Modalite(models.TextChoices):
     EN_CLASSE = "en_classe", "En classe (co-intervention)"
     PETIT_GROUPE = "petit_groupe", "En petit groupe"
@@ -157,6 +163,12 @@ class Presence(models.TextChoices):
     EXCUSE = "excuse", "Excusé"
 
 
+# In minutes: a session lasts from a short check-in to a half day; a team action up to a full day
+# of training.
+DUREE_SEANCE_MIN, DUREE_SEANCE_MAX = 5, 240
+DUREE_ACTION_MIN, DUREE_ACTION_MAX = 5, 480
+
+
 class TypeEvaluation(models.TextChoices):
     INTERMEDIAIRE = "intermediaire", "Bilan intermédiaire"
     FINALE = "finale", "Bilan final"
@@ -182,3 +194,17 @@ class SuiteEvaluation(models.TextChoices):
     RENOUVELLEMENT = "renouvellement", "Renouvellement pour une nouvelle période"
     CHANGEMENT = "changement", "Changement du type d'aide"
     ORIENTATION = "orientation", "Orientation vers une autre structure"
+
+
+# The suites that make sense for each kind of review: an intermediate review goes on or renews the
+# programme; the final one decides what becomes of the aid.
+SUITES_PAR_TYPE = {
+    TypeEvaluation.INTERMEDIAIRE: {SuiteEvaluation.POURSUITE, SuiteEvaluation.RENOUVELLEMENT},
+    TypeEvaluation.FINALE: {
+        SuiteEvaluation.ARRET, SuiteEvaluation.RENOUVELLEMENT, SuiteEvaluation.CHANGEMENT,
+        SuiteEvaluation.ORIENTATION,
+    },
+}
+
+# Who reads the lists of pupils helped per période and the waiting list (aides/views/rapports.py).
+LECTEURS_LISTES = frozenset({Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED})

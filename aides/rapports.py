@@ -56,6 +56,7 @@ from eleves.scolarite import (
     periodes,
     periodes_couvertes,
 )
+from rased.formats import duree_fr, nombre_fr
 
 SEUIL_SECRET = 5
 
@@ -87,7 +88,7 @@ class Duree:
     minutes: int
 
     def __str__(self) -> str:
-        return f"{self.minutes // 60} h {self.minutes % 60:02d}"
+        return duree_fr(self.minutes)
 
     @property
     def heures(self) -> float:
@@ -96,7 +97,7 @@ class Duree:
     @property
     def csv(self) -> str:
         """Decimal hours with a comma: a number for a French spreadsheet."""
-        return _decimal(self.heures)
+        return nombre_fr(self.heures)
 
 
 @dataclass
@@ -172,19 +173,11 @@ def _texte_csv(cellule) -> str:
     return getattr(cellule, "csv", None) or str(cellule)
 
 
-def _decimal(nombre: float) -> str:
-    return f"{nombre:g}".replace(".", ",")
-
-
 def _bornes(debut: int) -> tuple[date, date, datetime, datetime]:
     """The school year as dates, and as aware datetimes [start, end[ in the local time zone."""
     du, au = debut_annee_scolaire(debut), fin_annee_scolaire(debut)
     zone = timezone.get_current_timezone()
     return du, au, datetime.combine(du, time(), zone), datetime.combine(au + timedelta(days=1), time(), zone)
-
-
-def _jours(valeur: float) -> str:
-    return _decimal(round(valeur, 1))
 
 
 def quantiles_attente(durees: list[int]) -> tuple[float, float] | None:
@@ -505,7 +498,7 @@ def _delais(demandes) -> tuple[Tableau, str]:
     for libelle, durees in (("De l'envoi à la décision", decision),
                             ("De l'envoi à la première séance", premiere_seance)):
         q = quantiles_attente(durees)
-        lignes.append((libelle, [Effectif(len(durees))] + ([_jours(q[0]), _jours(q[1])] if q else ["—", "—"])))
+        lignes.append((libelle, [Effectif(len(durees))] + ([nombre_fr(q[0], 1), nombre_fr(q[1], 1)] if q else ["—", "—"])))
     mediane = lignes[0][1][1]
     return Tableau(
         "delais", "Délais d'attente (en jours)", "Délai", ["Demandes", "Médiane", "90e centile"], lignes,

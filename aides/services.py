@@ -4,8 +4,6 @@ A move that is not allowed raises ``ActionRefusee`` with a French message for th
 a move already made is a harmless no-op that says so.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,6 +12,11 @@ from django.utils import timezone
 
 from aides.enums import (
     ACTES_PSY,
+    DUREE_ACTION_MAX,
+    DUREE_ACTION_MIN,
+    DUREE_PERIODE,
+    DUREE_SEANCE_MAX,
+    DUREE_SEANCE_MIN,
     ROLE_PAR_TYPE_AIDE,
     ActeConsentement,
     Decision,
@@ -46,12 +49,10 @@ from aides.models import (
 )
 from aides.pdf.programme import donnees_programme
 from aides.rules import agit_pour_l_aide
+from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 from eleves.rules import lit_le_secret_psy
-
-# A période lasts 6 to 8 weeks: the default review date of a programme.
-DUREE_PERIODE = timedelta(weeks=7)
 
 
 def demande_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, eleve: Eleve | None = None) -> DemandeAide:
@@ -100,15 +101,6 @@ def demande_envoyer(*, demande: DemandeAide, auteur: Utilisateur) -> bool:
         )
         transaction.on_commit(lambda: _prevenir_par_courriel(demande, destinataires, message))
     return True
-
-
-def membres_rased_de(demande: DemandeAide):
-    return Utilisateur.objects.filter(
-        is_active=True,
-        role__in=ROLES_RASED,
-        secteur__ecoles=demande.classe.ecole_id,
-        circonscription_id=demande.eleve.circonscription_id,
-    ).distinct()
 
 
 def _prevenir_par_courriel(demande: DemandeAide, destinataires, message: str) -> None:
@@ -433,9 +425,6 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
     return evaluation
 
 
-# A session lasts from a short check-in to a half day; a team action up to a full day of training.
-DUREE_SEANCE_MIN, DUREE_SEANCE_MAX = 5, 240
-DUREE_ACTION_MIN, DUREE_ACTION_MAX = 5, 480
 
 
 def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: list[PresenceSeance]) -> Seance:

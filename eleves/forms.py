@@ -23,6 +23,7 @@ from eleves.models import (
     ResponsableLegal,
     annee_courante_debut,
 )
+from rased.formats import nombre_fr
 from rased.widgets import ListeDeroulante
 
 
@@ -214,7 +215,7 @@ class ImportCsvForm(forms.Form):
 
 def taille_en_mo(octets: int) -> str:
     """A size in megabytes, French style: ``2``, ``5,3``."""
-    return f"{octets / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
+    return nombre_fr(octets / (1024 * 1024), 1)
 
 
 # Two-factor authentication (eleves/views_2fa.py).

@@ -7,8 +7,6 @@ evaluations only psychologists can reach (``Evaluation.objects.visibles_par``), 
 pupil's page only to psychologists.
 """
 
-from decimal import Decimal
-
 from django.db.models import Prefetch, prefetch_related_objects
 
 from aides.enums import Atteinte, Maitrise, TypeAide
@@ -16,6 +14,7 @@ from aides.models import Evaluation, EvaluationObjectif
 from aides.pdf.graphiques import Groupe, barres_groupees
 from aides.pdf.programme import _date, entete_pour
 from eleves.enums import Role
+from rased.formats import nombre_fr
 
 SCORE_ATTEINTE = {Atteinte.NON_ATTEINT: 1, Atteinte.PARTIEL: 2, Atteinte.ATTEINT: 3, Atteinte.DEPASSE: 4}
 SCORE_MAITRISE = {Maitrise.INSUFFISANTE: 1, Maitrise.FRAGILE: 2, Maitrise.SATISFAISANTE: 3, Maitrise.TRES_BONNE: 4}
@@ -27,21 +26,6 @@ ECHELLE_MAITRISE = ("Échelle : 1 = maîtrise insuffisante, 2 = maîtrise fragil
 AIDE_COURTE = {TypeAide.E: "aide E", TypeAide.G: "aide G", TypeAide.PSY: "suivi psy"}
 # The pupil's page charts the latest bilans only: enough to see a trend, short enough to read.
 BILANS_SUR_LA_PAGE = 10
-
-
-def _nombre(valeur) -> str:
-    if valeur is None:
-        return ""
-    if isinstance(valeur, Decimal):
-        valeur = valeur.normalize()
-        texte = f"{valeur:f}"
-    else:
-        texte = f"{valeur:.1f}".rstrip("0").rstrip(".")
-    return texte.replace(".", ",")
-
-
-def _ecart(valeur) -> str:
-    return ("+" if valeur > 0 else "") + _nombre(valeur) if valeur is not None else ""
 
 
 def evaluations_pour_bilan(user):
@@ -82,9 +66,9 @@ def donnees_bilan(evaluation) -> dict:
     if aide.est_psy and evaluation.estime_instrument:
         estime = {
             "instrument": evaluation.estime_instrument,
-            "debut": _nombre(evaluation.estime_debut),
-            "fin": _nombre(evaluation.estime_fin),
-            "evolution": _ecart(evaluation.estime_evolution),
+            "debut": nombre_fr(evaluation.estime_debut),
+            "fin": nombre_fr(evaluation.estime_fin),
+            "evolution": nombre_fr(evaluation.estime_evolution, signe=True),
         }
     return {
         "entete": entete_pour(demande),
@@ -141,10 +125,10 @@ def _graphique_maitrise(resultats) -> str:
 
 def _graphique_estime(evaluation) -> str:
     debut, fin = evaluation.estime_debut, evaluation.estime_fin
-    groupes = [Groupe("Au début du suivi", (_flottant(debut),), (_nombre(debut) or "non mesuré",)),
-               Groupe("À la fin", (_flottant(fin),), (_nombre(fin) or "non mesuré",))]
+    groupes = [Groupe("Au début du suivi", (_flottant(debut),), (nombre_fr(debut) or "non mesuré",)),
+               Groupe("À la fin", (_flottant(fin),), (nombre_fr(fin) or "non mesuré",))]
     evolution = evaluation.estime_evolution
-    titre = "Estime de soi" + (f" : évolution {_ecart(evolution)}" if evolution is not None else "")
+    titre = "Estime de soi" + (f" : évolution {nombre_fr(evolution, signe=True)}" if evolution is not None else "")
     return barres_groupees(groupes, titre=titre, legende_echelle=f"Instrument : {evaluation.estime_instrument}",
                            marge_gauche=130)
 
@@ -191,17 +175,18 @@ def graphiques_parcours(user, evaluations) -> dict:
             maitrises.append(Groupe(libelle, (debut, actuelle), (_sur_4(debut), _sur_4(actuelle))))
         if user.role == Role.PSYCHOLOGUE and aide.est_psy and evaluation.estime_instrument:
             ligne["estime"] = {
-                "instrument": evaluation.estime_instrument, "debut": _nombre(evaluation.estime_debut),
-                "fin": _nombre(evaluation.estime_fin), "evolution": _ecart(evaluation.estime_evolution),
+                "instrument": evaluation.estime_instrument, "debut": nombre_fr(evaluation.estime_debut),
+                "fin": nombre_fr(evaluation.estime_fin),
+                "evolution": nombre_fr(evaluation.estime_evolution, signe=True),
             }
-            fin = _nombre(evaluation.estime_fin)
+            fin = nombre_fr(evaluation.estime_fin)
             if evaluation.estime_evolution is not None:
-                fin = f"{fin} ({_ecart(evaluation.estime_evolution)})"
+                fin = f"{fin} ({nombre_fr(evaluation.estime_evolution, signe=True)})"
             instruments.setdefault(evaluation.estime_instrument)
             estimes.append(Groupe(
                 libelle,
                 (_flottant(evaluation.estime_debut), _flottant(evaluation.estime_fin)),
-                (_nombre(evaluation.estime_debut) or "non mesuré", fin or "non mesuré"),
+                (nombre_fr(evaluation.estime_debut) or "non mesuré", fin or "non mesuré"),
             ))
         lignes.append(ligne)
     return {
@@ -229,4 +214,4 @@ def _moyenne(scores) -> float | None:
 
 
 def _sur_4(valeur) -> str:
-    return "" if valeur is None else f"{_nombre(valeur)} / 4"
+    return "" if valeur is None else f"{nombre_fr(valeur, 1)} / 4"

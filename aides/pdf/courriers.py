@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from aides.enums import EtatAide, EtatDemande, TypeAide
 from aides.pdf.programme import entete_pour
-from aides.services import membres_rased_de
+from aides.selectors import membres_rased_de
 from eleves.enums import Role
 from eleves.scolarite import cle_nom
 

@@ -3,7 +3,11 @@
 import csv
 import io
 
-from aides.pdf.rendu import Document
+from django.http import HttpResponse
+
+from aides.pdf.rendu import Document, reponse
+from eleves.journal import journaliser
+from eleves.models import JournalAcces
 
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
 DEBUTS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
@@ -27,3 +31,10 @@ def rendre_csv(entetes: list[str], lignes, *, nom_fichier: str) -> Document:
         nom_fichier=nom_fichier, type_mime="text/csv; charset=utf-8",
         contenu=("\ufeff" + tampon.getvalue()).encode("utf-8"),
     )
+
+
+def servir_csv(request, entetes: list[str], lignes, *, nom_fichier: str, objet_journal: str) -> HttpResponse:
+    """A CSV exported by ``request.user``: built, written to the access log, answered as a download."""
+    document = rendre_csv(entetes, lignes, nom_fichier=nom_fichier)
+    journaliser(request, action=JournalAcces.Action.EXPORT, objet=objet_journal)
+    return reponse(document, telechargement=True)

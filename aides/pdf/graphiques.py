@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 
+from rased.formats import nombre_fr
+
 COULEURS = ("#1f4e79", "#2e8b57", "#c0504d", "#8064a2", "#f39c12", "#4bacc6")
 
 
@@ -23,7 +25,7 @@ def histogramme(barres: list[Barre], *, titre: str, maximum: float | None = None
     hauteur = marge * 2 + len(barres) * (hauteur_barre + 6) + 20
     plus_grand = maximum or max((b.valeur for b in barres), default=0) or 1
     utile = largeur - marge_gauche - 60
-    resume = "; ".join(f"{b.libelle} : {b.texte_valeur or _nombre(b.valeur)}" for b in barres)
+    resume = "; ".join(f"{b.libelle} : {b.texte_valeur or nombre_fr(b.valeur)}" for b in barres)
     lignes = []
     for i, barre in enumerate(barres):
         y = marge + 20 + i * (hauteur_barre + 6)
@@ -31,7 +33,7 @@ def histogramme(barres: list[Barre], *, titre: str, maximum: float | None = None
         lignes.append((
             marge_gauche - 6, y + 15, barre.libelle,
             marge_gauche, y, f"{longueur:.1f}", hauteur_barre, COULEURS[i % len(COULEURS)],
-            marge_gauche + longueur + 4, y + 15, barre.texte_valeur or _nombre(barre.valeur),
+            marge_gauche + longueur + 4, y + 15, barre.texte_valeur or nombre_fr(barre.valeur),
         ))
     corps = format_html_join(
         "",
@@ -46,10 +48,6 @@ def histogramme(barres: list[Barre], *, titre: str, maximum: float | None = None
         '<text x="{}" y="{}" font-size="12" font-weight="bold">{}</text>{}</svg>',
         largeur, hauteur, largeur, hauteur, f"{titre} — {resume}", titre, resume, marge, marge + 8, titre, corps,
     )
-
-
-def _nombre(valeur: float) -> str:
-    return f"{valeur:g}".replace(".", ",")
 
 
 # --- Grouped bars (one group per label, one bar per series), on an ordinal or numeric scale -----
@@ -67,7 +65,7 @@ class Groupe:
         if i < len(self.textes) and self.textes[i]:
             return self.textes[i]
         valeur = self.valeurs[i]
-        return "non renseigné" if valeur is None else _nombre(valeur)
+        return "non renseigné" if valeur is None else nombre_fr(valeur)
 
 
 def _abrege(texte: str, longueur: int) -> str:

@@ -18,6 +18,9 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from eleves.journal import journaliser
+from eleves.models import JournalAcces
+
 # A base URL that resolves nowhere: relative links in templates become absolute under it,
 # and the fetcher serves only its /static/ part, from disk.
 BASE_URL = "https://rased.invalid/"
@@ -100,3 +103,16 @@ def reponse(document: Document, *, telechargement: bool = False) -> HttpResponse
     response["Content-Disposition"] = f'{disposition}; filename="{document.nom_fichier}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def servir_pdf(
+    request, gabarit: str, contexte: dict, *, titre: str, nom_fichier: str, objet_journal: str, eleve=None,
+    telechargement: bool = False,
+) -> HttpResponse:
+    """A PDF printed by ``request.user``: rendered, written to the access log, answered.
+
+    The log entry is written once the document exists: a render that fails printed nothing.
+    """
+    document = rendre_pdf(gabarit, contexte, titre=titre, nom_fichier=nom_fichier, imprime_par=request.user)
+    journaliser(request, action=JournalAcces.Action.IMPRESSION, objet=objet_journal, eleve=eleve)
+    return reponse(document, telechargement=telechargement)

@@ -11,8 +11,6 @@ shared with the team.
 The number of queries is fixed (about fifteen), whatever the length of the pupil's history.
 """
 
-from decimal import Decimal
-
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
@@ -33,6 +31,7 @@ from aides.models import (
 from aides.rules import connait_les_suivis_psy
 from eleves.rules import lit_le_secret_psy
 from eleves.scolarite import annee_scolaire_de, libelle_annee
+from rased.formats import duree_fr, nombre_fr
 
 PRESENT = Q(presences__presence=Presence.PRESENT)
 
@@ -45,19 +44,6 @@ def _date(valeur) -> str:
     return valeur.strftime("%d/%m/%Y")
 
 
-def _nombre(valeur: Decimal | None, *, signe: bool = False) -> str:
-    """French decimal comma, no useless zeros: 41.50 → « 41,5 »."""
-    if valeur is None:
-        return ""
-    texte = f"{valeur:f}"
-    if "." in texte:
-        texte = texte.rstrip("0").rstrip(".")
-    texte = texte.replace(".", ",")
-    return f"+{texte}" if signe and valeur > 0 else texte
-
-
-def _duree(minutes: int) -> str:
-    return f"{minutes // 60} h {minutes % 60:02d}"
 
 
 def _programmes(user):
@@ -131,9 +117,9 @@ def _estime(evaluation) -> dict | None:
     evolution = evaluation.estime_evolution
     return {
         "instrument": evaluation.estime_instrument,
-        "debut": _nombre(evaluation.estime_debut),
-        "fin": _nombre(evaluation.estime_fin),
-        "evolution": _nombre(evolution, signe=True) if evolution is not None else "",
+        "debut": nombre_fr(evaluation.estime_debut),
+        "fin": nombre_fr(evaluation.estime_fin),
+        "evolution": nombre_fr(evolution, signe=True),
     }
 
 
@@ -141,7 +127,7 @@ def _seances(aide) -> dict:
     return {
         "prevues": aide.nb_seances,
         "presents": aide.nb_presents,
-        "heures": _duree(aide.minutes or 0),
+        "heures": duree_fr(aide.minutes or 0),
     }
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from aides import services
 from aides.enums import ACTES_PSY, ETATS_A_TRAITER, ActeConsentement
-from aides.forms_analyse import (
+from aides.forms.analyse import (
     AideAjoutForm,
     ConsentementForm,
     DecisionForm,

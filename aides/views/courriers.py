@@ -15,10 +15,8 @@ from django.urls import path
 
 from aides.models import DemandeAide
 from aides.pdf.courriers import GENRES, CourrierImpossible, donnees_courrier
-from aides.pdf.rendu import rendre_pdf, reponse
+from aides.pdf.rendu import servir_pdf
 from aides.views.acces import exiger
-from eleves.journal import journaliser
-from eleves.models import JournalAcces
 
 # Who prints which letter is the policy's (``aides.imprimer_courrier_<genre>``, aides/rules.py).
 PERMISSION_PAR_GENRE = {genre: f"aides.imprimer_courrier_{genre.replace('-', '_')}" for genre in GENRES}
@@ -40,18 +38,13 @@ def courrier_pdf(request, pk, genre):
     except CourrierImpossible as raison:
         messages.warning(request, str(raison))
         return redirect("demande_detail", pk=demande.pk)
-    document = rendre_pdf(
-        GENRES[genre].gabarit, {"c": donnees, "entete": donnees["entete"]},
+    return servir_pdf(
+        request, GENRES[genre].gabarit, {"c": donnees, "entete": donnees["entete"]},
         titre=GENRES[genre].titre,
         nom_fichier=f"courrier-{genre}-{demande.pk}.pdf",
-        imprime_par=request.user,
-    )
-    journaliser(
-        request, action=JournalAcces.Action.IMPRESSION,
-        objet=f"Courrier à la famille ({GENRES[genre].objet}), demande n° {demande.pk}, PDF",
+        objet_journal=f"Courrier à la famille ({GENRES[genre].objet}), demande n° {demande.pk}, PDF",
         eleve=demande.eleve,
     )
-    return reponse(document)
 
 
 urlpatterns = [

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aides.forms import DemandeAideForm
+from aides.forms.demandes import DemandeAideForm
 from aides.models import DemandeAide
 from aides.rules import etapes_lisibles
 from aides.selectors import contexte_demande, demande_visible_ou_404

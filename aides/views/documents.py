@@ -8,9 +8,7 @@ from django.urls import path
 from aides.enums import EtatProgramme
 from aides.models import Programme
 from aides.pdf.programme import donnees_programme
-from aides.pdf.rendu import rendre_pdf, reponse
-from eleves.journal import journaliser
-from eleves.models import JournalAcces
+from aides.pdf.rendu import servir_pdf
 
 
 @login_required
@@ -24,18 +22,13 @@ def programme_pdf(request, pk):
         pk=pk,
     )
     donnees = programme.instantane or donnees_programme(programme)
-    document = rendre_pdf(
-        "pdf/programme.html", {"p": donnees, "entete": donnees["entete"]},
+    return servir_pdf(
+        request, "pdf/programme.html", {"p": donnees, "entete": donnees["entete"]},
         titre=f"Programme personnalisé — version {programme.version}",
         nom_fichier=f"programme-{programme.pk}-v{programme.version}.pdf",
-        imprime_par=request.user,
-    )
-    journaliser(
-        request, action=JournalAcces.Action.IMPRESSION,
-        objet=f"Programme personnalisé n° {programme.pk} (version {programme.version}), PDF",
+        objet_journal=f"Programme personnalisé n° {programme.pk} (version {programme.version}), PDF",
         eleve=programme.aide.demande.eleve,
     )
-    return reponse(document)
 
 
 urlpatterns = [

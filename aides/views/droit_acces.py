@@ -15,7 +15,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from aides.pdf.droit_acces import donnees_droit_acces, donnees_volet, empreinte
-from aides.pdf.rendu import rendre_pdf, reponse
+from aides.pdf.rendu import servir_pdf
 from eleves.forms import DemandeAccesForm, LiberationVoletForm
 from eleves.journal import journaliser
 from eleves.models import DemandeAcces, Eleve, JournalAcces, VoletDossier
@@ -65,18 +65,13 @@ def demande_acces_pdf(request, pk):
     """The whole file; the psychological part only once released and unchanged since."""
     demande = _demande_visible(request, pk, "eleves.repondre_droit_acces")
     donnees = donnees_droit_acces(demande)
-    document = rendre_pdf(
-        "pdf/droit_acces.html", {"d": donnees, "entete": donnees["dossier"]["entete"]},
+    volet = " avec le volet psychologique" if donnees["volet"] is not None else " sans le volet psychologique"
+    return servir_pdf(
+        request, "pdf/droit_acces.html", {"d": donnees, "entete": donnees["dossier"]["entete"]},
         titre="Droit d'accès — dossier de l'élève",
         nom_fichier=f"droit-d-acces-{demande.pk}.pdf",
-        imprime_par=request.user,
+        objet_journal=f"Droit d'accès n° {demande.pk} : dossier complet{volet}, PDF", eleve=demande.eleve,
     )
-    volet = " avec le volet psychologique" if donnees["volet"] is not None else " sans le volet psychologique"
-    journaliser(
-        request, action=JournalAcces.Action.IMPRESSION,
-        objet=f"Droit d'accès n° {demande.pk} : dossier complet{volet}, PDF", eleve=demande.eleve,
-    )
-    return reponse(document)
 
 
 @login_required

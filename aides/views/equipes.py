@@ -6,24 +6,25 @@ pupil, and a psychologist's action names no pupil outside psychologists (no nomi
 the pupils a psychologist sees).
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from aides.forms_seances import ActionEquipeForm
-from aides.models import ActionEquipe
+from aides.forms.equipes import ActionEquipeForm
 from aides.selectors import nommer_eleves_des_actions
+from aides.selectors.equipes import (
+    actions_de_l_ecole,
+    eleves_pour_une_action,
+    nb_et_minutes_depuis_la_rentree,
+)
 from aides.services import ActionRefusee, action_equipe_enregistrer
 from aides.views.acces import exiger
-from eleves.models import Ecole, Eleve, annee_courante_debut
-from eleves.scolarite import MOIS_BASCULE
+from eleves.models import Ecole
+from rased.formats import duree_fr
 
 
 def _ecole_visible(request, pk) -> Ecole:
@@ -33,15 +34,8 @@ def _ecole_visible(request, pk) -> Ecole:
 @login_required
 def action_equipe_liste(request, pk):
     ecole = _ecole_visible(request, pk)
-    actions = (
-        ActionEquipe.objects.visibles_par(request.user)
-        .filter(ecole=ecole)
-        .select_related("auteur", "eleve")
-        .order_by("-date", "-pk")
-    )
-    rentree = date(annee_courante_debut(), MOIS_BASCULE, 1)
-    totaux = actions.filter(date__gte=rentree).aggregate(nb=Count("pk"), minutes=Sum("duree"))
-    minutes = totaux["minutes"] or 0
+    actions = actions_de_l_ecole(request.user, ecole)
+    nb_annee, minutes = nb_et_minutes_depuis_la_rentree(actions)
     page = Paginator(actions, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
     nommer_eleves_des_actions(request.user, page.object_list)
     return render(
@@ -50,8 +44,8 @@ def action_equipe_liste(request, pk):
         {
             "ecole": ecole,
             "page": page,
-            "nb_annee": totaux["nb"],
-            "heures_annee": f"{minutes // 60} h {minutes % 60:02d}",
+            "nb_annee": nb_annee,
+            "heures_annee": duree_fr(minutes),
             "peut_ajouter": request.user.has_perm("aides.add_actionequipe", ecole),
         },
     )
@@ -62,12 +56,7 @@ def action_equipe_liste(request, pk):
 def action_equipe_creer(request, pk):
     ecole = _ecole_visible(request, pk)
     exiger(request, "aides.add_actionequipe", ecole)
-    eleves = (
-        Eleve.objects.visibles_par(request.user)
-        .filter(inscriptions__classe__ecole=ecole, inscriptions__annee__debut=annee_courante_debut())
-        .avec_inscription_courante()
-        .order_by("nom", "prenom", "pk")
-    )
+    eleves = eleves_pour_une_action(request.user, ecole)
     form = ActionEquipeForm(request.POST if request.method == "POST" else None, eleves=eleves)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,36 +15,18 @@ from django.views.decorators.http import require_http_methods
 
 from aides import services
 from aides.enums import EtatAide, SuiteEvaluation
-from aides.forms_programmes import ConclusionForm, EvaluationForm, formulaires_resultats
-from aides.models import Aide, ConclusionPsy, Evaluation, EvaluationObjectif, Programme
+from aides.forms.evaluations import ConclusionForm, EvaluationForm, formulaires_resultats
+from aides.models import Aide, ConclusionPsy, Evaluation, Programme
+from aides.selectors.evaluations import mesures_de_depart
 from aides.services import ActionRefusee
 from aides.views.acces import exiger
 
 
 def _valeurs_de_depart(programme) -> tuple[dict, dict]:
-    """What the first review measured, offered again: each objective's mastery at the start
-    and, for a psychological follow-up, the same self-esteem instrument and starting score."""
-    initial = {"date": timezone.localdate()}
-    if programme.aide.est_psy:
-        premiere = (
-            Evaluation.objects.filter(programme__aide_id=programme.aide_id)
-            # The instrument is encrypted: only its emptiness can be filtered on (rased/chiffrement.py).
-            .exclude(estime_instrument="")
-            .order_by("date", "pk")
-            .only("estime_instrument", "estime_debut")
-            .first()
-        )
-        if premiere:
-            initial |= {"estime_instrument": premiere.estime_instrument, "estime_debut": premiere.estime_debut}
-    maitrises = {}
-    for objectif_id, maitrise in (
-        EvaluationObjectif.objects.filter(objectif__programme=programme)
-        .exclude(maitrise_debut="")
-        .order_by("-evaluation__date", "-pk")
-        .values_list("objectif_id", "maitrise_debut")
-    ):
-        maitrises[objectif_id] = maitrise  # the earliest wins, as the list runs latest first
-    return initial, maitrises
+    """The form's initial values (today, and what the first review measured) and each
+    objective's mastery at the start."""
+    estime, maitrises = mesures_de_depart(programme)
+    return {"date": timezone.localdate()} | estime, maitrises
 
 
 @login_required

@@ -11,7 +11,6 @@ aides/services.py.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from aides import services
 from aides.enums import TypeAide
-from aides.forms_programmes import NouvelleVersionForm, formulaires_programme
-from aides.models import Aide, Evaluation, Programme
+from aides.forms.programmes import NouvelleVersionForm, formulaires_programme
+from aides.models import Aide, Programme
+from aides.selectors.programmes import programmes_lisibles, versions_du_programme
 from aides.services import ActionRefusee
 from aides.views.acces import exiger
 
@@ -33,18 +33,7 @@ def _aide_lisible(request, pk) -> Aide:
 
 
 def _programme_lisible(request, pk, *, complet=False) -> Programme:
-    qs = Programme.objects.visibles_par(request.user).select_related(
-        "aide__demande", "aide__eleve", "aide__intervenant", "redige_par", "valide_par"
-    )
-    if complet:
-        qs = qs.prefetch_related(
-            "objectifs", "actions",
-            Prefetch(
-                "evaluations",
-                Evaluation.objects.select_related("auteur").prefetch_related("resultats__objectif"),
-            ),
-        )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(programmes_lisibles(request.user, complet=complet), pk=pk)
 
 
 def _revision_postee(request) -> int:
@@ -63,9 +52,7 @@ def programme_detail(request, pk):
         "programme": programme,
         "aide": aide,
         "demande": aide.demande,
-        "versions": Programme.objects.visibles_par(request.user).filter(aide=aide).only(
-            "pk", "aide_id", "version", "etat"
-        ),
+        "versions": versions_du_programme(request.user, aide),
     })
 
 

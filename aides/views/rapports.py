@@ -18,20 +18,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
-from aides.pdf.csv import rendre_csv
-from aides.pdf.rendu import rendre_pdf, reponse
+from aides.pdf.csv import servir_csv
+from aides.pdf.rendu import servir_pdf
 from aides.rapports import eleves_aides_par_periode, liste_attente, rapport_annuel
+from aides.selectors.rapports import annees_au_choix
 from aides.views.acces import exiger
 from eleves.enums import Role
-from eleves.journal import journaliser
-from eleves.models import AnneeScolaire, Ecole, JournalAcces, annee_courante_debut
+from eleves.models import Ecole, annee_courante_debut
 from eleves.scolarite import libelle_annee
-
-
-def _annees() -> list[int]:
-    """The school years one may choose: those recorded, and the current one."""
-    return sorted(set(AnneeScolaire.objects.values_list("debut", flat=True)) | {annee_courante_debut()},
-                  reverse=True)
 
 
 def _annee_valide(debut, annees) -> int:
@@ -59,7 +53,7 @@ def _entete(user, debut, ecole=None) -> dict:
 
 def _rapport(request, debut):
     exiger(request, "aides.view_rapport_annuel")
-    annees = _annees()
+    annees = annees_au_choix()
     debut = _annee_valide(debut, annees)
     return rapport_annuel(circonscription=request.user.circonscription, debut=debut), annees
 
@@ -76,26 +70,23 @@ def rapport_annuel_page(request):
 @login_required
 def rapport_annuel_pdf(request, debut):
     rapport, _ = _rapport(request, debut)
-    document = rendre_pdf(
-        "pdf/rapport_annuel.html",
+    return servir_pdf(
+        request, "pdf/rapport_annuel.html",
         {"rapport": rapport, "graphiques": rapport.graphiques(), "entete": _entete(request.user, rapport.debut)},
         titre=f"Bilan d'activité du RASED — {rapport.annee}",
         nom_fichier=f"bilan-activite-rased-{rapport.annee}.pdf",
-        imprime_par=request.user,
+        objet_journal=f"Bilan d'activité {rapport.annee}, PDF",
     )
-    journaliser(request, action=JournalAcces.Action.IMPRESSION, objet=f"Bilan d'activité {rapport.annee}, PDF")
-    return reponse(document)
 
 
 @login_required
 def rapport_annuel_csv(request, debut):
     rapport, _ = _rapport(request, debut)
-    document = rendre_csv(
-        ["Rubrique", "Ligne", "Colonne", "Valeur"], rapport.lignes_csv(),
+    return servir_csv(
+        request, ["Rubrique", "Ligne", "Colonne", "Valeur"], rapport.lignes_csv(),
         nom_fichier=f"bilan-activite-rased-{rapport.annee}.csv",
+        objet_journal=f"Bilan d'activité {rapport.annee}, CSV",
     )
-    journaliser(request, action=JournalAcces.Action.EXPORT, objet=f"Bilan d'activité {rapport.annee}, CSV")
-    return reponse(document, telechargement=True)
 
 
 # --- Élèves aidés par période ------------------------------------------------------------------
@@ -114,7 +105,7 @@ def eleves_aides_choix(request):
 def _liste_periodes(request, pk):
     ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
     exiger(request, "aides.view_listes")
-    annees = _annees()
+    annees = annees_au_choix()
     debut = _annee_valide(request.GET.get("annee"), annees)
     periode = request.GET.get("periode") or None
     if periode is not None:
@@ -138,15 +129,12 @@ def eleves_aides_periode(request, pk):
 def eleves_aides_periode_pdf(request, pk):
     ecole, liste, _ = _liste_periodes(request, pk)
     titre = "Élèves aidés par le RASED" + (f" — période {liste.periode}" if liste.periode else " par période")
-    document = rendre_pdf(
-        "pdf/liste_periodes.html", {"liste": liste, "entete": _entete(request.user, liste.debut, ecole)},
+    return servir_pdf(
+        request, "pdf/liste_periodes.html", {"liste": liste, "entete": _entete(request.user, liste.debut, ecole)},
         titre=titre,
         nom_fichier=f"eleves-aides-ecole-{ecole.pk}-{liste.annee}{f'-p{liste.periode}' if liste.periode else ''}.pdf",
-        imprime_par=request.user,
+        objet_journal=f"Élèves aidés par période, {ecole.nom[:80]} {liste.annee}, PDF",
     )
-    journaliser(request, action=JournalAcces.Action.IMPRESSION,
-                objet=f"Élèves aidés par période, {ecole.nom[:80]} {liste.annee}, PDF")
-    return reponse(document)
 
 
 # --- Liste d'attente ---------------------------------------------------------------------------
@@ -171,16 +159,14 @@ def liste_attente_pdf(request):
     ecoles, nominative = _attente(request)
     debut = annee_courante_debut()
     ecole = request.user.ecole if request.user.role == Role.DIRECTEUR else None
-    document = rendre_pdf(
-        "pdf/liste_attente.html",
+    return servir_pdf(
+        request, "pdf/liste_attente.html",
         {"ecoles": ecoles, "nominative": nominative, "nb": sum(len(e.demandes) for e in ecoles),
          "entete": _entete(request.user, debut, ecole)},
         titre="Liste d'attente des demandes d'aide",
         nom_fichier="liste-attente-rased.pdf",
-        imprime_par=request.user,
+        objet_journal="Liste d'attente des demandes, PDF",
     )
-    journaliser(request, action=JournalAcces.Action.IMPRESSION, objet="Liste d'attente des demandes, PDF")
-    return reponse(document)
 
 
 urlpatterns = [

@@ -1,74 +1,31 @@
 """Sessions (séances): logging a group session, the member's own list, a pupil's sessions.
 
 The content of a psychological follow-up (what was worked on, observations) is read by
-psychologists only: a pupil's page reads sessions through ``confidentielles_lisibles_par`` and
-``Seance.objects.visibles_par``; the school side (teacher, directeur) gets totals, never notes.
+psychologists only (``aides.selectors.seances``); the school side (teacher, directeur) gets
+totals, never notes.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from aides.enums import EtatAide, Presence
-from aides.forms_seances import PresencesForm, SeanceForm
-from aides.models import Aide, PresenceSeance, Seance
+from aides.forms.seances import PresencesForm, SeanceForm
+from aides.models import Seance
+from aides.selectors.seances import (
+    aides_et_seances_de_l_eleve,
+    aides_pour_seance,
+    seances_avec_eleves,
+    totaux_des_seances,
+)
 from aides.services import ActionRefusee, seance_enregistrer
 from aides.views.acces import exiger
-from eleves.models import Eleve, Inscription, annee_courante_debut
-
-PRESENT = Q(presence=Presence.PRESENT)
-
-
-@dataclass
-class Totaux:
-    """Counts shown above a list of sessions.
-
-    For a member: sessions held and their hours. For a pupil's aid: sessions they were expected
-    at, and the hours of those they attended. The attendance rate is présent / (présent + absent
-    + excusé) over the attendance rows.
-    """
-
-    nb_seances: int = 0
-    minutes: int = 0
-    presents: int = 0
-    inscrits: int = 0
-
-    @property
-    def heures(self) -> str:
-        return f"{self.minutes // 60} h {self.minutes % 60:02d}"
-
-    @property
-    def taux_presence(self) -> int | None:
-        return round(100 * self.presents / self.inscrits) if self.inscrits else None
-
-
-def aides_pour_seance(user) -> list[Aide]:
-    """The aids en cours ``user`` may log a session for (``Aide.objects.menees_par``: theirs first,
-    then those the policy's stand-in rule gives them); by school, class and pupil name."""
-    courantes = Inscription.objects.filter(annee__debut=annee_courante_debut()).select_related(
-        "classe__ecole"
-    )
-    aides = (
-        Aide.objects.menees_par(user)
-        .filter(etat=EtatAide.EN_COURS)
-        .select_related("eleve", "intervenant")
-        .prefetch_related(Prefetch("eleve__inscriptions", courantes, to_attr="inscriptions_courantes"))
-    )
-
-    def cle(aide):
-        inscription = aide.eleve.inscription_courante
-        lieu = (inscription.classe.ecole.nom, inscription.classe.nom) if inscription else ("", "")
-        return (aide.intervenant_id != user.pk, *lieu, aide.eleve.nom, aide.eleve.prenom, aide.pk)
-
-    return sorted(aides, key=cle)
+from eleves.models import Eleve
 
 
 @login_required
@@ -104,19 +61,6 @@ def _mois_choisi(valeur: str | None) -> date | None:
         return None
 
 
-def totaux_des_seances(seances) -> Totaux:
-    """Totals of a queryset of sessions, in two queries whatever its size."""
-    ids = seances.values("pk")
-    seance = Seance.objects.filter(pk__in=ids).aggregate(nb=Count("pk"), minutes=Sum("duree"))
-    presence = PresenceSeance.objects.filter(seance__in=ids).aggregate(
-        inscrits=Count("pk"), presents=Count("pk", filter=PRESENT)
-    )
-    return Totaux(
-        nb_seances=seance["nb"], minutes=seance["minutes"] or 0,
-        presents=presence["presents"], inscrits=presence["inscrits"],
-    )
-
-
 @login_required
 def seance_liste(request):
     """The member's own sessions, newest first, with totals; optionally one month."""
@@ -124,19 +68,8 @@ def seance_liste(request):
     toutes = Seance.objects.visibles_par(request.user).filter(intervenant=request.user)
     mois = _mois_choisi(request.GET.get("mois"))
     seances = toutes.filter(date__year=mois.year, date__month=mois.month) if mois else toutes
-    # A pupil who left the member's secteur stays named in his past sessions; the link to the
-    # pupil's sessions is shown only while that page opens to him (read in the same query).
-    presences = (
-        PresenceSeance.objects.select_related("aide__eleve")
-        .annotate(eleve_ouvert=Exists(
-            Eleve.objects.visibles_par(request.user).filter(pk=OuterRef("aide__eleve_id"))
-        ))
-        .order_by("aide__eleve__nom", "pk")
-    )
-    page = Paginator(
-        seances.order_by("-date", "-pk").prefetch_related(Prefetch("presences", presences)),
-        settings.PAGINATION_ELEVES,
-    ).get_page(request.GET.get("page"))
+    page = Paginator(seances_avec_eleves(request.user, seances), settings.PAGINATION_ELEVES).get_page(
+        request.GET.get("page"))
     return render(
         request,
         "aides/seance_liste.html",
@@ -157,45 +90,8 @@ def eleve_seances(request, pk):
     - the school (teacher, directeur) and circonscription: totals of E and G aids only;
     - a psychological follow-up, for anyone but psychologists: that it exists, nothing more.
     """
-    user = request.user
-    eleve = get_object_or_404(Eleve.objects.visibles_par(user), pk=pk)
-    aides = list(
-        Aide.objects.visibles_par(user)
-        .filter(eleve=eleve)
-        .select_related("intervenant")
-        .order_by("debut", "pk")
-    )
-    lisibles = set(
-        Aide.objects.confidentielles_lisibles_par(user).filter(eleve=eleve).values_list("pk", flat=True)
-    )
-    detail = {a.pk for a in aides if a.pk in lisibles and user.has_perm("aides.view_seances")}
-    totaux = {
-        ligne["aide_id"]: Totaux(
-            nb_seances=ligne["inscrits"], minutes=ligne["minutes"] or 0,
-            presents=ligne["presents"], inscrits=ligne["inscrits"],
-        )
-        for ligne in PresenceSeance.objects.filter(aide_id__in=lisibles)
-        .values("aide_id")
-        .annotate(
-            inscrits=Count("pk"),
-            presents=Count("pk", filter=PRESENT),
-            minutes=Sum("seance__duree", filter=PRESENT),
-        )
-        .order_by()
-    }
-    seances_par_aide = {pk: [] for pk in detail}
-    if detail:
-        for presence in (
-            PresenceSeance.objects.filter(aide_id__in=detail, seance__in=Seance.objects.visibles_par(user))
-            .select_related("seance__intervenant")
-            .order_by("-seance__date", "-seance__pk")
-        ):
-            seances_par_aide[presence.aide_id].append(presence)
-    for aide in aides:
-        aide.lisible = aide.pk in lisibles
-        aide.detail_lisible = aide.pk in detail
-        aide.totaux = totaux.get(aide.pk, Totaux()) if aide.lisible else None
-        aide.presences_lues = seances_par_aide.get(aide.pk, [])
+    eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
+    aides = aides_et_seances_de_l_eleve(request.user, eleve)
     return render(request, "aides/seance_eleve.html", {"eleve": eleve, "aides": aides})
 
 

@@ -10,11 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
-from aides.pdf.rendu import rendre_pdf, reponse
+from aides.pdf.rendu import servir_pdf
 from aides.pdf.suivi import donnees_fiche_suivi
 from aides.views.acces import exiger
-from eleves.journal import journaliser
-from eleves.models import Eleve, JournalAcces
+from eleves.models import Eleve
 
 
 @login_required
@@ -23,18 +22,13 @@ def fiche_suivi_pdf(request, pk):
     exiger(request, "aides.imprimer_fiche_suivi")
     donnees = donnees_fiche_suivi(request.user, eleve)
     volet = donnees["volet_psychologique"] is not None
-    document = rendre_pdf(
-        "pdf/suivi.html", {"f": donnees, "entete": donnees["entete"]},
+    return servir_pdf(
+        request, "pdf/suivi.html", {"f": donnees, "entete": donnees["entete"]},
         titre="Fiche de suivi" + (" — avec le volet psychologique" if volet else ""),
         nom_fichier=f"fiche-de-suivi-{eleve.pk}.pdf",
-        imprime_par=request.user,
-    )
-    journaliser(
-        request, action=JournalAcces.Action.IMPRESSION,
-        objet="Fiche de suivi" + (" avec le volet psychologique" if volet else "") + ", PDF",
+        objet_journal="Fiche de suivi" + (" avec le volet psychologique" if volet else "") + ", PDF",
         eleve=eleve,
     )
-    return reponse(document)
 
 
 urlpatterns = [

@@ -6,16 +6,14 @@ Every choice of a person is limited to the people concerned by the request.
 
 import re
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
-from aides.enums import ACTES_PSY, Decision, Obstacle, TypeAide
+from aides.enums import ACTES_PSY, ROLE_PAR_TYPE_AIDE, Decision, Obstacle, TypeAide
+from aides.forms.base import FormulaireSimple
 from aides.models import Consentement, Observation, ParticipantExterne, Reunion
-from aides.services import ROLE_PAR_TYPE_AIDE, membres_rased_de
-from eleves.enums import Role
+from aides.selectors.analyse import membres_rased_par_nom, personnes_concernees
 from eleves.forms import DateInput, FormulaireRased
 from eleves.models import Utilisateur
 
@@ -31,17 +29,7 @@ def _pas_dans_le_futur(jour):
     return jour
 
 
-class _Formulaire(forms.Form):
-    """A plain form rendered by crispy like ``FormulaireRased``: the page's <form> carries the token."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class PriseEnChargeForm(_Formulaire):
+class PriseEnChargeForm(FormulaireSimple):
     referent = forms.ModelChoiceField(
         label="Référent de la demande",
         queryset=Utilisateur.objects.none(),
@@ -51,7 +39,7 @@ class PriseEnChargeForm(_Formulaire):
 
     def __init__(self, *args, demande, user, **kwargs):
         super().__init__(*args, **kwargs)
-        membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        membres = membres_rased_par_nom(demande)
         self.fields["referent"].queryset = membres
         self.fields["referent"].label_from_instance = _libelle_personne
         self.fields["referent"].initial = demande.referent_id or user.pk
@@ -104,7 +92,7 @@ class ConsentementForm(FormulaireRased):
         return _pas_dans_le_futur(self.cleaned_data["date"])
 
 
-class DecisionForm(_Formulaire):
+class DecisionForm(FormulaireSimple):
     """The RASED's answer, its reason, and for an aid each kind decided with the member carrying it."""
 
     decision = forms.ChoiceField(label="Décision", choices=Decision.choices, widget=forms.RadioSelect)
@@ -117,7 +105,7 @@ class DecisionForm(_Formulaire):
 
     def __init__(self, *args, demande, user, **kwargs):
         super().__init__(*args, **kwargs)
-        membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        membres = membres_rased_par_nom(demande)
         for type_aide in TypeAide:
             role = ROLE_PAR_TYPE_AIDE[type_aide]
             self.fields[f"aide_{type_aide.value}"] = forms.BooleanField(label=type_aide.label, required=False)
@@ -231,24 +219,7 @@ class ReunionForm(FormulaireRased):
         return cleaned
 
 
-def personnes_concernees(demande):
-    """Who may sit at a meeting about the request: the RASED of the secteur, the school's directeur,
-    the request's author and the class's teachers."""
-    ecole_id = demande.classe.ecole_id
-    return (
-        Utilisateur.objects.filter(is_active=True, circonscription_id=demande.eleve.circonscription_id)
-        .filter(
-            Q(pk__in=membres_rased_de(demande).values("pk"))
-            | Q(role=Role.DIRECTEUR, ecole_id=ecole_id)
-            | Q(pk=demande.auteur_id)
-            | Q(classes=demande.classe_id)
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
-class DemarrageAideForm(_Formulaire):
+class DemarrageAideForm(FormulaireSimple):
     debut = forms.DateField(label="Date de début de l'aide", widget=DateInput())
 
     def __init__(self, *args, **kwargs):
@@ -256,7 +227,7 @@ class DemarrageAideForm(_Formulaire):
         self.fields["debut"].initial = timezone.localdate()
 
 
-class AideAjoutForm(_Formulaire):
+class AideAjoutForm(FormulaireSimple):
     """A further kind of aid for a request already answered by an aid (change of kind of aid)."""
 
     type_aide = forms.ChoiceField(label="Type d'aide", choices=TypeAide.choices)
@@ -264,7 +235,7 @@ class AideAjoutForm(_Formulaire):
 
     def __init__(self, *args, demande, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervenant"].queryset = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+        self.fields["intervenant"].queryset = membres_rased_par_nom(demande)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,4 @@
-"""Forms of sessions (séances) and of the RASED's support to school teams (pôle ressource).
+"""Forms of sessions (séances).
 
 They validate and shape input; the rules (which aids, which dates) are checked by the services.
 """
@@ -6,9 +6,8 @@ They validate and shape input; the rules (which aids, which dates) are checked b
 from django import forms
 from django.utils import timezone
 
-from aides.enums import Presence
-from aides.models import ActionEquipe, PresenceSeance, Seance
-from aides.services import DUREE_ACTION_MAX, DUREE_ACTION_MIN, DUREE_SEANCE_MAX, DUREE_SEANCE_MIN
+from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Presence
+from aides.models import PresenceSeance, Seance
 from eleves.forms import DateInput, FormulaireRased
 from rased.widgets import ListeDeroulante
 
@@ -106,45 +105,3 @@ class PresencesForm(forms.Form):
             for aide in self.aides
             if self.cleaned_data.get(f"participe_{aide.pk}")
         ]
-
-
-class ActionEquipeForm(FormulaireRased):
-    """A support action for a school team; the pupil, if any, is one of the school's this year."""
-
-    class Meta:
-        model = ActionEquipe
-        fields = ["date", "public", "theme", "apport", "duree", "eleve"]
-        widgets = {
-            "date": DateInput(),
-            "apport": forms.Textarea(attrs={"rows": 4}),
-        }
-        labels = {"duree": "Temps passé (minutes)"}
-        help_texts = {
-            "public": "Par exemple : équipe du cycle 2, enseignante de CE1 et AESH.",
-            "theme": "Adaptation des méthodes, outils et supports, inclusion d'un élève à besoins "
-            "particuliers…",
-            "apport": "Outils, supports ou pistes fournis.",
-            "eleve": "Seulement si l'action concerne l'inclusion d'un élève.",
-        }
-
-    def __init__(self, *args, eleves, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": 60})
-        super().__init__(*args, **kwargs)
-        self.fields["duree"].widget.attrs.update(min=DUREE_ACTION_MIN, max=DUREE_ACTION_MAX, step=5)
-        self.fields["eleve"].queryset = eleves
-        self.fields["eleve"].empty_label = "Aucun (action pour l'équipe)"
-        self.fields["eleve"].label_from_instance = _eleve_et_classe
-
-    def clean_duree(self):
-        duree = self.cleaned_data["duree"]
-        if not DUREE_ACTION_MIN <= duree <= DUREE_ACTION_MAX:
-            raise forms.ValidationError(
-                f"Le temps passé est compris entre {DUREE_ACTION_MIN} minutes "
-                f"et {DUREE_ACTION_MAX // 60} heures."
-            )
-        return duree
-
-
-def _eleve_et_classe(eleve) -> str:
-    inscription = eleve.inscription_courante
-    return f"{eleve}" + (f" ({inscription.classe.nom})" if inscription else "")

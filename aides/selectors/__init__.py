@@ -1,4 +1,8 @@
-"""Reads of the aid workflow shaped for pages: always from the user's scoped querysets."""
+"""Reads of the aid workflow shaped for pages: always from the user's scoped querysets.
+
+Here the reads several stages share (a request and its page, the RASED of its secteur, the
+dashboard, the pupil's path); beside it one module per stage, named as in ``aides/views/``.
+"""
 
 from datetime import timedelta
 
@@ -30,7 +34,7 @@ from aides.models import (
 )
 from aides.rules import connait_les_suivis_psy, etat_lisible
 from eleves.enums import ROLES_RASED, Role
-from eleves.models import Eleve
+from eleves.models import Eleve, Utilisateur
 from eleves.scolarite import annee_scolaire_de, libelle_annee
 
 
@@ -39,6 +43,16 @@ def demande_visible_ou_404(user, pk) -> DemandeAide:
     qs = DemandeAide.objects.visibles_par(user).select_related(
         "eleve", "classe__ecole", "auteur", "referent", "decidee_par")
     return get_object_or_404(qs, pk=pk)
+
+
+def membres_rased_de(demande: DemandeAide):
+    """The active RASED members whose secteur covers the request's school."""
+    return Utilisateur.objects.filter(
+        is_active=True,
+        role__in=ROLES_RASED,
+        secteur__ecoles=demande.classe.ecole_id,
+        circonscription_id=demande.eleve.circonscription_id,
+    ).distinct()
 
 
 def contexte_demande(user, demande) -> dict:

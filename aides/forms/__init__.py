@@ -1,0 +1,1 @@
+"""Forms of the aid workflow, one module per stage as in ``aides/views/`` (shared bases in ``base``)."""

@@ -1,0 +1,29 @@
+"""Reads of the analysis stage: the people who may be chosen for a request."""
+
+from django.db.models import Q
+
+from aides.selectors import membres_rased_de
+from eleves.enums import Role
+from eleves.models import Utilisateur
+
+
+def membres_rased_par_nom(demande):
+    """The RASED members of the request's secteur, as a list to choose from (référent, intervenant)."""
+    return membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+
+
+def personnes_concernees(demande):
+    """Who may sit at a meeting about the request: the RASED of the secteur, the school's directeur,
+    the request's author and the class's teachers."""
+    ecole_id = demande.classe.ecole_id
+    return (
+        Utilisateur.objects.filter(is_active=True, circonscription_id=demande.eleve.circonscription_id)
+        .filter(
+            Q(pk__in=membres_rased_de(demande).values("pk"))
+            | Q(role=Role.DIRECTEUR, ecole_id=ecole_id)
+            | Q(pk=demande.auteur_id)
+            | Q(classes=demande.classe_id)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )

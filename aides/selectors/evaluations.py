@@ -1,0 +1,30 @@
+"""Reads of the reviews of a programme (bilans)."""
+
+from aides.models import Evaluation, EvaluationObjectif
+
+
+def mesures_de_depart(programme) -> tuple[dict, dict]:
+    """What the first review measured, to offer again: for a psychological follow-up, the
+    self-esteem instrument and starting score (``{}`` if none yet); and each objective's
+    mastery at the start, ``{objectif_id: maitrise}``."""
+    estime = {}
+    if programme.aide.est_psy:
+        premiere = (
+            Evaluation.objects.filter(programme__aide_id=programme.aide_id)
+            # The instrument is encrypted: only its emptiness can be filtered on (aides/chiffrement.py).
+            .exclude(estime_instrument="")
+            .order_by("date", "pk")
+            .only("estime_instrument", "estime_debut")
+            .first()
+        )
+        if premiere:
+            estime = {"estime_instrument": premiere.estime_instrument, "estime_debut": premiere.estime_debut}
+    maitrises = {}
+    for objectif_id, maitrise in (
+        EvaluationObjectif.objects.filter(objectif__programme=programme)
+        .exclude(maitrise_debut="")
+        .order_by("-evaluation__date", "-pk")
+        .values_list("objectif_id", "maitrise_debut")
+    ):
+        maitrises[objectif_id] = maitrise  # the earliest wins, as the list runs latest first
+    return estime, maitrises

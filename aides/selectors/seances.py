@@ -1,0 +1,135 @@
+"""Reads of sessions (séances): the aids a member may log a session for, totals, a pupil's sessions.
+
+The content of a psychological follow-up (what was worked on, observations) is read by
+psychologists only: a pupil's sessions are read through ``confidentielles_lisibles_par`` and
+``Seance.objects.visibles_par``; the school side (teacher, directeur) gets totals, never notes.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+
+from aides.enums import EtatAide, Presence
+from aides.models import Aide, PresenceSeance, Seance
+from eleves.models import Eleve, Inscription, annee_courante_debut
+from rased.formats import duree_fr
+
+PRESENT = Q(presence=Presence.PRESENT)
+
+
+@dataclass
+class Totaux:
+    """Counts shown above a list of sessions.
+
+    For a member: sessions held and their hours. For a pupil's aid: sessions they were expected
+    at, and the hours of those they attended. The attendance rate is présent / (présent + absent
+    + excusé) over the attendance rows.
+    """
+
+    nb_seances: int = 0
+    minutes: int = 0
+    presents: int = 0
+    inscrits: int = 0
+
+    @property
+    def heures(self) -> str:
+        return duree_fr(self.minutes)
+
+    @property
+    def taux_presence(self) -> int | None:
+        return round(100 * self.presents / self.inscrits) if self.inscrits else None
+
+
+def aides_pour_seance(user) -> list[Aide]:
+    """The aids en cours ``user`` may log a session for (``Aide.objects.menees_par``: theirs first,
+    then those the policy's stand-in rule gives them); by school, class and pupil name."""
+    courantes = Inscription.objects.filter(annee__debut=annee_courante_debut()).select_related(
+        "classe__ecole"
+    )
+    aides = (
+        Aide.objects.menees_par(user)
+        .filter(etat=EtatAide.EN_COURS)
+        .select_related("eleve", "intervenant")
+        .prefetch_related(Prefetch("eleve__inscriptions", courantes, to_attr="inscriptions_courantes"))
+    )
+
+    def cle(aide):
+        inscription = aide.eleve.inscription_courante
+        lieu = (inscription.classe.ecole.nom, inscription.classe.nom) if inscription else ("", "")
+        return (aide.intervenant_id != user.pk, *lieu, aide.eleve.nom, aide.eleve.prenom, aide.pk)
+
+    return sorted(aides, key=cle)
+
+
+def totaux_des_seances(seances) -> Totaux:
+    """Totals of a queryset of sessions, in two queries whatever its size."""
+    ids = seances.values("pk")
+    seance = Seance.objects.filter(pk__in=ids).aggregate(nb=Count("pk"), minutes=Sum("duree"))
+    presence = PresenceSeance.objects.filter(seance__in=ids).aggregate(
+        inscrits=Count("pk"), presents=Count("pk", filter=PRESENT)
+    )
+    return Totaux(
+        nb_seances=seance["nb"], minutes=seance["minutes"] or 0,
+        presents=presence["presents"], inscrits=presence["inscrits"],
+    )
+
+
+def seances_avec_eleves(user, seances):
+    """Sessions newest first, each with its attendance rows and their pupils (by name).
+
+    A pupil who left the member's secteur stays named in his past sessions; ``eleve_ouvert`` says
+    whether the pupil's pages still open to ``user`` (read in the same query: no link to a 404)."""
+    presences = (
+        PresenceSeance.objects.select_related("aide__eleve")
+        .annotate(eleve_ouvert=Exists(Eleve.objects.visibles_par(user).filter(pk=OuterRef("aide__eleve_id"))))
+        .order_by("aide__eleve__nom", "pk")
+    )
+    return seances.order_by("-date", "-pk").prefetch_related(Prefetch("presences", presences))
+
+
+def aides_et_seances_de_l_eleve(user, eleve) -> list[Aide]:
+    """The pupil's aids ``user`` sees, each with what ``user`` may read of its sessions:
+
+    - ``lisible``: the aid's totals may be read (``totaux``), else it only exists for ``user``;
+    - ``detail_lisible``: RASED members who may read the aid's content get every session,
+      content and observation (``presences_lues``);
+    - a psychological follow-up, for anyone but psychologists: that it exists, nothing more.
+    """
+    aides = list(
+        Aide.objects.visibles_par(user)
+        .filter(eleve=eleve)
+        .select_related("intervenant")
+        .order_by("debut", "pk")
+    )
+    lisibles = set(
+        Aide.objects.confidentielles_lisibles_par(user).filter(eleve=eleve).values_list("pk", flat=True)
+    )
+    detail = {a.pk for a in aides if a.pk in lisibles and user.has_perm("aides.view_seances")}
+    totaux = {
+        ligne["aide_id"]: Totaux(
+            nb_seances=ligne["inscrits"], minutes=ligne["minutes"] or 0,
+            presents=ligne["presents"], inscrits=ligne["inscrits"],
+        )
+        for ligne in PresenceSeance.objects.filter(aide_id__in=lisibles)
+        .values("aide_id")
+        .annotate(
+            inscrits=Count("pk"),
+            presents=Count("pk", filter=PRESENT),
+            minutes=Sum("seance__duree", filter=PRESENT),
+        )
+        .order_by()
+    }
+    seances_par_aide = {pk: [] for pk in detail}
+    if detail:
+        for presence in (
+            PresenceSeance.objects.filter(aide_id__in=detail, seance__in=Seance.objects.visibles_par(user))
+            .select_related("seance__intervenant")
+            .order_by("-seance__date", "-seance__pk")
+        ):
+            seances_par_aide[presence.aide_id].append(presence)
+    for aide in aides:
+        aide.lisible = aide.pk in lisibles
+        aide.detail_lisible = aide.pk in detail
+        aide.totaux = totaux.get(aide.pk, Totaux()) if aide.lisible else None
+        aide.presences_lues = seances_par_aide.get(aide.pk, [])
+    return aides
