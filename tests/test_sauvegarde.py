@@ -102,9 +102,19 @@ def peupler_tout() -> None:
     except LookupError:
         pass
     else:
-        DemandeAcces.objects.create(
+        demande_acces = DemandeAcces.objects.create(
             eleve=eleve, demandeur="Mme Durand, mère de l'élève", recue_le=timezone.localdate(),
             deposee_par=comptes["directeur"],
+        )
+        # Its psychological part released with a note (encrypted), and a grant of the
+        # psychologist's role as the administration records it (issue 11).
+        apps.get_model("eleves", "LiberationVolet").objects.create(
+            demande=demande_acces, volet="psy", libere_le=maintenant, libere_par=comptes["psychologue"],
+            empreinte="0" * 64, note="Relu avec la famille.",
+        )
+        apps.get_model("eleves", "AttributionRole").objects.create(
+            personne=comptes["psychologue"], motif="attribution", circonscription=eleve.circonscription,
+            secteur=comptes["psychologue"].secteur, par=comptes["admin"],
         )
     try:
         from aides.rapports import figer  # optional: this test does not depend on it (above)

@@ -198,7 +198,9 @@ def _fiche(client, monde, persona, **parametres):
 
 def test_fiche_suivi_smoke(client, monde, trois_annees):
     premiere, deuxieme, troisieme = trois_annees
-    response = _fiche(client, monde, "directeur")
+    # As a RASED member of the secteur: told of every answer of the RASED (the directeur reads
+    # the decisions of the requests he filed only, tests/securite/fuites_psy/test_singulariser.py).
+    response = _fiche(client, monde, "maitre_g")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
@@ -229,7 +231,7 @@ def test_fiche_suivi_smoke(client, monde, trois_annees):
         assert attendu in texte, attendu
     assert texte.index(f"n° {premiere.pk}") < texte.index(f"n° {deuxieme.pk}") < texte.index(f"n° {troisieme.pk}")
     entree = JournalAcces.objects.get()
-    assert (entree.utilisateur, entree.eleve, entree.action) == (monde["directeur"], monde.eleve_a1, "impression")
+    assert (entree.utilisateur, entree.eleve, entree.action) == (monde["maitre_g"], monde.eleve_a1, "impression")
     assert entree.objet == "Fiche de suivi, PDF"
 
 
@@ -264,7 +266,8 @@ def test_fiche_suivi_selon_le_role(client, monde, trois_annees, persona):
     circonscription = persona == "circonscription"
     assert ("psychologue de l'Éducation nationale" in texte) != circonscription
     assert (CONCLUSION_PARTAGEE in texte) != circonscription
-    assert ("Accord pour un bilan ou un suivi psychologique" in texte) != circonscription
+    # The family's answer about the psychologist's work: psychologists only.
+    assert ("Accord pour un bilan ou un suivi psychologique" in texte) == psychologue
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("psychologue",)])

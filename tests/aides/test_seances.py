@@ -43,8 +43,9 @@ def aides_en_cours(monde, eleve, classe, intervenants, *, auteur="enseignant", d
     demande_decider(demande=demande, auteur=referent, decision="aide", motif="Aide décidée en synthèse.",
                     intervenants=membres)
     aides = {aide.type: aide for aide in Aide.objects.filter(demande=demande)}
-    for acte in {ACTE[t] for t in membres}:
-        consentement_enregistrer(demande=demande, auteur=referent, consentement=Consentement(
+    # Each answer recorded by the member of the aid it opens (the psychologist's, by a psychologist).
+    for acte, membre in {ACTE[type_aide]: membre for type_aide, membre in membres.items()}.items():
+        consentement_enregistrer(demande=demande, auteur=membre, consentement=Consentement(
             acte=acte, accorde=True, date=DEBUT - timedelta(days=5), titulaires="deux", forme="ecrit"))
     if demarrer:
         for type_aide, aide in aides.items():
@@ -296,8 +297,9 @@ def test_ecole_voit_les_totaux_sans_le_contenu_des_seances(client, monde, seance
     assert "Séances prévues 1 (présent à 1) Heures de présence 0 h 45 Taux de présence 100 %" in page
     assert E_CONTENU not in page and E_OBSERVATION not in page
     assert "réservé au RASED" in page
-    # The psychological follow-up: that it exists, nothing more (not even its count or hours).
-    assert "Suivi par le psychologue de l'Éducation nationale" in page
+    # The psychological follow-up: that it exists for the teacher who filed the request, nothing
+    # more (not even its count or hours); the directeur of another's request is not told of it.
+    assert ("Suivi par le psychologue de l'Éducation nationale" in page) == (persona == "enseignant")
     assert page.count("Séances prévues") == 1 and "0 h 50" not in page
 
 

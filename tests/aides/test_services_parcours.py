@@ -219,6 +219,7 @@ def test_programme_d_un_suivi_psy_lisible_des_seuls_psychologues(monde, demande_
     assert Programme.objects.visibles_par(psy).count() == 1
     for persona in ("maitre_e", "maitre_g", "directeur", "enseignant", "circonscription", "admin"):
         assert not Programme.objects.visibles_par(monde[persona]).exists(), persona
-    # The follow-up's existence is known to the school, not to circonscription staff.
-    assert Aide.objects.visibles_par(monde["directeur"]).count() == 1
-    assert Aide.objects.visibles_par(monde["circonscription"]).count() == 0
+    # The follow-up's existence is known to the teacher who filed the request and to the RASED;
+    # not to the directeur of another teacher's request, nor to circonscription staff.
+    for persona, nombre in (("enseignant", 1), ("maitre_e", 1), ("directeur", 0), ("circonscription", 0)):
+        assert Aide.objects.visibles_par(monde[persona]).count() == nombre, persona

@@ -18,7 +18,10 @@ ANGLAIS = ("This field is required", "Enter a valid", "Select a valid choice", "
 ID_ETRANGER = "987654"
 # Forms that may be sent empty, and what they then write. None: a teacher's draft may be saved
 # incomplete, but with at least one of its fields (issue 11: an empty POST saved an empty draft).
-VIDES_ACCEPTES: dict[tuple[str, str], set[str]] = {}
+VIDES_ACCEPTES: dict[tuple[str, str], set[str]] = {
+    # Releasing a part of the right-of-access file needs no note: the release is a row of its own.
+    ("demande_acces_relecture", "champs vides"): {"eleves.liberationvolet"},
+}
 
 
 def _variantes(formulaire) -> dict[str, dict]:
