@@ -48,6 +48,7 @@ from aides.models import (
 from aides.pdf.graphiques import Barre, histogramme
 from eleves.enums import Niveau, Role
 from eleves.models import Ecole, Inscription, Utilisateur
+from eleves.rules import lit_le_secret_psy
 from eleves.scolarite import (
     annee_scolaire_de,
     debut_annee_scolaire,
@@ -562,7 +563,7 @@ def eleves_aides_par_periode(user, *, ecole, debut: int, periode: int | None = N
     """
     aujourd_hui = aujourd_hui or timezone.localdate()
     du, au = debut_annee_scolaire(debut), fin_annee_scolaire(debut)
-    avec_psy = user.role == Role.PSYCHOLOGUE
+    avec_psy = lit_le_secret_psy(user)
     inscrits = Inscription.objects.filter(annee__debut=debut, classe__ecole=ecole)
     aides = (
         Aide.objects.visibles_par(user)

@@ -129,6 +129,11 @@ class Ligne:
         return self.classe.nom if self.classe else self.classe_brute
 
     @property
+    def change_l_inscription(self) -> bool:
+        """A pupil already enrolled this year whose class or level the import changes: shown apart."""
+        return self.action in (Action.CHANGEMENT_CLASSE, Action.CHANGEMENT_NIVEAU)
+
+    @property
     def description(self) -> str:
         match self.action:
             case Action.NOUVEL_ELEVE:

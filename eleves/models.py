@@ -5,6 +5,7 @@ queryset method. Every list, detail, search, count and export starts from it, an
 ``eleves/rules.py`` states the same rule object by object (a test checks both agree).
 """
 
+import rules
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -35,6 +36,16 @@ valider_ine = RegexValidator(
 
 def annee_courante_debut() -> int:
     return annee_scolaire_de(timezone.localdate())
+
+
+def lit_le_secret_psy(user) -> bool:
+    """Professional secrecy (DOMAIN.md): only psychologists read the psychologist's work.
+
+    The one statement of that rule: the querysets' ``visibles_par`` (``secret_psy()`` and
+    ``hors_secret_psy()``), the documents, the notifications, the access log, the right of access
+    and the admin ask it (as the predicate ``eleves.rules.lit_le_secret_psy``).
+    """
+    return bool(user.is_authenticated and user.is_active and user.role == Role.PSYCHOLOGUE)
 
 
 class Circonscription(models.Model):
@@ -183,9 +194,13 @@ class Utilisateur(AbstractUser):
         if self.role != Role.ADMINISTRATEUR and not self.circonscription_id:
             raise ValidationError({"circonscription": "Chaque personne appartient à une circonscription."})
 
-    @property
-    def est_rased(self) -> bool:
-        return self.role in ROLES_RASED
+    def has_perm(self, perm, obj=None) -> bool:
+        """The access policy (``rules``, aides/rules.py and eleves/rules.py) answers for every
+        account, the superuser made at installation included: Django's own check would let an
+        active superuser through every permission, the policy's too."""
+        if rules.perm_exists(perm):
+            return rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
 
 class ClasseQuerySet(models.QuerySet):
@@ -523,7 +538,7 @@ class DemandeAccesQuerySet(models.QuerySet):
         (``partis_du_secteur``): the IEN may still file a family's request for them until the
         purge, and their psychological part waits for a psychologist of that secteur."""
         visibles = Q(eleve__in=Eleve.objects.visibles_par(user))
-        if user.role == Role.PSYCHOLOGUE and user.secteur_id and _actif(user):
+        if lit_le_secret_psy(user) and user.secteur_id and _actif(user):
             partis = Eleve.objects.filter(circonscription_id=user.circonscription_id).partis_du_secteur(
                 user.secteur_id
             )
@@ -607,7 +622,7 @@ class AttributionRoleQuerySet(models.QuerySet):
     def visibles_par(self, user) -> "AttributionRoleQuerySet":
         """Who was given access to the psychologist's work in the circonscription: the
         psychologists watch it (one of them could otherwise be impersonated unnoticed)."""
-        if not (_actif(user) and user.role == Role.PSYCHOLOGUE):
+        if not (_actif(user) and lit_le_secret_psy(user)):
             return self.none()
         return self.filter(circonscription_id=user.circonscription_id)
 

@@ -9,7 +9,7 @@ import rules
 
 from eleves.double_authentification import double_authentification_manquante
 from eleves.enums import ROLES_RASED, FonctionCirconscription, Role
-from eleves.models import Eleve, annee_courante_debut
+from eleves.models import Eleve, annee_courante_debut, lit_le_secret_psy
 
 
 @rules.predicate
@@ -17,14 +17,9 @@ def actif(user):
     return bool(user.is_authenticated and user.is_active and user.circonscription_id)
 
 
-@rules.predicate
-def lit_le_secret_psy(user) -> bool:
-    """Professional secrecy (DOMAIN.md): only psychologists read the psychologist's work.
-
-    The one statement of that rule: the querysets' ``visibles_par`` (``secret_psy()`` and
-    ``hors_secret_psy()``), the documents, the notifications, the access log and the admin ask it.
-    """
-    return bool(user.is_authenticated and user.is_active and user.role == Role.PSYCHOLOGUE)
+# Professional secrecy, stated once in eleves/models.py (where the models' querysets can ask it
+# too), as a predicate for the permissions.
+lit_le_secret_psy = rules.predicate(lit_le_secret_psy)
 
 
 @rules.predicate

@@ -13,7 +13,7 @@ from aides.enums import Atteinte, Maitrise, TypeAide
 from aides.models import Evaluation, EvaluationObjectif
 from aides.pdf.graphiques import Groupe, barres_groupees
 from aides.pdf.programme import _date, entete_pour
-from eleves.enums import Role
+from eleves.rules import lit_le_secret_psy
 from rased.formats import nombre_fr
 
 SCORE_ATTEINTE = {Atteinte.NON_ATTEINT: 1, Atteinte.PARTIEL: 2, Atteinte.ATTEINT: 3, Atteinte.DEPASSE: 4}
@@ -173,7 +173,7 @@ def graphiques_parcours(user, evaluations) -> dict:
             atteintes.append(Groupe(libelle, (atteinte,), (_sur_4(atteinte),)))
         if debut is not None or actuelle is not None:
             maitrises.append(Groupe(libelle, (debut, actuelle), (_sur_4(debut), _sur_4(actuelle))))
-        if user.role == Role.PSYCHOLOGUE and aide.est_psy and evaluation.estime_instrument:
+        if lit_le_secret_psy(user) and aide.est_psy and evaluation.estime_instrument:
             ligne["estime"] = {
                 "instrument": evaluation.estime_instrument, "debut": nombre_fr(evaluation.estime_debut),
                 "fin": nombre_fr(evaluation.estime_fin),

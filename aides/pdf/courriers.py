@@ -22,6 +22,14 @@ from eleves.enums import Role
 from eleves.scolarite import cle_nom
 
 CIVILITES = {"Mme": "Madame", "M.": "Monsieur"}
+# What the letter asking for the family's agreement says of each kind of aid (E or G).
+PRESENTATION_PAR_TYPE = {
+    TypeAide.E: "L'aide à dominante pédagogique aide votre enfant à surmonter ce qui fait obstacle à ses "
+                "apprentissages (lecture, écriture, mathématiques, méthodes de travail), en petit groupe ou "
+                "dans la classe.",
+    TypeAide.G: "L'aide à dominante relationnelle aide votre enfant à retrouver le désir d'apprendre et la "
+                "confiance en soi, et à trouver sa place d'élève dans la classe.",
+}
 
 
 class CourrierImpossible(Exception):
@@ -151,7 +159,8 @@ def donnees_courrier(demande, genre: str, *, imprime_par) -> dict:
                 "la décision d'une aide par le RASED."
             )
         donnees["aides"] = [
-            {"type": a.type, "libelle": _minuscule(a.get_type_display()), "intervenant": str(a.intervenant)}
+            {"libelle": _minuscule(a.get_type_display()), "intervenant": str(a.intervenant),
+             "presentation": PRESENTATION_PAR_TYPE[a.type]}
             for a in aides
         ]
         donnees["contacts"] = [_personne(a.intervenant) for a in aides]
