@@ -571,7 +571,7 @@ def eleves_aides_par_periode(user, *, ecole, debut: int, periode: int | None = N
         .filter(Q(fin__isnull=True) | Q(fin__gte=du))
     )
     if not avec_psy:
-        aides = aides.exclude(type=TypeAide.PSY)
+        aides = aides.hors_secret_psy()
     eleves: dict[int, EleveAide] = {}
     classes: dict[int, str] = {}
     for eleve_id, nom, prenom, type_aide, debut_aide, fin_aide, niveau, classe in (

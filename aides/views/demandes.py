@@ -11,9 +11,9 @@ from aides.forms.demandes import DemandeAideForm
 from aides.models import DemandeAide
 from aides.rules import etapes_lisibles
 from aides.selectors import contexte_demande, demande_visible_ou_404
-from aides.services import ActionRefusee, demande_enregistrer
+from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
-from aides.views.acces import exiger
+from aides.views.acces import exiger, refus_en_message
 from eleves.journal import journaliser
 from eleves.models import Eleve, JournalAcces
 
@@ -42,11 +42,8 @@ def demande_creer(request, pk):
     exiger(request, "aides.add_demande", eleve)
     form = DemandeAideForm(_donnees(request), envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             demande = demande_enregistrer(demande=form.instance, auteur=request.user, eleve=eleve)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             return _apres_enregistrement(request, demande)
     return render(request, "aides/demande_form.html", {"form": form, "eleve": eleve})
 
@@ -58,11 +55,8 @@ def demande_modifier(request, pk):
     exiger(request, "aides.change_demande", demande)
     form = DemandeAideForm(_donnees(request), instance=demande, envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             demande = demande_enregistrer(demande=form.instance, auteur=request.user)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             return _apres_enregistrement(request, demande)
     return render(request, "aides/demande_form.html", {"form": form, "eleve": demande.eleve, "demande": demande})
 
@@ -84,16 +78,14 @@ def demande_envoyer(request, pk):
 
 
 def _envoyer(request, demande):
-    try:
-        envoyee = envoyer(demande=demande, auteur=request.user)
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-        return redirect("demande_modifier", pk=demande.pk)
-    if envoyee:
-        messages.success(request, "La demande a été envoyée au RASED du secteur.")
-    else:
-        messages.info(request, "Cette demande a déjà été envoyée.")
-    return redirect("demande_detail", pk=demande.pk)
+    """Send; a refusal (the family not yet informed…) goes back to the form, which says why."""
+    with refus_en_message(request):
+        if envoyer(demande=demande, auteur=request.user):
+            messages.success(request, "La demande a été envoyée au RASED du secteur.")
+        else:
+            messages.info(request, "Cette demande a déjà été envoyée.")
+        return redirect(demande)
+    return redirect("demande_modifier", pk=demande.pk)
 
 
 @login_required

@@ -21,8 +21,8 @@ from aides.selectors.equipes import (
     eleves_pour_une_action,
     nb_et_minutes_depuis_la_rentree,
 )
-from aides.services import ActionRefusee, action_equipe_enregistrer
-from aides.views.acces import exiger
+from aides.services import action_equipe_enregistrer
+from aides.views.acces import exiger, refus_en_message
 from eleves.models import Ecole
 from rased.formats import duree_fr
 
@@ -59,11 +59,8 @@ def action_equipe_creer(request, pk):
     eleves = eleves_pour_une_action(request.user, ecole)
     form = ActionEquipeForm(request.POST if request.method == "POST" else None, eleves=eleves)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             action_equipe_enregistrer(auteur=request.user, ecole=ecole, action=form.instance)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, "L'action auprès de l'équipe a été enregistrée.")
             return redirect("action_equipe_liste", pk=ecole.pk)
     return render(request, "aides/equipe_form.html", {"form": form, "ecole": ecole})

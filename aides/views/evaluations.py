@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from aides import services
-from aides.enums import EtatAide, SuiteEvaluation
+from aides.enums import SuiteEvaluation
 from aides.forms.evaluations import ConclusionForm, EvaluationForm, formulaires_resultats
 from aides.models import Aide, ConclusionPsy, Evaluation, Programme
 from aides.selectors.evaluations import mesures_de_depart
-from aides.services import ActionRefusee
-from aides.views.acces import exiger
+from aides.views.acces import exiger, refus_en_message
 
 
 def _valeurs_de_depart(programme) -> tuple[dict, dict]:
@@ -44,13 +43,10 @@ def evaluation_creer(request, pk):
     )
     valides = [form.is_valid()] + [f.is_valid() for _, f in resultats]
     if request.method == "POST" and all(valides):
-        try:
+        with refus_en_message(request):
             evaluation = services.evaluation_enregistrer(
                 evaluation=form.instance, resultats=[f.instance for _, f in resultats], auteur=request.user
             )
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             return _apres_evaluation(request, evaluation)
     return render(request, "aides/evaluation_form.html", {
         "programme": programme, "aide": aide, "demande": aide.demande,
@@ -60,17 +56,19 @@ def evaluation_creer(request, pk):
 
 def _apres_evaluation(request, evaluation):
     aide = evaluation.programme.aide
+    # A psychologist's bilan is told to nobody (aides.services.evaluation_enregistrer).
+    enregistre = "Le bilan est enregistré" + ("" if aide.est_psy else " et l'enseignant en est informé")
     if evaluation.suite == SuiteEvaluation.RENOUVELLEMENT:
         nouvelle = aide.programmes.order_by("-version").first()
         messages.success(
             request,
-            f"Le bilan est enregistré et l'enseignant en est informé. La version {nouvelle.version} du "
-            "programme est ouverte : ajustez ses objectifs, puis validez-la.",
+            f"{enregistre}. La version {nouvelle.version} du programme est ouverte : ajustez ses objectifs, "
+            "puis validez-la.",
         )
         return redirect("programme_modifier", pk=nouvelle.pk)
     aide.refresh_from_db(fields=["etat"])
-    fin = " L'aide est terminée." if aide.etat == EtatAide.TERMINEE else ""
-    messages.success(request, f"Le bilan est enregistré et l'enseignant en est informé.{fin}")
+    fin = " L'aide est terminée." if aide.est_terminee else ""
+    messages.success(request, f"{enregistre}.{fin}")
     return redirect("demande_detail", pk=aide.demande_id)
 
 
@@ -94,15 +92,12 @@ def evaluation_modifier(request, pk):
     )
     valides = [form.is_valid()] + [f.is_valid() for _, f in resultats]
     if request.method == "POST" and all(valides):
-        try:
+        with refus_en_message(request):
             services.evaluation_modifier(
                 evaluation=form.instance,
                 resultats=[f.instance for _, f in resultats],
                 revision_lue=form.cleaned_data["revision_lue"],
             )
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, "Le bilan a été corrigé.")
             return redirect("programme_detail", pk=programme.pk)
     return render(request, "aides/evaluation_form.html", {
@@ -126,11 +121,8 @@ def conclusion_creer(request, pk):
     exiger(request, "aides.add_conclusion", aide)
     form = ConclusionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             services.conclusion_enregistrer(aide=aide, auteur=request.user, conclusion=form.instance)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, _message_conclusion(form.instance))
             return redirect("demande_detail", pk=aide.demande_id)
     return _page_conclusion(request, aide, form, None)
@@ -146,11 +138,8 @@ def conclusion_modifier(request, pk):
     exiger(request, "aides.change_conclusion", conclusion)
     form = ConclusionForm(request.POST or None, instance=conclusion)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             services.conclusion_enregistrer(aide=aide, auteur=request.user, conclusion=form.instance)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, _message_conclusion(form.instance))
             return redirect("demande_detail", pk=aide.demande_id)
     return _page_conclusion(request, aide, form, conclusion)

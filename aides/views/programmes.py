@@ -21,8 +21,7 @@ from aides.enums import TypeAide
 from aides.forms.programmes import NouvelleVersionForm, formulaires_programme
 from aides.models import Aide, Programme
 from aides.selectors.programmes import programmes_lisibles, versions_du_programme
-from aides.services import ActionRefusee
-from aides.views.acces import exiger
+from aides.views.acces import exiger, refus_en_message
 
 
 def _aide_lisible(request, pk) -> Aide:
@@ -68,17 +67,14 @@ def programme_creer(request, pk):
     programme = Programme(aide=aide, date_debut=aide.debut or timezone.localdate())
     form, objectifs, actions = formulaires_programme(request.POST or None, aide=aide, programme=programme)
     if request.method == "POST" and all([form.is_valid(), objectifs.is_valid(), actions.is_valid()]):
-        try:
+        with refus_en_message(request):
             with transaction.atomic():
                 programme = services.programme_creer(aide=aide, auteur=request.user, programme=form.instance)
                 objectifs.instance = actions.instance = programme
                 objectifs.save()
                 actions.save()
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-        else:
             messages.success(request, "Le programme personnalisé a été enregistré comme brouillon.")
-            return redirect("programme_detail", pk=programme.pk)
+            return redirect(programme)
     return _page_formulaire(request, aide, form, objectifs, actions, programme=None)
 
 
@@ -90,7 +86,7 @@ def programme_modifier(request, pk):
     exiger(request, "aides.change_programme", programme)
     form, objectifs, actions = formulaires_programme(request.POST or None, aide=aide, programme=programme)
     if request.method == "POST":
-        try:
+        with refus_en_message(request):
             # First the revision: a stale form may name objectives that someone else has removed,
             # and the user must read why their save is refused, with their input kept below.
             services.programme_verifier_modifiable(programme=programme, revision_lue=_revision_postee(request))
@@ -100,9 +96,7 @@ def programme_modifier(request, pk):
                     objectifs.save()
                     actions.save()
                 messages.success(request, "Le programme personnalisé a été enregistré.")
-                return redirect("programme_detail", pk=programme.pk)
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
+                return redirect(programme)
     return _page_formulaire(request, aide, form, objectifs, actions, programme=programme)
 
 
@@ -130,18 +124,15 @@ def programme_valider(request, pk):
             "demande": programme.aide.demande,
             "nb_objectifs": programme.objectifs.count(),
         })
-    try:
+    with refus_en_message(request):
         fait = services.programme_valider(programme=programme, auteur=request.user)
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-    else:
         if fait:
             messages.success(
                 request, f"La version {programme.version} du programme personnalisé est validée."
             )
         else:
             messages.info(request, "Cette version du programme était déjà validée.")
-    return redirect("programme_detail", pk=programme.pk)
+    return redirect(programme)
 
 
 @login_required
@@ -152,19 +143,17 @@ def programme_nouvelle_version(request, pk):
     exiger(request, "aides.renouveler_programme", programme)
     form = NouvelleVersionForm(request.POST or None, initial={"debut": programme.date_revision})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refus_en_message(request):
             nouvelle = services.programme_nouvelle_version(
                 programme=programme, auteur=request.user, debut=form.cleaned_data["debut"]
             )
-        except ActionRefusee as refus:
-            messages.error(request, str(refus))
-            return redirect("programme_detail", pk=programme.pk)
-        messages.success(
-            request,
-            f"La version {nouvelle.version} du programme est en préparation : ajustez-la, puis validez-la. "
-            "La version en vigueur reste consultable.",
-        )
-        return redirect("programme_modifier", pk=nouvelle.pk)
+            messages.success(
+                request,
+                f"La version {nouvelle.version} du programme est en préparation : ajustez-la, puis validez-la. "
+                "La version en vigueur reste consultable.",
+            )
+            return redirect("programme_modifier", pk=nouvelle.pk)
+        return redirect(programme)
     return render(request, "aides/programme_nouvelle_version.html", {
         "programme": programme, "demande": programme.aide.demande, "form": form,
     })

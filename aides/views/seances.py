@@ -23,8 +23,8 @@ from aides.selectors.seances import (
     seances_avec_eleves,
     totaux_des_seances,
 )
-from aides.services import ActionRefusee, seance_enregistrer
-from aides.views.acces import exiger
+from aides.services import seance_enregistrer
+from aides.views.acces import exiger, refus_en_message
 from eleves.models import Eleve
 
 
@@ -41,11 +41,8 @@ def seance_creer(request):
         valide = presences.is_valid() and valide
         if valide:
             lignes = presences.presences()
-            try:
+            with refus_en_message(request):
                 seance = seance_enregistrer(intervenant=request.user, seance=form.instance, presences=lignes)
-            except ActionRefusee as refus:
-                messages.error(request, str(refus))
-            else:
                 eleves = f"{len(lignes)} élève{'s' if len(lignes) > 1 else ''}"
                 messages.success(request, f"La séance du {seance.date:%d/%m/%Y} a été enregistrée ({eleves}).")
                 return redirect("seance_liste")
