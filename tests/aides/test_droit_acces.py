@@ -252,7 +252,7 @@ def test_droit_acces_nombre_de_requetes_constant_et_temps(client, monde, preuve)
         return len(requetes), duree
 
     annee = monde.classe_a1.annee.debut
-    suivi_complet(monde, _demande(monde, monde.classe_a1, "CE1", monde["enseignant"]), date(annee, 9, 7))
+    suivi_complet(monde, _demande(monde, monde.classe_a1, monde["enseignant"]), date(annee, 9, 7))
     _liberer(client, monde, demande)
     client.force_login(monde["directeur"])
     peu, _ = mesurer()
@@ -261,7 +261,7 @@ def test_droit_acces_nombre_de_requetes_constant_et_temps(client, monde, preuve)
         ecole=monde.ecole_a, annee=AnneeScolaireFactory(debut=annee - 2), nom="GS A", niveaux=["GS"],
         enseignants=[autre_enseignant]))):
         InscriptionFactory(eleve=monde.eleve_a1, classe=classe)
-        suivi_complet(monde, _demande(monde, classe, classe.niveaux[0], monde["enseignant"]),
+        suivi_complet(monde, _demande(monde, classe, monde["enseignant"]),
                       date(annee - 1 - i, 11, 3), lignes=4)
     _liberer(client, monde, demande)
     client.force_login(monde["directeur"])
