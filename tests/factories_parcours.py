@@ -77,6 +77,14 @@ def accord(demande, acte, *, auteur, accorde=True, date=None, **champs) -> Conse
     return services.consentement_enregistrer(demande=demande, auteur=auteur, consentement=consentement)
 
 
+def prise_en_charge(demande, *, referent, auteur=None) -> DemandeAide:
+    """The RASED examines ``demande`` and names ``referent`` (``demande_prendre_en_charge``: history
+    row), by ``auteur`` (the référent unless given). The request is refreshed."""
+    services.demande_prendre_en_charge(demande=demande, auteur=auteur or referent, referent=referent)
+    demande.refresh_from_db()
+    return demande
+
+
 def aides_decidees(demande, intervenants: dict, *, auteur=None, referent=None,
                    motif="Aide décidée en synthèse.") -> dict[str, Aide]:
     """The RASED answers ``demande`` with one aid per kind of ``intervenants`` ({type: member})
