@@ -21,7 +21,6 @@ from aides.services import (
     demande_prendre_en_charge,
     evaluation_enregistrer,
     observation_ajouter,
-    programme_creer,
     programme_enregistrer,
     programme_nouvelle_version,
     programme_valider,
@@ -105,9 +104,7 @@ def test_autre_reponse_puis_seconde_decision_refusee(monde, demande_envoyee):
 ])
 def test_aide_ne_demarre_pas_sans_accord(monde, demande_envoyee, type_aide, acte, message):
     membre = monde["maitre_e"] if type_aide == TypeAide.E else monde["psychologue"]
-    demande_decider(demande=demande_envoyee, auteur=membre, decision="aide", motif="x",
-                    intervenants={type_aide: membre})
-    aide = Aide.objects.get()
+    aide = aides_decidees(demande_envoyee, {type_aide: membre}, motif="x")[type_aide]
     with pytest.raises(ActionRefusee, match=message):
         aide_demarrer(aide=aide, auteur=membre, debut=date(2026, 11, 16))
     accord(demande_envoyee, acte, auteur=membre, accorde=False, date=date(2026, 11, 10))
@@ -139,8 +136,7 @@ def test_programme_valide_non_modifiable_et_nouvelle_version(monde, demande_envo
 
 def test_deux_enregistrements_concurrents_le_second_est_refuse(monde, demande_envoyee):
     aide = _aide_e_en_cours(monde, demande_envoyee)
-    programme = programme_creer(aide=aide, auteur=monde["maitre_e"], programme=Programme(
-        modalite="individuel", date_debut=date(2026, 11, 16)))
+    programme = programme_valide(aide, modalite="individuel", objectifs=(), valider=False)
     premier = Programme.objects.get(pk=programme.pk)
     second = Programme.objects.get(pk=programme.pk)
     premier.avis_eleve = "Content de venir"
