@@ -21,7 +21,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aides.models import Seance, StatistiqueAnnuelle
-from aides.rapports import Effectif, calculer_rapport_annuel, figer, quantiles_attente, rapport_annuel
+from aides.rapports import (
+    Effectif,
+    calculer_rapport_annuel,
+    figer,
+    quantiles_attente,
+    rapport_annuel,
+)
 from eleves.models import JournalAcces
 from tests.aides.test_documents_programme import texte_pdf
 from tests.conftest import PERSONAS

@@ -15,10 +15,9 @@ import functools
 import io
 from collections import Counter
 from datetime import timedelta
-
-import pytest
 from urllib.parse import urlsplit
 
+import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
@@ -31,7 +30,14 @@ from aides.pdf.csv import DEBUTS_FORMULE, rendre_csv
 from eleves.models import annee_courante_debut
 from tests.factories_aides import ActionProgrammeFactory
 from tests.factories_parcours import observation_notee, seance_notee
-from tests.securite.corpus_hostile import CHARGES, MARQUEUR, champs_texte, examiner, stocker_partout, valeur
+from tests.securite.corpus_hostile import (
+    CHARGES,
+    MARQUEUR,
+    champs_texte,
+    examiner,
+    stocker_partout,
+    valeur,
+)
 from tests.securite.formulaires import donnees, formulaires_post
 from tests.securite.matrice import ARGUMENTS, ATTENDU
 from tests.securite.monde_complet import arranger

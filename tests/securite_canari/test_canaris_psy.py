@@ -37,7 +37,15 @@ from aides.models import (
 )
 from aides.pdf.courriers import GENRES
 from aides.services import evaluation_modifier
-from eleves.models import Classe, DemandeAcces, Ecole, Eleve, Plan, ResponsableLegal, annee_courante_debut
+from eleves.models import (
+    Classe,
+    DemandeAcces,
+    Ecole,
+    Eleve,
+    Plan,
+    ResponsableLegal,
+    annee_courante_debut,
+)
 from rased.admin import site as admin_site
 from tests.conftest import PERSONAS
 from tests.factories import PlanFactory, ResponsableLegalFactory
