@@ -168,14 +168,10 @@ def bilan(programme, *, resultat: dict | Callable[[Objectif], dict] | None = Non
     function of the objective that does). Intermediate, « poursuite », today unless ``champs`` say."""
     valeurs = {"type": TypeEvaluation.INTERMEDIAIRE, "suite": SuiteEvaluation.POURSUITE,
                "date": timezone.localdate()} | champs
-    def champs_du_resultat(objectif):
-        if callable(resultat):
-            return resultat(objectif)
-        return resultat or {"atteinte": "atteint"}
-
+    par_objectif = resultat if callable(resultat) else (lambda objectif: resultat or {"atteinte": "atteint"})
     return services.evaluation_enregistrer(
         evaluation=Evaluation(programme=programme, **valeurs),
-        resultats=[EvaluationObjectif(objectif=o, **champs_du_resultat(o)) for o in programme.objectifs.all()],
+        resultats=[EvaluationObjectif(objectif=o, **par_objectif(o)) for o in programme.objectifs.all()],
         auteur=auteur or programme.aide.intervenant,
     )
 
