@@ -1,4 +1,9 @@
-"""factory_boy factories: plain objects, no surprises (every relation explicit or obvious)."""
+"""factory_boy factories: plain objects, no surprises (every relation explicit or obvious).
+
+Schools, classes, pupils and people here; the aid workflow in ``tests/factories_aides.py``
+(plain rows, for tests that read) and ``tests/factories_parcours.py`` (through the services, for
+tests that need the workflow's history, notifications and checks).
+"""
 
 from datetime import date
 

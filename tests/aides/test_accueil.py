@@ -9,50 +9,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aides.enums import EtatDemande, TypeAide
-from aides.models import (
-    Aide,
-    Consentement,
-    DemandeAide,
-    Notification,
-    Objectif,
-    PresenceSeance,
-    Programme,
-    Seance,
-)
-from aides.services import (
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    programme_creer,
-    programme_valider,
-)
 from tests.conftest import PERSONAS
 from tests.factories import eleve_inscrit
+from tests.factories_aides import DemandeAideFactory, NotificationFactory, SeanceFactory
+from tests.factories_parcours import aide_en_cours, programme_valide
 
 
 def _demande(monde, eleve, etat=EtatDemande.ENVOYEE, jours=3):
-    demande = DemandeAide.objects.create(
-        eleve=eleve, classe=eleve.inscription_courante.classe, niveau="CE1", auteur=monde["enseignant"],
-        etat=etat, domaines=["1.1"], difficultes="Lecture.",
-        famille_informee_le=date(2026, 11, 2), famille_informee_par="rencontre",
-    )
-    DemandeAide.objects.filter(pk=demande.pk).update(envoyee_le=timezone.now() - timedelta(days=jours))
-    return demande
+    """A request of the CE1 A teacher, sent ``jours`` days ago unless a draft (a row)."""
+    envoyee_le = None if etat == EtatDemande.BROUILLON else timezone.now() - timedelta(days=jours)
+    return DemandeAideFactory(eleve=eleve, auteur=monde["enseignant"], etat=etat, difficultes="Lecture.",
+                              famille_informee_le=date(2026, 11, 2), envoyee_le=envoyee_le)
 
 
 def _aide_en_cours_avec_programme(monde, demande):
-    maitre_e = monde["maitre_e"]
-    demande_decider(demande=demande, auteur=maitre_e, decision="aide", motif="x", intervenants={TypeAide.E: maitre_e})
-    consentement_enregistrer(demande=demande, auteur=maitre_e, consentement=Consentement(
-        acte="aide_e_g", accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
-    aide = Aide.objects.get(demande=demande)
-    aide_demarrer(aide=aide, auteur=maitre_e, debut=timezone.localdate() - timedelta(days=60))
-    programme = programme_creer(aide=aide, auteur=maitre_e, programme=Programme(
-        modalite="petit_groupe", date_debut=timezone.localdate() - timedelta(days=60)))
-    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Lire", critere="x", responsable="E")
-    programme_valider(programme=programme, auteur=maitre_e)
-    seance = Seance.objects.create(intervenant=maitre_e, date=timezone.localdate(), duree=45)
-    PresenceSeance.objects.create(seance=seance, aide=aide)
+    debut = timezone.localdate() - timedelta(days=60)
+    aide = aide_en_cours(demande, TypeAide.E, monde["maitre_e"], motif="x", accord_le=date(2026, 11, 5),
+                         debut=debut)
+    programme_valide(aide, objectifs=[{"intitule": "Lire", "critere": "x", "responsable": "E"}])
+    SeanceFactory(intervenant=monde["maitre_e"], aides=[aide])
     return aide
 
 
@@ -74,7 +49,7 @@ def test_tableau_rased_demandes_a_traiter_bilans_file_active_seances(client, mon
 def test_tableau_enseignant_brouillons_et_notifications(client, monde):
     _demande(monde, monde.eleve_a1, etat=EtatDemande.BROUILLON)
     envoyee = _demande(monde, monde.eleve_a1)
-    Notification.objects.create(destinataire=monde["enseignant"], demande=envoyee, message="Le RASED a répondu.")
+    NotificationFactory(destinataire=monde["enseignant"], demande=envoyee, message="Le RASED a répondu.")
     client.force_login(monde["enseignant"])
     page = client.get(reverse("accueil")).content.decode()
     assert "Vous avez 1 brouillon à compléter" in page

@@ -23,13 +23,16 @@ from aides.models import (
     ParticipantExterne,
     Reunion,
 )
-from aides.services import (
-    consentement_enregistrer,
-    demande_decider,
-    observation_ajouter,
-    reunion_enregistrer,
-)
 from tests.conftest import PERSONAS
+from tests.factories_aides import DemandeAideFactory, ReunionFactory
+from tests.factories_parcours import (
+    accord,
+    aide_en_cours,
+    aides_decidees,
+    autre_reponse,
+    observation_notee,
+    reunion_tenue,
+)
 
 AUJOURD_HUI = timezone.localdate
 
@@ -45,24 +48,12 @@ def _il_y_a(jours: int) -> datetime:
 
 
 def _demande(monde, *, jours=0, eleve=None, auteur=None, etat=EtatDemande.ENVOYEE, **champs):
-    eleve = eleve or monde.eleve_a1
-    inscription = eleve.inscription_courante
-    return DemandeAide.objects.create(
-        eleve=eleve, classe=inscription.classe, niveau=inscription.niveau,
-        auteur=auteur or monde["enseignant"], etat=etat, domaines=["1.1"], difficultes="Lecture lente.",
-        famille_informee_le=date(2026, 9, 15), famille_informee_par="rencontre",
+    """A request (a row) for Léa by the CE1 A teacher unless said, sent ``jours`` days ago."""
+    return DemandeAideFactory(
+        eleve=eleve or monde.eleve_a1, auteur=auteur or monde["enseignant"], etat=etat,
+        difficultes="Lecture lente.", famille_informee_le=date(2026, 9, 15),
         envoyee_le=None if etat == EtatDemande.BROUILLON else _il_y_a(jours), **champs,
     )
-
-
-def _accord(demande, acte, auteur, accorde=True):
-    return consentement_enregistrer(demande=demande, auteur=auteur, consentement=Consentement(
-        acte=acte, accorde=accorde, date=date(2026, 11, 10), titulaires="deux", forme="ecrit"))
-
-
-def _observation(demande, auteur, contenu, type="observation_classe"):
-    return observation_ajouter(demande=demande, auteur=auteur, observation=Observation(
-        type=type, date=date(2026, 11, 12), contenu=contenu))
 
 
 def _detail(demande):
@@ -234,9 +225,10 @@ def test_demandes_a_traiter_nombre_de_requetes_constant(client, monde):
 def test_observation_du_psychologue_lisible_par_les_seuls_psychologues(
     client, monde, demande_envoyee, persona, voit
 ):
-    _observation(demande_envoyee, monde["psychologue"], "Note-secrete-psy-7f3a : anxiété de performance.",
+    observation_notee(demande_envoyee, auteur=monde["psychologue"],
+                      contenu="Note-secrete-psy-7f3a : anxiété de performance.",
                  type="verbalisation")
-    _observation(demande_envoyee, monde["maitre_e"], "Observation-en-classe-5c1d")
+    observation_notee(demande_envoyee, auteur=monde["maitre_e"], contenu="Observation-en-classe-5c1d")
     # The column is encrypted (no SQL lookup on its text): compare the values read.
     assert any(c.startswith("Note-secrete-psy-7f3a") for c in Observation.objects.values_list("contenu", flat=True))
     client.force_login(monde[persona])
@@ -251,9 +243,9 @@ def test_observation_du_psychologue_lisible_par_les_seuls_psychologues(
 
 
 def test_enseignant_voit_la_decision_et_son_motif_sans_les_observations(client, monde, demande_envoyee):
-    _observation(demande_envoyee, monde["maitre_e"], "Observation-interne-4821")
-    demande_decider(demande=demande_envoyee, auteur=monde["maitre_e"], decision="conseil",
-                    motif="Motif-visible-9931 : pistes de différenciation proposées.", intervenants={})
+    observation_notee(demande_envoyee, auteur=monde["maitre_e"], contenu="Observation-interne-4821")
+    autre_reponse(demande_envoyee, auteur=monde["maitre_e"],
+                  motif="Motif-visible-9931 : pistes de différenciation proposées.")
     client.force_login(monde["enseignant"])
 
     page = _texte(client.get(_detail(demande_envoyee)))
@@ -267,9 +259,9 @@ def test_enseignant_voit_la_decision_et_son_motif_sans_les_observations(client, 
 
 def test_accord_psychologique_lu_par_les_seuls_psychologues(client, monde, demande_envoyee):
     """The family's answer about the psychologist's work is the psychologist's: its act, comment
-    and author show to psychologists only (tests/securite/test_fuites_psy.py proves it everywhere)."""
-    _accord(demande_envoyee, "psy", monde["psychologue"])
-    _accord(demande_envoyee, "aide_e_g", monde["maitre_e"])
+    and author show to psychologists only (tests/securite/fuites_psy/ proves it everywhere)."""
+    accord(demande_envoyee, "psy", auteur=monde["psychologue"])
+    accord(demande_envoyee, "aide_e_g", auteur=monde["maitre_e"])
     for persona in ("circonscription", "directeur", "enseignant", "maitre_e", "maitre_g"):
         client.force_login(monde[persona])
         page = _texte(client.get(_detail(demande_envoyee)))
@@ -291,9 +283,7 @@ def test_accord_psychologique_lu_par_les_seuls_psychologues(client, monde, deman
 def test_demarrage_sans_accord_refuse_avec_le_message_sur_la_page(client, monde, demande_envoyee, type_aide,
                                                                    persona, message):
     membre = monde[persona]
-    demande_decider(demande=demande_envoyee, auteur=membre, decision="aide", motif="x",
-                    intervenants={type_aide: membre})
-    aide = Aide.objects.get()
+    aide = aides_decidees(demande_envoyee, {type_aide: membre}, motif="x")[type_aide]
     url = reverse("aide_demarrer", args=[aide.pk])
     client.force_login(membre)
 
@@ -320,14 +310,13 @@ def test_bilan_psychologique_sans_accord_refuse_avec_le_message(client, monde, d
     assert "WISC-V passé." in page  # what was typed is kept
     assert not Observation.objects.exists()
 
-    _accord(demande_envoyee, "psy", monde["psychologue"])
+    accord(demande_envoyee, "psy", auteur=monde["psychologue"])
     client.post(url, bilan)
     assert Observation.objects.get().confidentielle
 
 
 def test_refus_de_la_famille_enregistre_et_arrete_l_aide_a_demarrer(client, monde, demande_envoyee):
-    demande_decider(demande=demande_envoyee, auteur=monde["maitre_e"], decision="aide", motif="x",
-                    intervenants={TypeAide.E: monde["maitre_e"]})
+    aides_decidees(demande_envoyee, {TypeAide.E: monde["maitre_e"]}, motif="x")
     client.force_login(monde["directeur"])
     response = client.post(reverse("consentement_ajouter", args=[demande_envoyee.pk]), {
         "acte": "aide_e_g", "accorde": "False", "date": AUJOURD_HUI().isoformat(),
@@ -520,10 +509,7 @@ DEMARRAGE = {
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_demarrage_d_une_aide_selon_le_role(client, monde, demande_envoyee, type_aide, persona):
     membre = monde["maitre_e"] if type_aide == TypeAide.E else monde["psychologue"]
-    demande_decider(demande=demande_envoyee, auteur=membre, decision="aide", motif="x",
-                    intervenants={type_aide: membre})
-    _accord(demande_envoyee, "aide_e_g" if type_aide == TypeAide.E else "psy", membre)
-    aide = Aide.objects.get()
+    aide = aide_en_cours(demande_envoyee, type_aide, membre, motif="x", demarrer=False)
     url = reverse("aide_demarrer", args=[aide.pk])
     attendu = DEMARRAGE[type_aide][persona]
     client.force_login(monde[persona])
@@ -544,11 +530,9 @@ VOIT_LA_DEMANDE = {"enseignant", "directeur", "maitre_e", "maitre_g", "psycholog
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_reunion_lisible_par_qui_voit_la_demande(client, monde, demande_envoyee, persona):
-    reunion = reunion_enregistrer(
-        demande=demande_envoyee, auteur=monde["maitre_e"],
-        reunion=Reunion(type="famille", date=_il_y_a(2), lieu="École", compte_rendu="Compte-rendu-3b9e"),
-        participants=[monde["maitre_e"]], externes=[("Mme Petit", "mère")],
-    )
+    reunion = reunion_tenue(demande_envoyee, auteur=monde["maitre_e"], type="famille", date=_il_y_a(2),
+                            compte_rendu="Compte-rendu-3b9e", participants=[monde["maitre_e"]],
+                            externes=[("Mme Petit", "mère")])
     client.force_login(monde[persona])
     response = client.get(reverse("reunion_detail", args=[reunion.pk]))
     assert response.status_code == (200 if persona in VOIT_LA_DEMANDE else 404)
@@ -568,11 +552,9 @@ def test_boutons_d_action_selon_le_role(client, monde, demande_envoyee):
 
 
 def test_pages_d_analyse_exigent_une_connexion(client, monde, demande_envoyee):
-    demande_decider(demande=demande_envoyee, auteur=monde["maitre_e"], decision="aide", motif="x",
-                    intervenants={TypeAide.E: monde["maitre_e"]})
-    reunion = reunion_enregistrer(demande=demande_envoyee, auteur=monde["maitre_e"],
-                                  reunion=Reunion(type="famille", date=_il_y_a(1), lieu="École"),
-                                  participants=[monde["maitre_e"]], externes=[])
+    aides_decidees(demande_envoyee, {TypeAide.E: monde["maitre_e"]}, motif="x")
+    reunion = reunion_tenue(demande_envoyee, auteur=monde["maitre_e"], type="famille", date=_il_y_a(1),
+                            participants=[monde["maitre_e"]])
     urls = [reverse("demandes_a_traiter"), reverse("reunion_detail", args=[reunion.pk]),
             reverse("aide_demarrer", args=[Aide.objects.get().pk])]
     urls += [reverse(nom, args=[demande_envoyee.pk]) for nom, *_ in ACTIONS.values()]
@@ -588,24 +570,20 @@ def test_pages_d_analyse_exigent_une_connexion(client, monde, demande_envoyee):
 
 def _remplir(monde, demande, n):
     for i in range(n):
-        _observation(demande, monde["maitre_e"], f"Observation {i}")
-        _observation(demande, monde["psychologue"], f"Note du psychologue {i}", type="dialogue")
-        if i % 2:
-            _accord(demande, "aide_e_g", monde["directeur"])
-        else:
-            _accord(demande, "psy", monde["psychologue"])
-        reunion_enregistrer(
-            demande=demande, auteur=monde["maitre_e"],
-            reunion=Reunion(type="equipe_educative", date=_il_y_a(i), lieu="École", decisions=f"Décision {i}"),
-            participants=[monde["maitre_e"], monde["maitre_g"]],
-            externes=[("Mme Petit", "mère"), ("M. Roux", "AESH")],
-        )
+        observation_notee(demande, auteur=monde["maitre_e"], contenu=f"Observation {i}")
+        observation_notee(demande, auteur=monde["psychologue"], contenu=f"Note du psychologue {i}",
+                          type="dialogue")
+        # The family's answer about the psychologist's work is recorded by the psychologist.
+        accord(demande, "aide_e_g" if i % 2 else "psy", auteur=monde["directeur" if i % 2 else "psychologue"])
+        reunion_tenue(demande, auteur=monde["maitre_e"], date=_il_y_a(i), decisions=f"Décision {i}",
+                      participants=[monde["maitre_e"], monde["maitre_g"]],
+                      externes=[("Mme Petit", "mère"), ("M. Roux", "AESH")])
 
 
 @pytest.mark.parametrize("persona", ["maitre_e", "psychologue", "directeur", "enseignant", "circonscription"])
 def test_page_de_la_demande_nombre_de_requetes_constant(client, monde, demande_envoyee, persona):
-    demande_decider(demande=demande_envoyee, auteur=monde["maitre_e"], decision="aide", motif="x",
-                    intervenants={TypeAide.E: monde["maitre_e"], TypeAide.PSY: monde["psychologue"]})
+    aides_decidees(demande_envoyee, {TypeAide.E: monde["maitre_e"], TypeAide.PSY: monde["psychologue"]},
+                   motif="x")
     _remplir(monde, demande_envoyee, 1)
     client.force_login(monde[persona])
     url = _detail(demande_envoyee)
@@ -620,9 +598,8 @@ def test_page_de_la_demande_nombre_de_requetes_constant(client, monde, demande_e
 
 
 def test_synthese_rased_reservee_au_rased(client, monde, demande_envoyee):
-    synthese = Reunion.objects.create(
-        demande=demande_envoyee, type="synthese", date=timezone.now(), lieu="RASED", auteur=monde["maitre_e"],
-        compte_rendu="Synthese-interne-4b2c : hypothèses de travail")
+    synthese = ReunionFactory(demande=demande_envoyee, type="synthese", lieu="RASED", auteur=monde["maitre_e"],
+                              compte_rendu="Synthese-interne-4b2c : hypothèses de travail")
     for persona, voit in (("maitre_e", True), ("psychologue", True), ("enseignant", False),
                           ("directeur", False), ("circonscription", False)):
         client.force_login(monde[persona])

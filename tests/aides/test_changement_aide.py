@@ -6,42 +6,20 @@ import pytest
 from django.urls import reverse
 
 from aides.enums import EtatAide, EtatDemande, TypeAide
-from aides.models import (
-    Aide,
-    Consentement,
-    Evaluation,
-    EvaluationObjectif,
-    HistoriqueDemande,
-    Objectif,
-    Programme,
-)
-from aides.services import (
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    evaluation_enregistrer,
-    programme_creer,
-    programme_valider,
-)
+from aides.models import Aide, HistoriqueDemande
 from tests.conftest import PERSONAS
+from tests.factories_parcours import aide_en_cours, bilan, programme_valide
 
 
 @pytest.fixture
 def aide_e_changee(monde, demande_envoyee):
-    e = monde["maitre_e"]
-    demande_decider(demande=demande_envoyee, auteur=e, decision="aide", motif="x", intervenants={TypeAide.E: e})
-    consentement_enregistrer(demande=demande_envoyee, auteur=e, consentement=Consentement(
-        acte="aide_e_g", accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
-    aide = Aide.objects.get()
-    aide_demarrer(aide=aide, auteur=e, debut=date(2026, 11, 9))
-    programme = programme_creer(aide=aide, auteur=e, programme=Programme(modalite="individuel",
-                                                                         date_debut=date(2026, 11, 9)))
-    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Lire", critere="x", responsable="E")
-    programme_valider(programme=programme, auteur=e)
-    programme.refresh_from_db()
-    evaluation_enregistrer(
-        evaluation=Evaluation(programme=programme, type="finale", date=date(2026, 12, 20), suite="changement"),
-        resultats=[EvaluationObjectif(objectif=programme.objectifs.get(), atteinte="non_atteint")], auteur=e)
+    """An E aid whose final review changed the kind of aid: the aid ended, the request stays open."""
+    aide = aide_en_cours(demande_envoyee, TypeAide.E, monde["maitre_e"], accord_le=date(2026, 11, 5),
+                         debut=date(2026, 11, 9))
+    programme = programme_valide(aide, modalite="individuel",
+                                 objectifs=[{"intitule": "Lire", "critere": "x", "responsable": "E"}])
+    bilan(programme, type="finale", date=date(2026, 12, 20), suite="changement",
+          resultat={"atteinte": "non_atteint"})
     demande_envoyee.refresh_from_db()
     return demande_envoyee
 

@@ -15,16 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from aides.enums import EtatDemande, TypeAide
-from aides.models import Aide, Consentement, DemandeAide, HistoriqueDemande, Notification, Programme
-from aides.services import (
-    ActionRefusee,
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_envoyer,
-    programme_creer,
-    programme_enregistrer,
-)
+from aides.models import Aide, DemandeAide, HistoriqueDemande, Notification, Programme
+from aides.services import ActionRefusee, demande_decider, demande_envoyer, programme_enregistrer
+from tests.factories_aides import DemandeAideFactory
+from tests.factories_parcours import aide_en_cours, programme_valide
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
 
@@ -58,11 +52,8 @@ def en_meme_temps(nombre: int, action, preuve) -> list:
 
 @pytest.fixture
 def brouillon(transactional_db, monde):
-    return DemandeAide.objects.create(
-        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"],
-        domaines=["1.1"], difficultes="Lecture.", famille_informee_le=date(2026, 11, 2),
-        famille_informee_par="rencontre",
-    )
+    return DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], difficultes="Lecture.",
+                              famille_informee_le=date(2026, 11, 2))
 
 
 def test_cinquante_envois_simultanes_une_seule_demande_envoyee(monde, brouillon, preuve):
@@ -105,15 +96,10 @@ def test_cinquante_decisions_simultanees_une_seule_retenue(monde, brouillon, pre
 
 
 def test_deux_personnes_enregistrent_le_meme_programme(monde, brouillon, preuve):
-    e = monde["maitre_e"]
     demande_envoyer(demande=brouillon, auteur=monde["enseignant"])
-    demande_decider(demande=brouillon, auteur=e, decision="aide", motif="x", intervenants={TypeAide.E: e})
-    consentement_enregistrer(demande=brouillon, auteur=e, consentement=Consentement(
-        acte="aide_e_g", accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
-    aide = Aide.objects.get()
-    aide_demarrer(aide=aide, auteur=e, debut=date(2026, 11, 9))
-    programme = programme_creer(aide=aide, auteur=e, programme=Programme(modalite="individuel",
-                                                                         date_debut=date(2026, 11, 9)))
+    aide = aide_en_cours(brouillon, TypeAide.E, monde["maitre_e"], motif="x", accord_le=date(2026, 11, 5),
+                         debut=date(2026, 11, 9))
+    programme = programme_valide(aide, modalite="individuel", objectifs=(), valider=False)
 
     def enregistrer(i):
         copie = Programme.objects.get(pk=programme.pk)

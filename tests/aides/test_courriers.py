@@ -11,10 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from aides.enums import EtatDemande, TypeAide
+from aides.enums import TypeAide
 from aides.models import DemandeAide
 from aides.pdf.courriers import GENRES, donnees_courrier, foyers
-from aides.services import aide_ajouter, demande_decider
 from eleves.models import JournalAcces, ResponsableLegal
 from tests.aides.test_fiche_suivi import (
     CONCLUSION_PARTAGEE,
@@ -24,6 +23,8 @@ from tests.aides.test_fiche_suivi import (
 )
 from tests.conftest import PERSONAS
 from tests.factories import ResponsableLegalFactory
+from tests.factories_aides import AideFactory, DemandeAideFactory
+from tests.factories_parcours import aides_decidees
 
 GENRES_TESTES = ["information", "accord-aide", "accord-psy"]
 
@@ -77,8 +78,8 @@ def _get(client, monde, persona, demande, genre):
 def demande_decidee(monde, demande_envoyee):
     """A request where the RASED decided an E aid and a psychological follow-up, not started yet."""
     _parents(monde.eleve_a1)
-    demande_decider(demande=demande_envoyee, auteur=monde["maitre_e"], decision="aide", motif="Décodage.",
-                    intervenants={TypeAide.E: monde["maitre_e"], TypeAide.PSY: monde["psychologue"]})
+    aides_decidees(demande_envoyee, {TypeAide.E: monde["maitre_e"], TypeAide.PSY: monde["psychologue"]},
+                   motif="Décodage.")
     return demande_envoyee
 
 
@@ -210,11 +211,11 @@ def test_accord_aide_sans_aide_e_ou_g_un_message(client, monde, demande_envoyee)
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_brouillon_un_message(client, monde, demande_envoyee):
+def test_brouillon_un_message(client, monde):
     _parents(monde.eleve_a1)
-    DemandeAide.objects.filter(pk=demande_envoyee.pk).update(etat=EtatDemande.BROUILLON)
+    brouillon = DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"])
     client.force_login(monde["enseignant"])
-    response = client.get(_url(demande_envoyee, "information"), follow=True)
+    response = client.get(_url(brouillon, "information"), follow=True)
     assert "une fois la demande envoyée au RASED" in response.content.decode()
 
 
@@ -248,8 +249,7 @@ def test_courrier_nombre_de_requetes_constant(client, monde, demande_decidee, ge
     for i in range(2):
         ResponsableLegalFactory(eleve=monde.eleve_a1, lien="autre", nom=f"Autre{i}",
                                 adresse=f"{i} place Bellecour")
-    g = monde["maitre_g"]
-    aide_ajouter(demande=demande_decidee, auteur=g, type_aide=TypeAide.G, intervenant=g)
+    AideFactory(demande=demande_decidee, type=TypeAide.G, intervenant=monde["maitre_g"])
     assert ResponsableLegal.objects.count() == 4
     assert mesurer() == peu
 

@@ -14,6 +14,7 @@ from aides.models import DemandeAide, HistoriqueDemande, Notification
 from eleves.models import Inscription
 from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte, urls
+from tests.factories_aides import DemandeAideFactory
 
 COMPLET = {
     "domaines": ["1.1", "1.3"],
@@ -36,10 +37,13 @@ def enseignant(client, monde):
     return monde["enseignant"]
 
 
+# A draft as the form leaves it when nothing is typed: the tests fill what they need.
+VIDE = {"domaines": [], "difficultes": "", "famille_informee_le": None, "famille_informee_par": ""}
+
+
 def _brouillon(monde, **champs):
-    return DemandeAide.objects.create(
-        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"], **champs
-    )
+    """Léa's request by the CE1 A teacher (a row), a draft unless ``champs`` say, only ``champs`` filled."""
+    return DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], **(VIDE | champs))
 
 
 def test_brouillon_enregistre_puis_repris_puis_envoye(client, monde, enseignant):
@@ -294,8 +298,7 @@ def test_la_demande_porte_la_circonscription_de_l_eleve_et_la_migration_la_rempl
     """A request carries its pupil's circonscription (the rights scope reads it by index): set
     when saved, and filled from the pupils by aides/0003 for the rows that existed before."""
     nord = _brouillon(monde, domaines=["1.1"])
-    sud = DemandeAide.objects.create(eleve=monde.eleve_c1, classe=monde.classe_c1, niveau="CP",
-                                     auteur=monde["autre_circonscription"])
+    sud = DemandeAideFactory(eleve=monde.eleve_c1, auteur=monde["autre_circonscription"], **VIDE)
     assert (nord.circonscription, sud.circonscription) == (monde.nord, monde.sud)
     with connection.cursor() as curseur:  # the rows' foreign keys checked now, before ALTER TABLE
         curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")

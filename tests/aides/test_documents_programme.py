@@ -10,18 +10,15 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from aides.enums import TypeAide
-from aides.models import ActionProgramme, Aide, Consentement, Objectif, Programme
+from aides.models import Objectif, Programme
 from aides.pdf.rendu import BASE_URL, RessourceRefusee, _fetcher, typographie_francaise
 from aides.services import (
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    programme_creer,
     programme_nouvelle_version,
-    programme_valider,
 )
 from eleves.models import JournalAcces
 from tests.conftest import PERSONAS
+from tests.factories_aides import ActionProgrammeFactory, ObjectifFactory
+from tests.factories_parcours import aide_en_cours, programme_valide
 
 
 def texte_pdf(contenu: bytes) -> str:
@@ -31,20 +28,11 @@ def texte_pdf(contenu: bytes) -> str:
 
 @pytest.fixture
 def programme(monde, demande_envoyee):
-    e = monde["maitre_e"]
-    demande_decider(demande=demande_envoyee, auteur=e, decision="aide", motif="x", intervenants={TypeAide.E: e})
-    consentement_enregistrer(demande=demande_envoyee, auteur=e, consentement=Consentement(
-        acte="aide_e_g", accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
-    aide = Aide.objects.get()
-    aide_demarrer(aide=aide, auteur=e, debut=date(2026, 11, 9))
-    programme = programme_creer(aide=aide, auteur=e, programme=Programme(
-        modalite="petit_groupe", date_debut=date(2026, 11, 9), avis_famille="D'accord pour l'aide."))
-    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Décoder les syllabes complexes",
-                            critere="Lit 20 syllabes en une minute", responsable="Maître E")
-    ActionProgramme.objects.create(programme=programme, acteur="famille", description="Lecture du soir")
-    programme_valider(programme=programme, auteur=e)
-    programme.refresh_from_db()
-    return programme
+    aide = aide_en_cours(demande_envoyee, TypeAide.E, monde["maitre_e"], motif="x", accord_le=date(2026, 11, 5),
+                         debut=date(2026, 11, 9))
+    return programme_valide(aide, avis_famille="D'accord pour l'aide.", objectifs=[{
+        "intitule": "Décoder les syllabes complexes", "critere": "Lit 20 syllabes en une minute",
+        "responsable": "Maître E"}], actions=[{"acteur": "famille", "description": "Lecture du soir"}])
 
 
 def _pdf(client, programme):
@@ -159,8 +147,8 @@ def test_programme_pdf_nombre_de_requetes_constant(client, monde, programme, ave
 
     peu = mesurer()
     for i in range(10):
-        Objectif.objects.create(programme=programme, domaine="1.3", intitule=f"O{i}", critere="c", responsable="r")
-        ActionProgramme.objects.create(programme=programme, acteur="eleve", description=f"A{i}")
+        ObjectifFactory(programme=programme, domaine="1.3", intitule=f"O{i}", critere="c", responsable="r")
+        ActionProgrammeFactory(programme=programme, acteur="eleve", description=f"A{i}")
     assert mesurer() == peu
 
 

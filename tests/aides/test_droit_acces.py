@@ -13,15 +13,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from aides.enums import TypeAide
-from aides.models import Aide, ConclusionPsy, Observation, Reunion
+from aides.models import Aide
 from aides.pdf.droit_acces import donnees_volet, empreinte
-from aides.services import conclusion_enregistrer, reunion_enregistrer
 from eleves.enums import Role
 from eleves.models import DemandeAcces, JournalAcces
-from eleves.services import demande_acces_deposer
 from tests.aides.test_fiche_suivi import (  # noqa: F401 (trois_annees is a fixture)
     CONCLUSION_PARTAGEE,
     HOSTILE,
@@ -39,6 +36,8 @@ from tests.factories import (
     ResponsableLegalFactory,
     UtilisateurFactory,
 )
+from tests.factories_aides import ObservationFactory
+from tests.factories_parcours import acces_depose, conclusion_ecrite, reunion_tenue
 from tests.securite.outils import corps_normalise
 
 SECTIONS = [
@@ -61,12 +60,10 @@ def dossier(monde, trois_annees):
     ResponsableLegalFactory(eleve=eleve, nom="Petitjean", prenom="Sophie")
     PlanFactory(eleve=eleve)
     premiere, deuxieme, troisieme = trois_annees
-    reunion_enregistrer(
-        demande=troisieme, auteur=monde["maitre_g"], participants=[monde["maitre_g"]], externes=[],
-        reunion=Reunion(type="synthese", date=timezone.now(), lieu="RASED", compte_rendu="Synthèse SYNTH-G-77."),
-    )
-    Observation.objects.create(demande=troisieme, auteur=monde["maitre_g"], type="observation_classe",
-                               date=date(monde.classe_a1.annee.debut, 10, 2), contenu="Observation NOTE-G-55.")
+    reunion_tenue(troisieme, auteur=monde["maitre_g"], participants=[monde["maitre_g"]], type="synthese",
+                  lieu="RASED", compte_rendu="Synthèse SYNTH-G-77.")
+    ObservationFactory(demande=troisieme, auteur=monde["maitre_g"], type="observation_classe",
+                       date=date(monde.classe_a1.annee.debut, 10, 2), contenu="Observation NOTE-G-55.")
     return trois_annees
 
 
@@ -168,8 +165,7 @@ def test_volet_modifie_apres_liberation_retenu_de_nouveau(client, monde, dossier
     demande = _deposer(client, monde)
     _liberer(client, monde, demande)
     aide_psy = Aide.objects.filter(type=TypeAide.PSY).get()
-    conclusion_enregistrer(aide=aide_psy, auteur=monde["psychologue"], conclusion=ConclusionPsy(
-        date=date(2026, 11, 24), texte="NOUVELLE-CONCL-91", partagee=False))
+    conclusion_ecrite(aide_psy, date=date(2026, 11, 24), texte="NOUVELLE-CONCL-91", partagee=False)
 
     texte = _pdf(client, monde, demande)
     assert _marqueurs_trouves(texte) == set() and "NOUVELLE-CONCL-91" not in texte
@@ -194,8 +190,8 @@ def test_liberation_refusee_si_le_volet_a_change_pendant_la_relecture(client, mo
     ("enseignant_autre_ecole", 404), ("rased_autre_secteur", 404), ("autre_circonscription", 404),
 ])
 def test_droit_acces_refuse_aux_autres(client, monde, dossier, persona, attendu):
-    demande = demande_acces_deposer(eleve=monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
-                                    recue_le=date(2026, 11, 2))
+    demande = acces_depose(monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
+                           recue_le=date(2026, 11, 2))
     client.force_login(monde[persona])
     assert client.get(reverse("droit_acces_eleve", args=[monde.eleve_a1.pk])).status_code == attendu
     assert client.post(reverse("droit_acces_eleve", args=[monde.eleve_a1.pk]),
@@ -207,8 +203,8 @@ def test_droit_acces_refuse_aux_autres(client, monde, dossier, persona, attendu)
 
 
 def test_directeur_d_une_autre_ecole_ne_voit_rien(client, monde, dossier):
-    demande = demande_acces_deposer(eleve=monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
-                                    recue_le=date(2026, 11, 2))
+    demande = acces_depose(monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
+                           recue_le=date(2026, 11, 2))
     client.force_login(UtilisateurFactory(role=Role.DIRECTEUR, circonscription=monde.nord, ecole=monde.ecole_b))
     inexistant = client.get(reverse("demande_acces_pdf", args=[987654]))
     reponse = client.get(reverse("demande_acces_pdf", args=[demande.pk]))
@@ -218,8 +214,8 @@ def test_directeur_d_une_autre_ecole_ne_voit_rien(client, monde, dossier):
 
 
 def test_psychologue_d_un_autre_secteur_ne_libere_pas(client, monde, dossier):
-    demande = demande_acces_deposer(eleve=monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
-                                    recue_le=date(2026, 11, 2))
+    demande = acces_depose(monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
+                           recue_le=date(2026, 11, 2))
     autre = UtilisateurFactory(role=Role.PSYCHOLOGUE, circonscription=monde.nord, secteur=monde.secteur_2)
     client.force_login(autre)
     url = reverse("demande_acces_relecture", args=[demande.pk])
@@ -238,8 +234,8 @@ def test_psychologue_d_un_autre_secteur_ne_libere_pas(client, monde, dossier):
 
 def test_droit_acces_nombre_de_requetes_constant_et_temps(client, monde, preuve):
     """1 request with one row of everything, then 3 requests with 4 rows of everything."""
-    demande = demande_acces_deposer(eleve=monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
-                                    recue_le=date(2026, 11, 2))
+    demande = acces_depose(monde.eleve_a1, auteur=monde["directeur"], demandeur="Mme Petit",
+                           recue_le=date(2026, 11, 2))
     client.force_login(monde["directeur"])
     url = reverse("demande_acces_pdf", args=[demande.pk])
 
@@ -252,7 +248,7 @@ def test_droit_acces_nombre_de_requetes_constant_et_temps(client, monde, preuve)
         return len(requetes), duree
 
     annee = monde.classe_a1.annee.debut
-    suivi_complet(monde, _demande(monde, monde.classe_a1, "CE1", monde["enseignant"]), date(annee, 9, 7))
+    suivi_complet(monde, _demande(monde, monde.classe_a1, monde["enseignant"]), date(annee, 9, 7))
     _liberer(client, monde, demande)
     client.force_login(monde["directeur"])
     peu, _ = mesurer()
@@ -261,7 +257,7 @@ def test_droit_acces_nombre_de_requetes_constant_et_temps(client, monde, preuve)
         ecole=monde.ecole_a, annee=AnneeScolaireFactory(debut=annee - 2), nom="GS A", niveaux=["GS"],
         enseignants=[autre_enseignant]))):
         InscriptionFactory(eleve=monde.eleve_a1, classe=classe)
-        suivi_complet(monde, _demande(monde, classe, classe.niveaux[0], monde["enseignant"]),
+        suivi_complet(monde, _demande(monde, classe, monde["enseignant"]),
                       date(annee - 1 - i, 11, 3), lignes=4)
     _liberer(client, monde, demande)
     client.force_login(monde["directeur"])

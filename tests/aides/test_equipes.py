@@ -1,7 +1,6 @@
 """The RASED as pôle ressource: support actions for a school team, recorded and listed per school."""
 
-from datetime import date as jour
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from aides.models import ActionEquipe
 from aides.services import ActionRefusee, action_equipe_enregistrer
 from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte
+from tests.factories_aides import ActionEquipeFactory
 
 AUJOURD_HUI = timezone.localdate()
 
@@ -185,8 +185,8 @@ def test_liste_des_actions_nombre_de_requetes_constant(client, monde):
 
 def test_page_de_l_ecole_montre_les_dernieres_actions(client, monde):
     for i in range(7):
-        ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=monde["maitre_e"], date=jour(2026, 11, 1 + i),
-                                    public="Cycle 2", theme=f"Thème numéro {i}", duree=60)
+        ActionEquipeFactory(ecole=monde.ecole_a, auteur=monde["maitre_e"], date=date(2026, 11, 1 + i),
+                            public="Cycle 2", theme=f"Thème numéro {i}", duree=60)
     client.force_login(monde["directeur"])
     page = client.get(reverse("ecole_detail", args=[monde.ecole_a.pk])).content.decode()
     assert "Thème numéro 6" in page and "Thème numéro 2" in page

@@ -31,20 +31,21 @@ from eleves.enums import Role
 from tests.aides.test_programmes import (
     AGIT_E,
     AGIT_PSY,
-    accord,
-    aides_en_cours,
     bilan,
     champs_du_formulaire,
     programme_de,
+    trois_aides_en_cours,
 )
 from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte
 from tests.factories import UtilisateurFactory
+from tests.factories_aides import ConclusionPsyFactory, ObjectifFactory
+from tests.factories_parcours import accord
 
 
 @pytest.fixture
 def aides(monde, demande_envoyee):
-    return aides_en_cours(monde, demande_envoyee)
+    return trois_aides_en_cours(monde, demande_envoyee)
 
 
 @pytest.fixture
@@ -285,7 +286,7 @@ def test_conclusion_partagee_seulement_avec_l_accord_de_transmission(client, mon
     assert "Conclusion à partager 5150" not in client.get(page_demande).content.decode()
 
     # With the family's agreement on record, the psychologist shares it; the school reads it.
-    accord(demande_envoyee, "transmission", monde["psychologue"], jour=date(2027, 1, 6))
+    accord(demande_envoyee, "transmission", auteur=monde["psychologue"], date=date(2027, 1, 6))
     client.force_login(monde["psychologue"])
     url_modifier = reverse("conclusion_modifier", args=[conclusion.pk])
     client.post(url_modifier, champs_du_formulaire(client.get(url_modifier)) | {"partagee": "on"})
@@ -302,8 +303,8 @@ def test_conclusion_partagee_seulement_avec_l_accord_de_transmission(client, mon
 
 
 def test_conclusion_partage_refuse_apres_un_refus_de_la_famille(client, monde, demande_envoyee, aides):
-    accord(demande_envoyee, "transmission", monde["psychologue"], jour=date(2027, 1, 6))
-    accord(demande_envoyee, "transmission", monde["psychologue"], accorde=False, jour=date(2027, 1, 8))
+    accord(demande_envoyee, "transmission", auteur=monde["psychologue"], date=date(2027, 1, 6))
+    accord(demande_envoyee, "transmission", auteur=monde["psychologue"], accorde=False, date=date(2027, 1, 8))
     client.force_login(monde["psychologue"])
     url = reverse("conclusion_creer", args=[aides[TypeAide.PSY].pk])
     donnees = champs_du_formulaire(client.get(url)) | {"texte": "Conclusion", "partagee": "on"}
@@ -316,9 +317,8 @@ def test_conclusion_partage_refuse_apres_un_refus_de_la_famille(client, monde, d
 
 def _conclusion_partagee(aides):
     aide = aides[TypeAide.PSY]
-    accord(aide.demande, "transmission", aide.intervenant, jour=date(2027, 1, 6))
-    return ConclusionPsy.objects.create(aide=aide, auteur=aide.intervenant, date=date(2027, 1, 6),
-                                        texte="Partagée", partagee=True)
+    accord(aide.demande, "transmission", auteur=aide.intervenant, date=date(2027, 1, 6))
+    return ConclusionPsyFactory(aide=aide, date=date(2027, 1, 6), texte="Partagée", partagee=True)
 
 
 # A shared conclusion is read by the school and the RASED: they get 403 on its edit page.
@@ -379,8 +379,8 @@ def _enrichir(aide, *, objectifs, bilans):
     """Add objectives to the validated version, reviews, and a replaced version."""
     programme = aide.programmes.get(etat=EtatProgramme.VALIDE)
     for rang in range(objectifs):
-        Objectif.objects.create(programme=programme, ordre=10 + rang, domaine="1.3", intitule=f"Objectif {rang}",
-                                critere="x", responsable="y")
+        ObjectifFactory(programme=programme, ordre=10 + rang, domaine="1.3", intitule=f"Objectif {rang}",
+                        critere="x", responsable="y")
     for rang in range(bilans):
         bilan(programme, jour=date(2026, 12, 1 + rang))
     nouvelle = programme_nouvelle_version(programme=programme, auteur=aide.intervenant, debut=date(2027, 1, 4))

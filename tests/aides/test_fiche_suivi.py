@@ -16,36 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from aides.enums import EtatDemande, TypeAide
-from aides.models import (
-    ActionProgramme,
-    Aide,
-    ConclusionPsy,
-    Consentement,
-    DemandeAide,
-    Evaluation,
-    EvaluationObjectif,
-    Objectif,
-    Observation,
-    PresenceSeance,
-    Programme,
-    Reunion,
-    Seance,
-)
+from aides.enums import TypeAide
+from aides.models import DemandeAide, PresenceSeance
 from aides.pdf.suivi import donnees_fiche_suivi
-from aides.services import (
-    aide_demarrer,
-    conclusion_enregistrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_prendre_en_charge,
-    evaluation_enregistrer,
-    observation_ajouter,
-    programme_creer,
-    programme_valider,
-    reunion_enregistrer,
-    seance_enregistrer,
-)
 from eleves.models import JournalAcces
 from tests.conftest import PERSONAS
 from tests.factories import (
@@ -53,6 +26,19 @@ from tests.factories import (
     ClasseFactory,
     InscriptionFactory,
     UtilisateurFactory,
+)
+from tests.factories_aides import DemandeAideFactory
+from tests.factories_parcours import (
+    accord,
+    aide_en_cours,
+    aides_en_cours,
+    autre_reponse,
+    bilan,
+    conclusion_ecrite,
+    observation_notee,
+    programme_valide,
+    reunion_tenue,
+    seance_notee,
 )
 
 # One marker per field of the psychologist's work; none may leave the psychologists' space.
@@ -80,85 +66,53 @@ def texte_pdf(contenu: bytes) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(contenu)).pages).split())
 
 
-def _accord(demande, acte, auteur, jour):
-    consentement_enregistrer(demande=demande, auteur=auteur, consentement=Consentement(
-        acte=acte, accorde=True, date=jour, titulaires="deux", forme="ecrit"))
-
-
 def suivi_complet(monde, demande, debut: date, *, lignes: int = 1, terminer: bool = True) -> None:
     """A request through the whole workflow: analysis, an E aid and a psychological follow-up,
     programmes, ``lignes`` objectives and sessions each, reviews (final ones that end both aids
     and close the request, or intermediate ones that keep them going), conclusions."""
     e, psy = monde["maitre_e"], monde["psychologue"]
-    demande_prendre_en_charge(demande=demande, auteur=e, referent=e)
-    observation_ajouter(demande=demande, auteur=psy, observation=Observation(
-        type="dialogue", date=debut, contenu=f"Entretien : {MARQUEURS_PSY['observation']}"))
-    demande_decider(demande=demande, auteur=e, decision="aide", motif="Décodage fragile, repli en classe.",
-                    intervenants={TypeAide.E: e, TypeAide.PSY: psy})
-    for acte in ("aide_e_g", "psy", "transmission"):
-        _accord(demande, acte, e if acte == "aide_e_g" else psy, debut)
-    reunion_enregistrer(
-        demande=demande, auteur=e,
-        reunion=Reunion(type="equipe_educative", lieu="École", decisions="Aide E et rencontre avec le psychologue.",
-                        date=timezone.make_aware(datetime.combine(debut, datetime.min.time()))),
-        participants=[e, monde["directeur"]], externes=[("Mme Petit", "mère")],
-    )
-    aide_e = Aide.objects.get(demande=demande, type=TypeAide.E)
-    aide_psy = Aide.objects.get(demande=demande, type=TypeAide.PSY)
-    aide_demarrer(aide=aide_e, auteur=e, debut=debut)
-    aide_demarrer(aide=aide_psy, auteur=psy, debut=debut)
+    observation_notee(demande, auteur=psy, type="dialogue", date=debut,
+                      contenu=f"Entretien : {MARQUEURS_PSY['observation']}")
+    aides = aides_en_cours(demande, {TypeAide.E: e, TypeAide.PSY: psy}, referent=e, auteur=e, debut=debut,
+                           motif="Décodage fragile, repli en classe.")
+    accord(demande, "transmission", auteur=psy, date=debut)
+    reunion_tenue(demande, auteur=e, type="equipe_educative", lieu="École",
+                  decisions="Aide E et rencontre avec le psychologue.",
+                  date=timezone.make_aware(datetime.combine(debut, datetime.min.time())),
+                  participants=[e, monde["directeur"]], externes=[("Mme Petit", "mère")])
+    aide_e, aide_psy = aides[TypeAide.E], aides[TypeAide.PSY]
 
-    prog_e = programme_creer(aide=aide_e, auteur=e, programme=Programme(modalite="petit_groupe", date_debut=debut))
-    for i in range(lignes):
-        Objectif.objects.create(programme=prog_e, ordre=i, domaine="1.1", intitule=f"Décoder les syllabes {i}",
-                                critere="Lit 20 syllabes en une minute", responsable="Maître E")
-    programme_valider(programme=prog_e, auteur=e)
-    prog_e.refresh_from_db()
-    prog_psy = programme_creer(aide=aide_psy, auteur=psy, programme=Programme(
-        modalite="individuel", date_debut=debut, avis_eleve=MARQUEURS_PSY["avis_eleve"],
-        avis_famille=MARQUEURS_PSY["avis_famille"]))
-    for i in range(lignes):
-        Objectif.objects.create(programme=prog_psy, ordre=i, visee="estime",
-                                intitule=f"{MARQUEURS_PSY['objectif']} {i}", critere=MARQUEURS_PSY["critere"],
-                                responsable="Psychologue")
-        ActionProgramme.objects.create(programme=prog_psy, acteur="rased", description=MARQUEURS_PSY["action"])
-    programme_valider(programme=prog_psy, auteur=psy)
-    prog_psy.refresh_from_db()
+    prog_e = programme_valide(aide_e, objectifs=[
+        {"ordre": i, "intitule": f"Décoder les syllabes {i}", "critere": "Lit 20 syllabes en une minute",
+         "responsable": "Maître E"} for i in range(lignes)])
+    prog_psy = programme_valide(
+        aide_psy, modalite="individuel", avis_eleve=MARQUEURS_PSY["avis_eleve"],
+        avis_famille=MARQUEURS_PSY["avis_famille"],
+        objectifs=[{"ordre": i, "visee": "estime", "intitule": f"{MARQUEURS_PSY['objectif']} {i}",
+                    "critere": MARQUEURS_PSY["critere"], "responsable": "Psychologue"} for i in range(lignes)],
+        actions=[{"acteur": "rased", "description": MARQUEURS_PSY["action"]} for _ in range(lignes)],
+    )
 
     for i in range(lignes):
         jour = debut + timedelta(days=7 * i + 1)
-        seance_enregistrer(intervenant=e, seance=Seance(date=jour, duree=45, contenu="Syllabes complexes"),
-                           presences=[PresenceSeance(aide=aide_e, presence="present")])
-        seance_enregistrer(
-            intervenant=psy, seance=Seance(date=jour, duree=30, contenu=MARQUEURS_PSY["seance_contenu"]),
-            presences=[PresenceSeance(aide=aide_psy, observation=MARQUEURS_PSY["seance_observation"])],
-        )
+        seance_notee(e, [aide_e], date=jour, duree=45, contenu="Syllabes complexes")
+        seance_notee(psy, [PresenceSeance(aide=aide_psy, observation=MARQUEURS_PSY["seance_observation"])],
+                     date=jour, duree=30, contenu=MARQUEURS_PSY["seance_contenu"])
     fin = debut + timedelta(weeks=7)
-    bilan = {"type": "finale", "suite": "arret"} if terminer else {"type": "intermediaire", "suite": "poursuite"}
-    evaluation_enregistrer(
-        evaluation=Evaluation(programme=prog_e, date=fin, synthese="Progrès nets en lecture.", **bilan),
-        resultats=[EvaluationObjectif(objectif=o, atteinte="atteint", maitrise_debut="fragile",
-                                      maitrise_actuelle="satisfaisante") for o in prog_e.objectifs.all()],
-        auteur=e,
-    )
-    evaluation_enregistrer(
-        evaluation=Evaluation(programme=prog_psy, date=fin, synthese=MARQUEURS_PSY["synthese"],
-                              estime_instrument=MARQUEURS_PSY["instrument"],
-                              estime_debut=Decimal("41.37"), estime_fin=Decimal("58.19"), **bilan),
-        resultats=[EvaluationObjectif(objectif=o, atteinte="partiel") for o in prog_psy.objectifs.all()],
-        auteur=psy,
-    )
-    conclusion_enregistrer(aide=aide_psy, auteur=psy, conclusion=ConclusionPsy(
-        date=fin, texte=f"Conclusion : {CONCLUSION_PARTAGEE}", partagee=True))
-    conclusion_enregistrer(aide=aide_psy, auteur=psy, conclusion=ConclusionPsy(
-        date=fin, texte=MARQUEURS_PSY["conclusion_privee"], partagee=False))
+    issue = {"type": "finale", "suite": "arret"} if terminer else {"type": "intermediaire", "suite": "poursuite"}
+    bilan(prog_e, date=fin, synthese="Progrès nets en lecture.", **issue,
+          resultat={"atteinte": "atteint", "maitrise_debut": "fragile", "maitrise_actuelle": "satisfaisante"})
+    bilan(prog_psy, date=fin, synthese=MARQUEURS_PSY["synthese"], estime_instrument=MARQUEURS_PSY["instrument"],
+          estime_debut=Decimal("41.37"), estime_fin=Decimal("58.19"), **issue, resultat={"atteinte": "partiel"})
+    conclusion_ecrite(aide_psy, date=fin, texte=f"Conclusion : {CONCLUSION_PARTAGEE}", partagee=True)
+    conclusion_ecrite(aide_psy, date=fin, texte=MARQUEURS_PSY["conclusion_privee"], partagee=False)
 
 
-def _demande(monde, classe, niveau, auteur, **champs):
-    return DemandeAide.objects.create(
-        eleve=monde.eleve_a1, classe=classe, niveau=niveau, auteur=auteur, etat=EtatDemande.ENVOYEE,
-        domaines=["1.1"], difficultes=champs.pop("difficultes", "Lecture lente."),
-        famille_informee_le=date(2024, 9, 20), famille_informee_par="rencontre", **champs,
+def _demande(monde, classe, auteur, **champs):
+    """Léa Petit's request filed in ``classe`` (a past year's possibly), sent (a row)."""
+    return DemandeAideFactory(
+        eleve=monde.eleve_a1, classe=classe, auteur=auteur, envoyee=True,
+        **({"difficultes": "Lecture lente.", "famille_informee_le": date(2024, 9, 20)} | champs),
     )
 
 
@@ -172,22 +126,17 @@ def trois_annees(monde):
     cp = monde.classe_a_annee_passee
     InscriptionFactory(eleve=monde.eleve_a1, classe=gs)
     InscriptionFactory(eleve=monde.eleve_a1, classe=cp)
-    premiere = _demande(monde, gs, "GS", monde["directeur"], difficultes=f"Langage oral peu développé. {HOSTILE}")
-    demande_decider(demande=premiere, auteur=monde["maitre_g"], decision="conseil",
-                    motif="Pistes de différenciation proposées à l'enseignante.", intervenants={})
-    deuxieme = _demande(monde, cp, "CP", monde["enseignant"])
+    premiere = _demande(monde, gs, monde["directeur"], difficultes=f"Langage oral peu développé. {HOSTILE}")
+    autre_reponse(premiere, auteur=monde["maitre_g"], motif="Pistes de différenciation proposées à l'enseignante.")
+    deuxieme = _demande(monde, cp, monde["enseignant"])
     suivi_complet(monde, deuxieme, date(annee - 1, 11, 17))
-    troisieme = _demande(monde, monde.classe_a1, "CE1", monde["enseignant"], difficultes="Confiance fragile.")
+    troisieme = _demande(monde, monde.classe_a1, monde["enseignant"], difficultes="Confiance fragile.")
     g = monde["maitre_g"]
-    demande_decider(demande=troisieme, auteur=g, decision="aide", motif="Repli en classe.",
-                    intervenants={TypeAide.G: g})
-    _accord(troisieme, "aide_e_g", g, date(annee, 10, 1))
-    aide_g = Aide.objects.get(demande=troisieme)
-    aide_demarrer(aide=aide_g, auteur=g, debut=date(annee, 10, 6))
-    seance_enregistrer(intervenant=g, seance=Seance(date=date(annee, 10, 7), duree=60, contenu="Jeu de rôle"),
-                       presences=[PresenceSeance(aide=aide_g, presence="present")])
-    seance_enregistrer(intervenant=g, seance=Seance(date=date(annee, 10, 14), duree=45, contenu="Conte"),
-                       presences=[PresenceSeance(aide=aide_g, presence="absent")])
+    aide_g = aide_en_cours(troisieme, TypeAide.G, g, motif="Repli en classe.", accord_le=date(annee, 10, 1),
+                           debut=date(annee, 10, 6))
+    seance_notee(g, [aide_g], date=date(annee, 10, 7), duree=60, contenu="Jeu de rôle")
+    seance_notee(g, [PresenceSeance(aide=aide_g, presence="absent")], date=date(annee, 10, 14), duree=45,
+                 contenu="Conte")
     return premiere, deuxieme, troisieme
 
 
@@ -325,14 +274,14 @@ def test_fiche_suivi_nombre_de_requetes_constant(client, monde, persona):
         return len(requetes)
 
     annee = monde.classe_a1.annee.debut
-    suivi_complet(monde, _demande(monde, monde.classe_a1, "CE1", monde["enseignant"]), date(annee, 9, 7))
+    suivi_complet(monde, _demande(monde, monde.classe_a1, monde["enseignant"]), date(annee, 9, 7))
     peu = mesurer()
     autre_enseignant = UtilisateurFactory(circonscription=monde.nord)
     for i, classe in enumerate((monde.classe_a_annee_passee, ClasseFactory(
         ecole=monde.ecole_a, annee=AnneeScolaireFactory(debut=annee - 2), nom="GS A", niveaux=["GS"],
         enseignants=[autre_enseignant]))):
         InscriptionFactory(eleve=monde.eleve_a1, classe=classe)
-        suivi_complet(monde, _demande(monde, classe, classe.niveaux[0], monde["enseignant"]),
+        suivi_complet(monde, _demande(monde, classe, monde["enseignant"]),
                       date(annee - 1 - i, 11, 3), lignes=4)
     assert DemandeAide.objects.count() == 3
     assert mesurer() == peu

@@ -9,11 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aides.models import Evaluation, EvaluationObjectif
+from aides.models import Evaluation
 from aides.pdf.bilan import BILANS_SUR_LA_PAGE
 from aides.pdf.graphiques import Groupe, barres_groupees
 from tests.aides.test_imprimes import HOSTILE, MARQUEURS_PSY, construire_dossier
 from tests.conftest import PERSONAS
+from tests.factories_aides import EvaluationFactory, EvaluationObjectifFactory
 
 
 def test_barres_groupees_alternative_textuelle_et_legende():
@@ -51,8 +52,8 @@ def test_barres_groupees_sans_donnees_reste_valide():
 
 
 @pytest.fixture
-def dossier(monde, demande_envoyee):
-    return construire_dossier(monde, demande_envoyee)
+def dossier(monde):
+    return construire_dossier(monde)
 
 
 def _page_eleve(client, monde) -> str:
@@ -116,10 +117,10 @@ def _ajouter_bilans(dossier, nombre):
     programme = dossier["programme_e"]
     objectif = programme.objectifs.get()
     for i in range(nombre):
-        evaluation = Evaluation.objects.create(programme=programme, type="intermediaire", date=date(2027, 1, 1 + i),
-                                               auteur=dossier["aide_e"].intervenant, suite="poursuite")
-        EvaluationObjectif.objects.create(evaluation=evaluation, objectif=objectif, atteinte="atteint",
-                                          maitrise_debut="fragile", maitrise_actuelle="tres_bonne")
+        evaluation = EvaluationFactory(programme=programme, type="intermediaire", date=date(2027, 1, 1 + i),
+                                       suite="poursuite")
+        EvaluationObjectifFactory(evaluation=evaluation, objectif=objectif, atteinte="atteint",
+                                  maitrise_debut="fragile", maitrise_actuelle="tres_bonne")
 
 
 @pytest.mark.parametrize("persona", ["enseignant", "maitre_e", "psychologue"])

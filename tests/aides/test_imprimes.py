@@ -15,38 +15,31 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from aides.enums import EtatDemande, TypeAide
-from aides.models import (
-    ActionProgramme,
-    Aide,
-    ConclusionPsy,
-    Consentement,
-    DemandeAide,
-    Evaluation,
-    EvaluationObjectif,
-    Objectif,
-    Observation,
-    ParticipantExterne,
-    PresenceSeance,
-    Programme,
-    Reunion,
-    Seance,
-)
+from aides.enums import TypeAide
+from aides.models import DemandeAide, Evaluation, Objectif, Reunion
 from aides.pdf.bilan import donnees_bilan, evaluations_pour_bilan
-from aides.services import (
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_prendre_en_charge,
-    evaluation_enregistrer,
-    observation_ajouter,
-    programme_creer,
-    programme_valider,
-    reunion_enregistrer,
-)
 from eleves.models import JournalAcces
 from tests.conftest import PERSONAS
 from tests.factories import UtilisateurFactory
+from tests.factories_aides import (
+    ConclusionPsyFactory,
+    DemandeAideFactory,
+    EvaluationObjectifFactory,
+    ObjectifFactory,
+    ObservationFactory,
+    ParticipantExterneFactory,
+    PresenceSeanceFactory,
+    ReunionFactory,
+    SeanceFactory,
+)
+from tests.factories_parcours import (
+    accord,
+    aides_en_cours,
+    bilan,
+    observation_notee,
+    programme_valide,
+    reunion_tenue,
+)
 
 HOSTILE = '<script>alert(1)</script><img src="file:///etc/passwd">'
 
@@ -76,89 +69,60 @@ def texte_pdf(contenu: bytes) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(contenu)).pages).split())
 
 
-def _accord(demande, acte, auteur):
-    consentement_enregistrer(demande=demande, auteur=auteur, consentement=Consentement(
-        acte=acte, accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
-
-
-def construire_dossier(monde, demande) -> dict:
-    """A request with an E aid and a psychological follow-up, each with a validated programme and
-    a bilan, internal observations, a meeting, and markers in every psychologist field."""
+def construire_dossier(monde) -> dict:
+    """Léa's request with an E aid and a psychological follow-up, each with a validated programme
+    and a bilan, internal observations, a meeting, and markers in every psychologist field."""
     e, psy = monde["maitre_e"], monde["psychologue"]
-    DemandeAide.objects.filter(pk=demande.pk).update(
+    demande = DemandeAideFactory(
+        eleve=monde.eleve_a1, auteur=monde["enseignant"], envoyee=True, famille_informee_le=date(2026, 11, 2),
         domaines=["1.1", "1.3"], erreurs="Confond b et d.", deja_essaye=["apc", "ppre"],
         deja_essaye_precisions="APC le mardi.", points_appui="Très bonne mémoire auditive.",
         attentes="Des pistes pour la classe.",
     )
-    demande.refresh_from_db()
-    demande_prendre_en_charge(demande=demande, auteur=e, referent=e)
-    observation_ajouter(demande=demande, auteur=e, observation=Observation(
-        type="observation_classe", date=date(2026, 11, 4), contenu="OBSINTERNE-E-5c1d"))
-    demande_decider(demande=demande, auteur=e, decision="aide", motif="Décodage et anxiété.",
-                    intervenants={TypeAide.E: e, TypeAide.PSY: psy})
-    for acte in ("aide_e_g", "psy", "transmission"):
-        _accord(demande, acte, e if acte == "aide_e_g" else psy)
-    aide_e = Aide.objects.get(demande=demande, type=TypeAide.E)
-    aide_psy = Aide.objects.get(demande=demande, type=TypeAide.PSY)
-    aide_demarrer(aide=aide_e, auteur=e, debut=date(2026, 11, 9))
-    aide_demarrer(aide=aide_psy, auteur=psy, debut=date(2026, 11, 9))
+    observation_notee(demande, auteur=e, date=date(2026, 11, 4), contenu="OBSINTERNE-E-5c1d")
+    aides = aides_en_cours(demande, {TypeAide.E: e, TypeAide.PSY: psy}, referent=e, motif="Décodage et anxiété.",
+                           accord_le=date(2026, 11, 5), debut=date(2026, 11, 9))
+    accord(demande, "transmission", auteur=psy, date=date(2026, 11, 5))
 
-    programme_e = programme_creer(aide=aide_e, auteur=e, programme=Programme(
-        modalite="petit_groupe", date_debut=date(2026, 11, 9)))
-    objectif_e = Objectif.objects.create(
-        programme=programme_e, domaine="1.1", intitule="Décoder les syllabes complexes",
-        critere="Lit 20 syllabes en une minute", responsable="Maître E")
-    programme_valider(programme=programme_e, auteur=e)
-    programme_e.refresh_from_db()
-    bilan_e = evaluation_enregistrer(
-        evaluation=Evaluation(programme=programme_e, type="intermediaire", date=date(2026, 12, 14),
-                              suite="poursuite", synthese="Progrès nets en décodage."),
-        resultats=[EvaluationObjectif(objectif=objectif_e, atteinte="partiel", maitrise_debut="fragile",
-                                      maitrise_actuelle="satisfaisante", commentaire="Plus rapide.")],
-        auteur=e,
+    programme_e = programme_valide(aides[TypeAide.E], objectifs=[{
+        "intitule": "Décoder les syllabes complexes", "critere": "Lit 20 syllabes en une minute",
+        "responsable": "Maître E"}])
+    bilan_e = bilan(programme_e, date=date(2026, 12, 14), synthese="Progrès nets en décodage.", resultat={
+        "atteinte": "partiel", "maitrise_debut": "fragile", "maitrise_actuelle": "satisfaisante",
+        "commentaire": "Plus rapide."})
+
+    observation_notee(demande, auteur=psy, type="bilan", date=date(2026, 11, 12), contenu=MARQUEURS_PSY["observation"])
+    programme_psy = programme_valide(
+        aides[TypeAide.PSY], modalite="individuel", avis_eleve=MARQUEURS_PSY["programme_avis_eleve"],
+        avis_famille=MARQUEURS_PSY["programme_avis_famille"],
+        objectifs=[{"visee": "estime", "intitule": MARQUEURS_PSY["objectif_intitule"],
+                    "critere": MARQUEURS_PSY["objectif_critere"], "responsable": MARQUEURS_PSY["objectif_responsable"]}],
+        actions=[{"acteur": "eleve", "description": MARQUEURS_PSY["action"]}],
     )
-
-    observation_ajouter(demande=demande, auteur=psy, observation=Observation(
-        type="bilan", date=date(2026, 11, 12), contenu=MARQUEURS_PSY["observation"]))
-    programme_psy = programme_creer(aide=aide_psy, auteur=psy, programme=Programme(
-        modalite="individuel", date_debut=date(2026, 11, 9), avis_eleve=MARQUEURS_PSY["programme_avis_eleve"],
-        avis_famille=MARQUEURS_PSY["programme_avis_famille"]))
-    objectif_psy = Objectif.objects.create(
-        programme=programme_psy, visee="estime", intitule=MARQUEURS_PSY["objectif_intitule"],
-        critere=MARQUEURS_PSY["objectif_critere"], responsable=MARQUEURS_PSY["objectif_responsable"])
-    ActionProgramme.objects.create(programme=programme_psy, acteur="eleve", description=MARQUEURS_PSY["action"])
-    programme_valider(programme=programme_psy, auteur=psy)
-    programme_psy.refresh_from_db()
-    bilan_psy = evaluation_enregistrer(
-        evaluation=Evaluation(programme=programme_psy, type="intermediaire", date=date(2026, 12, 15),
-                              suite="poursuite", synthese=MARQUEURS_PSY["evaluation_synthese"],
-                              estime_instrument=MARQUEURS_PSY["evaluation_instrument"],
-                              estime_debut=Decimal("12.5"), estime_fin=Decimal(18)),
-        resultats=[EvaluationObjectif(objectif=objectif_psy, atteinte="atteint",
-                                      commentaire=MARQUEURS_PSY["resultat_commentaire"])],
-        auteur=psy,
+    bilan_psy = bilan(
+        programme_psy, date=date(2026, 12, 15), synthese=MARQUEURS_PSY["evaluation_synthese"],
+        estime_instrument=MARQUEURS_PSY["evaluation_instrument"], estime_debut=Decimal("12.5"),
+        estime_fin=Decimal(18), resultat={"atteinte": "atteint", "commentaire": MARQUEURS_PSY["resultat_commentaire"]},
     )
-    ConclusionPsy.objects.create(aide=aide_psy, auteur=psy, date=date(2026, 12, 16), partagee=False,
-                                 texte=MARQUEURS_PSY["conclusion_non_partagee"])
-    seance = Seance.objects.create(intervenant=psy, date=date(2026, 11, 20), duree=60,
-                                   contenu=MARQUEURS_PSY["seance_contenu"])
-    PresenceSeance.objects.create(seance=seance, aide=aide_psy, observation=MARQUEURS_PSY["presence_observation"])
+    ConclusionPsyFactory(aide=aides[TypeAide.PSY], date=date(2026, 12, 16),
+                         texte=MARQUEURS_PSY["conclusion_non_partagee"])
+    seance = SeanceFactory(intervenant=psy, date=date(2026, 11, 20), duree=60, contenu=MARQUEURS_PSY["seance_contenu"])
+    PresenceSeanceFactory(seance=seance, aide=aides[TypeAide.PSY], observation=MARQUEURS_PSY["presence_observation"])
 
-    reunion = reunion_enregistrer(
-        demande=demande, auteur=monde["directeur"],
-        reunion=Reunion(type="equipe_educative", date=timezone.make_aware(datetime(2026, 11, 20, 17, 30)),
-                        lieu="Salle des maîtres", ordre_du_jour="Point sur la lecture.",
-                        compte_rendu="La famille soutient l'aide.", decisions="Aide E deux fois par semaine."),
+    reunion = reunion_tenue(
+        demande, auteur=monde["directeur"], date=timezone.make_aware(datetime(2026, 11, 20, 17, 30)),
+        lieu="Salle des maîtres", ordre_du_jour="Point sur la lecture.", compte_rendu="La famille soutient l'aide.",
+        decisions="Aide E deux fois par semaine.",
         participants=[monde["directeur"], monde["maitre_e"], monde["enseignant"]],
         externes=[("Mme Petit", "mère"), ("Dr Roux", "médecin scolaire")],
     )
     return {"demande": demande, "reunion": reunion, "bilan_e": bilan_e, "bilan_psy": bilan_psy,
-            "programme_e": programme_e, "aide_e": aide_e}
+            "programme_e": programme_e, "aide_e": aides[TypeAide.E]}
 
 
 @pytest.fixture
-def dossier(monde, demande_envoyee):
-    return construire_dossier(monde, demande_envoyee)
+def dossier(monde):
+    return construire_dossier(monde)
 
 
 def _get(client, nom, objet):
@@ -197,9 +161,8 @@ def test_fiche_de_demande_contenu_et_signatures(client, monde, dossier):
 
 
 def test_fiche_d_un_brouillon_imprimable_par_son_auteur_seul(client, monde):
-    brouillon = DemandeAide.objects.create(
-        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"],
-        etat=EtatDemande.BROUILLON, difficultes="Brouillon-2e4f")
+    brouillon = DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], difficultes="Brouillon-2e4f",
+                                   domaines=[], famille_informee_le=None, famille_informee_par="")
     client.force_login(monde["enseignant"])
     texte = _verifier_reponse_pdf(_get(client, "demande_pdf", brouillon), f"demande-{brouillon.pk}.pdf")
     assert "Brouillon : cette demande n'a pas encore été envoyée au RASED." in texte
@@ -352,10 +315,9 @@ def test_fiche_de_demande_nombre_de_requetes_constant(client, monde, dossier):
     client.force_login(monde["maitre_e"])
     peu = _requetes(client, "demande_pdf", demande)
     for i in range(5):
-        Observation.objects.create(demande=demande, auteur=monde["maitre_e"], type="dialogue",
-                                   date=date(2026, 11, 20), contenu=f"O{i}")
-        Reunion.objects.create(demande=demande, type="famille", date=timezone.now(), lieu="École",
-                               auteur=monde["maitre_e"])
+        ObservationFactory(demande=demande, auteur=monde["maitre_e"], type="dialogue", date=date(2026, 11, 20),
+                           contenu=f"O{i}")
+        ReunionFactory(demande=demande, type="famille", auteur=monde["maitre_e"])
         monde.classe_a1.enseignants.add(UtilisateurFactory(role="enseignant", circonscription=monde.nord))
     DemandeAide.objects.filter(pk=demande.pk).update(domaines=["1.1", "1.2", "1.3", "1.4", "2", "3"],
                                                      deja_essaye=["apc", "ppre", "tutorat", "autre"])
@@ -368,7 +330,7 @@ def test_compte_rendu_nombre_de_requetes_constant(client, monde, dossier):
     peu = _requetes(client, "reunion_pdf", reunion)
     for i in range(8):
         reunion.participants.add(UtilisateurFactory(role="enseignant", circonscription=monde.nord))
-        ParticipantExterne.objects.create(reunion=reunion, nom=f"Personne {i}", qualite="AESH")
+        ParticipantExterneFactory(reunion=reunion, nom=f"Personne {i}", qualite="AESH")
     assert _requetes(client, "reunion_pdf", reunion) == peu
 
 
@@ -378,10 +340,10 @@ def test_bilan_nombre_de_requetes_constant(client, monde, dossier, persona, cle)
     client.force_login(monde[persona])
     peu = _requetes(client, "bilan_pdf", evaluation)
     for i in range(6):
-        objectif = Objectif.objects.create(programme=evaluation.programme, domaine="1.3", intitule=f"O{i}",
-                                           critere="c", responsable="r")
-        EvaluationObjectif.objects.create(evaluation=evaluation, objectif=objectif, atteinte="atteint",
-                                          maitrise_debut="insuffisante", maitrise_actuelle="tres_bonne")
+        objectif = ObjectifFactory(programme=evaluation.programme, domaine="1.3", intitule=f"O{i}", critere="c",
+                                   responsable="r")
+        EvaluationObjectifFactory(evaluation=evaluation, objectif=objectif, atteinte="atteint",
+                                  maitrise_debut="insuffisante", maitrise_actuelle="tres_bonne")
         monde.classe_a1.enseignants.add(UtilisateurFactory(role="enseignant", circonscription=monde.nord))
     assert _requetes(client, "bilan_pdf", evaluation) == peu
 

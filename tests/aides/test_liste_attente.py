@@ -14,12 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aides.models import DemandeAide
 from aides.rapports import liste_attente
 from eleves.models import JournalAcces
 from tests.aides.test_documents_programme import texte_pdf
 from tests.conftest import PERSONAS
 from tests.factories import eleve_inscrit
+from tests.factories_aides import DemandeAideFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -30,8 +30,8 @@ def _le_15_mars_2027(time_machine):
 
 
 def _demande(monde, eleve, classe, *, envoyee, etat):
-    return DemandeAide.objects.create(
-        eleve=eleve, classe=classe, niveau=classe.niveaux[0], auteur=monde["enseignant"], etat=etat,
+    return DemandeAideFactory(
+        eleve=eleve, classe=classe, auteur=monde["enseignant"], etat=etat,
         famille_informee_le=envoyee or date(2027, 1, 1), famille_informee_par="courrier",
         envoyee_le=datetime(envoyee.year, envoyee.month, envoyee.day, 9, tzinfo=PARIS) if envoyee else None,
     )

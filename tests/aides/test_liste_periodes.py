@@ -19,12 +19,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aides.models import Aide, DemandeAide
 from aides.rapports import eleves_aides_par_periode
 from eleves.models import JournalAcces
 from tests.aides.test_documents_programme import texte_pdf
 from tests.conftest import PERSONAS
 from tests.factories import InscriptionFactory, eleve_inscrit
+from tests.factories_aides import AideFactory, DemandeAideFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -35,14 +35,13 @@ def _le_15_mars_2027(time_machine):
 
 
 def _aide(monde, eleve, classe, type_aide, *, debut, fin=None, membre="maitre_e"):
-    demande = DemandeAide.objects.create(
-        eleve=eleve, classe=classe, niveau=classe.niveaux[0], auteur=monde["enseignant"], etat="aide_decidee",
-        famille_informee_le=date(2025, 9, 1), famille_informee_par="rencontre",
-        envoyee_le=datetime(2025, 9, 2, tzinfo=PARIS), decision="aide", decidee_le=datetime(2025, 9, 3, tzinfo=PARIS),
+    demande = DemandeAideFactory(
+        eleve=eleve, classe=classe, auteur=monde["enseignant"], aide_decidee=True,
+        famille_informee_le=date(2025, 9, 1), envoyee_le=datetime(2025, 9, 2, tzinfo=PARIS),
+        decidee_le=datetime(2025, 9, 3, tzinfo=PARIS),
     )
-    return Aide.objects.create(demande=demande, eleve=eleve, type=type_aide, intervenant=monde[membre],
-                               etat="terminee" if fin else ("en_cours" if debut else "a_demarrer"),
-                               debut=debut, fin=fin)
+    return AideFactory(demande=demande, type=type_aide, intervenant=monde[membre], debut=debut, fin=fin,
+                       etat="terminee" if fin else ("en_cours" if debut else "a_demarrer"))
 
 
 @pytest.fixture
@@ -192,7 +191,7 @@ def test_nombre_de_requetes_constant(client, monde, pdf):
     mesurer()
     peu = mesurer()
     for i in range(8):
-        eleve = eleve_inscrit(monde.classe_a2 if i % 2 else monde.classe_a1, nom=f"Nombreux{i}")
-        _aide(monde, eleve, monde.classe_a1, "G" if i % 3 else "E", debut=date(2026, 11, 2), membre="maitre_g"
-              if i % 3 else "maitre_e")
+        classe = monde.classe_a2 if i % 2 else monde.classe_a1
+        _aide(monde, eleve_inscrit(classe, nom=f"Nombreux{i}"), classe, "G" if i % 3 else "E",
+              debut=date(2026, 11, 2), membre="maitre_g" if i % 3 else "maitre_e")
     assert mesurer() == peu

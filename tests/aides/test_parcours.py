@@ -7,56 +7,26 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aides.enums import EtatDemande, TypeAide
-from aides.models import (
-    Aide,
-    Consentement,
-    DemandeAide,
-    Objectif,
-    PresenceSeance,
-    Programme,
-    Seance,
-)
-from aides.services import (
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_prendre_en_charge,
-    programme_creer,
-    programme_valider,
-)
+from aides.enums import TypeAide
+from aides.models import Aide
+from tests.factories_aides import DemandeAideFactory, SeanceFactory
+from tests.factories_parcours import aides_en_cours, programme_valide
 
 
-def _demande(monde, etat=EtatDemande.ENVOYEE):
-    return DemandeAide.objects.create(
-        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"], etat=etat,
-        domaines=["1.1"], difficultes="Lecture.", famille_informee_le=date(2026, 11, 2),
-        famille_informee_par="rencontre",
-    )
+def _demande(monde, **stade):
+    """A request of the CE1 A teacher for Léa; a draft unless ``stade`` names a stage."""
+    return DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], **stade)
 
 
 def _aides_e_et_psy(monde, demande):
     e, psy = monde["maitre_e"], monde["psychologue"]
-    demande_prendre_en_charge(demande=demande, auteur=e, referent=e)
-    demande_decider(demande=demande, auteur=e, decision="aide", motif="Décodage et anxiété.",
-                    intervenants={TypeAide.E: e, TypeAide.PSY: psy})
-    for acte, auteur in (("aide_e_g", e), ("psy", psy)):
-        consentement_enregistrer(demande=demande, auteur=auteur, consentement=Consentement(
-            acte=acte, accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
-    aide_e = Aide.objects.get(demande=demande, type="E")
-    aide_psy = Aide.objects.get(demande=demande, type="psy")
-    aide_demarrer(aide=aide_e, auteur=e, debut=date(2026, 11, 9))
-    aide_demarrer(aide=aide_psy, auteur=psy, debut=date(2026, 11, 9))
-    programme = programme_creer(aide=aide_e, auteur=e, programme=Programme(
-        modalite="petit_groupe", date_debut=date(2026, 11, 9)))
-    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Lire", critere="x", responsable="E")
-    programme_valider(programme=programme, auteur=e)
+    aides = aides_en_cours(demande, {TypeAide.E: e, TypeAide.PSY: psy}, referent=e,
+                           motif="Décodage et anxiété.", accord_le=date(2026, 11, 5), debut=date(2026, 11, 9))
+    programme_valide(aides[TypeAide.E], objectifs=[{"intitule": "Lire", "critere": "x", "responsable": "E"}])
     for jour in (10, 12, 17):
-        PresenceSeance.objects.create(seance=Seance.objects.create(intervenant=e, date=date(2026, 11, jour), duree=45),
-                                      aide=aide_e)
-    PresenceSeance.objects.create(seance=Seance.objects.create(intervenant=psy, date=date(2026, 11, 12), duree=60),
-                                  aide=aide_psy)
-    return aide_e, aide_psy
+        SeanceFactory(intervenant=e, date=date(2026, 11, jour), aides=[aides[TypeAide.E]])
+    SeanceFactory(intervenant=psy, date=date(2026, 11, 12), duree=60, aides=[aides[TypeAide.PSY]])
+    return aides[TypeAide.E], aides[TypeAide.PSY]
 
 
 def _texte(client, monde):
@@ -64,7 +34,7 @@ def _texte(client, monde):
 
 
 def test_parcours_montre_les_etapes_et_la_prochaine(client, monde):
-    demande = _demande(monde)
+    demande = _demande(monde, envoyee=True)
     _aides_e_et_psy(monde, demande)
     client.force_login(monde["maitre_e"])
     page = _texte(client, monde)
@@ -77,7 +47,7 @@ def test_parcours_montre_les_etapes_et_la_prochaine(client, monde):
 
 
 def test_parcours_suivi_psy_visible_sans_son_contenu(client, monde):
-    _aides_e_et_psy(monde, _demande(monde))
+    _aides_e_et_psy(monde, _demande(monde, envoyee=True))
     client.force_login(monde["enseignant"])
     page = _texte(client, monde)
     assert "Suivi par le psychologue" in page
@@ -87,7 +57,7 @@ def test_parcours_suivi_psy_visible_sans_son_contenu(client, monde):
 
 
 def test_parcours_brouillon_et_bouton_de_depot(client, monde):
-    _demande(monde, etat=EtatDemande.BROUILLON)
+    _demande(monde)
     client.force_login(monde["enseignant"])
     page = _texte(client, monde)
     assert "Compléter la demande et l&#x27;envoyer au RASED" in page
@@ -100,13 +70,13 @@ def test_parcours_brouillon_et_bouton_de_depot(client, monde):
 
 @pytest.mark.parametrize("persona", ["enseignant", "maitre_e", "psychologue", "directeur", "circonscription"])
 def test_parcours_nombre_de_requetes_constant(client, monde, persona):
-    _aides_e_et_psy(monde, _demande(monde))
+    _aides_e_et_psy(monde, _demande(monde, envoyee=True))
     client.force_login(monde[persona])
     _texte(client, monde)
     with CaptureQueriesContext(connection) as une:
         _texte(client, monde)
     for _ in range(4):
-        _aides_e_et_psy(monde, _demande(monde))
+        _aides_e_et_psy(monde, _demande(monde, envoyee=True))
     with CaptureQueriesContext(connection) as plusieurs:
         _texte(client, monde)
     assert len(une) == len(plusieurs)
@@ -117,7 +87,7 @@ def test_parcours_nombre_de_requetes_constant(client, monde, persona):
 def test_contenu_lisible_par_suit_la_regle_des_querysets(monde, persona):
     """The pages decide without a query whether an aid's content is readable
     (``Aide.contenu_lisible_par``): the same answer as ``confidentielles_lisibles_par``."""
-    _aides_e_et_psy(monde, _demande(monde))
+    _aides_e_et_psy(monde, _demande(monde, envoyee=True))
     user = monde[persona]
     sans_requete = {aide.pk for aide in Aide.objects.visibles_par(user) if aide.contenu_lisible_par(user)}
     assert sans_requete == set(Aide.objects.confidentielles_lisibles_par(user).values_list("pk", flat=True))

@@ -8,87 +8,46 @@ import pytest
 from django.urls import reverse
 
 from aides.enums import EtatProgramme, TypeAide
-from aides.models import (
-    ActionProgramme,
-    Aide,
-    ConclusionPsy,
-    Consentement,
-    Evaluation,
-    EvaluationObjectif,
-    Objectif,
-    Programme,
-)
-from aides.services import (
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_prendre_en_charge,
-    evaluation_enregistrer,
-    programme_creer,
-    programme_valider,
-)
+from aides.models import ActionProgramme, Objectif, Programme
 from eleves.enums import Role
 from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte
 from tests.factories import UtilisateurFactory
+from tests.factories_aides import ConclusionPsyFactory
+from tests.factories_parcours import aides_en_cours, programme_valide
+from tests.factories_parcours import bilan as bilan_enregistre
 
 # --- Arrange: an aid of each kind, started, through the workflow's services ------------------
 
 
-def accord(demande, acte, auteur, accorde=True, jour=date(2026, 11, 10)):
-    return consentement_enregistrer(
-        demande=demande, auteur=auteur,
-        consentement=Consentement(acte=acte, accorde=accorde, date=jour, titulaires="deux", forme="ecrit"),
-    )
-
-
-def aides_en_cours(monde, demande) -> dict:
-    """E (maître E), G (maître G) and psychological (psychologue) aids, all started."""
-    demande_prendre_en_charge(demande=demande, auteur=monde["maitre_e"], referent=monde["maitre_e"])
-    demande_decider(
-        demande=demande, auteur=monde["maitre_e"], decision="aide", motif="Décodage et confiance en soi.",
-        intervenants={TypeAide.E: monde["maitre_e"], TypeAide.G: monde["maitre_g"],
-                      TypeAide.PSY: monde["psychologue"]},
-    )
-    accord(demande, "aide_e_g", monde["maitre_e"])
-    accord(demande, "psy", monde["psychologue"])
-    aides = {a.type: a for a in Aide.objects.filter(demande=demande)}
-    for aide in aides.values():
-        aide_demarrer(aide=aide, auteur=aide.intervenant, debut=date(2026, 11, 16))
-        aide.refresh_from_db()
-    return aides
-
-
 def programme_de(aide, *, objectifs=("Décoder les syllabes simples",), valider=True, **champs):
-    programme = programme_creer(aide=aide, auteur=aide.intervenant, programme=Programme(
-        modalite=champs.pop("modalite", "petit_groupe"), date_debut=date(2026, 11, 16), **champs))
-    for rang, intitule in enumerate(objectifs, start=1):
-        Objectif.objects.create(
-            programme=programme, ordre=rang, intitule=intitule, critere=f"Critère : {intitule}",
-            responsable="Membre du RASED",
-            **({"visee": "estime"} if aide.type == TypeAide.G else {"domaine": "1.1"}),
-        )
-    if valider:
-        programme_valider(programme=programme, auteur=aide.intervenant)
-    programme.refresh_from_db()
-    return programme
+    """This module's programmes: objectives numbered from 1, each with its own criterion, tied to
+    the socle's 1.1 (to a transversal aim for a G aid)."""
+    lignes = [{"ordre": rang, "intitule": intitule, "critere": f"Critère : {intitule}",
+               "responsable": "Membre du RASED", **({"visee": "estime"} if aide.type == TypeAide.G else {})}
+              for rang, intitule in enumerate(objectifs, start=1)]
+    return programme_valide(aide, objectifs=lignes, valider=valider, **champs)
 
 
 def bilan(programme, *, suite="poursuite", type_="intermediaire", jour=date(2027, 1, 4), **champs):
-    return evaluation_enregistrer(
-        evaluation=Evaluation(programme=programme, type=type_, date=jour, suite=suite, **champs),
-        resultats=[
-            EvaluationObjectif(objectif=o, atteinte="atteint", commentaire=f"Résultat : {o.intitule}",
-                               maitrise_debut="fragile", maitrise_actuelle="satisfaisante")
-            for o in programme.objectifs.all()
-        ],
-        auteur=programme.aide.intervenant,
+    """This module's reviews: every objective reached, « fragile » → « satisfaisante »."""
+    return bilan_enregistre(programme, suite=suite, type=type_, date=jour, **champs, resultat=lambda o: {
+        "atteinte": "atteint", "commentaire": f"Résultat : {o.intitule}", "maitrise_debut": "fragile",
+        "maitrise_actuelle": "satisfaisante"})
+
+
+def trois_aides_en_cours(monde, demande) -> dict:
+    """E (maître E), G (maître G) and psychological (psychologue) aids, all started on 16/11/2026."""
+    return aides_en_cours(
+        demande, {TypeAide.E: monde["maitre_e"], TypeAide.G: monde["maitre_g"], TypeAide.PSY: monde["psychologue"]},
+        referent=monde["maitre_e"], motif="Décodage et confiance en soi.", accord_le=date(2026, 11, 10),
+        debut=date(2026, 11, 16),
     )
 
 
 @pytest.fixture
 def aides(monde, demande_envoyee):
-    return aides_en_cours(monde, demande_envoyee)
+    return trois_aides_en_cours(monde, demande_envoyee)
 
 
 # --- Read a page's form as a browser would post it ----------------------------------------------
@@ -414,14 +373,11 @@ SECRETS_PSY = (
 @pytest.fixture
 def suivi_psy(aides):
     aide = aides[TypeAide.PSY]
-    programme = programme_de(aide, objectifs=("OBJECTIF-PSY-7391",), valider=False, modalite="individuel")
-    ActionProgramme.objects.create(programme=programme, acteur="rased", description="ACTION-PSY-3307")
-    programme_valider(programme=programme, auteur=aide.intervenant)
-    programme.refresh_from_db()
+    programme = programme_de(aide, objectifs=("OBJECTIF-PSY-7391",), modalite="individuel",
+                             actions=[{"acteur": "rased", "description": "ACTION-PSY-3307"}])
     bilan(programme, synthese="SYNTHESE-PSY-5524", estime_instrument="ECHELLE-PSY-8810",
           estime_debut=12, estime_fin=18)
-    ConclusionPsy.objects.create(aide=aide, auteur=aide.intervenant, date=date(2027, 1, 5),
-                                 texte="CONCLUSION-PRIVEE-6162")
+    ConclusionPsyFactory(aide=aide, date=date(2027, 1, 5), texte="CONCLUSION-PRIVEE-6162")
     return programme
 
 

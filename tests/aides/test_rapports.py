@@ -21,13 +21,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aides.models import (
-    ActionEquipe,
-    Aide,
-    DemandeAide,
-    Evaluation,
-    PresenceSeance,
-    Programme,
-    Reunion,
     Seance,
     StatistiqueAnnuelle,
 )
@@ -42,6 +35,15 @@ from eleves.models import JournalAcces
 from tests.aides.test_documents_programme import texte_pdf
 from tests.conftest import PERSONAS
 from tests.factories import ClasseFactory, EcoleFactory, UtilisateurFactory, eleve_inscrit
+from tests.factories_aides import (
+    ActionEquipeFactory,
+    AideFactory,
+    DemandeAideFactory,
+    EvaluationFactory,
+    ProgrammeFactory,
+    ReunionFactory,
+    SeanceFactory,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 ANNEE = 2026
@@ -56,34 +58,23 @@ def _moment(jour: date) -> datetime:
     return datetime(jour.year, jour.month, jour.day, 10, tzinfo=PARIS)
 
 
-def _demande(monde, eleve, classe, *, envoyee, decidee=None, etat="aide_decidee", decision="aide", niveau=None):
-    return DemandeAide.objects.create(
-        eleve=eleve, classe=classe, niveau=niveau or classe.niveaux[0], auteur=monde["enseignant"], etat=etat,
-        famille_informee_le=envoyee, famille_informee_par="rencontre",
+def _demande(monde, eleve, classe, *, envoyee, decidee=None, etat="aide_decidee", decision="aide"):
+    """A row of the teacher's request in ``classe``, sent and decided on those days (at 10:00)."""
+    return DemandeAideFactory(
+        eleve=eleve, classe=classe, auteur=monde["enseignant"], etat=etat, famille_informee_le=envoyee,
         envoyee_le=_moment(envoyee) if envoyee else None,
         decision=decision if decidee else "", decidee_le=_moment(decidee) if decidee else None,
     )
 
 
 def _aide(demande, type_aide, membre, *, debut, fin=None, issue=""):
-    return Aide.objects.create(
-        demande=demande, eleve=demande.eleve, type=type_aide, intervenant=membre,
-        etat="terminee" if fin else "en_cours", debut=debut, fin=fin, issue=issue,
-    )
+    return AideFactory(demande=demande, type=type_aide, intervenant=membre,
+                       etat="terminee" if fin else "en_cours", debut=debut, fin=fin, issue=issue)
 
 
 def _programme(aide, modalite, debut):
-    return Programme.objects.create(
-        aide=aide, modalite=modalite, date_debut=debut, date_revision=date(2027, 6, 30), etat="valide",
-        redige_par=aide.intervenant,
-    )
-
-
-def _seance(membre, jour, aides, duree=45):
-    seance = Seance.objects.create(intervenant=membre, date=jour, duree=duree)
-    for aide in aides:
-        PresenceSeance.objects.create(seance=seance, aide=aide)
-    return seance
+    return ProgrammeFactory(aide=aide, modalite=modalite, date_debut=debut, date_revision=date(2027, 6, 30),
+                            valide=True)
 
 
 @pytest.fixture
@@ -127,38 +118,37 @@ def donnees(monde):
     _programme(aides_psy[1], "individuel", date(2026, 10, 5))
 
     for i, jours in {1: 15, 2: 25, 3: 35, 4: 45}.items():
-        _seance(e, date.fromordinal(envois[i].toordinal() + jours), [aides_e[i]])
-    _seance(e2, date(2026, 12, 27), [aides_e[5]], duree=60)   # r5: 55 days after sending
-    _seance(psy, date(2027, 1, 15), list(aides_psy.values()), duree=60)
-    _seance(psy, date(2027, 1, 22), [aides_psy[1]], duree=60)
+        SeanceFactory(intervenant=e, date=date.fromordinal(envois[i].toordinal() + jours), aides=[aides_e[i]])
+    SeanceFactory(intervenant=e2, date=date(2026, 12, 27), aides=[aides_e[5]], duree=60)  # 55 days after sending
+    SeanceFactory(intervenant=psy, date=date(2027, 1, 15), aides=list(aides_psy.values()), duree=60)
+    SeanceFactory(intervenant=psy, date=date(2027, 1, 22), aides=[aides_psy[1]], duree=60)
 
     for i in (1, 2, 3, 5, 6):
-        Evaluation.objects.create(programme=programmes[i], type="intermediaire", date=date(2027, 1, 20),
-                                  suite="poursuite", auteur=aides_e[i].intervenant)
-    Evaluation.objects.create(programme=programmes[4], type="finale", date=date(2027, 2, 12), suite="arret", auteur=e)
+        EvaluationFactory(programme=programmes[i], type="intermediaire", date=date(2027, 1, 20), suite="poursuite")
+    EvaluationFactory(programme=programmes[4], type="finale", date=date(2027, 2, 12), suite="arret")
 
     directeur = monde["directeur"]
-    Reunion.objects.create(demande=r[1], type="equipe_educative", date=_moment(date(2026, 10, 1)), lieu="École",
+    ReunionFactory(demande=r[1], type="equipe_educative", date=_moment(date(2026, 10, 1)), lieu="École",
                            auteur=directeur)
-    Reunion.objects.create(demande=r[2], type="famille", date=_moment(date(2026, 10, 20)), lieu="École",
+    ReunionFactory(demande=r[2], type="famille", date=_moment(date(2026, 10, 20)), lieu="École",
                            auteur=directeur)
-    Reunion.objects.create(demande=r[5], type="equipe_educative", date=_moment(date(2026, 12, 1)), lieu="École",
+    ReunionFactory(demande=r[5], type="equipe_educative", date=_moment(date(2026, 12, 1)), lieu="École",
                            auteur=directeur)
-    ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=e, date=date(2026, 11, 5), public="Cycle 2",
+    ActionEquipeFactory(ecole=monde.ecole_a, auteur=e, date=date(2026, 11, 5), public="Cycle 2",
                                 theme="Fluence", duree=90)
-    ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=psy, date=date(2027, 1, 8), public="CE1",
+    ActionEquipeFactory(ecole=monde.ecole_a, auteur=psy, date=date(2027, 1, 8), public="CE1",
                                 theme="Inclusion", duree=60)
-    ActionEquipe.objects.create(ecole=monde.ecole_b, auteur=e2, date=date(2027, 2, 2), public="Cycle 3",
+    ActionEquipeFactory(ecole=monde.ecole_b, auteur=e2, date=date(2027, 2, 2), public="Cycle 3",
                                 theme="Calcul mental", duree=120)
 
     # Last school year: counted in 2025-2026's report only.
     ancienne = _demande(monde, monde.eleve_ancien, monde.classe_a_annee_passee, envoyee=date(2025, 10, 1),
                         decidee=date(2025, 10, 10))
     aide_ancienne = _aide(ancienne, "E", e, debut=date(2025, 10, 15), fin=date(2026, 6, 20), issue="arret")
-    _seance(e, date(2026, 5, 10), [aide_ancienne])
-    Reunion.objects.create(demande=ancienne, type="famille", date=_moment(date(2026, 5, 1)), lieu="École",
+    SeanceFactory(intervenant=e, date=date(2026, 5, 10), aides=[aide_ancienne])
+    ReunionFactory(demande=ancienne, type="famille", date=_moment(date(2026, 5, 1)), lieu="École",
                            auteur=directeur)
-    ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=e, date=date(2026, 6, 1), public="Cycle 2",
+    ActionEquipeFactory(ecole=monde.ecole_a, auteur=e, date=date(2026, 6, 1), public="Cycle 2",
                                 theme="Ancienne", duree=30)
     return {"eleves": p, "demandes": r}
 
@@ -422,10 +412,10 @@ def _beaucoup(monde):
         aide = _aide(demande, "E" if i % 3 else "psy", monde["maitre_e" if i % 3 else "psychologue"],
                      debut=date(2026, 10, 20))
         _programme(aide, "petit_groupe", aide.debut)
-        _seance(aide.intervenant, date(2026, 11, 1 + i), [aide])
-        ActionEquipe.objects.create(ecole=ecole, auteur=monde["maitre_e"], date=date(2026, 12, 1), public="x",
+        SeanceFactory(intervenant=aide.intervenant, date=date(2026, 11, 1 + i), aides=[aide])
+        ActionEquipeFactory(ecole=ecole, auteur=monde["maitre_e"], date=date(2026, 12, 1), public="x",
                                     theme="y", duree=30)
-        Reunion.objects.create(demande=demande, type="synthese", date=_moment(date(2026, 10, 2)), lieu="x",
+        ReunionFactory(demande=demande, type="synthese", date=_moment(date(2026, 10, 2)), lieu="x",
                                auteur=monde["maitre_e"])
 
 
@@ -441,7 +431,7 @@ def test_bilan_fige_identique_au_calcul_et_annee_courante_jamais_figee(monde, do
     assert list(fige.lignes_csv()) == list(calcule.lignes_csv())
     assert fige.graphiques() == calcule.graphiques()
     # Rows added afterwards to the frozen year no longer change its report.
-    ActionEquipe.objects.create(ecole=monde.ecole_a, auteur=monde["maitre_e"], date=date(2026, 6, 2),
+    ActionEquipeFactory(ecole=monde.ecole_a, auteur=monde["maitre_e"], date=date(2026, 6, 2),
                                 public="Cycle 3", theme="Tardive", duree=30)
     assert rapport_annuel(circonscription=monde.nord, debut=ANNEE - 1) == fige
     assert calculer_rapport_annuel(circonscription=monde.nord, debut=ANNEE - 1) != fige

@@ -8,21 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from aides.enums import EtatAide, EtatDemande, TypeAide
-from aides.models import Aide, Consentement, DemandeAide, PresenceSeance, Seance
-from aides.services import (
-    ActionRefusee,
-    aide_demarrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_prendre_en_charge,
-    seance_enregistrer,
-)
+from aides.enums import EtatAide, TypeAide
+from aides.models import Aide, PresenceSeance, Seance
+from aides.services import ActionRefusee, seance_enregistrer
 from eleves.enums import Role
 from eleves.models import Inscription
 from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte, urls
 from tests.factories import UtilisateurFactory, eleve_inscrit
+from tests.factories_aides import DemandeAideFactory
+from tests.factories_parcours import aides_en_cours
 
 AUJOURD_HUI = timezone.localdate()
 HIER = AUJOURD_HUI - timedelta(days=1)
@@ -30,28 +25,16 @@ DEBUT = AUJOURD_HUI - timedelta(days=60)
 ACTE = {TypeAide.E: "aide_e_g", TypeAide.G: "aide_e_g", TypeAide.PSY: "psy"}
 
 
-def aides_en_cours(monde, eleve, classe, intervenants, *, auteur="enseignant", demarrer=True):
-    """A request for ``eleve`` taken through the services up to aids en cours (one per kind)."""
-    demande = DemandeAide.objects.create(
-        eleve=eleve, classe=classe, niveau=classe.niveaux[0], auteur=monde[auteur],
-        etat=EtatDemande.ENVOYEE, domaines=["1.1"], difficultes="Lecture très lente.",
-        famille_informee_le=DEBUT - timedelta(days=20), famille_informee_par="rencontre",
-    )
+def _aides_en_cours(monde, eleve, intervenants, *, auteur="enseignant", demarrer=True):
+    """A request (a row) for ``eleve`` taken through the services up to aids en cours (one per
+    kind), started 60 days ago; ``intervenants`` names the persona leading each kind."""
+    demande = DemandeAideFactory(eleve=eleve, auteur=monde[auteur], envoyee=True,
+                                 famille_informee_le=DEBUT - timedelta(days=20))
     membres = {type_aide: monde[nom] for type_aide, nom in intervenants.items()}
     referent = next(iter(membres.values()))
-    demande_prendre_en_charge(demande=demande, auteur=referent, referent=referent)
-    demande_decider(demande=demande, auteur=referent, decision="aide", motif="Aide décidée en synthèse.",
-                    intervenants=membres)
-    aides = {aide.type: aide for aide in Aide.objects.filter(demande=demande)}
-    # Each answer recorded by the member of the aid it opens (the psychologist's, by a psychologist).
-    for acte, membre in {ACTE[type_aide]: membre for type_aide, membre in membres.items()}.items():
-        consentement_enregistrer(demande=demande, auteur=membre, consentement=Consentement(
-            acte=acte, accorde=True, date=DEBUT - timedelta(days=5), titulaires="deux", forme="ecrit"))
-    if demarrer:
-        for type_aide, aide in aides.items():
-            aide_demarrer(aide=aide, auteur=membres[type_aide], debut=DEBUT)
-            aide.refresh_from_db()
-    return aides
+    return aides_en_cours(demande, membres, referent=referent, motif="Aide décidée en synthèse.",
+                          accord_le=DEBUT - timedelta(days=5), debut=DEBUT,
+                          demarrer=demarrer)
 
 
 @pytest.fixture
@@ -59,9 +42,9 @@ def groupe(monde):
     """Three pupils of école A with an E aid en cours led by maitre_e: Léa, Nassim and Jade."""
     jade = eleve_inscrit(monde.classe_a1, nom="Roux", prenom="Jade")
     return [
-        aides_en_cours(monde, monde.eleve_a1, monde.classe_a1, {TypeAide.E: "maitre_e"})[TypeAide.E],
-        aides_en_cours(monde, monde.eleve_a2, monde.classe_a2, {TypeAide.E: "maitre_e"}, auteur="directeur")[TypeAide.E],
-        aides_en_cours(monde, jade, monde.classe_a1, {TypeAide.E: "maitre_e"})[TypeAide.E],
+        _aides_en_cours(monde, monde.eleve_a1, {TypeAide.E: "maitre_e"})[TypeAide.E],
+        _aides_en_cours(monde, monde.eleve_a2, {TypeAide.E: "maitre_e"}, auteur="directeur")[TypeAide.E],
+        _aides_en_cours(monde, jade, {TypeAide.E: "maitre_e"})[TypeAide.E],
     ]
 
 
@@ -184,7 +167,7 @@ def test_eleve_renseigne_sans_case_cochee_refuse(client, monde, groupe):
 
 def test_aide_hors_formulaire_ignoree(client, monde, groupe):
     """An aid of another member posted by hand is not one of the form's rows: nothing is logged."""
-    autre = aides_en_cours(monde, monde.eleve_b1, monde.classe_b1, {TypeAide.E: "rased_autre_secteur"},
+    autre = _aides_en_cours(monde, monde.eleve_b1, {TypeAide.E: "rased_autre_secteur"},
                            auteur="enseignant_autre_ecole")[TypeAide.E]
     client.force_login(monde["maitre_e"])
     response = client.post(reverse("seance_creer"), _formulaire([(autre, "present", "")]))
@@ -202,7 +185,7 @@ def test_seance_par_get_n_ecrit_rien(client, monde, groupe):
 
 
 def test_service_refuse_aide_pas_en_cours(monde):
-    aide = aides_en_cours(monde, monde.eleve_a1, monde.classe_a1, {TypeAide.E: "maitre_e"}, demarrer=False)[TypeAide.E]
+    aide = _aides_en_cours(monde, monde.eleve_a1, {TypeAide.E: "maitre_e"}, demarrer=False)[TypeAide.E]
     assert aide.etat == EtatAide.A_DEMARRER
     with pytest.raises(ActionRefusee, match="L'aide de PETIT Léa n'est pas en cours"):
         _noter(monde["maitre_e"], HIER, 45, [(aide, "present", "")])
@@ -262,8 +245,7 @@ E_CONTENU, E_OBSERVATION = "Phonologie-E-2291 : rimes", "Observation-E-2291 : fu
 @pytest.fixture
 def seances_e_et_psy(monde):
     """Léa has an E aid (maitre_e) and a psychological follow-up, each with one session noted."""
-    aides = aides_en_cours(monde, monde.eleve_a1, monde.classe_a1,
-                           {TypeAide.E: "maitre_e", TypeAide.PSY: "psychologue"})
+    aides = _aides_en_cours(monde, monde.eleve_a1, {TypeAide.E: "maitre_e", TypeAide.PSY: "psychologue"})
     _noter(monde["maitre_e"], HIER, 45, [(aides[TypeAide.E], "present", E_OBSERVATION)], contenu=E_CONTENU)
     _noter(monde["psychologue"], HIER, 50, [(aides[TypeAide.PSY], "present", PSY_OBSERVATION)], contenu=PSY_CONTENU)
     return aides
@@ -406,7 +388,7 @@ def test_formulaire_de_seance_nombre_de_requetes_constant(client, monde, groupe)
     trois = _nb_requetes(client, url)
     for i in range(8):
         eleve = eleve_inscrit(monde.classe_a1, nom=f"Nouvel{i}")
-        aides_en_cours(monde, eleve, monde.classe_a1, {TypeAide.E: "maitre_e"})
+        _aides_en_cours(monde, eleve, {TypeAide.E: "maitre_e"})
     assert _nb_requetes(client, url) == trois
     assert texte(client.get(url)).count("CE1 A") == 10
 

@@ -7,56 +7,31 @@ import pytest
 from aides.enums import EtatAide, EtatDemande, EtatProgramme, TypeAide
 from aides.models import (
     Aide,
-    Consentement,
     Evaluation,
     EvaluationObjectif,
     HistoriqueDemande,
     Notification,
-    Objectif,
     Observation,
     Programme,
 )
 from aides.services import (
     ActionRefusee,
     aide_demarrer,
-    consentement_enregistrer,
     demande_decider,
     demande_prendre_en_charge,
     evaluation_enregistrer,
     observation_ajouter,
-    programme_creer,
     programme_enregistrer,
     programme_nouvelle_version,
     programme_valider,
 )
-
-
-def _accord(demande, acte, auteur, accorde=True, jour=date(2026, 11, 10)):
-    return consentement_enregistrer(
-        demande=demande, auteur=auteur,
-        consentement=Consentement(acte=acte, accorde=accorde, date=jour, titulaires="deux", forme="ecrit"),
-    )
+from tests.factories_parcours import accord, aide_en_cours, aides_decidees, programme_valide
 
 
 def _aide_e_en_cours(monde, demande):
     maitre_e = monde["maitre_e"]
-    demande_prendre_en_charge(demande=demande, auteur=maitre_e, referent=maitre_e)
-    demande_decider(demande=demande, auteur=maitre_e, decision="aide", motif="Difficultés de décodage.",
-                    intervenants={TypeAide.E: maitre_e})
-    aide = Aide.objects.get(demande=demande)
-    _accord(demande, "aide_e_g", maitre_e)
-    aide_demarrer(aide=aide, auteur=maitre_e, debut=date(2026, 11, 16))
-    return aide
-
-
-def _programme_valide(aide, auteur):
-    programme = programme_creer(aide=aide, auteur=auteur, programme=Programme(
-        modalite="petit_groupe", date_debut=date(2026, 11, 16)))
-    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Décoder les syllabes simples",
-                            critere="Lit 20 syllabes en une minute", responsable="Maître E")
-    programme_valider(programme=programme, auteur=auteur)
-    programme.refresh_from_db()
-    return programme
+    return aide_en_cours(demande, TypeAide.E, maitre_e, referent=maitre_e, motif="Difficultés de décodage.",
+                         accord_le=date(2026, 11, 10), debut=date(2026, 11, 16))
 
 
 def test_prise_en_charge_nomme_le_referent_et_trace_l_etape(monde, demande_envoyee):
@@ -90,7 +65,7 @@ def test_bilan_psychologique_refuse_sans_accord_des_parents(monde, demande_envoy
     bilan = Observation(type="bilan", date=date(2026, 11, 12), contenu="WISC")
     with pytest.raises(ActionRefusee, match="accord des parents"):
         observation_ajouter(demande=demande_envoyee, auteur=monde["psychologue"], observation=bilan)
-    _accord(demande_envoyee, "psy", monde["psychologue"])
+    accord(demande_envoyee, "psy", auteur=monde["psychologue"], date=date(2026, 11, 10))
     assert observation_ajouter(demande=demande_envoyee, auteur=monde["psychologue"], observation=bilan).pk
 
 
@@ -129,24 +104,22 @@ def test_autre_reponse_puis_seconde_decision_refusee(monde, demande_envoyee):
 ])
 def test_aide_ne_demarre_pas_sans_accord(monde, demande_envoyee, type_aide, acte, message):
     membre = monde["maitre_e"] if type_aide == TypeAide.E else monde["psychologue"]
-    demande_decider(demande=demande_envoyee, auteur=membre, decision="aide", motif="x",
-                    intervenants={type_aide: membre})
-    aide = Aide.objects.get()
+    aide = aides_decidees(demande_envoyee, {type_aide: membre}, motif="x")[type_aide]
     with pytest.raises(ActionRefusee, match=message):
         aide_demarrer(aide=aide, auteur=membre, debut=date(2026, 11, 16))
-    _accord(demande_envoyee, acte, membre, accorde=False)
+    accord(demande_envoyee, acte, auteur=membre, accorde=False, date=date(2026, 11, 10))
     aide.refresh_from_db()
     assert aide.etat == EtatAide.TERMINEE  # a refusal ends the aid that depended on it
     aide.etat = EtatAide.A_DEMARRER
     aide.save()
-    _accord(demande_envoyee, acte, membre, jour=date(2026, 11, 12))
+    accord(demande_envoyee, acte, auteur=membre, date=date(2026, 11, 12))
     assert aide_demarrer(aide=aide, auteur=membre, debut=date(2026, 11, 16))
     assert not aide_demarrer(aide=aide, auteur=membre, debut=date(2026, 11, 16))
 
 
 def test_programme_valide_non_modifiable_et_nouvelle_version(monde, demande_envoyee):
     aide = _aide_e_en_cours(monde, demande_envoyee)
-    programme = _programme_valide(aide, monde["maitre_e"])
+    programme = programme_valide(aide)
     assert programme.date_revision == date(2027, 1, 4)  # one période (7 weeks) by default
     programme.avis_famille = "Changé après coup"
     with pytest.raises(ActionRefusee, match="nouvelle version"):
@@ -163,8 +136,7 @@ def test_programme_valide_non_modifiable_et_nouvelle_version(monde, demande_envo
 
 def test_deux_enregistrements_concurrents_le_second_est_refuse(monde, demande_envoyee):
     aide = _aide_e_en_cours(monde, demande_envoyee)
-    programme = programme_creer(aide=aide, auteur=monde["maitre_e"], programme=Programme(
-        modalite="individuel", date_debut=date(2026, 11, 16)))
+    programme = programme_valide(aide, modalite="individuel", objectifs=(), valider=False)
     premier = Programme.objects.get(pk=programme.pk)
     second = Programme.objects.get(pk=programme.pk)
     premier.avis_eleve = "Content de venir"
@@ -178,7 +150,7 @@ def test_deux_enregistrements_concurrents_le_second_est_refuse(monde, demande_en
 
 def test_evaluation_finale_arret_termine_l_aide_et_cloture(monde, demande_envoyee):
     aide = _aide_e_en_cours(monde, demande_envoyee)
-    programme = _programme_valide(aide, monde["maitre_e"])
+    programme = programme_valide(aide)
     objectif = programme.objectifs.get()
     with pytest.raises(ActionRefusee, match="chacun des objectifs"):
         evaluation_enregistrer(evaluation=Evaluation(programme=programme, type="finale", date=date(2027, 1, 4),
@@ -198,7 +170,7 @@ def test_evaluation_finale_arret_termine_l_aide_et_cloture(monde, demande_envoye
 
 def test_evaluation_renouvellement_ouvre_une_nouvelle_version(monde, demande_envoyee):
     aide = _aide_e_en_cours(monde, demande_envoyee)
-    programme = _programme_valide(aide, monde["maitre_e"])
+    programme = programme_valide(aide)
     evaluation_enregistrer(
         evaluation=Evaluation(programme=programme, type="intermediaire", date=date(2027, 1, 4),
                               suite="renouvellement"),
@@ -212,10 +184,8 @@ def test_evaluation_renouvellement_ouvre_une_nouvelle_version(monde, demande_env
 
 def test_programme_d_un_suivi_psy_lisible_des_seuls_psychologues(monde, demande_envoyee):
     psy = monde["psychologue"]
-    demande_decider(demande=demande_envoyee, auteur=psy, decision="aide", motif="x",
-                    intervenants={TypeAide.PSY: psy})
-    aide = Aide.objects.get()
-    programme_creer(aide=aide, auteur=psy, programme=Programme(modalite="individuel", date_debut=date(2026, 11, 16)))
+    aide = aides_decidees(demande_envoyee, {TypeAide.PSY: psy}, motif="x")[TypeAide.PSY]
+    programme_valide(aide, valider=False, objectifs=(), modalite="individuel", date_debut=date(2026, 11, 16))
     assert Programme.objects.visibles_par(psy).count() == 1
     for persona in ("maitre_e", "maitre_g", "directeur", "enseignant", "circonscription", "admin"):
         assert not Programme.objects.visibles_par(monde[persona]).exists(), persona

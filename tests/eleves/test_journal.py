@@ -1,11 +1,9 @@
 """Every view of a pupil's file is written to the access log (who, when, what, from where)."""
 
-from datetime import date
-
 from django.urls import reverse
 
-from aides.models import DemandeAide
 from eleves.models import JournalAcces
+from tests.factories_aides import DemandeAideFactory
 
 
 def test_consultation_de_la_fiche_journalisee(client, monde):
@@ -23,10 +21,7 @@ def test_refus_non_journalise_comme_consultation(client, monde):
 
 
 def test_consultation_d_une_demande_journalisee(client, monde):
-    demande = DemandeAide.objects.create(
-        eleve=monde.eleve_a1, classe=monde.classe_a1, niveau="CE1", auteur=monde["enseignant"],
-        etat="envoyee", domaines=["1.1"], difficultes="x", famille_informee_le=date(2026, 11, 2),
-        famille_informee_par="courrier")
+    demande = DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], envoyee=True)
     client.force_login(monde["maitre_e"])
     client.get(reverse("demande_detail", args=[demande.pk]))
     assert JournalAcces.objects.get().objet == f"Demande d'aide n° {demande.pk}"

@@ -10,22 +10,14 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
+from aides.enums import EtatDemande
 from aides.models import (
-    ActionProgramme,
     Aide,
-    ConclusionPsy,
-    Consentement,
     DemandeAide,
     Evaluation,
-    EvaluationObjectif,
     HistoriqueDemande,
-    Notification,
-    Objectif,
-    Observation,
-    ParticipantExterne,
     PresenceSeance,
     Programme,
-    Reunion,
     Seance,
 )
 from eleves.enums import Role
@@ -40,6 +32,24 @@ from tests.factories import (
     PlanFactory,
     ResponsableLegalFactory,
     UtilisateurFactory,
+)
+from tests.factories_aides import (
+    ActionProgrammeFactory,
+    AideFactory,
+    ConclusionPsyFactory,
+    ConsentementFactory,
+    DemandeAideFactory,
+    EvaluationFactory,
+    EvaluationObjectifFactory,
+    HistoriqueDemandeFactory,
+    NotificationFactory,
+    ObjectifFactory,
+    ObservationFactory,
+    ParticipantExterneFactory,
+    PresenceSeanceFactory,
+    ProgrammeFactory,
+    ReunionFactory,
+    SeanceFactory,
 )
 
 C = annee_courante_debut()
@@ -75,38 +85,36 @@ def monde_retention(db):
         return e
 
     def demande(e, d, *, texte=True):
-        dem = DemandeAide.objects.create(
-            eleve=e, classe=classes[d], niveau="CE1", auteur=enseignant, etat="decidee",
-            domaines=["1.1"], difficultes=f"{e.nom} lit lentement.", points_appui=f"{e.prenom} aime dessiner.",
-            famille_informee_le=_jour(d), famille_informee_par="rencontre",
+        dem = DemandeAideFactory(
+            eleve=e, classe=classes[d], auteur=enseignant, etat=EtatDemande.AIDE_DECIDEE, decision="aide",
+            difficultes=f"{e.nom} lit lentement.", points_appui=f"{e.prenom} aime dessiner.",
+            famille_informee_le=_jour(d),
         )
-        HistoriqueDemande.objects.create(demande=dem, auteur=enseignant, de="brouillon", vers="envoyee")
-        Notification.objects.create(destinataire=maitre_e, demande=dem, message="Nouvelle demande")
-        Observation.objects.create(demande=dem, auteur=maitre_e, type="dialogue", date=_jour(d),
-                                   contenu=f"Entretien avec {e.prenom} {e.nom}.")
-        Consentement.objects.create(demande=dem, acte="aide_e_g", accorde=True, date=_jour(d), titulaires="deux",
-                                    forme="ecrit", commentaire=f"Mme {e.nom} d'accord", enregistre_par=maitre_e)
-        reunion = Reunion.objects.create(demande=dem, type="famille", date=_moment(d), lieu="École",
-                                         compte_rendu=f"{e.nom} progresse.", auteur=maitre_e)
-        reunion.participants.set([maitre_e])
-        ParticipantExterne.objects.create(reunion=reunion, nom=f"Mme {e.nom}", qualite="mère")
+        HistoriqueDemandeFactory(demande=dem, auteur=enseignant, de="brouillon", vers="envoyee")
+        NotificationFactory(destinataire=maitre_e, demande=dem, message="Nouvelle demande")
+        ObservationFactory(demande=dem, auteur=maitre_e, type="dialogue", date=_jour(d),
+                           contenu=f"Entretien avec {e.prenom} {e.nom}.")
+        ConsentementFactory(demande=dem, acte="aide_e_g", date=_jour(d), commentaire=f"Mme {e.nom} d'accord",
+                            enregistre_par=maitre_e)
+        reunion = ReunionFactory(demande=dem, type="famille", date=_moment(d), compte_rendu=f"{e.nom} progresse.",
+                                 auteur=maitre_e, participants=[maitre_e])
+        ParticipantExterneFactory(reunion=reunion, nom=f"Mme {e.nom}", qualite="mère")
         return dem
 
     def aide(dem, d_fin, *, type_="E", intervenant=maitre_e):
-        a = Aide.objects.create(demande=dem, eleve=dem.eleve, type=type_, intervenant=intervenant,
-                                etat="terminee" if d_fin is not None else "en_cours",
-                                debut=_jour(d_fin if d_fin is not None else C - 1) - timedelta(days=60),
-                                fin=_jour(d_fin) if d_fin is not None else None)
-        prog = Programme.objects.create(aide=a, modalite="petit_groupe", date_debut=a.debut,
-                                        date_revision=a.debut + timedelta(days=50), redige_par=maitre_e,
-                                        avis_famille=f"La famille {dem.eleve.nom} est d'accord.")
-        obj = Objectif.objects.create(programme=prog, domaine="1.1", intitule=f"{dem.eleve.prenom} décode",
-                                      critere="20 syllabes", responsable="Maître E")
-        ActionProgramme.objects.create(programme=prog, acteur="famille", description=f"Lire avec {dem.eleve.prenom}")
-        ev = Evaluation.objects.create(programme=prog, type="finale", date=a.debut + timedelta(days=50),
-                                       auteur=maitre_e, suite="arret", synthese=f"{dem.eleve.nom} a progressé.")
-        EvaluationObjectif.objects.create(evaluation=ev, objectif=obj, atteinte="atteint",
-                                          commentaire=f"{dem.eleve.prenom} réussit.")
+        a = AideFactory(demande=dem, type=type_, intervenant=intervenant,
+                        etat="terminee" if d_fin is not None else "en_cours",
+                        debut=_jour(d_fin if d_fin is not None else C - 1) - timedelta(days=60),
+                        fin=_jour(d_fin) if d_fin is not None else None)
+        prog = ProgrammeFactory(aide=a, date_debut=a.debut, date_revision=a.debut + timedelta(days=50),
+                                redige_par=maitre_e, avis_famille=f"La famille {dem.eleve.nom} est d'accord.")
+        obj = ObjectifFactory(programme=prog, intitule=f"{dem.eleve.prenom} décode", critere="20 syllabes",
+                              responsable="Maître E")
+        ActionProgrammeFactory(programme=prog, acteur="famille", description=f"Lire avec {dem.eleve.prenom}")
+        ev = EvaluationFactory(programme=prog, type="finale", date=a.debut + timedelta(days=50), auteur=maitre_e,
+                               suite="arret", synthese=f"{dem.eleve.nom} a progressé.")
+        EvaluationObjectifFactory(evaluation=ev, objectif=obj, atteinte="atteint",
+                                  commentaire=f"{dem.eleve.prenom} réussit.")
         return a
 
     # Six school years, small numbers. Retention 1 year: files last seen before C-1 go.
@@ -116,7 +124,7 @@ def monde_retention(db):
     d2 = demande(e2, C - 3)
     a2 = aide(d2, C - 3)
     a2psy = aide(d2, C - 3, type_="psy", intervenant=psy)
-    ConclusionPsy.objects.create(aide=a2psy, auteur=psy, date=_jour(C - 3), texte="Quetzal va mieux.")
+    ConclusionPsyFactory(aide=a2psy, date=_jour(C - 3), texte="Quetzal va mieux.")
     e3 = eleve("Wombatix", [C - 2])                      # request without aid, last active in C-2: purged
     d3 = demande(e3, C - 2)
     e4 = eleve("Kiwano", [C - 2])                        # aid ended in C-1: kept
@@ -129,11 +137,11 @@ def monde_retention(db):
     e8 = eleve("Mirabox", [C - 3])                       # left in C-3, no request: purged
 
     # A group session with a purged and a kept pupil stays; a session of purged pupils only goes.
-    partagee = Seance.objects.create(intervenant=maitre_e, date=_jour(C - 5), duree=45, contenu="Phonologie")
-    PresenceSeance.objects.create(seance=partagee, aide=a1, observation="Zorglub attentif")
-    PresenceSeance.objects.create(seance=partagee, aide=a4, observation="Participe")
-    seule = Seance.objects.create(intervenant=maitre_e, date=_jour(C - 3), duree=30, contenu="Quetzal : lecture")
-    PresenceSeance.objects.create(seance=seule, aide=a2)
+    partagee = SeanceFactory(intervenant=maitre_e, date=_jour(C - 5), duree=45, contenu="Phonologie")
+    PresenceSeanceFactory(seance=partagee, aide=a1, observation="Zorglub attentif")
+    PresenceSeanceFactory(seance=partagee, aide=a4, observation="Participe")
+    seule = SeanceFactory(intervenant=maitre_e, date=_jour(C - 3), duree=30, contenu="Quetzal : lecture")
+    PresenceSeanceFactory(seance=seule, aide=a2)
 
     # Requests' automatic timestamps are today's: date them to the year they belong to.
     for dem in DemandeAide.objects.all():

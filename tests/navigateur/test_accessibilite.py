@@ -10,13 +10,19 @@ A second test: the teacher files a draft request with the keyboard alone, after 
 from collections import Counter
 
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from aides import services
-from aides.enums import ActeConsentement, Decision, EtatDemande, ModeInformation, TypeAide
-from aides.models import Consentement, DemandeAide, Objectif, Programme
+from aides.enums import EtatDemande, TypeAide
+from aides.models import DemandeAide
 from tests.factories import eleve_inscrit
+from tests.factories_parcours import (
+    aides_decidees,
+    aides_en_cours,
+    autre_reponse,
+    demande_deposee,
+    prise_en_charge,
+    programme_valide,
+)
 
 IMPACTS_BLOQUANTS = {"serious", "critical"}
 # WCAG 2.1 A and AA: what RGAA 4.1 transposes.
@@ -26,61 +32,30 @@ OPTIONS_AXE = {
 }
 
 
-def _demande(monde, eleve, auteur, **champs) -> DemandeAide:
-    demande = DemandeAide(domaines=["1.1"], difficultes="Lecture très lente.", **champs)
-    services.demande_enregistrer(demande=demande, auteur=auteur, eleve=eleve)
-    return demande
-
-
-def _envoyee(monde, eleve, auteur) -> DemandeAide:
-    demande = _demande(
-        monde, eleve, auteur,
-        famille_informee_le=timezone.localdate(), famille_informee_par=ModeInformation.RENCONTRE,
-    )
-    services.demande_envoyer(demande=demande, auteur=auteur)
-    return demande
-
-
 def _une_demande_a_chaque_etape(monde) -> dict:
     """Pupils of the teacher's class and of école A, one request at each stage."""
     e, psy, enseignant = monde["maitre_e"], monde["psychologue"], monde["enseignant"]
-    aujourd_hui = timezone.localdate()
     classe = monde.classe_a1
+
+    def envoyee(eleve, auteur=enseignant):
+        return demande_deposee(eleve=eleve, auteur=auteur)
+
     demandes = {
-        "brouillon": _demande(monde, eleve_inscrit(classe, nom="Brouillon", prenom="Anna"), enseignant),
-        "envoyee": _envoyee(monde, eleve_inscrit(classe, nom="Envoi", prenom="Bilal"), enseignant),
+        "brouillon": demande_deposee(eleve=eleve_inscrit(classe, nom="Brouillon", prenom="Anna"), auteur=enseignant,
+                                     envoyer=False, famille_informee_le=None, famille_informee_par=""),
+        "envoyee": envoyee(eleve_inscrit(classe, nom="Envoi", prenom="Bilal")),
+        "en_analyse": prise_en_charge(envoyee(eleve_inscrit(classe, nom="Analyse", prenom="Chloé")), referent=e),
+        "autre_reponse": autre_reponse(envoyee(eleve_inscrit(classe, nom="Conseil", prenom="Dina")), auteur=e,
+                                       motif="Conseils."),
+        "aide_decidee": envoyee(monde.eleve_a2, monde["directeur"]),
     }
-    demandes["en_analyse"] = _envoyee(monde, eleve_inscrit(classe, nom="Analyse", prenom="Chloé"), enseignant)
-    services.demande_prendre_en_charge(demande=demandes["en_analyse"], auteur=e, referent=e)
-    demandes["autre_reponse"] = _envoyee(monde, eleve_inscrit(classe, nom="Conseil", prenom="Dina"), enseignant)
-    services.demande_decider(
-        demande=demandes["autre_reponse"], auteur=e, decision=Decision.CONSEIL, motif="Conseils.", intervenants={}
-    )
-    demandes["aide_decidee"] = _envoyee(monde, monde.eleve_a2, monde["directeur"])
-    services.demande_decider(
-        demande=demandes["aide_decidee"], auteur=e, decision=Decision.AIDE, motif="Aide E.",
-        intervenants={TypeAide.E: e},
-    )
+    aides_decidees(demandes["aide_decidee"], {TypeAide.E: e}, motif="Aide E.")
     # The richest one: Léa, aid E and follow-up by the psychologist, programme validated.
-    demande = demandes["aide_en_cours"] = _envoyee(monde, monde.eleve_a1, enseignant)
-    services.demande_prendre_en_charge(demande=demande, auteur=e, referent=e)
-    services.demande_decider(
-        demande=demande, auteur=e, decision=Decision.AIDE, motif="Décodage et anxiété.",
-        intervenants={TypeAide.E: e, TypeAide.PSY: psy},
-    )
-    for acte in (ActeConsentement.AIDE_E_G, ActeConsentement.PSY):
-        services.consentement_enregistrer(demande=demande, auteur=e, consentement=Consentement(
-            acte=acte, accorde=True, date=aujourd_hui, titulaires="deux", forme="ecrit"))
-    for aide in demande.aides.all():
-        services.aide_demarrer(aide=aide, auteur=aide.intervenant, debut=aujourd_hui)
-    aide_e = demande.aides.get(type=TypeAide.E)
-    programme = services.programme_creer(
-        aide=aide_e, auteur=e, programme=Programme(modalite="petit_groupe", date_debut=aujourd_hui)
-    )
-    Objectif.objects.create(
-        programme=programme, domaine="1.1", intitule="Lire les syllabes complexes", critere="20 mots", responsable="E"
-    )
-    services.programme_valider(programme=programme, auteur=e)
+    demande = demandes["aide_en_cours"] = envoyee(monde.eleve_a1)
+    aides = aides_en_cours(demande, {TypeAide.E: e, TypeAide.PSY: psy}, referent=e, motif="Décodage et anxiété.",
+                           )
+    programme = programme_valide(aides[TypeAide.E], objectifs=[
+        {"intitule": "Lire les syllabes complexes", "critere": "20 mots", "responsable": "E"}])
     assert {d.etat for d in DemandeAide.objects.all()} == set(EtatDemande) - {EtatDemande.CLOTUREE}
     return {"demandes": demandes, "programme": programme}
 

@@ -14,12 +14,14 @@ from playwright.sync_api import expect
 from aides.enums import Presence, TypeAide
 from aides.models import DemandeAide, PresenceSeance, Seance
 from tests.factories import eleve_inscrit
+from tests.factories_parcours import demande_aidee
 from tests.navigateur.conftest import TABLETTE
-from tests.navigateur.donnees import aide_en_cours
 
 
 def _aide_e_en_cours(monde, eleve):
-    return aide_en_cours(monde, eleve, TypeAide.E, monde["maitre_e"]).aides.get()
+    """An E aid led by maître E, started today, for a request of the directeur."""
+    demande = demande_aidee(eleve=eleve, auteur=monde["directeur"], intervenants={TypeAide.E: monde["maitre_e"]})
+    return demande.aides.get()
 
 
 def _tabuler_jusqu_a(page, locator, limite=80):

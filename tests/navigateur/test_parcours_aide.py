@@ -17,48 +17,32 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aides import services
-from aides.enums import ActeConsentement, Decision, ModeInformation, TypeAide
-from aides.models import Consentement, DemandeAide
+from aides.enums import TypeAide
+from aides.models import DemandeAide
+from tests.factories_parcours import aide_en_cours, aides_decidees, demande_deposee
 from tests.navigateur.conftest import BUREAU, TABLETTE
 
 OBSERVATION_INTERNE = "Léa devine les mots longs à partir de leur première syllabe."
 MOTIF = "Difficultés persistantes en lecture malgré les APC : aide E en petit groupe."
 
 
-def _aide_e_decidee(monde, eleve, auteur) -> DemandeAide:
-    """A request sent by ``auteur`` for which the RASED decided an aid E led by maître E."""
-    demande = DemandeAide(
-        domaines=["1.3"], difficultes="Numération jusqu'à 1000.",
-        famille_informee_le=timezone.localdate(), famille_informee_par=ModeInformation.RENCONTRE,
-    )
-    services.demande_enregistrer(demande=demande, auteur=auteur, eleve=eleve)
-    services.demande_envoyer(demande=demande, auteur=auteur)
-    services.demande_decider(
-        demande=demande, auteur=monde["maitre_e"], decision=Decision.AIDE, motif="Aide E.",
-        intervenants={TypeAide.E: monde["maitre_e"]},
-    )
+def _aide_e_decidee(monde, eleve, auteur, *, demarrer=False) -> DemandeAide:
+    """A request sent by ``auteur`` for which the RASED decided an aid E led by maître E; with
+    ``demarrer``, the family agreed and the aid started today."""
+    demande = demande_deposee(eleve=eleve, auteur=auteur, domaines=["1.3"], difficultes="Numération jusqu'à 1000.")
+    if demarrer:
+        aide_en_cours(demande, TypeAide.E, monde["maitre_e"], motif="Aide E.")
+    else:
+        aides_decidees(demande, {TypeAide.E: monde["maitre_e"]}, motif="Aide E.")
     return demande
-
-
-def _aide_e_en_cours(monde, eleve, auteur):
-    """Another pupil of the secteur already helped by maître E, so that the session is a group."""
-    aujourd_hui = timezone.localdate()
-    demande = _aide_e_decidee(monde, eleve, auteur)
-    services.consentement_enregistrer(
-        demande=demande, auteur=monde["maitre_e"],
-        consentement=Consentement(
-            acte=ActeConsentement.AIDE_E_G, accorde=True, date=aujourd_hui, titulaires="deux", forme="ecrit"
-        ),
-    )
-    services.aide_demarrer(aide=demande.aides.get(), auteur=monde["maitre_e"], debut=aujourd_hui)
 
 
 def test_demande_de_l_enseignant_jusqu_au_bilan_final(
     site, page, monde, capture, erreurs_console, se_connecter, se_deconnecter, sans_defilement_horizontal
 ):
     aujourd_hui = timezone.localdate().isoformat()
-    _aide_e_en_cours(monde, monde.eleve_a2, monde["directeur"])
+    # Another pupil of the secteur already helped by maître E, so that the session is a group.
+    _aide_e_decidee(monde, monde.eleve_a2, monde["directeur"], demarrer=True)
 
     # 1. The teacher, on a tablet too, files a request from the pupil's page: a draft first.
     page.set_viewport_size(TABLETTE)

@@ -14,30 +14,23 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aides import services
 from aides.enums import TypeAide
-from aides.models import Objectif, Programme
 from eleves.scolarite import periode_de
+from tests.factories_parcours import demande_aidee, programme_valide
 from tests.navigateur.conftest import BUREAU, TABLETTE
-from tests.navigateur.donnees import aide_en_cours
 
 
-def _programme_valide(demande, auteur, intitule):
-    aide = demande.aides.get()
-    programme = services.programme_creer(
-        aide=aide, auteur=auteur,
-        programme=Programme(modalite="petit_groupe", date_debut=timezone.localdate()),
-    )
-    Objectif.objects.create(programme=programme, domaine="1.1", intitule=intitule, critere="20 mots", responsable="E")
-    services.programme_valider(programme=programme, auteur=auteur)
+def _aide_en_cours(monde, eleve, type_aide, intervenant):
+    """A request filed by the directeur, answered by one aid, the family agreeing, started today."""
+    return demande_aidee(eleve=eleve, auteur=monde["directeur"], intervenants={type_aide: intervenant})
 
 
 def test_directeur_suit_l_ecole_et_imprime_les_eleves_aides_par_periode(
     site, page, monde, capture, erreurs_console, se_connecter, sans_defilement_horizontal,
     axe_sans_violation_grave, pdf_telecharge,
 ):
-    aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
-    aide_en_cours(monde, monde.eleve_a2, TypeAide.PSY, monde["psychologue"])
+    _aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
+    _aide_en_cours(monde, monde.eleve_a2, TypeAide.PSY, monde["psychologue"])
     periode = periode_de(timezone.localdate())
 
     page.set_viewport_size(TABLETTE)
@@ -91,8 +84,9 @@ def test_circonscription_imprime_une_fiche_de_suivi_et_le_bilan_annuel(
     site, page, monde, capture, erreurs_console, se_connecter, sans_defilement_horizontal,
     axe_sans_violation_grave, pdf_telecharge,
 ):
-    demande = aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
-    _programme_valide(demande, monde["maitre_e"], "Lire les syllabes complexes")
+    demande = _aide_en_cours(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"])
+    programme_valide(demande.aides.get(), objectifs=[{"intitule": "Lire les syllabes complexes",
+                                                      "critere": "20 mots", "responsable": "E"}])
 
     page.set_viewport_size(TABLETTE)
     se_connecter("circonscription")

@@ -19,10 +19,10 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aides import services
-from aides.enums import ActeConsentement, Decision, EtatProgramme, ModeInformation, TypeAide
-from aides.models import Consentement, DemandeAide, Evaluation, Objectif, Programme
+from aides.enums import EtatProgramme, TypeAide
+from aides.models import DemandeAide, Evaluation
 from tests.factories import eleve_inscrit
+from tests.factories_parcours import aide_en_cours, demande_deposee, programme_valide
 from tests.navigateur.conftest import BUREAU, TABLETTE
 
 OBSERVATION_PSY = "Entretien : Léa dit avoir peur de lire devant la classe."
@@ -38,24 +38,12 @@ SECRETS_PSY = [
 ]
 
 
-def _aide_decidee(monde, eleve, type_aide, intervenant, *, auteur=None, accord=True) -> DemandeAide:
-    """A request for ``eleve``, sent, answered by one aid of ``type_aide``, the family agreeing."""
-    aujourd_hui = timezone.localdate()
-    auteur = auteur or monde["directeur"]
-    demande = DemandeAide(
-        domaines=["1.1"], difficultes="Lecture hésitante, refuse de lire à voix haute.",
-        famille_informee_le=aujourd_hui, famille_informee_par=ModeInformation.RENCONTRE,
-    )
-    services.demande_enregistrer(demande=demande, auteur=auteur, eleve=eleve)
-    services.demande_envoyer(demande=demande, auteur=auteur)
-    services.demande_decider(
-        demande=demande, auteur=intervenant, decision=Decision.AIDE, motif="Décidé en synthèse RASED.",
-        intervenants={type_aide: intervenant},
-    )
-    if accord:
-        acte = ActeConsentement.PSY if type_aide == TypeAide.PSY else ActeConsentement.AIDE_E_G
-        services.consentement_enregistrer(demande=demande, auteur=intervenant, consentement=Consentement(
-            acte=acte, accorde=True, date=aujourd_hui, titulaires="deux", forme="ecrit"))
+def _aide_decidee(monde, eleve, type_aide, intervenant, *, auteur=None, demarrer=False) -> DemandeAide:
+    """A request for ``eleve`` sent by ``auteur`` (the directeur unless said), answered by one aid
+    of ``type_aide``, the family agreeing; the aid is started today if ``demarrer``."""
+    demande = demande_deposee(eleve=eleve, auteur=auteur or monde["directeur"],
+                              difficultes="Lecture hésitante, refuse de lire à voix haute.")
+    aide_en_cours(demande, type_aide, intervenant, motif="Décidé en synthèse RASED.", demarrer=demarrer)
     return demande
 
 
@@ -99,18 +87,11 @@ def test_maitre_e_tient_la_reunion_et_renouvelle_le_programme(
     site, page, monde, capture, erreurs_console, se_connecter, sans_defilement_horizontal,
     axe_sans_violation_grave,
 ):
-    demande = _aide_decidee(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"], auteur=monde["enseignant"])
+    demande = _aide_decidee(monde, monde.eleve_a1, TypeAide.E, monde["maitre_e"], auteur=monde["enseignant"],
+                            demarrer=True)
     aide = demande.aides.get()
-    services.aide_demarrer(aide=aide, auteur=monde["maitre_e"], debut=timezone.localdate())
-    programme = services.programme_creer(
-        aide=aide, auteur=monde["maitre_e"],
-        programme=Programme(modalite="petit_groupe", date_debut=timezone.localdate()),
-    )
-    Objectif.objects.create(
-        programme=programme, domaine="1.1", intitule="Lire les syllabes complexes",
-        critere="Lit 20 mots sans erreur", responsable="Maître E",
-    )
-    services.programme_valider(programme=programme, auteur=monde["maitre_e"])
+    programme_valide(aide, objectifs=[{"intitule": "Lire les syllabes complexes", "critere": "Lit 20 mots sans erreur",
+                                       "responsable": "Maître E"}])
 
     page.set_viewport_size(TABLETTE)
     se_connecter("maitre-e")
@@ -170,8 +151,8 @@ def test_maitre_g_aide_relationnelle_de_l_observation_au_renouvellement(
 ):
     demande = _aide_decidee(monde, monde.eleve_a2, TypeAide.G, monde["maitre_g"])
     # Another pupil already helped by maître G: the session is a group.
-    autre = _aide_decidee(monde, eleve_inscrit(monde.classe_a1, nom="Roux", prenom="Emma"), TypeAide.G, monde["maitre_g"])
-    services.aide_demarrer(aide=autre.aides.get(), auteur=monde["maitre_g"], debut=timezone.localdate())
+    _aide_decidee(monde, eleve_inscrit(monde.classe_a1, nom="Roux", prenom="Emma"), TypeAide.G, monde["maitre_g"],
+                  demarrer=True)
 
     page.set_viewport_size(TABLETTE)
     se_connecter("maitre-g")

@@ -4,7 +4,7 @@
 - ``A``: école A (secteur 1, Nord), the personas' own side;
 - ``B``: école B (secteur 2, Nord), the side of ``enseignant_autre_ecole`` / ``rased_autre_secteur``;
 - ``C``: école C (Sud), the side of ``autre_circonscription``.
-Everything goes through aides/services.py, as in tests/aides/test_services_parcours.py.
+Everything goes through the services (tests/factories_parcours.py) but the team action, a plain row.
 """
 
 from dataclasses import dataclass
@@ -12,36 +12,30 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from aides.enums import ActeConsentement, TypeAide
+from aides.enums import TypeAide
 from aides.models import (
     ActionEquipe,
     Aide,
     ConclusionPsy,
-    Consentement,
     DemandeAide,
     Evaluation,
-    EvaluationObjectif,
-    Objectif,
     Programme,
     Reunion,
 )
-from aides.services import (
-    aide_demarrer,
-    conclusion_enregistrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_enregistrer,
-    demande_envoyer,
-    demande_prendre_en_charge,
-    evaluation_enregistrer,
-    programme_creer,
-    programme_valider,
-    reunion_enregistrer,
-)
 from eleves.enums import Role
 from eleves.models import DemandeAcces
-from eleves.services import demande_acces_deposer
 from tests.factories import PlanFactory, ResponsableLegalFactory, SecteurFactory, UtilisateurFactory
+from tests.factories_aides import ActionEquipeFactory
+from tests.factories_parcours import (
+    acces_depose,
+    aides_decidees,
+    aides_en_cours,
+    bilan,
+    conclusion_ecrite,
+    demande_deposee,
+    programme_valide,
+    reunion_tenue,
+)
 
 
 @dataclass
@@ -67,72 +61,39 @@ class Cote:
     acces: DemandeAcces  # a family's right of access, psychological part not released
 
 
-def _accord(demande, acte, auteur, jour):
-    consentement_enregistrer(demande=demande, auteur=auteur, consentement=Consentement(
-        acte=acte, accorde=True, date=jour, titulaires="deux", forme="ecrit"))
-
-
 def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Cote:
     jour = timezone.localdate()
 
     def demande(envoyer=True):
-        d = demande_enregistrer(demande=DemandeAide(
-            domaines=["1.1"], difficultes="Lecture très lente.", famille_informee_le=jour - timedelta(days=30),
-            famille_informee_par="rencontre"), auteur=enseignant, eleve=eleve)
-        if envoyer:
-            demande_envoyer(demande=d, auteur=enseignant)
-            d.refresh_from_db()
-        return d
+        return demande_deposee(eleve=eleve, auteur=enseignant, envoyer=envoyer,
+                               famille_informee_le=jour - timedelta(days=30))
 
     brouillon = demande(envoyer=False)
     envoyee = demande()
 
     principale = demande()
-    demande_prendre_en_charge(demande=principale, auteur=maitre_e, referent=maitre_e)
-    demande_decider(demande=principale, auteur=maitre_e, decision="aide", motif="Décodage.",
-                    intervenants={TypeAide.E: maitre_e, TypeAide.G: maitre_g, TypeAide.PSY: psy})
-    principale.refresh_from_db()
-    _accord(principale, ActeConsentement.AIDE_E_G, maitre_e, jour - timedelta(days=25))
-    _accord(principale, ActeConsentement.PSY, psy, jour - timedelta(days=25))
-    aide_e = Aide.objects.get(demande=principale, type=TypeAide.E)
-    aide_psy = Aide.objects.get(demande=principale, type=TypeAide.PSY)
-    for aide in principale.aides.all():
-        aide_demarrer(aide=aide, auteur=aide.intervenant, debut=jour - timedelta(days=20))
-    aide_e.refresh_from_db()
-    aide_psy.refresh_from_db()
+    aides = aides_en_cours(principale, {TypeAide.E: maitre_e, TypeAide.G: maitre_g, TypeAide.PSY: psy},
+                           referent=maitre_e, motif="Décodage.", accord_le=jour - timedelta(days=25),
+                           debut=jour - timedelta(days=20))
+    aide_e, aide_psy = aides[TypeAide.E], aides[TypeAide.PSY]
 
-    programme = programme_creer(aide=aide_e, auteur=maitre_e, programme=Programme(
-        modalite="petit_groupe", date_debut=jour - timedelta(days=20)))
-    Objectif.objects.create(programme=programme, domaine="1.1", intitule="Décoder les syllabes simples",
-                            critere="Lit 20 syllabes en une minute", responsable="Maître E")
-    programme_valider(programme=programme, auteur=maitre_e)
-    programme.refresh_from_db()
-    evaluation = evaluation_enregistrer(
-        evaluation=Evaluation(programme=programme, type="intermediaire", date=jour - timedelta(days=2),
-                              suite="renouvellement"),
-        resultats=[EvaluationObjectif(objectif=programme.objectifs.get(), atteinte="partiel")],
-        auteur=maitre_e,
-    )
+    programme = programme_valide(aide_e)
+    evaluation = bilan(programme, date=jour - timedelta(days=2), suite="renouvellement",
+                       resultat={"atteinte": "partiel"})
     programme.refresh_from_db()
     programme_brouillon = aide_e.programmes.get(version=2)
-    conclusion = conclusion_enregistrer(aide=aide_psy, auteur=psy, conclusion=ConclusionPsy(
-        date=jour - timedelta(days=1), texte="Anxiété de performance.", partagee=False))
-    reunion = reunion_enregistrer(
-        demande=principale, auteur=maitre_e, participants=[maitre_e, enseignant], externes=[("Mme X", "mère")],
-        reunion=Reunion(type="equipe_educative", date=timezone.now() - timedelta(days=3), lieu="Salle",
-                        compte_rendu="CR."),
-    )
+    conclusion = conclusion_ecrite(aide_psy, date=jour - timedelta(days=1), texte="Anxiété de performance.")
+    reunion = reunion_tenue(principale, auteur=maitre_e, participants=[maitre_e, enseignant],
+                            externes=[("Mme X", "mère")], date=timezone.now() - timedelta(days=3), lieu="Salle",
+                            compte_rendu="CR.")
 
     attente = demande()
-    demande_decider(demande=attente, auteur=maitre_e, decision="aide", motif="Numération.",
-                    intervenants={TypeAide.E: maitre_e})
-    attente.refresh_from_db()
-    aide_attente = Aide.objects.get(demande=attente)
+    aide_attente = aides_decidees(attente, {TypeAide.E: maitre_e}, motif="Numération.")[TypeAide.E]
 
-    action = ActionEquipe.objects.create(ecole=ecole, auteur=maitre_e, date=jour - timedelta(days=5),
-                                         public="Cycle 2", theme="Fluence", duree=60)
+    action = ActionEquipeFactory(ecole=ecole, auteur=maitre_e, date=jour - timedelta(days=5), public="Cycle 2",
+                                 theme="Fluence", duree=60)
     responsable = ResponsableLegalFactory(eleve=eleve)
-    acces = demande_acces_deposer(eleve=eleve, auteur=enseignant, responsable=responsable, recue_le=jour)
+    acces = acces_depose(eleve, auteur=enseignant, responsable=responsable, recue_le=jour)
     return Cote(
         ecole=ecole, classe=classe, eleve=eleve,
         responsable=responsable, plan=PlanFactory(eleve=eleve),

@@ -26,11 +26,12 @@ from django.utils.html import escape
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from aides.models import ActionProgramme, Observation, PresenceSeance, Seance
+from aides.models import PresenceSeance
 from aides.pdf.csv import DEBUTS_FORMULE, rendre_csv
 from aides.pdf.rendu import RessourceRefusee, _fetcher
-from aides.services import observation_ajouter, seance_enregistrer
 from eleves.models import annee_courante_debut
+from tests.factories_aides import ActionProgrammeFactory
+from tests.factories_parcours import observation_notee, seance_notee
 from tests.securite.corpus_hostile import (
     BRUTS,
     CHARGES,
@@ -64,12 +65,11 @@ def _cote_a(monde):
     )
     # Rows of the models the stages above leave empty: an observation, an action, a session.
     jour = timezone.localdate()
-    observation_ajouter(demande=cote.principale, auteur=monde["maitre_e"], observation=Observation(
-        type="observation_classe", date=jour - timedelta(days=4), contenu="Observation."))
-    ActionProgramme.objects.create(programme=cote.programme, acteur="eleve", description="Relire.")
-    seance_enregistrer(intervenant=monde["maitre_e"], seance=Seance(date=jour - timedelta(days=1), duree=45,
-                                                                    contenu="Syllabes."),
-                       presences=[PresenceSeance(aide=cote.aide_e, observation="Attentif.")])
+    observation_notee(cote.principale, auteur=monde["maitre_e"], date=jour - timedelta(days=4),
+                      contenu="Observation.")
+    ActionProgrammeFactory(programme=cote.programme, acteur="eleve", description="Relire.")
+    seance_notee(monde["maitre_e"], [PresenceSeance(aide=cote.aide_e, observation="Attentif.")],
+                 date=jour - timedelta(days=1), duree=45, contenu="Syllabes.")
     return cote
 
 

@@ -27,37 +27,17 @@ from pypdf import PdfReader
 
 from aides.enums import TypeAide
 from aides.models import (
-    ActionProgramme,
     Aide,
     ConclusionPsy,
-    Consentement,
     DemandeAide,
     Evaluation,
-    EvaluationObjectif,
-    Objectif,
     Observation,
     PresenceSeance,
     Programme,
     Reunion,
-    Seance,
 )
 from aides.pdf.courriers import GENRES
-from aides.services import (
-    aide_demarrer,
-    conclusion_enregistrer,
-    consentement_enregistrer,
-    demande_decider,
-    demande_enregistrer,
-    demande_envoyer,
-    demande_prendre_en_charge,
-    evaluation_enregistrer,
-    evaluation_modifier,
-    observation_ajouter,
-    programme_creer,
-    programme_valider,
-    reunion_enregistrer,
-    seance_enregistrer,
-)
+from aides.services import evaluation_modifier
 from eleves.models import (
     Classe,
     DemandeAcces,
@@ -67,10 +47,20 @@ from eleves.models import (
     ResponsableLegal,
     annee_courante_debut,
 )
-from eleves.services import demande_acces_deposer
 from rased.admin import site as admin_site
 from tests.conftest import PERSONAS
 from tests.factories import PlanFactory, ResponsableLegalFactory
+from tests.factories_parcours import (
+    acces_depose,
+    aides_en_cours,
+    bilan,
+    conclusion_ecrite,
+    demande_deposee,
+    observation_notee,
+    programme_valide,
+    reunion_tenue,
+    seance_notee,
+)
 
 NON_PSY = [p for p in PERSONAS if p != "psychologue"]
 LIMITE_PAGES = 400
@@ -107,11 +97,6 @@ def _marqueur(champ: str) -> str:
 # --- The arrangement ----------------------------------------------------------------------------
 
 
-def _accord(demande, acte, auteur):
-    consentement_enregistrer(demande=demande, auteur=auteur, consentement=Consentement(
-        acte=acte, accorde=True, date=date(2026, 11, 5), titulaires="deux", forme="ecrit"))
-
-
 def planter_canaris(monde) -> dict:
     """A request of the CE1 A teacher for Léa Petit, a psychological follow-up en cours and
     an E aid, every psychologist field holding its marker. Returns markers and objects."""
@@ -121,61 +106,40 @@ def planter_canaris(monde) -> dict:
         user = monde[nom]
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
-    mere = ResponsableLegalFactory(eleve=monde.eleve_a1)
+    ResponsableLegalFactory(eleve=monde.eleve_a1)
     PlanFactory(eleve=monde.eleve_a1)
 
-    demande = demande_enregistrer(auteur=ens, eleve=monde.eleve_a1, demande=DemandeAide(
-        domaines=["1.1"], difficultes="Lecture très lente.", famille_informee_le=date(2026, 11, 2),
-        famille_informee_par="rencontre"))
-    demande_envoyer(demande=demande, auteur=ens)
-    demande.refresh_from_db()
-    demande_prendre_en_charge(demande=demande, auteur=psy, referent=psy)
-    demande_decider(demande=demande, auteur=psy, decision="aide", motif="Anxiété et décodage.",
-                    intervenants={TypeAide.E: e, TypeAide.PSY: psy})
-    demande.refresh_from_db()
-    for acte in ("aide_e_g", "psy"):
-        _accord(demande, acte, psy)
-    aide_e = Aide.objects.get(demande=demande, type=TypeAide.E)
-    aide_psy = Aide.objects.get(demande=demande, type=TypeAide.PSY)
-    aide_demarrer(aide=aide_e, auteur=e, debut=date(2026, 11, 9))
-    aide_demarrer(aide=aide_psy, auteur=psy, debut=date(2026, 11, 9))
+    demande = demande_deposee(eleve=monde.eleve_a1, auteur=ens, famille_informee_le=date(2026, 11, 2))
+    aides = aides_en_cours(demande, {TypeAide.E: e, TypeAide.PSY: psy}, auteur=psy, referent=psy,
+                           motif="Anxiété et décodage.", consentement_par=psy, accord_le=date(2026, 11, 5),
+                           debut=date(2026, 11, 9))
+    aide_e, aide_psy = aides[TypeAide.E], aides[TypeAide.PSY]
 
     # The psychologist's assessment, with the parents' agreement on record.
-    observation_ajouter(demande=demande, auteur=psy, observation=Observation(
-        type="bilan", date=date(2026, 11, 10), contenu=m["observation_contenu"]))
+    observation_notee(demande, auteur=psy, type="bilan", date=date(2026, 11, 10),
+                      contenu=m["observation_contenu"])
 
     # A validated programme of the psychological follow-up.
-    programme_psy = programme_creer(aide=aide_psy, auteur=psy, programme=Programme(
-        modalite="individuel", date_debut=date(2026, 11, 9), avis_eleve=m["programme_avis_eleve"],
-        avis_famille=m["programme_avis_famille"]))
-    objectif = Objectif.objects.create(
-        programme=programme_psy, visee="estime", intitule=m["objectif_intitule"],
-        critere=m["objectif_critere"], responsable=m["objectif_responsable"])
-    ActionProgramme.objects.create(programme=programme_psy, acteur="eleve", description=m["action_description"])
-    programme_valider(programme=programme_psy, auteur=psy)
-    programme_psy.refresh_from_db()
+    programme_psy = programme_valide(
+        aide_psy, modalite="individuel", avis_eleve=m["programme_avis_eleve"],
+        avis_famille=m["programme_avis_famille"],
+        objectifs=[{"visee": "estime", "intitule": m["objectif_intitule"], "critere": m["objectif_critere"],
+                    "responsable": m["objectif_responsable"]}],
+        actions=[{"acteur": "eleve", "description": m["action_description"]}],
+    )
 
     # An E programme too, so that the E pages (readable by the school) exist next to the psy ones.
-    programme_e = programme_creer(aide=aide_e, auteur=e, programme=Programme(
-        modalite="petit_groupe", date_debut=date(2026, 11, 9)))
-    Objectif.objects.create(programme=programme_e, domaine="1.1", intitule="Décoder les syllabes",
-                            critere="Lit 20 syllabes en une minute", responsable="Maître E")
-    programme_valider(programme=programme_e, auteur=e)
+    programme_valide(aide_e, objectifs=["Décoder les syllabes"])
 
     # A session of the psychologist: its content and the pupil's observation.
-    seance_enregistrer(intervenant=psy, seance=Seance(date=date(2026, 11, 20), duree=45,
-                                                      contenu=m["seance_contenu"]),
-                       presences=[PresenceSeance(aide=aide_psy, observation=m["presence_observation"])])
+    seance_notee(psy, [PresenceSeance(aide=aide_psy, observation=m["presence_observation"])],
+                 date=date(2026, 11, 20), duree=45, contenu=m["seance_contenu"])
 
     # An intermediate evaluation with the self-esteem instrument and scores: the aid stays en cours.
-    evaluation = evaluation_enregistrer(
-        evaluation=Evaluation(programme=programme_psy, type="intermediaire", date=date(2026, 11, 24),
-                              suite="poursuite", synthese=m["evaluation_synthese"],
-                              estime_instrument=m["evaluation_instrument"],
-                              estime_debut=ESTIME_DEBUT, estime_fin=ESTIME_FIN),
-        resultats=[EvaluationObjectif(objectif=objectif, atteinte="partiel",
-                                      commentaire=m["resultat_commentaire"])],
-        auteur=psy,
+    evaluation = bilan(
+        programme_psy, date=date(2026, 11, 24), synthese=m["evaluation_synthese"],
+        estime_instrument=m["evaluation_instrument"], estime_debut=ESTIME_DEBUT, estime_fin=ESTIME_FIN,
+        resultat={"atteinte": "partiel", "commentaire": m["resultat_commentaire"]},
     )
     # A correction (one save per row, unlike the creation's bulk_create): UPDATE entries in the history.
     evaluation.refresh_from_db()
@@ -183,21 +147,17 @@ def planter_canaris(monde) -> dict:
     resultat = evaluation.resultats.get()
     resultat.commentaire += " (corrigé)"
     evaluation_modifier(evaluation=evaluation, resultats=[resultat], revision_lue=evaluation.revision)
-    conclusion_enregistrer(aide=aide_psy, auteur=psy, conclusion=ConclusionPsy(
-        date=date(2026, 11, 24), texte=m["conclusion_texte"], partagee=False))
+    conclusion_ecrite(aide_psy, date=date(2026, 11, 24), texte=m["conclusion_texte"], partagee=False)
 
     # A meeting about the request (its text is not the psychologist's: no marker in it).
-    reunion_enregistrer(
-        demande=demande, auteur=dir_,
-        reunion=Reunion(type="equipe_educative", date=timezone.make_aware(datetime(2026, 11, 20, 17, 30)),
-                        lieu="Salle des maîtres", ordre_du_jour="Point sur l'aide.",
-                        compte_rendu="La famille soutient l'aide.", decisions="Poursuite."),
-        participants=[dir_, e, psy, ens], externes=[("Mme Petit", "mère")],
-    )
+    reunion_tenue(demande, auteur=dir_, date=timezone.make_aware(datetime(2026, 11, 20, 17, 30)),
+                  lieu="Salle des maîtres", ordre_du_jour="Point sur l'aide.",
+                  compte_rendu="La famille soutient l'aide.", decisions="Poursuite.",
+                  participants=[dir_, e, psy, ens], externes=[("Mme Petit", "mère")])
     # A family's right of access, its psychological part NOT released: the directeur's and the IEN's
     # crawls print the whole file without it. (Once a psychologist releases it, the markers rightly
     # reach that document: tests/aides/test_droit_acces.py proves both sides.)
-    acces = demande_acces_deposer(eleve=monde.eleve_a1, auteur=dir_, responsable=mere, recue_le=date(2026, 11, 20))
+    acces = acces_depose(monde.eleve_a1, auteur=dir_, recue_le=date(2026, 11, 20))
     aide_psy.refresh_from_db()
     assert aide_psy.etat == "en_cours"
     assert Observation.objects.get(auteur=psy).confidentielle

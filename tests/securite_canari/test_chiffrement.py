@@ -33,6 +33,7 @@ from aides.models import (
     Seance,
 )
 from rased.chiffrement import colonnes_chiffrees
+from tests.factories_aides import SeanceFactory
 from tests.securite_canari.test_canaris_psy import (
     CHAMPS_TEXTE,
     ESTIME_DEBUT,
@@ -135,7 +136,7 @@ def test_dump_sqlite_sans_canari(monde, canaris):
 
 def test_texte_vide_reste_vide_et_filtrable(monde, canaris):
     """Only emptiness shows: "" is stored as "", not NULL (NOT NULL columns), not as a token."""
-    seance = Seance.objects.create(intervenant=monde["psychologue"], date=date(2026, 11, 21), duree=30, contenu="")
+    seance = SeanceFactory(intervenant=monde["psychologue"], date=date(2026, 11, 21), duree=30, contenu="")
     assert _valeurs_brutes(Seance, Seance._meta.get_field("contenu")).count("") == 1
     assert list(Seance.objects.filter(contenu="").values_list("pk", flat=True)) == [seance.pk]
     seance.refresh_from_db()
