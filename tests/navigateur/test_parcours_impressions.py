@@ -36,7 +36,8 @@ def test_directeur_suit_l_ecole_et_imprime_les_eleves_aides_par_periode(
     page.set_viewport_size(TABLETTE)
     se_connecter("directeur")
     ecole = page.get_by_role("region", name="Demandes d'aide de l'école")
-    expect(ecole.get_by_text("Aide décidée : 2")).to_be_visible()
+    # The RASED's answers count as one for the directeur (aides.rules.etat_lisible).
+    expect(ecole.get_by_text("Réponse apportée par le RASED : 2")).to_be_visible()
     sans_defilement_horizontal()
     capture("directeur-01-tablette-accueil")
 
