@@ -14,6 +14,7 @@ import subprocess
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -22,16 +23,22 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 
 from aides.models import (
+    ActionEquipe,
     ActionProgramme,
     ConclusionPsy,
+    Consentement,
+    DemandeAide,
     Evaluation,
     EvaluationObjectif,
     Objectif,
     Observation,
+    ParticipantExterne,
     PresenceSeance,
     Programme,
+    Reunion,
     Seance,
 )
+from eleves.models import DemandeAcces, LiberationVolet
 from rased.chiffrement import colonnes_chiffrees
 from tests.factories_aides import SeanceFactory
 from tests.securite_canari.test_canaris_psy import (
@@ -42,7 +49,7 @@ from tests.securite_canari.test_canaris_psy import (
     planter_canaris,
 )
 
-# Every column a psychologist may write in (aides/models.py), for all authors.
+# Every column a psychologist may write in (aides/models.py, eleves/models.py), for all authors.
 COLONNES_ATTENDUES = {
     ("DemandeAide", "decision_motif"), ("Consentement", "commentaire"), ("ActionEquipe", "apport"),
     ("Observation", "contenu"), ("Reunion", "ordre_du_jour"), ("Reunion", "compte_rendu"),
@@ -51,8 +58,13 @@ COLONNES_ATTENDUES = {
     ("ActionProgramme", "description"), ("Seance", "contenu"), ("PresenceSeance", "observation"),
     ("Evaluation", "synthese"), ("Evaluation", "estime_instrument"), ("Evaluation", "estime_debut"),
     ("Evaluation", "estime_fin"), ("EvaluationObjectif", "commentaire"),
-    ("ConclusionPsy", "texte"),
+    ("ConclusionPsy", "texte"), ("Reunion", "lieu"), ("ParticipantExterne", "nom"),
+    ("ParticipantExterne", "qualite"), ("ActionEquipe", "public"), ("ActionEquipe", "theme"),
+    ("LiberationVolet", "note"),
 }
+# The encrypted columns that hold no text of their own: the frozen copy of a validated programme
+# (its texts are planted in their own columns) and the self-esteem scores (MARQUEURS_SCORES).
+COLONNES_SANS_TEXTE_PROPRE = {("Programme", "instantane"), ("Evaluation", "estime_debut"), ("Evaluation", "estime_fin")}
 
 
 def _valeurs_brutes(modele, champ) -> list:
@@ -79,6 +91,7 @@ def _lu_par_le_psychologue(monde, marqueurs: dict) -> set[str]:
     programme = Programme.objects.visibles_par(psy).get(aide__type="psy")
     evaluation = Evaluation.objects.visibles_par(psy).get()
     assert (evaluation.estime_debut, evaluation.estime_fin) == (ESTIME_DEBUT, ESTIME_FIN)
+    reunions = Reunion.objects.visibles_par(psy)
     textes = [
         *Observation.objects.visibles_par(psy).values_list("contenu", flat=True),
         *Seance.objects.visibles_par(psy).values_list("contenu", flat=True),
@@ -90,6 +103,13 @@ def _lu_par_le_psychologue(monde, marqueurs: dict) -> set[str]:
         evaluation.synthese, evaluation.estime_instrument,
         *EvaluationObjectif.objects.filter(evaluation=evaluation).values_list("commentaire", flat=True),
         *ConclusionPsy.objects.visibles_par(psy).values_list("texte", flat=True),
+        *DemandeAide.objects.visibles_par(psy).values_list("decision_motif", flat=True),
+        *Consentement.objects.visibles_par(psy).values_list("commentaire", flat=True),
+        *(t for r in reunions.values_list("lieu", "ordre_du_jour", "compte_rendu", "decisions") for t in r),
+        *(t for p in ParticipantExterne.objects.filter(reunion__in=reunions).values_list("nom", "qualite") for t in p),
+        *(t for a in ActionEquipe.objects.visibles_par(psy).values_list("public", "theme", "apport") for t in a),
+        *LiberationVolet.objects.filter(demande__in=DemandeAcces.objects.visibles_par(psy)).values_list(
+            "note", flat=True),
     ]
     return {champ for champ, m in marqueurs.items() if any(m in t for t in textes)}
 
@@ -101,7 +121,15 @@ def canaris(monde):
 
 
 def test_les_colonnes_du_psychologue_sont_chiffrees():
-    assert {(m.__name__, c.name) for m, c in colonnes_chiffrees()} >= COLONNES_ATTENDUES
+    assert {(m.__name__, c.name) for m, c in colonnes_chiffrees()} == COLONNES_ATTENDUES
+
+
+def test_chaque_colonne_chiffree_porte_un_canari():
+    """The canaries are planted in every encrypted column, and only in encrypted ones: a column
+    encrypted later without its canary (or a canary in a clear column) fails here."""
+    plantees = {tuple(colonne.split(".")) for colonne in CHAMPS_TEXTE.values()}
+    assert plantees <= COLONNES_ATTENDUES, plantees - COLONNES_ATTENDUES
+    assert COLONNES_ATTENDUES - plantees == COLONNES_SANS_TEXTE_PROPRE
 
 
 def test_valeurs_brutes_sans_canari_et_lisibles_par_le_psychologue(monde, canaris, preuve):
@@ -205,7 +233,8 @@ def test_rechiffrer_apres_rotation_puis_retirer_l_ancien_sel(monde, canaris, set
         assert not _touches(brutes, canaris["marqueurs"].values())
     # The former key alone no longer opens them: they really were rewritten.
     with override_settings(SALT_KEY=anciens_sels, SECRET_KEY=ancienne_cle, SECRET_KEY_FALLBACKS=[]):
-        textes = [ConclusionPsy.objects.get().texte, Observation.objects.filter(auteur=monde["psychologue"]).get().contenu]
+        textes = [ConclusionPsy.objects.get().texte,
+                  *Observation.objects.filter(auteur=monde["psychologue"]).values_list("contenu", flat=True)]
         assert not _touches("\n".join(textes), canaris["marqueurs"].values())
     preuve(f"[preuve 3] rotation des clés : {non_vides} valeurs dans {len(colonnes_chiffrees())} colonnes "
            f"rechiffrées ; ancien sel et ancienne clé retirés : tout reste lisible par le psychologue")
@@ -258,9 +287,13 @@ def test_pg_dump_sans_canari(monde, canaris, preuve):
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_chiffre_les_lignes_existantes_et_se_defait(monde, canaris):
-    """Rolled back to 0001, the rows are clear text again; migrated forward, the rows written
-    before the encryption (in clear) become tokens, read the same by the psychologist."""
+    """Rolled back to 0001, the rows of the aid workflow are clear text again (the eleves app, not
+    rolled back, keeps its tokens); migrated forward, the rows written before the encryption (in
+    clear) become tokens, read the same by the psychologist."""
     marqueurs = canaris["marqueurs"]
+    modeles_aides = apps.all_models["aides"]
+    dans_aides = {m for champ, m in marqueurs.items() if CHAMPS_TEXTE[champ].split(".")[0].lower() in modeles_aides}
+    assert len(dans_aides) == len(marqueurs) - 1  # all but the right-of-access note (eleves)
     colonnes = [(m._meta.db_table, c.column) for m, c in colonnes_chiffrees()]
 
     def brut() -> str:
@@ -276,7 +309,7 @@ def test_migration_chiffre_les_lignes_existantes_et_se_defait(monde, canaris):
     derniere = executor.loader.graph.leaf_nodes("aides")
     try:
         executor.migrate([("aides", "0001_initial")])
-        assert set(_touches(brut(), marqueurs.values())) == set(marqueurs.values())
+        assert set(_touches(brut(), marqueurs.values())) == dans_aides
         assert _scores(brut())
     finally:
         executor = MigrationExecutor(connection)
