@@ -121,7 +121,7 @@ def planter_canaris(monde) -> dict:
         user = monde[nom]
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
-    ResponsableLegalFactory(eleve=monde.eleve_a1)
+    mere = ResponsableLegalFactory(eleve=monde.eleve_a1)
     PlanFactory(eleve=monde.eleve_a1)
 
     demande = demande_enregistrer(auteur=ens, eleve=monde.eleve_a1, demande=DemandeAide(
@@ -194,15 +194,15 @@ def planter_canaris(monde) -> dict:
                         compte_rendu="La famille soutient l'aide.", decisions="Poursuite."),
         participants=[dir_, e, psy, ens], externes=[("Mme Petit", "mère")],
     )
-    # A family's right of access, its psychological part NOT released: the directeur's and the IEN's
-    # crawls print the whole file without it. (Once a psychologist releases it, the markers rightly
-    # reach that document: tests/aides/test_droit_acces.py proves both sides.)
-    acces = demande_acces_deposer(eleve=monde.eleve_a1, auteur=dir_, demandeur="Mme Petit, mère",
-                                  recue_le=date(2026, 11, 20))
+    # A family's right of access, its RASED and psychological parts NOT released: the directeur's
+    # and the IEN's crawls print the general part only. (Once a psychologist releases the
+    # psychological part, the markers rightly reach that document: tests/aides/test_droit_acces.py
+    # proves both sides.)
+    acces = demande_acces_deposer(eleve=monde.eleve_a1, auteur=dir_, responsable=mere, recue_le=date(2026, 11, 20))
     aide_psy.refresh_from_db()
     assert aide_psy.etat == "en_cours"
     assert Observation.objects.get(auteur=psy).confidentielle
-    assert not acces.volet_libere
+    assert not acces.liberations.exists()
     return {"marqueurs": m, "demande": demande, "programme_psy": programme_psy, "evaluation": evaluation,
             "acces": acces}
 
