@@ -106,8 +106,9 @@ class EtapeLisible:
 def etapes_lisibles(user, demande, etapes) -> list[EtapeLisible]:
     """A request's steps (``HistoriqueDemande``) as ``user`` may read them: for those not told of
     psychological follow-ups, the RASED's answer is one step « Réponse apportée par le RASED »,
-    without its author, and no later step (an end would date the end of a follow-up)."""
-    if connait_les_suivis_psy(user, demande):
+    without its author, and no later step (an end would date the end of a follow-up).
+    ``user=None`` reads as someone not told (the family's copy, whoever prints it)."""
+    if user is not None and connait_les_suivis_psy(user, demande):
         return [EtapeLisible(e.le, e.get_vers_display(), e.auteur) for e in etapes]
     lisibles = []
     for etape in etapes:

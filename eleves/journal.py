@@ -28,17 +28,19 @@ class LigneJournal:
     adresse: str = ""
 
 
+def ligne_entiere(entree) -> LigneJournal:
+    """An entry as it was written (for a psychologist's consultation: for psychologists only)."""
+    personne = f"{entree.utilisateur} ({entree.utilisateur.get_role_display()})"
+    return LigneJournal(entree.le, personne, entree.get_action_display(), entree.objet, entree.adresse or "")
+
+
 def lignes_du_journal(lecteur, entrees) -> list[LigneJournal]:
     """The access log as ``lecteur`` may read it (the page and the right-of-access file alike):
     a psychologist's consultation is one neutral line for anyone but a psychologist.
-    ``lecteur=None`` reads as someone outside the secrecy (the family's copy)."""
+    ``lecteur=None`` reads as someone outside the secrecy (the family's copy, whoever prints it)."""
     entier = lecteur is not None and lit_le_secret_psy(lecteur)
-    lignes = []
-    for entree in entrees:
-        if entree.par_psychologue and not entier:
-            lignes.append(LigneJournal(entree.le, "", "", CONSULTATION_PSY))
-        else:
-            personne = f"{entree.utilisateur} ({entree.utilisateur.get_role_display()})"
-            lignes.append(LigneJournal(
-                entree.le, personne, entree.get_action_display(), entree.objet, entree.adresse or ""))
-    return lignes
+    return [
+        LigneJournal(entree.le, "", "", CONSULTATION_PSY) if entree.par_psychologue and not entier
+        else ligne_entiere(entree)
+        for entree in entrees
+    ]

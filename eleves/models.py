@@ -534,11 +534,11 @@ class DemandeAccesQuerySet(models.QuerySet):
     def visibles_par(self, user) -> "DemandeAccesQuerySet":
         """The requests about the pupils ``user`` sees; the rules then say who files, prints, reviews.
 
-        A psychologist also sees those about the pupils gone from the secteur's schools
+        A RASED member also sees those about the pupils gone from the secteur's schools
         (``partis_du_secteur``): the IEN may still file a family's request for them until the
-        purge, and their psychological part waits for a psychologist of that secteur."""
+        purge, and their RASED and psychological parts wait for a review in that secteur."""
         visibles = Q(eleve__in=Eleve.objects.visibles_par(user))
-        if lit_le_secret_psy(user) and user.secteur_id and _actif(user):
+        if user.role in ROLES_RASED and user.secteur_id and _actif(user):
             partis = Eleve.objects.filter(circonscription_id=user.circonscription_id).partis_du_secteur(
                 user.secteur_id
             )

@@ -168,13 +168,9 @@ def repond_droit_acces(user, eleve):
     return voit_journal_eleve(user, eleve)
 
 
-@rules.predicate
-def relit_volet_psy(user, eleve):
-    """A psychologist whose secteur covers the pupil's current school reads and releases the
-    psychological part (professional secrecy: nobody else may read it first); for a pupil enrolled
-    nowhere this year, the secteur of the last school (``Eleve.objects.partis_du_secteur``)."""
-    if eleve is None or not lit_le_secret_psy(user):
-        return False
+def _du_secteur_de_l_eleve(user, eleve) -> bool:
+    """The user's secteur covers the pupil's current school; for a pupil enrolled nowhere this
+    year, the secteur of the last school (``Eleve.objects.partis_du_secteur``)."""
     if eleve.inscription_courante is not None:
         return voit_eleve(user, eleve)
     return (
@@ -183,9 +179,27 @@ def relit_volet_psy(user, eleve):
     )
 
 
+@rules.predicate
+def relit_volet_rased(user, eleve):
+    """A RASED member (maître E, maître G or psychologist) of the pupil's secteur reads and
+    releases the RASED's part: what the RASED reads and the printer does not (the decisions, the
+    internal notes and synthèses, the sessions of E and G aids)."""
+    return eleve is not None and membre_rased(user) and _du_secteur_de_l_eleve(user, eleve)
+
+
+@rules.predicate
+def relit_volet_psy(user, eleve):
+    """A psychologist of the pupil's secteur reads and releases the psychological part
+    (professional secrecy: nobody else may read it first)."""
+    return eleve is not None and lit_le_secret_psy(user) and _du_secteur_de_l_eleve(user, eleve)
+
+
 rules.add_perm("eleves.repondre_droit_acces", actif & repond_droit_acces)
+rules.add_perm("eleves.liberer_volet_rased", actif & relit_volet_rased)
 rules.add_perm("eleves.liberer_volet_psy", actif & relit_volet_psy)
-# The list of requests waiting for a psychologist's review (each one then checked as above).
+# The lists of parts waiting for a review (each one then checked as above): the RASED's parts
+# for every RASED member, the psychological parts for the psychologists.
+rules.add_perm("eleves.relire_volets_rased", actif & membre_rased)
 rules.add_perm("eleves.relire_volets_psy", actif & lit_le_secret_psy)
 # Who holds the psychologist's role since when, and what those accounts consulted: watched by
 # the psychologists themselves (an account given the role unduly shows there).

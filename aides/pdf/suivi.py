@@ -185,12 +185,20 @@ def demande_commune(demande, *, connait_les_suivis_psy: bool) -> dict:
         "deja_essaye_precisions": demande.deja_essaye_precisions,
         "points_appui": demande.points_appui,
         "referent": str(demande.referent) if demande.referent else "",
-        "decision": {
-            "libelle": demande.get_decision_display(),
-            "le": _date(demande.decidee_le),
-            "par": str(demande.decidee_par) if demande.decidee_par else "",
-            "motif": demande.decision_motif,
-        } if demande.decision and connait_les_suivis_psy else None,
+        "decision": decision_lue(demande) if connait_les_suivis_psy else None,
+    }
+
+
+def decision_lue(demande) -> dict | None:
+    """The RASED's decision on a request (kind, when, who, reason), for a reader told of
+    psychological follow-ups (``aides.rules.connait_les_suivis_psy``)."""
+    if not demande.decision:
+        return None
+    return {
+        "libelle": demande.get_decision_display(),
+        "le": _date(demande.decidee_le),
+        "par": str(demande.decidee_par) if demande.decidee_par else "",
+        "motif": demande.decision_motif,
     }
 
 

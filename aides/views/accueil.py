@@ -10,14 +10,13 @@ from django.views.decorators.http import require_POST
 
 from aides.models import Notification
 from aides.selectors import tableau_de_bord
+from aides.selectors.droit_acces import volets_a_relire
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import (
     AttributionRole,
     Classe,
-    DemandeAcces,
     Ecole,
     Eleve,
-    VoletDossier,
     annee_courante_debut,
 )
 
@@ -45,9 +44,11 @@ def accueil(request):
     elif user.role in (Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR):
         contexte["nb_eleves"] = Eleve.objects.visibles_par(user).count()
         contexte["nb_classes"] = Classe.objects.visibles_par(user).filter(annee__debut=annee).count()
-    elif user.has_perm("eleves.relire_volets_psy"):
-        # Families' access requests whose psychological part waits for a psychologist's review.
-        contexte["nb_acces_a_relire"] = DemandeAcces.objects.visibles_par(user).a_relire(VoletDossier.PSY).count()
+    elif user.has_perm("eleves.relire_volets_rased"):
+        # Families' access requests whose parts wait for this member's review: the RASED's parts,
+        # and for a psychologist the psychological parts too.
+        contexte["nb_acces_a_relire"] = sum(a_relire.count() for a_relire in volets_a_relire(user).values())
+    if user.has_perm("eleves.view_acces_psychologues"):
         # Accounts given access to the psychologists' work lately: they watch it.
         contexte["attributions_recentes"] = list(
             AttributionRole.objects.visibles_par(user).filter(le__gte=timezone.now() - ALERTE_ATTRIBUTIONS)

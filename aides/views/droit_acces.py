@@ -1,25 +1,41 @@
 """The family's right of access (RGPD art. 15): one request, one document with the whole file.
 
 The directeur of the pupil's school or the IEN files the family's request and prints the
-document (``eleves.repondre_droit_acces``); a psychologist of the pupil's secteur reads the
-psychological part on a preview page and releases it (``eleves.liberer_volet_psy``). Requests
-are looked up among the pupils the user sees (404 outside), then the rule decides (403).
+document (``eleves.repondre_droit_acces``). What the document holds is one rule,
+``aides.pdf.droit_acces``: the general part at once; the RASED's part once a RASED member of the
+pupil's secteur has read it on a preview page and released it (``eleves.liberer_volet_rased``);
+the psychological part, the same with a psychologist of the secteur (``eleves.liberer_volet_psy``).
+Requests are looked up among those the user sees (404 outside), then the rule decides (403).
 Every print and every preview is written to the access log. No pupil name in any URL.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from aides.pdf.droit_acces import donnees_droit_acces, donnees_volet, empreinte
+from aides.pdf.droit_acces import contenu_du_volet, donnees_droit_acces, empreinte, volets_lus
 from aides.pdf.rendu import servir_pdf
+from aides.selectors.droit_acces import volets_a_relire
 from eleves.forms import DemandeAccesForm, LiberationVoletForm
 from eleves.journal import journaliser
-from eleves.models import DemandeAcces, Eleve, JournalAcces, VoletDossier
+from eleves.models import DemandeAcces, Eleve, JournalAcces, LiberationVolet, VoletDossier
 from eleves.services import demande_acces_deposer, volet_liberer
+
+# Each held-back part: who releases it, its review page, its preview in the document's template.
+RELECTURES = {
+    VoletDossier.RASED: {
+        "permission": "eleves.liberer_volet_rased", "url": "demande_acces_relecture_rased",
+        "gabarit": "pdf/droit_acces.html#volet_rased", "relecteur": "un membre du RASED du secteur",
+    },
+    VoletDossier.PSY: {
+        "permission": "eleves.liberer_volet_psy", "url": "demande_acces_relecture_psy",
+        "gabarit": "pdf/droit_acces.html#volet_psy", "relecteur": "un psychologue du secteur",
+    },
+}
 
 
 def _demande_visible(request, pk, permission: str) -> DemandeAcces:
@@ -46,76 +62,96 @@ def droit_acces_eleve(request, pk):
             eleve=eleve, auteur=request.user,
             responsable=form.cleaned_data["responsable"], recue_le=form.cleaned_data["recue_le"],
         )
-        messages.success(request, "La demande d'accès est enregistrée ; le volet psychologique attend la "
-                                  "relecture d'un psychologue du secteur.")
+        messages.success(request, "La demande d'accès est enregistrée ; le volet du RASED et le volet "
+                                  "psychologique attendent la relecture d'un membre du RASED du secteur.")
         return redirect("demande_acces_detail", pk=demande.pk)
-    demandes = DemandeAcces.objects.filter(eleve=eleve).select_related("deposee_par").prefetch_related(
-        "liberations__libere_par")
-    return render(request, "aides/droit_acces_eleve.html", {"eleve": eleve, "form": form, "demandes": demandes})
+    return render(request, "aides/droit_acces_eleve.html", {
+        "eleve": eleve, "form": form,
+        "sans_responsable": not form.fields["responsable"].queryset.exists(),
+        "demandes": DemandeAcces.objects.filter(eleve=eleve).select_related("deposee_par"),
+    })
 
 
 @login_required
 def demande_acces_detail(request, pk):
+    """The request and the state of each part, as its printer may read it: joined to the
+    document, or waiting for a review (the same words whether never released or changed since)."""
     demande = _demande_visible(request, pk, "eleves.repondre_droit_acces")
-    return render(request, "aides/droit_acces_detail.html", {"demande": demande, "eleve": demande.eleve})
+    volets = volets_lus(demande)
+    return render(request, "aides/droit_acces_detail.html", {
+        "demande": demande, "eleve": demande.eleve,
+        "rased": volets[VoletDossier.RASED].pour_le_document(), "psy": volets[VoletDossier.PSY].pour_le_document(),
+    })
 
 
 @login_required
 def demande_acces_pdf(request, pk):
-    """The whole file; the psychological part only once released and unchanged since."""
+    """The whole file; each held-back part only once released and unchanged since."""
     demande = _demande_visible(request, pk, "eleves.repondre_droit_acces")
     donnees = donnees_droit_acces(demande)
-    volet = " avec le volet psychologique" if donnees["volet"] is not None else " sans le volet psychologique"
+    etats = ", ".join(
+        f"{VoletDossier(volet).label} {'joint' if donnees[volet]['joint'] else 'en attente de relecture'}"
+        for volet in VoletDossier
+    )
     return servir_pdf(
         request, "pdf/droit_acces.html", {"d": donnees, "entete": donnees["dossier"]["entete"]},
         titre="Droit d'accès — dossier de l'élève",
         nom_fichier=f"droit-d-acces-{demande.pk}.pdf",
-        objet_journal=f"Droit d'accès n° {demande.pk} : dossier complet{volet}, PDF", eleve=demande.eleve,
+        objet_journal=f"Droit d'accès n° {demande.pk} : dossier complet ({etats}), PDF", eleve=demande.eleve,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def demande_acces_relecture(request, pk):
-    """The psychologist reads the psychological part exactly as it will be printed, then releases it.
+def demande_acces_relecture(request, pk, volet):
+    """A reviewer reads one held-back part exactly as it will be printed, then releases it.
 
     The form carries the digest of what was shown: if the part changed in between, nothing is
     released and the page shows the new content to read again.
     """
-    demande = _demande_visible(request, pk, "eleves.liberer_volet_psy")
-    volet = donnees_volet(demande.eleve)
-    courante = empreinte(volet)
+    relecture = RELECTURES[volet]
+    demande = _demande_visible(request, pk, relecture["permission"])
+    libelle = VoletDossier(volet).label
     form = LiberationVoletForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if request.POST.get("empreinte") != courante:
-            messages.error(request, "Le volet psychologique a changé pendant votre relecture : relisez-le.")
-        else:
-            libere = volet_liberer(demande=demande, volet=VoletDossier.PSY, auteur=request.user,
-                                   empreinte=courante, note=form.cleaned_data["note"])
-            messages.success(request, "Le volet psychologique est libéré." if libere
-                             else "Ce volet psychologique était déjà libéré.")
+        if request.POST.get("empreinte") == empreinte(contenu_du_volet(demande, volet)):
+            libere = volet_liberer(demande=demande, volet=volet, auteur=request.user,
+                                   empreinte=request.POST["empreinte"], note=form.cleaned_data["note"])
+            messages.success(request, f"Le {libelle} est libéré." if libere else f"Ce {libelle} était déjà libéré.")
             return redirect("demandes_acces_a_relire")
+        messages.error(request, f"Le {libelle} a changé pendant votre relecture : relisez-le.")
     journaliser(
         request, action=JournalAcces.Action.CONSULTATION,
-        objet=f"Droit d'accès n° {demande.pk} : relecture du volet psychologique", eleve=demande.eleve,
+        objet=f"Droit d'accès n° {demande.pk} : relecture du {libelle}", eleve=demande.eleve,
     )
-    liberation = demande.liberation(VoletDossier.PSY)
+    contenu = contenu_du_volet(demande, volet)
+    courante = empreinte(contenu)
+    liberation = demande.liberation(volet)
     return render(request, "aides/droit_acces_relecture.html", {
-        "demande": demande, "eleve": demande.eleve, "v": volet, "empreinte": courante, "form": form,
+        "demande": demande, "eleve": demande.eleve, "v": contenu, "empreinte": courante, "form": form,
+        "libelle": libelle, "gabarit_volet": relecture["gabarit"],
         "liberation": liberation, "deja_libere": liberation is not None and liberation.empreinte == courante,
     })
 
 
 @login_required
 def demandes_acces_a_relire(request):
-    """The psychologist's list: requests about the pupils of their secteur."""
-    if not request.user.has_perm("eleves.relire_volets_psy"):
+    """The RASED members' lists, one per part they review: the RASED's parts for every member,
+    the psychological parts for the psychologists; requests about the pupils of their secteur."""
+    if not request.user.has_perm("eleves.relire_volets_rased"):
         raise PermissionDenied
-    demandes = DemandeAcces.objects.visibles_par(request.user).select_related("eleve", "deposee_par")
-    return render(request, "aides/droit_acces_a_relire.html", {
-        "a_relire": demandes.a_relire(VoletDossier.PSY).order_by("deposee_le", "pk"),
-        "liberees": demandes.filter(liberations__volet=VoletDossier.PSY).order_by("-liberations__libere_le")[:20],
-    })
+    visibles = DemandeAcces.objects.visibles_par(request.user).select_related("eleve", "deposee_par")
+    listes = []
+    for volet, a_relire in volets_a_relire(request.user).items():
+        liberation = LiberationVolet.objects.filter(demande=OuterRef("pk"), volet=volet)
+        listes.append({
+            "libelle": VoletDossier(volet).label, "url": RELECTURES[volet]["url"],
+            "relecteur": RELECTURES[volet]["relecteur"],
+            "a_relire": a_relire.select_related("eleve", "deposee_par").order_by("deposee_le", "pk"),
+            "liberees": visibles.filter(Exists(liberation))
+            .annotate(libere_le=Subquery(liberation.values("libere_le")[:1])).order_by("-libere_le", "-pk")[:20],
+        })
+    return render(request, "aides/droit_acces_a_relire.html", {"listes": listes})
 
 
 urlpatterns = [
@@ -123,5 +159,8 @@ urlpatterns = [
     path("droit-d-acces/a-relire/", demandes_acces_a_relire, name="demandes_acces_a_relire"),
     path("droit-d-acces/<int:pk>/", demande_acces_detail, name="demande_acces_detail"),
     path("droit-d-acces/<int:pk>/dossier.pdf", demande_acces_pdf, name="demande_acces_pdf"),
-    path("droit-d-acces/<int:pk>/relecture/", demande_acces_relecture, name="demande_acces_relecture"),
+    path("droit-d-acces/<int:pk>/relecture/rased/", demande_acces_relecture, {"volet": VoletDossier.RASED},
+         name="demande_acces_relecture_rased"),
+    path("droit-d-acces/<int:pk>/relecture/psy/", demande_acces_relecture, {"volet": VoletDossier.PSY},
+         name="demande_acces_relecture_psy"),
 ]

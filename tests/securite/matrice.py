@@ -89,7 +89,8 @@ ARGUMENTS = {
     "demandes_acces_a_relire": SANS,
     "demande_acces_detail": _pk("acces"),
     "demande_acces_pdf": _pk("acces"),
-    "demande_acces_relecture": _pk("acces"),
+    "demande_acces_relecture_rased": _pk("acces"),
+    "demande_acces_relecture_psy": _pk("acces"),
     "admin:index": SANS,
 }
 
@@ -182,13 +183,16 @@ ATTENDU = {
     "liste_attente":               "L    403  200  200  200  200  200  403  403  200  200",
     "liste_attente_pdf":           "L    403  200  200  200  200  200  403  403  200  200",
     # The family's right of access (aides/views/droit_acces.py): filed and printed by the school's
-    # directeur and the IEN (eleves.repondre_droit_acces); the psychological part is read and released
-    # by a psychologist of the pupil's secteur (eleves.liberer_volet_psy).
+    # directeur and the IEN (eleves.repondre_droit_acces); the RASED's part is read and released by
+    # a RASED member of the pupil's secteur (eleves.liberer_volet_rased), the psychological part by
+    # a psychologist of the secteur (eleves.liberer_volet_psy); the lists of parts to review, every
+    # RASED member's (their own secteur's requests).
     "droit_acces_eleve":           "L    403  200  403  403  403  200  403  404  404  404",
-    "demandes_acces_a_relire":     "L    403  403  403  403  200  403  403  403  403  403",
+    "demandes_acces_a_relire":     "L    403  403  200  200  200  403  403  403  200  403",
     "demande_acces_detail":        "L    403  200  403  403  403  200  403  404  404  404",
     "demande_acces_pdf":           "L    403  200  403  403  403  200  403  404  404  404",
-    "demande_acces_relecture":     "L    403  403  403  403  200  403  403  404  404  404",
+    "demande_acces_relecture_rased": "L  403  403  200  200  200  403  403  404  404  404",
+    "demande_acces_relecture_psy": "L    403  403  403  403  200  403  403  404  404  404",
     # The admin: the administrator alone; anyone else is sent to its sign-in, which refuses them.
     "admin:index":                 "L    L    L    L    L    L    L    200  L    L    L",
 }

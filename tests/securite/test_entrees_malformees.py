@@ -16,11 +16,13 @@ ANGLAIS = ("This field is required", "Enter a valid", "Select a valid choice", "
            "is not one of the available choices", "Null characters are not allowed",
            "The submitted file is empty", "No file was submitted", "Server Error", "Traceback")
 ID_ETRANGER = "987654"
-# Forms that may be sent empty, and what they then write. None: a teacher's draft may be saved
+# Forms that may be sent empty, and what they then write. Not a teacher's draft: it may be saved
 # incomplete, but with at least one of its fields (issue 11: an empty POST saved an empty draft).
+# A part of a right-of-access file is released with an optional note: sent with the digest its
+# page carries and no note, the form releases it (once; the next variants repeat a no-op).
 VIDES_ACCEPTES: dict[tuple[str, str], set[str]] = {
-    # Releasing a part of the right-of-access file needs no note: the release is a row of its own.
-    ("demande_acces_relecture", "champs vides"): {"eleves.liberationvolet"},
+    ("demande_acces_relecture_rased", "champs vides"): {"eleves.liberationvolet"},
+    ("demande_acces_relecture_psy", "champs vides"): {"eleves.liberationvolet"},
 }
 
 

@@ -151,7 +151,7 @@ def planter_canaris(monde) -> dict:
         user = monde[nom]
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
-    ResponsableLegalFactory(eleve=monde.eleve_a1)
+    mere = ResponsableLegalFactory(eleve=monde.eleve_a1)
     PlanFactory(eleve=monde.eleve_a1)
 
     demande = demande_deposee(eleve=monde.eleve_a1, auteur=ens, famille_informee_le=date(2026, 11, 2))
