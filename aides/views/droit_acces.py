@@ -112,7 +112,10 @@ def demande_acces_relecture(request, pk, volet):
     relecture = RELECTURES[volet]
     demande = _demande_visible(request, pk, relecture["permission"])
     libelle = VoletDossier(volet).label
-    form = LiberationVoletForm(request.POST if request.method == "POST" else None)
+    precedente = demande.liberation(volet)
+    # A part released before and changed since is released again with its former note offered.
+    form = LiberationVoletForm(request.POST if request.method == "POST" else None,
+                               initial={"note": precedente.note if precedente else ""})
     if request.method == "POST" and form.is_valid():
         if request.POST.get("empreinte") == empreinte(contenu_du_volet(demande, volet)):
             libere = volet_liberer(demande=demande, volet=volet, auteur=request.user,

@@ -34,7 +34,6 @@ from tests.aides.test_fiche_suivi import (  # noqa: F401 (trois_annees is a fixt
     CONCLUSION_PARTAGEE,
     HOSTILE,
     MARQUEURS_PSY,
-    _accord,
     _demande,
     suivi_complet,
     texte_pdf,
@@ -49,7 +48,7 @@ from tests.factories import (
     ResponsableLegalFactory,
     UtilisateurFactory,
 )
-from tests.factories_parcours import conclusion_ecrite
+from tests.factories_parcours import accord, conclusion_ecrite
 from tests.securite.outils import corps_normalise
 
 SECTIONS = [
@@ -167,7 +166,7 @@ def test_fuite_chaque_volet_attend_la_relecture_de_qui_peut_le_lire(client, mond
         reunion=Reunion(type="synthese", date=timezone.now(), lieu="RASED", compte_rendu=m["synthese_psy"]),
     )
     demande_decider(demande=demande, auteur=e, decision="aide", motif=m["motif"], intervenants={TypeAide.E: e})
-    _accord(demande, "aide_e_g", e, date(annee, 10, 1))
+    accord(demande, "aide_e_g", auteur=e, date=date(annee, 10, 1))
     aide_e = Aide.objects.get(demande=demande, type=TypeAide.E)
     aide_demarrer(aide=aide_e, auteur=e, debut=date(annee, 10, 6))
     seance_enregistrer(intervenant=e, seance=Seance(date=date(annee, 10, 7), duree=45, contenu=m["seance_e"]),
