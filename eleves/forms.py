@@ -57,8 +57,10 @@ class EleveForm(FormulaireRased):
         widgets = {"date_naissance": DateInput()}
 
     def __init__(self, *args, classes, **kwargs):
+        """``classes``: those the user may enrol pupils in, with their school
+        (``eleves.selectors.classes_gerees_par``)."""
         super().__init__(*args, **kwargs)
-        self.fields["classe"].queryset = classes.select_related("ecole")
+        self.fields["classe"].queryset = classes
         self.fields["classe"].label_from_instance = lambda c: f"{c.ecole.nom} — {c.nom} ({c.niveaux_libelle})"
 
     def clean_nom(self):

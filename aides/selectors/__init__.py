@@ -45,6 +45,14 @@ def demande_visible_ou_404(user, pk) -> DemandeAide:
     return get_object_or_404(qs, pk=pk)
 
 
+def aide_lisible_ou_404(user, pk) -> Aide:
+    """An aid whose content ``user`` may read (``Aide.objects.confidentielles_lisibles_par``), with
+    its request, pupil and member: for anyone else (a psychological follow-up, for anyone but a
+    psychologist) it does not exist."""
+    qs = Aide.objects.confidentielles_lisibles_par(user).select_related("demande", "eleve", "intervenant")
+    return get_object_or_404(qs, pk=pk)
+
+
 def membres_rased_de(demande: DemandeAide):
     """The active RASED members whose secteur covers the request's school."""
     return Utilisateur.objects.filter(
