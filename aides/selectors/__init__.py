@@ -161,11 +161,11 @@ def _compter_par_etat(demandes) -> list[tuple[str, int]]:
 
 
 def evaluations_de_l_eleve(user, eleve) -> list[Evaluation]:
-    """The pupil's bilans that ``user`` may read, oldest first, with their programme and aid:
-    read once for the pupil's page, by its path and by its charts."""
+    """The pupil's bilans that ``user`` may read, oldest first, with their programme and aid and
+    their results: read once for the pupil's page, by its path and by its charts."""
     return list(
         Evaluation.objects.visibles_par(user).filter(programme__aide__eleve=eleve)
-        .select_related("programme__aide").order_by("date", "pk")
+        .select_related("programme__aide").prefetch_related("resultats").order_by("date", "pk")
     )
 
 
