@@ -116,6 +116,12 @@ def inscriptions_de_l_eleve(eleve) -> list[Inscription]:
     )
 
 
+def responsables_de(eleve):
+    """The pupil's responsables légaux, as a list to choose from (by kind of link, then name);
+    ``eleve`` was looked up in the reader's scope."""
+    return ResponsableLegal.objects.filter(eleve=eleve).order_by("lien", "nom", "pk")
+
+
 # --- Who reads the psychologists' work --------------------------------------------------------
 
 

@@ -19,9 +19,11 @@ def demandes_a_traiter_par(user):
     )
 
 
-def membres_rased_par_nom(demande):
-    """The RASED members of the request's secteur, as a list to choose from (référent, intervenant)."""
-    return membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+def membres_rased_par_nom(demande, *, role: str | None = None):
+    """The RASED members of the request's secteur, as a list to choose from (référent, intervenant);
+    ``role``: only those of that role (who may carry an aid of a given kind)."""
+    membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+    return membres.filter(role=role) if role else membres
 
 
 def personnes_concernees(demande):
