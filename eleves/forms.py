@@ -23,6 +23,7 @@ from eleves.models import (
     ResponsableLegal,
     annee_courante_debut,
 )
+from eleves.selectors import classes_de_l_annee, responsables_de
 from rased.formats import nombre_fr
 from rased.widgets import ListeDeroulante
 
@@ -57,8 +58,10 @@ class EleveForm(FormulaireRased):
         widgets = {"date_naissance": DateInput()}
 
     def __init__(self, *args, classes, **kwargs):
+        """``classes``: those the user may enrol pupils in, with their school
+        (``eleves.selectors.classes_gerees_par``)."""
         super().__init__(*args, **kwargs)
-        self.fields["classe"].queryset = classes.select_related("ecole")
+        self.fields["classe"].queryset = classes
         self.fields["classe"].label_from_instance = lambda c: f"{c.ecole.nom} — {c.nom} ({c.niveaux_libelle})"
 
     def clean_nom(self):
@@ -149,8 +152,7 @@ class EleveFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["ecole"].queryset = Ecole.objects.visibles_par(user)
-        classes = Classe.objects.visibles_par(user).filter(annee__debut=annee_courante_debut())
-        self.filters["classe"].queryset = classes.select_related("ecole")
+        self.filters["classe"].queryset = classes_de_l_annee(user)
         for nom in ("ecole", "classe", "niveau"):
             self.form.fields[nom].widget.attrs["class"] = "form-select"
 
@@ -344,7 +346,7 @@ class DemandeAccesForm(FormulaireRased):
         super().__init__(*args, **kwargs)
         champ = self.fields["responsable"]
         champ.required = True
-        champ.queryset = ResponsableLegal.objects.filter(eleve=eleve).order_by("lien", "nom", "pk")
+        champ.queryset = responsables_de(eleve)
         champ.label_from_instance = lambda r: f"{r} ({r.get_lien_display().lower()})"
 
     def clean_recue_le(self):

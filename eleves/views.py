@@ -12,11 +12,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from eleves.enums import Role
 from eleves.forms import (
     CRITERES_RECHERCHE,
     RECHERCHE_NOM_MAX_CARACTERES,
@@ -26,17 +24,15 @@ from eleves.forms import (
     ResponsableForm,
 )
 from eleves.journal import journaliser, lignes_du_journal
-from eleves.models import (
-    AttributionRole,
-    Classe,
-    Ecole,
-    Eleve,
-    Inscription,
-    JournalAcces,
-    Plan,
-    ResponsableLegal,
-    Utilisateur,
-    annee_courante_debut,
+from eleves.models import Classe, Eleve, JournalAcces, Plan, ResponsableLegal
+from eleves.selectors import (
+    classes_gerees_par,
+    consultations_des_psychologues,
+    ecoles_avec_nb_classes,
+    eleve_visible_ou_404,
+    inscriptions_de_la_classe,
+    responsable_visible_ou_404,
+    titulaires_du_role_psy,
 )
 from eleves.services import eleve_enregistrer
 from rased.middleware import SESSION_STARTED_KEY
@@ -131,21 +127,11 @@ def _forme_de_recherche(criteres) -> bool:
     )
 
 
-def _classes_gerees(user):
-    """The classes of the current year in which ``user`` may enrol pupils."""
-    classes = Classe.objects.visibles_par(user).filter(annee__debut=annee_courante_debut())
-    if user.role == Role.DIRECTEUR:
-        return classes.filter(ecole_id=user.ecole_id)
-    if user.role == Role.ADMINISTRATEUR:
-        return classes
-    return classes.none()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def eleve_creer(request):
     _refuser_si(not request.user.has_perm("eleves.add_eleve"))
-    form = EleveForm(_donnees(request), classes=_classes_gerees(request.user))
+    form = EleveForm(_donnees(request), classes=classes_gerees_par(request.user))
     if request.method == "POST" and form.is_valid():
         eleve = eleve_enregistrer(
             eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"]
@@ -153,10 +139,6 @@ def eleve_creer(request):
         messages.success(request, "L'élève a été enregistré.")
         return redirect("eleve_detail", pk=eleve.pk)
     return render(request, "eleves/eleve_form.html", {"form": form, "titre": "Nouvel élève"})
-
-
-def _eleve_visible(request, pk) -> Eleve:
-    return get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
 
 
 PAGINATION_JOURNAL = 50
@@ -170,7 +152,7 @@ def eleve_journal(request, pk):
     outside ``visibles_par`` it is a 404, in scope without the right a 403. Reading the log is
     itself logged. The page only reads: nothing here edits or deletes an entry.
     """
-    eleve = _eleve_visible(request, pk)
+    eleve = eleve_visible_ou_404(request.user, pk)
     _refuser_si(not request.user.has_perm("eleves.view_journal", eleve))
     journaliser(request, action=JournalAcces.Action.CONSULTATION, objet="Journal des accès de l'élève", eleve=eleve)
     page = Paginator(JournalAcces.objects.du_eleve(eleve), PAGINATION_JOURNAL).get_page(request.GET.get("page"))
@@ -184,23 +166,9 @@ def acces_psychologues(request):
     whom (``AttributionRole``), and what accounts holding it consulted (the access-log entries
     written by a psychologist, in full). An account given the role unduly shows here."""
     _refuser_si(not request.user.has_perm("eleves.view_acces_psychologues"))
-    circonscription = request.user.circonscription_id
-    titulaires = list(
-        Utilisateur.objects.filter(role=Role.PSYCHOLOGUE, circonscription_id=circonscription)
-        .select_related("secteur").order_by("-is_active", "last_name", "first_name")
-    )
-    attributions = list(AttributionRole.objects.visibles_par(request.user).select_related("personne", "secteur", "par"))
-    depuis = {}
-    for attribution in reversed(attributions):  # oldest first: the latest grant wins
-        if attribution.motif == AttributionRole.Motif.ATTRIBUTION:
-            depuis[attribution.personne_id] = attribution.le
-    for titulaire in titulaires:
-        titulaire.depuis = depuis.get(titulaire.pk, titulaire.date_joined)
-    entrees = (
-        JournalAcces.objects.filter(par_psychologue=True, utilisateur__circonscription_id=circonscription)
-        .select_related("utilisateur")
-    )
-    page = Paginator(entrees, PAGINATION_JOURNAL).get_page(request.GET.get("page"))
+    titulaires, attributions = titulaires_du_role_psy(request.user)
+    page = Paginator(consultations_des_psychologues(request.user), PAGINATION_JOURNAL).get_page(
+        request.GET.get("page"))
     return render(request, "eleves/acces_psychologues.html", {
         "titulaires": titulaires,
         "attributions": attributions[:50],
@@ -212,12 +180,12 @@ def acces_psychologues(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def eleve_modifier(request, pk):
-    eleve = _eleve_visible(request, pk)
+    eleve = eleve_visible_ou_404(request.user, pk)
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
     inscription = eleve.inscription_courante
     initial = {"classe": inscription.classe_id, "niveau": inscription.niveau} if inscription else {}
     form = EleveForm(
-        _donnees(request), instance=eleve, initial=initial, classes=_classes_gerees(request.user)
+        _donnees(request), instance=eleve, initial=initial, classes=classes_gerees_par(request.user)
     )
     if request.method == "POST" and form.is_valid():
         eleve_enregistrer(
@@ -231,7 +199,7 @@ def eleve_modifier(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def responsable_ajouter(request, pk):
-    eleve = _eleve_visible(request, pk)
+    eleve = eleve_visible_ou_404(request.user, pk)
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
     form = ResponsableForm(_donnees(request), instance=ResponsableLegal(eleve=eleve))
     if request.method == "POST" and form.is_valid():
@@ -247,9 +215,7 @@ def responsable_ajouter(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def responsable_modifier(request, pk):
-    responsable = get_object_or_404(
-        ResponsableLegal.objects.visibles_par(request.user).select_related("eleve"), pk=pk
-    )
+    responsable = responsable_visible_ou_404(request.user, pk)
     eleve = responsable.eleve
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
     form = ResponsableForm(_donnees(request), instance=responsable)
@@ -266,9 +232,7 @@ def responsable_modifier(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def responsable_supprimer(request, pk):
-    responsable = get_object_or_404(
-        ResponsableLegal.objects.visibles_par(request.user).select_related("eleve"), pk=pk
-    )
+    responsable = responsable_visible_ou_404(request.user, pk)
     eleve = responsable.eleve
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
     if request.method == "POST":
@@ -284,7 +248,7 @@ def responsable_supprimer(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_ajouter(request, pk):
-    eleve = _eleve_visible(request, pk)
+    eleve = eleve_visible_ou_404(request.user, pk)
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
     form = PlanForm(_donnees(request), instance=Plan(eleve=eleve))
     if request.method == "POST" and form.is_valid():
@@ -315,10 +279,7 @@ def plan_supprimer(request, pk):
 
 @login_required
 def ecole_liste(request):
-    ecoles = Ecole.objects.visibles_par(request.user).annotate(
-        nb_classes=Count("classes", filter=Q(classes__annee__debut=annee_courante_debut()), distinct=True),
-    )
-    return render(request, "eleves/ecole_liste.html", {"ecoles": ecoles})
+    return render(request, "eleves/ecole_liste.html", {"ecoles": ecoles_avec_nb_classes(request.user)})
 
 
 @login_required
@@ -326,13 +287,12 @@ def classe_detail(request, pk):
     classe = get_object_or_404(
         Classe.objects.visibles_par(request.user).select_related("ecole", "annee"), pk=pk
     )
-    inscriptions = (
-        Inscription.objects.filter(classe=classe, eleve__in=Eleve.objects.visibles_par(request.user))
-        .select_related("eleve")
-        .order_by("eleve__nom", "eleve__prenom")
-    )
     return render(
         request,
         "eleves/classe_detail.html",
-        {"classe": classe, "inscriptions": inscriptions, "enseignants": classe.enseignants.all()},
+        {
+            "classe": classe,
+            "inscriptions": inscriptions_de_la_classe(request.user, classe),
+            "enseignants": classe.enseignants.all(),
+        },
     )

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from eleves.forms import ImportCsvForm, taille_en_mo
@@ -27,6 +27,7 @@ from eleves.imports import (
 )
 from eleves.models import Ecole, annee_courante_debut
 from eleves.scolarite import libelle_annee
+from eleves.selectors import ecole_visible_ou_404
 
 
 def _cle_session(ecole: Ecole) -> str:
@@ -36,7 +37,7 @@ def _cle_session(ecole: Ecole) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_classes(request, pk):
-    ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
+    ecole = ecole_visible_ou_404(request.user, pk)
     if not request.user.has_perm("eleves.gerer_ecole", ecole):
         raise PermissionDenied
     if request.method == "POST" and "confirmer" in request.POST:

@@ -105,13 +105,12 @@ class DecisionForm(FormulaireSimple):
 
     def __init__(self, *args, demande, user, **kwargs):
         super().__init__(*args, **kwargs)
-        membres = membres_rased_par_nom(demande)
         for type_aide in TypeAide:
             role = ROLE_PAR_TYPE_AIDE[type_aide]
             self.fields[f"aide_{type_aide.value}"] = forms.BooleanField(label=type_aide.label, required=False)
             choix = forms.ModelChoiceField(
                 label=f"Mené{'e' if type_aide != TypeAide.PSY else ''} par",
-                queryset=membres.filter(role=role),
+                queryset=membres_rased_par_nom(demande, role=role),
                 required=False,
                 empty_label="— choisir —",
             )

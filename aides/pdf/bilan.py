@@ -7,10 +7,7 @@ evaluations only psychologists can reach (``Evaluation.objects.visibles_par``), 
 pupil's page only to psychologists.
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
-
 from aides.enums import Atteinte, Maitrise, TypeAide
-from aides.models import Evaluation, EvaluationObjectif
 from aides.pdf.graphiques import Groupe, barres_groupees
 from aides.pdf.programme import _date, entete_pour
 from eleves.rules import lit_le_secret_psy
@@ -28,19 +25,9 @@ AIDE_COURTE = {TypeAide.E: "aide E", TypeAide.G: "aide G", TypeAide.PSY: "suivi 
 BILANS_SUR_LA_PAGE = 10
 
 
-def evaluations_pour_bilan(user):
-    """The evaluations ``user`` may print, with everything the printed bilan reads."""
-    return Evaluation.objects.visibles_par(user).select_related(
-        "auteur", "programme__aide__intervenant", "programme__aide__demande__eleve",
-        "programme__aide__demande__classe__ecole__circonscription", "programme__aide__demande__classe__annee",
-    ).prefetch_related(
-        Prefetch("resultats", EvaluationObjectif.objects.select_related("objectif")),
-        "programme__aide__demande__classe__enseignants",
-    )
-
-
 def donnees_bilan(evaluation) -> dict:
-    """Everything the printed bilan shows; the charts are SVG built from the same values."""
+    """Everything the printed bilan shows; the charts are SVG built from the same values.
+    ``evaluation`` comes from ``aides.selectors.documents.evaluations_pour_bilan``."""
     programme = evaluation.programme
     aide = programme.aide
     demande = aide.demande
@@ -141,9 +128,9 @@ def _flottant(valeur):
 
 
 def graphiques_parcours(user, evaluations) -> dict:
-    """Charts of the pupil's latest bilans that ``user`` may read (one query, whatever the history).
+    """Charts of the pupil's latest bilans that ``user`` may read.
 
-    ``evaluations``: the pupil's bilans ``user`` may read, oldest first
+    ``evaluations``: the pupil's bilans ``user`` may read, oldest first, with their results
     (``aides.selectors.evaluations_de_l_eleve``).
 
     Per bilan: the mean attainment of its objectives, and the mean mastery at the start and now;
@@ -154,7 +141,6 @@ def graphiques_parcours(user, evaluations) -> dict:
     evaluations = evaluations[-BILANS_SUR_LA_PAGE:]
     if not evaluations:
         return {}
-    prefetch_related_objects(evaluations, "resultats")
     lignes, atteintes, maitrises, estimes = [], [], [], []
     instruments = {}  # in order of first use
     for evaluation in evaluations:

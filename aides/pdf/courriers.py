@@ -15,10 +15,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from aides.enums import EtatAide, EtatDemande, TypeAide
+from aides.enums import EtatDemande, TypeAide
 from aides.pdf.programme import entete_pour
-from aides.selectors import membres_rased_de
-from eleves.enums import Role
 from eleves.scolarite import cle_nom
 
 CIVILITES = {"Mme": "Madame", "M.": "Monsieur"}
@@ -109,19 +107,22 @@ def _personne(utilisateur, precision: str = "") -> dict:
     }
 
 
-def donnees_courrier(demande, genre: str, *, imprime_par) -> dict:
-    """What the letter ``genre`` prints for ``demande``; ``CourrierImpossible`` says why not.
+def donnees_courrier(lu, genre: str) -> dict:
+    """What the letter ``genre`` prints for the request ``lu.demande``; ``CourrierImpossible``
+    says why not.
 
-    ``demande`` comes from the user's scoped queryset with its pupil, class, school and
-    référent loaded; the caller has checked that ``imprime_par`` may print this letter.
+    ``lu`` is the request's ``aides.selectors.documents.LecturesCourrier``: the request from the
+    user's scoped queryset with its pupil, class, school and référent loaded, and what the letter
+    reads beside it; the caller has checked that ``lu.imprime_par`` may print this letter.
     """
+    demande, imprime_par = lu.demande, lu.imprime_par
     modele = GENRES[genre]
     if demande.etat == EtatDemande.BROUILLON:
         raise CourrierImpossible(
             "Les courriers à la famille s'impriment une fois la demande envoyée au RASED."
         )
     eleve = demande.eleve
-    responsables = list(eleve.responsables.all())
+    responsables = lu.responsables
     if not responsables:
         raise CourrierImpossible(
             "Aucun responsable légal n'est enregistré pour cet élève : ajoutez-en un sur la fiche de "
@@ -146,13 +147,10 @@ def donnees_courrier(demande, genre: str, *, imprime_par) -> dict:
         donnees["domaines"] = demande.domaines_libelles
         donnees["contacts"] = (
             [_personne(demande.referent, "référent de la demande")] if demande.referent
-            else [_personne(m) for m in membres_rased_de(demande).order_by("role", "last_name", "first_name")]
+            else [_personne(m) for m in lu.membres_rased]
         )
     elif genre == "accord-aide":
-        aides = list(
-            demande.aides.filter(type__in=[TypeAide.E, TypeAide.G]).exclude(etat=EtatAide.TERMINEE)
-            .select_related("intervenant").order_by("type")
-        )
+        aides = lu.aides_e_g
         if not aides:
             raise CourrierImpossible(
                 "Aucune aide E ou G n'est à proposer à la famille pour cette demande : ce courrier suit "
@@ -165,18 +163,5 @@ def donnees_courrier(demande, genre: str, *, imprime_par) -> dict:
         ]
         donnees["contacts"] = [_personne(a.intervenant) for a in aides]
     else:
-        donnees["contacts"] = [_personne(p) for p in _psychologues(demande, imprime_par)]
+        donnees["contacts"] = [_personne(p) for p in lu.psychologues]
     return donnees
-
-
-def _psychologues(demande, imprime_par) -> list:
-    """Who proposes the assessment: the follow-up's psychologist, else the référent or the
-    printing user when a psychologist, else the psychologists of the school's secteur.
-    Only the aid's member is read here, never its content."""
-    aide = demande.aides.filter(type=TypeAide.PSY).select_related("intervenant").first()
-    if aide:
-        return [aide.intervenant]
-    for candidat in (demande.referent, imprime_par):
-        if candidat and candidat.role == Role.PSYCHOLOGUE:
-            return [candidat]
-    return list(membres_rased_de(demande).filter(role=Role.PSYCHOLOGUE).order_by("last_name", "first_name"))

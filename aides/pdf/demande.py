@@ -8,20 +8,14 @@ from django.utils import timezone
 
 from aides.enums import EtatDemande
 from aides.pdf.programme import _date, entete_pour
-from eleves.enums import CYCLE_PAR_NIVEAU, Role
-
-
-def demandes_pour_fiche(queryset):
-    """``queryset`` (already scoped to the user) with everything the printed fiche reads."""
-    return queryset.select_related(
-        "eleve", "auteur", "classe__ecole__circonscription", "classe__annee"
-    ).prefetch_related("classe__enseignants")
+from eleves.enums import CYCLE_PAR_NIVEAU
 
 
 def donnees_demande(demande, *, directeur=None) -> dict:
     """Everything the printed fiche shows, as plain values.
 
-    ``directeur`` is the school's active directeur, looked up by the caller (one query).
+    ``demande`` comes from ``aides.selectors.documents.demandes_pour_fiche``; ``directeur`` is
+    the school's active directeur (``directeur_de``), looked up by the caller (one query).
     """
     eleve = demande.eleve
     classe = demande.classe
@@ -51,6 +45,3 @@ def donnees_demande(demande, *, directeur=None) -> dict:
         if demande.famille_informee_par else "",
     }
 
-
-def directeur_de(ecole):
-    return ecole.directeurs.filter(role=Role.DIRECTEUR, is_active=True).order_by("pk").first()

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from eleves.enums import Role
+from aides.selectors.documents import directeur_du_programme
 from eleves.scolarite import annee_scolaire_de, libelle_annee
 
 
@@ -20,12 +20,17 @@ def entete_pour(demande) -> dict:
 
 
 def donnees_programme(programme) -> dict:
-    """Everything the printed programme shows, as plain JSON-ready values."""
+    """Everything the printed programme shows, as plain JSON-ready values.
+
+    ``programme`` comes from ``aides.selectors.documents.programmes_pour_impression``, or is the
+    version being validated (``aides.services.programme_valider`` freezes these values).
+    """
     aide = programme.aide
     demande = aide.demande
     eleve = demande.eleve
     classe = demande.classe
-    directeur = classe.ecole.directeurs.filter(role=Role.DIRECTEUR, is_active=True).first()
+    # Read here rather than given by the caller: the validation's snapshot passes the programme alone.
+    directeur = directeur_du_programme(programme)
     return {
         "entete": entete_pour(demande),
         "eleve": {

@@ -6,15 +6,9 @@ from aides.enums import TypeReunion
 from aides.pdf.programme import _date, entete_pour
 
 
-def reunions_pour_compte_rendu(queryset):
-    """``queryset`` (already scoped to the user) with everything the printed minutes read."""
-    return queryset.select_related(
-        "auteur", "demande__eleve", "demande__classe__ecole__circonscription", "demande__classe__annee"
-    ).prefetch_related("participants", "participants_externes")
-
-
 def donnees_reunion(reunion) -> dict:
-    """Everything the printed minutes show, as plain values."""
+    """Everything the printed minutes show, as plain values; ``reunion`` comes from
+    ``aides.selectors.documents.reunions_pour_compte_rendu``."""
     demande = reunion.demande
     eleve = demande.eleve
     moment = timezone.localtime(reunion.date)

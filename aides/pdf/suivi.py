@@ -1,39 +1,25 @@
 """The pupil's fiche de suivi: the whole path across school years, as ``user`` may read it.
 
-Every part is read through the user's scoped querysets, so each role gets the fiche its rights
-allow (a teacher, their own requests; circonscription staff, no psychological follow-up at
-all). The psychological section (the psychologist's observations, sessions, evaluations with
-self-esteem, every conclusion) is built only when the user *is* a psychologist: the variant
-depends on the role alone, never on the request, and the querysets would refuse it anyway.
-Non-psychologists read at most that a psychological follow-up exists, and the conclusions
-shared with the team.
-
-The number of queries is fixed (about fifteen), whatever the length of the pupil's history.
+Every part is read through the user's scoped querysets (``aides.selectors.documents.
+fiche_suivi_lue``, in a fixed number of queries whatever the length of the pupil's history), so
+each role gets the fiche its rights allow (a teacher, their own requests; circonscription staff,
+no psychological follow-up at all). The psychological section (the psychologist's observations,
+sessions, evaluations with self-esteem, every conclusion) is built only when the user *is* a
+psychologist: the variant depends on the role alone, never on the request, and the querysets
+would refuse it anyway. Non-psychologists read at most that a psychological follow-up exists,
+and the conclusions shared with the team.
 """
 
-from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
-from aides.enums import REPONSE_APPORTEE, EtatAide, EtatDemande, EtatProgramme, Presence
-from aides.models import (
-    Aide,
-    ConclusionPsy,
-    Consentement,
-    DemandeAide,
-    Evaluation,
-    EvaluationObjectif,
-    Observation,
-    PresenceSeance,
-    Programme,
-    Reunion,
-    Seance,
-)
+from aides.enums import REPONSE_APPORTEE, EtatAide, EtatProgramme
 from aides.rules import connait_les_suivis_psy
+
+# Imported from here by aides/pdf/droit_acces.py, which still reads its own data.
+from aides.selectors.documents import PRESENT  # noqa: F401
 from eleves.rules import lit_le_secret_psy
 from eleves.scolarite import annee_scolaire_de, libelle_annee
 from rased.formats import duree_fr, nombre_fr
-
-PRESENT = Q(presences__presence=Presence.PRESENT)
 
 
 def _date(valeur) -> str:
@@ -42,26 +28,6 @@ def _date(valeur) -> str:
     if hasattr(valeur, "hour"):
         valeur = timezone.localdate(valeur)
     return valeur.strftime("%d/%m/%Y")
-
-
-
-
-def _programmes(user):
-    """Validated versions (and those they replaced): a draft is not part of the path yet."""
-    return (
-        Programme.objects.visibles_par(user)
-        .filter(etat__in=[EtatProgramme.VALIDE, EtatProgramme.REMPLACE])
-        .order_by("version")
-        .prefetch_related(
-            "objectifs", "actions",
-            Prefetch(
-                "evaluations",
-                Evaluation.objects.order_by("date", "pk").prefetch_related(
-                    Prefetch("resultats", EvaluationObjectif.objects.select_related("objectif"))
-                ),
-            ),
-        )
-    )
 
 
 def _version(programme, *, psy: bool) -> dict:
@@ -229,25 +195,10 @@ def _demande(user, demande, lisibles: set[int]) -> dict:
     }
 
 
-def _volet_psychologique(user, eleve, demandes, lisibles: set[int]) -> dict:
-    """The psychologist's part: for psychologists only (the caller checks the role, and every
-    queryset here is the psychologist-scoped one)."""
-    aides = [a for d in demandes for a in d.aides_lues if a.est_psy and a.pk in lisibles]
-    presences = {}
-    for p in (
-        PresenceSeance.objects.filter(
-            aide_id__in=[a.pk for a in aides], seance__in=Seance.objects.visibles_par(user)
-        )
-        .select_related("seance__intervenant")
-        .order_by("seance__date", "seance__pk")
-    ):
-        presences.setdefault(p.aide_id, []).append(p)
-    observations = (
-        Observation.objects.visibles_par(user)
-        .filter(demande__eleve=eleve, confidentielle=True)
-        .select_related("auteur")
-        .order_by("date", "pk")
-    )
+def _volet_psychologique(volet) -> dict:
+    """The psychologist's part: for psychologists only (the caller checks the role; ``volet`` was
+    read through the psychologist-scoped querysets)."""
+    aides, presences, observations = volet.aides, volet.presences, volet.observations
     return {
         "observations": [
             {
@@ -300,46 +251,12 @@ def entete_eleve(inscriptions) -> dict:
     }
 
 
-def donnees_fiche_suivi(user, eleve) -> dict:
-    """Everything the fiche de suivi prints for ``user``, as plain values, newest year last."""
-    inscriptions = list(
-        eleve.inscriptions.select_related("annee", "classe__ecole__circonscription").order_by("annee__debut")
-    )
-    aides = (
-        Aide.objects.visibles_par(user)
-        .select_related("intervenant")
-        .annotate(
-            nb_seances=Count("presences", distinct=True),
-            nb_presents=Count("presences", filter=PRESENT, distinct=True),
-            minutes=Sum("presences__seance__duree", filter=PRESENT),
-        )
-        .order_by("type")
-        .prefetch_related(
-            Prefetch("programmes", _programmes(user), to_attr="versions"),
-            Prefetch("conclusions", ConclusionPsy.objects.visibles_par(user).order_by("date", "pk"),
-                     to_attr="conclusions_lues"),
-        )
-    )
-    demandes = list(
-        DemandeAide.objects.visibles_par(user)
-        .filter(eleve=eleve)
-        .exclude(etat=EtatDemande.BROUILLON)
-        .select_related("classe__ecole", "classe__annee", "auteur", "referent", "decidee_par")
-        .prefetch_related(
-            Prefetch("consentements", Consentement.objects.visibles_par(user).order_by("date", "pk"),
-                     to_attr="consentements_lus"),
-            Prefetch(
-                "reunions",
-                Reunion.objects.visibles_par(user).order_by("date", "pk").prefetch_related(
-                    "participants", "participants_externes"
-                ),
-                to_attr="reunions_lues",
-            ),
-            Prefetch("aides", aides, to_attr="aides_lues"),
-        )
-        .order_by("classe__annee__debut", "cree_le", "pk")
-    )
-    lisibles = {aide.pk for demande in demandes for aide in demande.aides_lues if aide.contenu_lisible_par(user)}
+def donnees_fiche_suivi(user, lu) -> dict:
+    """Everything the fiche de suivi prints for ``user``, as plain values, newest year last.
+
+    ``lu``: what ``aides.selectors.documents.fiche_suivi_lue(user, eleve)`` read for ``user``.
+    """
+    eleve, inscriptions, demandes, lisibles = lu.eleve, lu.inscriptions, lu.demandes, lu.lisibles
     annees = []
     for demande in demandes:
         libelle = demande.classe.annee.libelle
@@ -359,7 +276,5 @@ def donnees_fiche_suivi(user, eleve) -> dict:
             for i in inscriptions
         ],
         "annees": annees,
-        "volet_psychologique": (
-            _volet_psychologique(user, eleve, demandes, lisibles) if lit_le_secret_psy(user) else None
-        ),
+        "volet_psychologique": _volet_psychologique(lu.volet_psy) if lit_le_secret_psy(user) else None,
     }

@@ -45,6 +45,14 @@ def demande_visible_ou_404(user, pk) -> DemandeAide:
     return get_object_or_404(qs, pk=pk)
 
 
+def aide_lisible_ou_404(user, pk) -> Aide:
+    """An aid whose content ``user`` may read (``Aide.objects.confidentielles_lisibles_par``), with
+    its request, pupil and member: for anyone else (a psychological follow-up, for anyone but a
+    psychologist) it does not exist."""
+    qs = Aide.objects.confidentielles_lisibles_par(user).select_related("demande", "eleve", "intervenant")
+    return get_object_or_404(qs, pk=pk)
+
+
 def membres_rased_de(demande: DemandeAide):
     """The active RASED members whose secteur covers the request's school."""
     return Utilisateur.objects.filter(
@@ -153,11 +161,11 @@ def _compter_par_etat(demandes) -> list[tuple[str, int]]:
 
 
 def evaluations_de_l_eleve(user, eleve) -> list[Evaluation]:
-    """The pupil's bilans that ``user`` may read, oldest first, with their programme and aid:
-    read once for the pupil's page, by its path and by its charts."""
+    """The pupil's bilans that ``user`` may read, oldest first, with their programme and aid and
+    their results: read once for the pupil's page, by its path and by its charts."""
     return list(
         Evaluation.objects.visibles_par(user).filter(programme__aide__eleve=eleve)
-        .select_related("programme__aide").order_by("date", "pk")
+        .select_related("programme__aide").prefetch_related("resultats").order_by("date", "pk")
     )
 
 

@@ -1,15 +1,29 @@
-"""Reads of the analysis stage: the people who may be chosen for a request."""
+"""Reads of the analysis stage: the RASED's waiting list, the people who may be chosen for a request."""
 
 from django.db.models import Q
 
+from aides.enums import ETATS_A_TRAITER
+from aides.models import DemandeAide
 from aides.selectors import membres_rased_de
 from eleves.enums import Role
 from eleves.models import Utilisateur
 
 
-def membres_rased_par_nom(demande):
-    """The RASED members of the request's secteur, as a list to choose from (référent, intervenant)."""
-    return membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+def demandes_a_traiter_par(user):
+    """The requests of the member's secteur waiting for the RASED, oldest first."""
+    return (
+        DemandeAide.objects.visibles_par(user)
+        .filter(etat__in=ETATS_A_TRAITER)
+        .select_related("eleve", "classe__ecole", "referent")
+        .order_by("envoyee_le", "pk")
+    )
+
+
+def membres_rased_par_nom(demande, *, role: str | None = None):
+    """The RASED members of the request's secteur, as a list to choose from (référent, intervenant);
+    ``role``: only those of that role (who may carry an aid of a given kind)."""
+    membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+    return membres.filter(role=role) if role else membres
 
 
 def personnes_concernees(demande):

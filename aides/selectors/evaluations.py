@@ -28,3 +28,8 @@ def mesures_de_depart(programme) -> tuple[dict, dict]:
     ):
         maitrises[objectif_id] = maitrise  # the earliest wins, as the list runs latest first
     return estime, maitrises
+
+
+def resultats_du_bilan(evaluation) -> list[EvaluationObjectif]:
+    """The review's results, each with its objective, in the objectives' order."""
+    return list(evaluation.resultats.select_related("objectif"))

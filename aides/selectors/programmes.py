@@ -1,6 +1,7 @@
 """Reads of the programme personnalisé."""
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 
 from aides.models import Evaluation, Programme
 
@@ -20,6 +21,17 @@ def programmes_lisibles(user, *, complet: bool = False):
             ),
         )
     return qs
+
+
+def programme_lisible_ou_404(user, pk, *, complet: bool = False) -> Programme:
+    """A programme looked up in those ``user`` may read (``programmes_lisibles``): outside them
+    it does not exist."""
+    return get_object_or_404(programmes_lisibles(user, complet=complet), pk=pk)
+
+
+def derniere_version(aide) -> Programme | None:
+    """The aid's latest programme version, whatever its state (``aide`` was read in the user's scope)."""
+    return aide.programmes.order_by("-version").first()
 
 
 def versions_du_programme(user, aide):

@@ -6,6 +6,7 @@ psychologists only: a pupil's sessions are read through ``confidentielles_lisibl
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 
@@ -59,6 +60,17 @@ def aides_pour_seance(user) -> list[Aide]:
         return (aide.intervenant_id != user.pk, *lieu, aide.eleve.nom, aide.eleve.prenom, aide.pk)
 
     return sorted(aides, key=cle)
+
+
+def seances_menees_par(user, *, mois: date | None = None):
+    """The sessions ``user`` led, as far as they may read them; ``mois``: only that month's."""
+    seances = Seance.objects.visibles_par(user).filter(intervenant=user)
+    return seances.filter(date__year=mois.year, date__month=mois.month) if mois else seances
+
+
+def mois_des_seances_de(user):
+    """The months in which ``user`` led a session, newest first (the list's month filter)."""
+    return seances_menees_par(user).dates("date", "month", order="DESC")
 
 
 def totaux_des_seances(seances) -> Totaux:

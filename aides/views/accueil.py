@@ -1,9 +1,6 @@
 """Where people start: each role lands on its own dashboard."""
 
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,17 +9,14 @@ from aides.models import Notification
 from aides.selectors import tableau_de_bord
 from aides.selectors.droit_acces import volets_a_relire
 from eleves.enums import ROLES_RASED, Role
-from eleves.models import (
-    AttributionRole,
-    Classe,
-    Ecole,
-    Eleve,
-    annee_courante_debut,
+from eleves.selectors import (
+    attributions_recentes,
+    classes_avec_nb_eleves,
+    ecoles_avec_nb_classes,
+    nb_eleves_et_classes,
 )
 
 GABARIT_PAR_ROLE = {Role.ENSEIGNANT: "enseignant", Role.DIRECTEUR: "directeur"}
-# How long the psychologists' home page shows an opening of access to their work.
-ALERTE_ATTRIBUTIONS = timedelta(days=30)
 
 
 @login_required
@@ -30,30 +24,18 @@ def accueil(request):
     user = request.user
     if user.role == Role.ADMINISTRATEUR and not user.circonscription_id:
         return redirect("admin:index")
-    annee = annee_courante_debut()
-    contexte = {
-        "ecoles": Ecole.objects.visibles_par(user).annotate(
-            nb_classes=Count("classes", filter=Q(classes__annee__debut=annee), distinct=True)
-        ),
-        **tableau_de_bord(user),
-    }
+    contexte = {"ecoles": ecoles_avec_nb_classes(user), **tableau_de_bord(user)}
     if user.role == Role.ENSEIGNANT:
-        contexte["classes"] = (
-            Classe.objects.visibles_par(user).select_related("ecole").annotate(nb_eleves=Count("inscriptions"))
-        )
+        contexte["classes"] = classes_avec_nb_eleves(user)
     elif user.role in (Role.CIRCONSCRIPTION, Role.ADMINISTRATEUR):
-        contexte["nb_eleves"] = Eleve.objects.visibles_par(user).count()
-        contexte["nb_classes"] = Classe.objects.visibles_par(user).filter(annee__debut=annee).count()
+        contexte["nb_eleves"], contexte["nb_classes"] = nb_eleves_et_classes(user)
     elif user.has_perm("eleves.relire_volets_rased"):
         # Families' access requests whose parts wait for this member's review: the RASED's parts,
         # and for a psychologist the psychological parts too.
         contexte["nb_acces_a_relire"] = sum(a_relire.count() for a_relire in volets_a_relire(user).values())
     if user.has_perm("eleves.view_acces_psychologues"):
         # Accounts given access to the psychologists' work lately: they watch it.
-        contexte["attributions_recentes"] = list(
-            AttributionRole.objects.visibles_par(user).filter(le__gte=timezone.now() - ALERTE_ATTRIBUTIONS)
-            .select_related("personne", "par")[:10]
-        )
+        contexte["attributions_recentes"] = attributions_recentes(user)
     gabarit = "rased" if user.role in ROLES_RASED else GABARIT_PAR_ROLE.get(user.role, "circonscription")
     return render(request, f"aides/accueil_{gabarit}.html", contexte)
 

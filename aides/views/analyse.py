@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from aides import services
-from aides.enums import ACTES_PSY, ETATS_A_TRAITER, ActeConsentement
+from aides.enums import ACTES_PSY, ActeConsentement
 from aides.forms.analyse import (
     AideAjoutForm,
     ConsentementForm,
@@ -27,8 +27,9 @@ from aides.forms.analyse import (
     PriseEnChargeForm,
     ReunionForm,
 )
-from aides.models import Aide, DemandeAide, Reunion
+from aides.models import Aide, Reunion
 from aides.selectors import demande_visible_ou_404
+from aides.selectors.analyse import demandes_a_traiter_par
 from aides.views.acces import exiger, refus_en_message
 from eleves.rules import lit_le_secret_psy
 
@@ -48,13 +49,8 @@ def _page_formulaire(request, demande, form, *, titre, bouton, explication="", a
 def demandes_a_traiter(request):
     """The requests of the member's secteur waiting for the RASED, oldest first."""
     exiger(request, "aides.view_observations")
-    demandes = (
-        DemandeAide.objects.visibles_par(request.user)
-        .filter(etat__in=ETATS_A_TRAITER)
-        .select_related("eleve", "classe__ecole", "referent")
-        .order_by("envoyee_le", "pk")
-    )
-    page = Paginator(demandes, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
+    page = Paginator(demandes_a_traiter_par(request.user), settings.PAGINATION_ELEVES).get_page(
+        request.GET.get("page"))
     aujourd_hui = timezone.localdate()
     lignes = list(page.object_list)
     for demande in lignes:

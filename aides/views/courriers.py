@@ -13,9 +13,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
-from aides.models import DemandeAide
 from aides.pdf.courriers import GENRES, CourrierImpossible, donnees_courrier
 from aides.pdf.rendu import servir_pdf
+from aides.selectors.documents import LecturesCourrier, demandes_pour_courrier
 from aides.views.acces import exiger
 
 # Who prints which letter is the policy's (``aides.imprimer_courrier_<genre>``, aides/rules.py).
@@ -26,15 +26,10 @@ PERMISSION_PAR_GENRE = {genre: f"aides.imprimer_courrier_{genre.replace('-', '_'
 def courrier_pdf(request, pk, genre):
     if genre not in GENRES:
         raise Http404
-    demande = get_object_or_404(
-        DemandeAide.objects.visibles_par(request.user).select_related(
-            "eleve", "classe__ecole__circonscription", "classe__annee", "referent"
-        ),
-        pk=pk,
-    )
+    demande = get_object_or_404(demandes_pour_courrier(request.user), pk=pk)
     exiger(request, PERMISSION_PAR_GENRE[genre], demande)
     try:
-        donnees = donnees_courrier(demande, genre, imprime_par=request.user)
+        donnees = donnees_courrier(LecturesCourrier(demande, imprime_par=request.user), genre)
     except CourrierImpossible as raison:
         messages.warning(request, str(raison))
         return redirect("demande_detail", pk=demande.pk)

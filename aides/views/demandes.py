@@ -4,28 +4,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms.demandes import DemandeAideForm
-from aides.models import DemandeAide
-from aides.rules import etapes_lisibles
 from aides.selectors import contexte_demande, demande_visible_ou_404
+from aides.selectors.demandes import demandes_de_la_liste, historique_de_la_demande
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from aides.views.acces import exiger, refus_en_message
 from eleves.journal import journaliser
-from eleves.models import Eleve, JournalAcces
+from eleves.models import JournalAcces
+from eleves.selectors import eleve_visible_ou_404
 
 
 @login_required
 def demande_liste(request):
-    demandes = (
-        DemandeAide.objects.visibles_par(request.user)
-        .select_related("eleve", "classe__ecole", "auteur")
-        .order_by("-cree_le", "-pk")
-    )
-    page = Paginator(demandes, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
+    page = Paginator(demandes_de_la_liste(request.user), settings.PAGINATION_ELEVES).get_page(
+        request.GET.get("page"))
     return render(request, "aides/demande_liste.html", {"page": page})
 
 
@@ -38,7 +34,7 @@ def _donnees(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def demande_creer(request, pk):
-    eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
+    eleve = eleve_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_demande", eleve)
     form = DemandeAideForm(_donnees(request), envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +96,7 @@ def demande_detail(request, pk):
         "aides/demande_detail.html",
         {
             "demande": demande,
-            "historique": etapes_lisibles(request.user, demande, demande.historique.select_related("auteur")),
+            "historique": historique_de_la_demande(request.user, demande),
             **contexte_demande(request.user, demande),
         },
     )

@@ -5,22 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
-from aides.enums import EtatProgramme
-from aides.models import Programme
 from aides.pdf.programme import donnees_programme
 from aides.pdf.rendu import servir_pdf
+from aides.selectors.documents import programmes_pour_impression
 
 
 @login_required
 def programme_pdf(request, pk):
     """The validated version as signed; its content was frozen at validation."""
-    programme = get_object_or_404(
-        Programme.objects.visibles_par(request.user)
-        .filter(etat__in=[EtatProgramme.VALIDE, EtatProgramme.REMPLACE])
-        .select_related("aide__demande__eleve", "aide__demande__classe__ecole__circonscription",
-                        "aide__demande__classe__annee", "aide__intervenant", "valide_par"),
-        pk=pk,
-    )
+    programme = get_object_or_404(programmes_pour_impression(request.user), pk=pk)
     donnees = programme.instantane or donnees_programme(programme)
     return servir_pdf(
         request, "pdf/programme.html", {"p": donnees, "entete": donnees["entete"]},

@@ -7,24 +7,27 @@ selectors, under the same scopes.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import path
 
 from aides.pdf.bilan import graphiques_parcours
 from aides.selectors import dernieres_actions_equipe, evaluations_de_l_eleve, parcours_eleve
 from eleves.journal import journaliser
-from eleves.models import Classe, Ecole, Eleve, JournalAcces, annee_courante_debut
+from eleves.models import JournalAcces, annee_courante_debut
+from eleves.selectors import (
+    classes_de_l_ecole,
+    ecole_visible_ou_404,
+    eleve_visible_ou_404,
+    inscriptions_de_l_eleve,
+)
 
 
 @login_required
 def eleve_detail(request, pk):
     user = request.user
-    eleve = get_object_or_404(Eleve.objects.visibles_par(user), pk=pk)
+    eleve = eleve_visible_ou_404(user, pk)
     journaliser(request, action=JournalAcces.Action.CONSULTATION, objet="Fiche de l'élève", eleve=eleve)
-    inscriptions = list(
-        eleve.inscriptions.select_related("annee", "classe__ecole").prefetch_related("classe__enseignants")
-    )
+    inscriptions = inscriptions_de_l_eleve(eleve)
     # The rules asked below read the current enrolment: it is among these (as
     # ``avec_inscription_courante`` would load it).
     eleve.inscriptions_courantes = [i for i in inscriptions if i.annee.debut == annee_courante_debut()]
@@ -51,19 +54,13 @@ def eleve_detail(request, pk):
 def ecole_detail(request, pk):
     """A school, its class lists for the current year and the RASED's latest team actions."""
     user = request.user
-    ecole = get_object_or_404(Ecole.objects.visibles_par(user), pk=pk)
-    classes = (
-        Classe.objects.visibles_par(user)
-        .filter(ecole=ecole, annee__debut=annee_courante_debut())
-        .annotate(nb_eleves=Count("inscriptions"))
-        .prefetch_related("enseignants")
-    )
+    ecole = ecole_visible_ou_404(user, pk)
     return render(
         request,
         "aides/ecole_detail.html",
         {
             "ecole": ecole,
-            "classes": classes,
+            "classes": classes_de_l_ecole(user, ecole),
             "peut_importer": user.has_perm("eleves.gerer_ecole", ecole),
             "actions_equipe": dernieres_actions_equipe(user, ecole),
             "peut_ajouter_action": user.has_perm("aides.add_actionequipe", ecole),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
@@ -23,17 +23,13 @@ from aides.selectors.equipes import (
 )
 from aides.services import action_equipe_enregistrer
 from aides.views.acces import exiger, refus_en_message
-from eleves.models import Ecole
+from eleves.selectors import ecole_visible_ou_404
 from rased.formats import duree_fr
-
-
-def _ecole_visible(request, pk) -> Ecole:
-    return get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
 
 
 @login_required
 def action_equipe_liste(request, pk):
-    ecole = _ecole_visible(request, pk)
+    ecole = ecole_visible_ou_404(request.user, pk)
     actions = actions_de_l_ecole(request.user, ecole)
     nb_annee, minutes = nb_et_minutes_depuis_la_rentree(actions)
     page = Paginator(actions, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
@@ -54,7 +50,7 @@ def action_equipe_liste(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_equipe_creer(request, pk):
-    ecole = _ecole_visible(request, pk)
+    ecole = ecole_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_actionequipe", ecole)
     eleves = eleves_pour_une_action(request.user, ecole)
     form = ActionEquipeForm(request.POST if request.method == "POST" else None, eleves=eleves)

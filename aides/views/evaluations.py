@@ -16,8 +16,10 @@ from django.views.decorators.http import require_http_methods
 from aides import services
 from aides.enums import SuiteEvaluation
 from aides.forms.evaluations import ConclusionForm, EvaluationForm, formulaires_resultats
-from aides.models import Aide, ConclusionPsy, Evaluation, Programme
-from aides.selectors.evaluations import mesures_de_depart
+from aides.models import ConclusionPsy, Evaluation
+from aides.selectors import aide_lisible_ou_404
+from aides.selectors.evaluations import mesures_de_depart, resultats_du_bilan
+from aides.selectors.programmes import derniere_version, programme_lisible_ou_404
 from aides.views.acces import exiger, refus_en_message
 
 
@@ -31,9 +33,7 @@ def _valeurs_de_depart(programme) -> tuple[dict, dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluation_creer(request, pk):
-    programme = get_object_or_404(
-        Programme.objects.visibles_par(request.user).select_related("aide__demande", "aide__eleve"), pk=pk
-    )
+    programme = programme_lisible_ou_404(request.user, pk)
     aide = programme.aide
     exiger(request, "aides.add_evaluation", programme)
     initial, maitrises = _valeurs_de_depart(programme)
@@ -59,7 +59,7 @@ def _apres_evaluation(request, evaluation):
     # A psychologist's bilan is told to nobody (aides.services.evaluation_enregistrer).
     enregistre = "Le bilan est enregistré" + ("" if aide.est_psy else " et l'enseignant en est informé")
     if evaluation.suite == SuiteEvaluation.RENOUVELLEMENT:
-        nouvelle = aide.programmes.order_by("-version").first()
+        nouvelle = derniere_version(aide)
         messages.success(
             request,
             f"{enregistre}. La version {nouvelle.version} du programme est ouverte : ajustez ses objectifs, "
@@ -86,7 +86,7 @@ def evaluation_modifier(request, pk):
     aide = programme.aide
     exiger(request, "aides.change_evaluation", evaluation)
     form = EvaluationForm(request.POST or None, instance=evaluation, aide=aide)
-    existants = list(evaluation.resultats.select_related("objectif"))
+    existants = resultats_du_bilan(evaluation)
     resultats = formulaires_resultats(
         request.POST or None, objectifs=[r.objectif for r in existants], resultats=existants
     )
@@ -115,9 +115,7 @@ def _page_conclusion(request, aide, form, conclusion):
 @login_required
 @require_http_methods(["GET", "POST"])
 def conclusion_creer(request, pk):
-    aide = get_object_or_404(
-        Aide.objects.confidentielles_lisibles_par(request.user).select_related("demande", "eleve"), pk=pk
-    )
+    aide = aide_lisible_ou_404(request.user, pk)
     exiger(request, "aides.add_conclusion", aide)
     form = ConclusionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

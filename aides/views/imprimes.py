@@ -9,16 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
-from aides.models import DemandeAide, Reunion
-from aides.pdf.bilan import donnees_bilan, evaluations_pour_bilan
-from aides.pdf.demande import demandes_pour_fiche, directeur_de, donnees_demande
+from aides.pdf.bilan import donnees_bilan
+from aides.pdf.demande import donnees_demande
 from aides.pdf.rendu import servir_pdf
-from aides.pdf.reunion import donnees_reunion, reunions_pour_compte_rendu
+from aides.pdf.reunion import donnees_reunion
+from aides.selectors.documents import (
+    demandes_pour_fiche,
+    directeur_de,
+    evaluations_pour_bilan,
+    reunions_pour_compte_rendu,
+)
 
 
 @login_required
 def demande_pdf(request, pk):
-    demande = get_object_or_404(demandes_pour_fiche(DemandeAide.objects.visibles_par(request.user)), pk=pk)
+    demande = get_object_or_404(demandes_pour_fiche(request.user), pk=pk)
     donnees = donnees_demande(demande, directeur=directeur_de(demande.classe.ecole))
     return servir_pdf(
         request, "pdf/demande.html", {"d": donnees, "entete": donnees["entete"]},
@@ -31,7 +36,7 @@ def demande_pdf(request, pk):
 
 @login_required
 def reunion_pdf(request, pk):
-    reunion = get_object_or_404(reunions_pour_compte_rendu(Reunion.objects.visibles_par(request.user)), pk=pk)
+    reunion = get_object_or_404(reunions_pour_compte_rendu(request.user), pk=pk)
     donnees = donnees_reunion(reunion)
     return servir_pdf(
         request, "pdf/reunion.html", {"r": donnees, "entete": donnees["entete"]},

@@ -11,7 +11,7 @@ aides/services.py.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,20 +19,14 @@ from django.views.decorators.http import require_http_methods
 from aides import services
 from aides.enums import TypeAide
 from aides.forms.programmes import NouvelleVersionForm, formulaires_programme
-from aides.models import Aide, Programme
-from aides.selectors.programmes import programmes_lisibles, versions_du_programme
+from aides.models import Programme
+from aides.selectors import aide_lisible_ou_404
+from aides.selectors.programmes import (
+    derniere_version,
+    programme_lisible_ou_404,
+    versions_du_programme,
+)
 from aides.views.acces import exiger, refus_en_message
-
-
-def _aide_lisible(request, pk) -> Aide:
-    qs = Aide.objects.confidentielles_lisibles_par(request.user).select_related(
-        "demande", "eleve", "intervenant"
-    )
-    return get_object_or_404(qs, pk=pk)
-
-
-def _programme_lisible(request, pk, *, complet=False) -> Programme:
-    return get_object_or_404(programmes_lisibles(request.user, complet=complet), pk=pk)
 
 
 def _revision_postee(request) -> int:
@@ -45,7 +39,7 @@ def _revision_postee(request) -> int:
 
 @login_required
 def programme_detail(request, pk):
-    programme = _programme_lisible(request, pk, complet=True)
+    programme = programme_lisible_ou_404(request.user, pk, complet=True)
     aide = programme.aide
     return render(request, "aides/programme_detail.html", {
         "programme": programme,
@@ -58,9 +52,9 @@ def programme_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_creer(request, pk):
-    aide = _aide_lisible(request, pk)
+    aide = aide_lisible_ou_404(request.user, pk)
     exiger(request, "aides.add_programme", aide)
-    existant = aide.programmes.first()
+    existant = derniere_version(aide)
     if existant is not None:
         messages.info(request, "Cette aide a déjà un programme personnalisé : le voici.")
         return redirect("programme_detail", pk=existant.pk)
@@ -81,7 +75,7 @@ def programme_creer(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_modifier(request, pk):
-    programme = _programme_lisible(request, pk)
+    programme = programme_lisible_ou_404(request.user, pk)
     aide = programme.aide
     exiger(request, "aides.change_programme", programme)
     form, objectifs, actions = formulaires_programme(request.POST or None, aide=aide, programme=programme)
@@ -116,7 +110,7 @@ def _page_formulaire(request, aide, form, objectifs, actions, *, programme):
 @require_http_methods(["GET", "POST"])
 def programme_valider(request, pk):
     """GET: what validating means (the version is then frozen); POST: validate."""
-    programme = _programme_lisible(request, pk)
+    programme = programme_lisible_ou_404(request.user, pk)
     exiger(request, "aides.valider_programme", programme)
     if request.method == "GET":
         return render(request, "aides/programme_valider.html", {
@@ -139,7 +133,7 @@ def programme_valider(request, pk):
 @require_http_methods(["GET", "POST"])
 def programme_nouvelle_version(request, pk):
     """GET: the date the new période starts; POST: a new draft copied from the validated version."""
-    programme = _programme_lisible(request, pk)
+    programme = programme_lisible_ou_404(request.user, pk)
     exiger(request, "aides.renouveler_programme", programme)
     form = NouvelleVersionForm(request.POST or None, initial={"debut": programme.date_revision})
     if request.method == "POST" and form.is_valid():

@@ -15,17 +15,18 @@ Every PDF and CSV is written to the access log; file names carry no name.
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from aides.pdf.csv import servir_csv
 from aides.pdf.rendu import servir_pdf
 from aides.rapports import eleves_aides_par_periode, liste_attente, rapport_annuel
-from aides.selectors.rapports import annees_au_choix
+from aides.selectors.rapports import annees_au_choix, ecoles_au_choix
 from aides.views.acces import exiger
 from eleves.enums import Role
-from eleves.models import Ecole, annee_courante_debut
+from eleves.models import annee_courante_debut
 from eleves.scolarite import libelle_annee
+from eleves.selectors import ecole_visible_ou_404
 
 
 def _annee_valide(debut, annees) -> int:
@@ -96,14 +97,13 @@ def rapport_annuel_csv(request, debut):
 def eleves_aides_choix(request):
     """Where the list starts: a directeur goes to their school, others choose among theirs."""
     exiger(request, "aides.view_listes")
-    ecoles = Ecole.objects.visibles_par(request.user).order_by("nom", "commune")
     if request.user.role == Role.DIRECTEUR and request.user.ecole_id:
         return redirect("eleves_aides_periode", pk=request.user.ecole_id)
-    return render(request, "aides/liste_periodes_choix.html", {"ecoles": ecoles})
+    return render(request, "aides/liste_periodes_choix.html", {"ecoles": ecoles_au_choix(request.user)})
 
 
 def _liste_periodes(request, pk):
-    ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), pk=pk)
+    ecole = ecole_visible_ou_404(request.user, pk)
     exiger(request, "aides.view_listes")
     annees = annees_au_choix()
     debut = _annee_valide(request.GET.get("annee"), annees)

@@ -11,21 +11,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from aides.forms.seances import PresencesForm, SeanceForm
-from aides.models import Seance
 from aides.selectors.seances import (
     aides_et_seances_de_l_eleve,
     aides_pour_seance,
+    mois_des_seances_de,
     seances_avec_eleves,
+    seances_menees_par,
     totaux_des_seances,
 )
 from aides.services import seance_enregistrer
 from aides.views.acces import exiger, refus_en_message
-from eleves.models import Eleve
+from eleves.selectors import eleve_visible_ou_404
 
 
 @login_required
@@ -62,9 +63,8 @@ def _mois_choisi(valeur: str | None) -> date | None:
 def seance_liste(request):
     """The member's own sessions, newest first, with totals; optionally one month."""
     exiger(request, "aides.view_seances")
-    toutes = Seance.objects.visibles_par(request.user).filter(intervenant=request.user)
     mois = _mois_choisi(request.GET.get("mois"))
-    seances = toutes.filter(date__year=mois.year, date__month=mois.month) if mois else toutes
+    seances = seances_menees_par(request.user, mois=mois)
     page = Paginator(seances_avec_eleves(request.user, seances), settings.PAGINATION_ELEVES).get_page(
         request.GET.get("page"))
     return render(
@@ -74,7 +74,7 @@ def seance_liste(request):
             "page": page,
             "totaux": totaux_des_seances(seances),
             "mois": mois,
-            "mois_disponibles": toutes.dates("date", "month", order="DESC"),
+            "mois_disponibles": mois_des_seances_de(request.user),
         },
     )
 
@@ -87,7 +87,7 @@ def eleve_seances(request, pk):
     - the school (teacher, directeur) and circonscription: totals of E and G aids only;
     - a psychological follow-up, for anyone but psychologists: that it exists, nothing more.
     """
-    eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
+    eleve = eleve_visible_ou_404(request.user, pk)
     aides = aides_et_seances_de_l_eleve(request.user, eleve)
     return render(request, "aides/seance_eleve.html", {"eleve": eleve, "aides": aides})
 

@@ -7,20 +7,20 @@ role alone, so that no URL or parameter can ask for it.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
 from django.urls import path
 
 from aides.pdf.rendu import servir_pdf
 from aides.pdf.suivi import donnees_fiche_suivi
+from aides.selectors.documents import fiche_suivi_lue
 from aides.views.acces import exiger
-from eleves.models import Eleve
+from eleves.selectors import eleve_visible_ou_404
 
 
 @login_required
 def fiche_suivi_pdf(request, pk):
-    eleve = get_object_or_404(Eleve.objects.visibles_par(request.user), pk=pk)
+    eleve = eleve_visible_ou_404(request.user, pk)
     exiger(request, "aides.imprimer_fiche_suivi")
-    donnees = donnees_fiche_suivi(request.user, eleve)
+    donnees = donnees_fiche_suivi(request.user, fiche_suivi_lue(request.user, eleve))
     volet = donnees["volet_psychologique"] is not None
     return servir_pdf(
         request, "pdf/suivi.html", {"f": donnees, "entete": donnees["entete"]},

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from aides.enums import TypeAide
 from aides.models import DemandeAide
 from aides.pdf.courriers import GENRES, donnees_courrier, foyers
+from aides.selectors.documents import LecturesCourrier
 from eleves.models import JournalAcces, ResponsableLegal
 from tests.aides.test_fiche_suivi import (
     CONCLUSION_PARTAGEE,
@@ -182,7 +183,7 @@ def test_aucun_contenu_psychologique_dans_les_courriers(client, monde, demande_a
         for champ, marqueur in MARQUEURS_PSY.items():
             assert marqueur not in texte, (persona, champ)
         assert CONCLUSION_PARTAGEE not in texte
-        donnees = repr(donnees_courrier(demande_aidee, genre, imprime_par=monde[persona]))
+        donnees = repr(donnees_courrier(LecturesCourrier(demande_aidee, imprime_par=monde[persona]), genre))
         assert not any(m in donnees for m in MARQUEURS_PSY.values())
 
 

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from aides.enums import TypeAide
 from aides.models import DemandeAide, PresenceSeance
 from aides.pdf.suivi import donnees_fiche_suivi
+from aides.selectors.documents import fiche_suivi_lue
 from eleves.models import JournalAcces
 from tests.conftest import PERSONAS
 from tests.factories import (
@@ -222,7 +223,7 @@ def test_fiche_suivi_selon_le_role(client, monde, trois_annees, persona):
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("psychologue",)])
 def test_aucune_donnee_psychologique_hors_psychologues(monde, trois_annees, persona):
     """The document's data itself, not only its text, carries nothing of the psychologist's work."""
-    donnees = repr(donnees_fiche_suivi(monde[persona], monde.eleve_a1))
+    donnees = repr(donnees_fiche_suivi(monde[persona], fiche_suivi_lue(monde[persona], monde.eleve_a1)))
     for champ, marqueur in MARQUEURS_PSY.items():
         assert marqueur not in donnees, (persona, champ)
     assert "41.37" not in donnees and "58.19" not in donnees

@@ -17,7 +17,8 @@ from pypdf import PdfReader
 
 from aides.enums import TypeAide
 from aides.models import DemandeAide, Evaluation, Objectif, Reunion
-from aides.pdf.bilan import donnees_bilan, evaluations_pour_bilan
+from aides.pdf.bilan import donnees_bilan
+from aides.selectors.documents import evaluations_pour_bilan
 from eleves.models import JournalAcces
 from tests.conftest import PERSONAS
 from tests.factories import UtilisateurFactory
