@@ -422,7 +422,8 @@ def _journal_lu_par(user) -> list[str]:
     lignes = []
     for eleve in Eleve.objects.visibles_par(user):
         if user.has_perm("eleves.view_journal", eleve):
-            lignes += [f"{ligne.le} {ligne.personne} {ligne.action} {ligne.objet} {ligne.adresse}"
+            # The time as the page prints it (to the minute): its microseconds could read as a score.
+            lignes += [f"{ligne.le:%d/%m/%Y %H:%M} {ligne.personne} {ligne.action} {ligne.objet} {ligne.adresse}"
                        for ligne in lignes_du_journal(user, JournalAcces.objects.du_eleve(eleve))]
     return lignes
 
