@@ -14,7 +14,15 @@ import pytest
 from pypdf import PdfReader
 
 from aides.enums import TypeAide
-from aides.models import Aide, Consentement, DemandeAide
+from aides.models import (
+    Aide,
+    Consentement,
+    DemandeAide,
+    Evaluation,
+    EvaluationObjectif,
+    Objectif,
+    Programme,
+)
 from aides.services import (
     aide_demarrer,
     consentement_enregistrer,
@@ -22,6 +30,9 @@ from aides.services import (
     demande_enregistrer,
     demande_envoyer,
     demande_prendre_en_charge,
+    evaluation_enregistrer,
+    programme_creer,
+    programme_valider,
 )
 
 # Who is outside the psychologist's secrecy but sees the request (école A, secteur 1).
@@ -77,6 +88,24 @@ def suivi(monde, *, avec_e=True, eleve=None) -> Suivi:
         aide_e = Aide.objects.get(demande=demande, type=TypeAide.E)
         aide_demarrer(aide=aide_e, auteur=e, debut=date(2026, 11, 9))
     return Suivi(demande, aide_e, aide_psy)
+
+
+def programme_psy_et_bilans(aide_psy, psy, suites=(("intermediaire", "poursuite"),)):
+    """The follow-up's validated programme (one objective) and a bilan per (type, suite), written
+    by the psychologist through the services; returns (programme, the last bilan)."""
+    programme = programme_creer(aide=aide_psy, auteur=psy, programme=Programme(
+        modalite="individuel", date_debut=date(2026, 11, 9)))
+    objectif = Objectif.objects.create(programme=programme, visee="estime", intitule="Confiance",
+                                       critere="Ose lire", responsable="Psy")
+    programme_valider(programme=programme, auteur=psy)
+    programme.refresh_from_db()
+    bilan = None
+    for type_, suite in suites:
+        bilan = evaluation_enregistrer(
+            evaluation=Evaluation(programme=programme, type=type_, date=date(2026, 11, 30), suite=suite),
+            resultats=[EvaluationObjectif(objectif=objectif, atteinte="atteint")], auteur=psy,
+        )
+    return programme, bilan
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
 """The access log names no psychological document for a non-psychologist: a psychologist's
 consultation is one neutral line, with its date, no document name, number or person."""
 
-from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from aides.models import Evaluation, EvaluationObjectif, Objectif, Programme
-from aides.services import evaluation_enregistrer, programme_creer, programme_valider
-from tests.securite.fuites_psy.conftest import suivi, texte
+from tests.securite.fuites_psy.conftest import programme_psy_et_bilans, suivi, texte
 
 NEUTRE = "Consultation par un psychologue de l'Éducation nationale"
 
@@ -19,16 +16,7 @@ def consultations_du_psychologue(client, monde):
     part) and a bilan of the follow-up: three entries in the pupil's access log."""
     dossier = suivi(monde, avec_e=False)
     psy = monde["psychologue"]
-    programme = programme_creer(aide=dossier.aide_psy, auteur=psy, programme=Programme(
-        modalite="individuel", date_debut=date(2026, 11, 9)))
-    objectif = Objectif.objects.create(programme=programme, visee="estime", intitule="Confiance",
-                                       critere="Ose lire", responsable="Psy")
-    programme_valider(programme=programme, auteur=psy)
-    programme.refresh_from_db()
-    bilan = evaluation_enregistrer(
-        evaluation=Evaluation(programme=programme, type="intermediaire", date=date(2026, 11, 30), suite="poursuite"),
-        resultats=[EvaluationObjectif(objectif=objectif, atteinte="atteint")], auteur=psy,
-    )
+    programme, bilan = programme_psy_et_bilans(dossier.aide_psy, psy)
     eleve = dossier.demande.eleve
     client.force_login(psy)
     for url in (reverse("eleve_detail", args=[eleve.pk]), reverse("fiche_suivi_pdf", args=[eleve.pk]),
