@@ -196,6 +196,18 @@ class SuiteEvaluation(models.TextChoices):
     ORIENTATION = "orientation", "Orientation vers une autre structure"
 
 
+class IssueAide(models.TextChoices):
+    """How an aid ended: a final bilan's outcome, or the family's word."""
+
+    ARRET = SuiteEvaluation.ARRET.value, SuiteEvaluation.ARRET.label
+    CHANGEMENT = SuiteEvaluation.CHANGEMENT.value, SuiteEvaluation.CHANGEMENT.label
+    ORIENTATION = SuiteEvaluation.ORIENTATION.value, SuiteEvaluation.ORIENTATION.label
+    # The family refused before the aid started; a later agreement puts it back « à démarrer ».
+    REFUS_FAMILLE = "refus", "Refus de la famille"
+    # The family withdrew its agreement while the aid was under way.
+    RETRAIT_FAMILLE = "retrait", "Arrêt à la demande de la famille"
+
+
 # The suites that make sense for each kind of review: an intermediate review goes on or renews the
 # programme; the final one decides what becomes of the aid.
 SUITES_PAR_TYPE = {

@@ -24,6 +24,7 @@ from aides.enums import (
     EtatDemande,
     EtatProgramme,
     FormeConsentement,
+    IssueAide,
     Maitrise,
     Modalite,
     ModeInformation,
@@ -293,7 +294,12 @@ class AideQuerySet(models.QuerySet):
 
 
 class Aide(models.Model):
-    """One kind of aid decided for a request (E, G or psychologist), with the member in charge."""
+    """One kind of aid decided for a request (E, G or psychologist), with the member in charge.
+
+    Its state is changed only by ``aides.services._changer_etat_aide`` (created « à démarrer »,
+    started, ended by a final bilan or by the family's word, back « à démarrer » when a family that
+    refused agrees after all): it writes a ``HistoriqueAide`` row and keeps the request's state in
+    step (closed when its last aid ends, reopened when an aid is to start again)."""
 
     demande = models.ForeignKey(DemandeAide, on_delete=models.PROTECT, related_name="aides")
     eleve = models.ForeignKey(Eleve, on_delete=models.PROTECT, related_name="aides")
@@ -305,7 +311,7 @@ class Aide(models.Model):
     etat = models.CharField("état", max_length=12, choices=EtatAide.choices, default=EtatAide.A_DEMARRER)
     debut = models.DateField("début", null=True, blank=True)
     fin = models.DateField("fin", null=True, blank=True)
-    issue = models.CharField("issue", max_length=15, choices=SuiteEvaluation.choices, blank=True)
+    issue = models.CharField("issue", max_length=15, choices=IssueAide.choices, blank=True)
 
     objects = AideQuerySet.as_manager()
 
@@ -331,6 +337,22 @@ class Aide(models.Model):
 
     def get_absolute_url(self):
         return reverse("demande_detail", args=[self.demande_id])
+
+
+class HistoriqueAide(models.Model):
+    """One move of an aid: who, when, from which state to which, and how it ended."""
+
+    aide = models.ForeignKey(Aide, on_delete=models.CASCADE, related_name="historique")
+    # None for the rows written when the history began (aides/0005) or by a command.
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    le = models.DateTimeField(auto_now_add=True)
+    de = models.CharField(max_length=12, choices=EtatAide.choices, blank=True)
+    vers = models.CharField(max_length=12, choices=EtatAide.choices)
+    issue = models.CharField(max_length=15, choices=IssueAide.choices, blank=True)
+
+    class Meta:
+        ordering = ["le", "pk"]
+        verbose_name = "étape de l'aide"
 
 
 class ConsentementQuerySet(models.QuerySet):
@@ -452,6 +474,7 @@ class ProgrammeQuerySet(models.QuerySet):
 class Programme(models.Model):
     """The programme personnalisé of one aid, in versions.
 
+    Its state is changed only by ``aides.services._changer_etat_programme`` (history row).
     A validated version is never edited: renewing or changing it makes a new version
     (``programme_nouvelle_version``) and the old one stays readable, marked replaced.
     ``revision`` grows at each save: a form posted with an older revision is refused,
@@ -506,6 +529,20 @@ class Programme(models.Model):
     @property
     def est_remplace(self) -> bool:
         return self.etat == EtatProgramme.REMPLACE
+
+
+class HistoriqueProgramme(models.Model):
+    """One move of a programme version (drafted, validated, replaced): who, when, from, to."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="historique")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    le = models.DateTimeField(auto_now_add=True)
+    de = models.CharField(max_length=10, choices=EtatProgramme.choices, blank=True)
+    vers = models.CharField(max_length=10, choices=EtatProgramme.choices)
+
+    class Meta:
+        ordering = ["le", "pk"]
+        verbose_name = "étape du programme"
 
 
 class Objectif(models.Model):

@@ -31,6 +31,7 @@ from aides.enums import (
     Decision,
     EtatDemande,
     EtatProgramme,
+    IssueAide,
     Modalite,
     SuiteEvaluation,
     TypeAide,
@@ -344,11 +345,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     par_colonne = {"tous": Count("eleve", distinct=True)} | {
         t.value: Count("eleve", distinct=True, filter=Q(type=t.value)) for t in TypeAide
     }
-    # The aids that ended in the year, by issue: counted with the same query as the pupils.
-    issues_des_aides = {
-        f"issue_{s.value}": Count("pk", filter=Q(fin__range=(du, au), issue=s.value)) for s in SuiteEvaluation
-    }
-    totaux_aides = aides.aggregate(**par_colonne, **issues_des_aides)
+    totaux_aides = aides.aggregate(**par_colonne)
     par_type = {t.value: totaux_aides[t.value] for t in TypeAide}
     eleves_aides = totaux_aides["tous"]
     par_niveau_annee = list(aides.annotate(niv=niveau_annee).values("niv").annotate(**par_colonne))
@@ -389,11 +386,18 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         **{s.value: Count("programme__aide", distinct=True, filter=Q(suite=s.value)) for s in SuiteEvaluation},
         orientes=Count("programme__aide__eleve", distinct=True, filter=Q(suite=SuiteEvaluation.ORIENTATION)),
     )
-    issues = {s.value: totaux_aides[f"issue_{s.value}"] for s in SuiteEvaluation}
+    # The aids that ended in the year, by issue, whatever ended them: a final bilan, or the
+    # family's refusal before the start or withdrawal during the aid.
+    issues = Aide.objects.filter(eleve__circonscription=circonscription, fin__range=(du, au)).aggregate(
+        **{s.value: Count("pk", filter=Q(issue=s.value)) for s in IssueAide}
+    )
     t_issues = Tableau(
         "issues", "Issues des bilans et des aides", "Suite donnée",
         ["Bilans de l'année (élèves)", "Aides terminées dans l'année"],
-        [(s.label, [Effectif(bilans.get(s.value, 0)), Effectif(issues.get(s.value, 0))]) for s in SuiteEvaluation],
+        [(s.label, [Effectif(bilans.get(s.value, 0)), Effectif(issues.get(s.value, 0))]) for s in SuiteEvaluation]
+        + [(s.label, [Effectif(0), Effectif(issues[s.value])])
+           for s in (IssueAide.REFUS_FAMILLE, IssueAide.RETRAIT_FAMILLE)],
+        note="Une aide refusée par la famille n'a pas commencé ; un retrait arrête une aide en cours.",
     )
 
     reunions = dict(

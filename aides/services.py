@@ -23,6 +23,7 @@ from aides.enums import (
     EtatAide,
     EtatDemande,
     EtatProgramme,
+    IssueAide,
     SuiteEvaluation,
     TypeAide,
     TypeEvaluation,
@@ -37,7 +38,9 @@ from aides.models import (
     Consentement,
     DemandeAide,
     Evaluation,
+    HistoriqueAide,
     HistoriqueDemande,
+    HistoriqueProgramme,
     Notification,
     Objectif,
     Observation,
@@ -53,6 +56,7 @@ from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 from eleves.rules import lit_le_secret_psy
+from rased.revisions import modifie_entre_temps
 
 
 def demande_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, eleve: Eleve | None = None) -> DemandeAide:
@@ -122,6 +126,42 @@ def _changer_etat(demande: DemandeAide, *, vers: str, auteur: Utilisateur, champ
     demande.etat = vers
     demande.save(update_fields=["etat", "modifie_le", *champs])
     HistoriqueDemande.objects.create(demande=demande, auteur=auteur, de=de, vers=vers)
+
+
+def _creer_aide(*, demande: DemandeAide, type_aide: str, intervenant: Utilisateur, auteur: Utilisateur) -> Aide:
+    """An aid decided for ``demande``, « à démarrer », with its first history row."""
+    aide = Aide.objects.create(demande=demande, eleve_id=demande.eleve_id, type=type_aide, intervenant=intervenant)
+    HistoriqueAide.objects.create(aide=aide, auteur=auteur, de="", vers=aide.etat)
+    return aide
+
+
+def _changer_etat_aide(aide: Aide, *, vers: str, auteur: Utilisateur | None, champs=()) -> None:
+    """The one place that assigns ``Aide.etat``, under the caller's transaction and row locks.
+
+    It writes the history row and keeps the request in step: the request closes when its last aid
+    ends (whatever ended it: a final bilan, the family's refusal or withdrawal), except after a
+    change of the kind of aid, which waits for the new one; it reopens when an aid is to start
+    again (a family that refused agrees after all).
+    """
+    de = aide.etat
+    aide.etat = vers
+    aide.save(update_fields=["etat", *champs])
+    HistoriqueAide.objects.create(aide=aide, auteur=auteur, de=de, vers=vers, issue=aide.issue)
+    demande = DemandeAide.objects.select_for_update().get(pk=aide.demande_id)
+    ouvertes = demande.aides.exclude(etat=EtatAide.TERMINEE).exists()
+    if vers == EtatAide.TERMINEE and not ouvertes and aide.issue != IssueAide.CHANGEMENT:
+        if demande.etat == EtatDemande.AIDE_DECIDEE:
+            _changer_etat(demande, vers=EtatDemande.CLOTUREE, auteur=auteur)
+    elif vers != EtatAide.TERMINEE and demande.etat == EtatDemande.CLOTUREE:
+        _changer_etat(demande, vers=EtatDemande.AIDE_DECIDEE, auteur=auteur)
+
+
+def _changer_etat_programme(programme: Programme, *, vers: str, auteur: Utilisateur, champs=()) -> None:
+    """The one place that assigns ``Programme.etat`` (history row); the caller holds the locks."""
+    de = programme.etat
+    programme.etat = vers
+    programme.save(update_fields=["etat", *champs])
+    HistoriqueProgramme.objects.create(programme=programme, auteur=auteur, de=de, vers=vers)
 
 
 def _notifier(destinataires, demande: DemandeAide, message: str) -> None:
@@ -208,16 +248,25 @@ def demande_decider(
             demande, vers=vers, auteur=auteur, champs=["decision", "decision_motif", "decidee_le", "decidee_par"]
         )
         if decision == Decision.AIDE:
-            Aide.objects.bulk_create(
-                Aide(demande=demande, eleve_id=demande.eleve_id, type=type_aide, intervenant=membre)
-                for type_aide, membre in intervenants.items()
-            )
+            for type_aide, membre in intervenants.items():
+                _creer_aide(demande=demande, type_aide=type_aide, intervenant=membre, auteur=auteur)
         _notifier([demande.auteur], demande, f"Le RASED a répondu à votre demande d'aide n° {demande.pk}.")
     return True
 
 
+# The aids that wait for the family's word on each act.
+TYPES_PAR_ACTE = {ActeConsentement.AIDE_E_G: (TypeAide.E, TypeAide.G), ActeConsentement.PSY: (TypeAide.PSY,)}
+
+
 def consentement_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, consentement: Consentement) -> Consentement:
-    """Record the family's answer to one act; a refusal ends the aids that depended on it.
+    """Record the family's answer to one act. The family may change its mind, and the aids that
+    depend on the act follow (the letter says « vous pourrez changer d'avis »):
+
+    - a refusal ends an aid not started yet (« refus de la famille ») and ends an aid under way
+      (« arrêt à la demande de la famille »), on the answer's date;
+    - an agreement after a refusal puts the aid refused back « à démarrer »;
+    - the request closes when its last aid ends, and reopens when an aid is to start again
+      (``_changer_etat_aide``).
 
     The answers about the psychologist's work (``ACTES_PSY``) are recorded by psychologists only:
     the act, its comment and who recorded it are under the psychologist's secrecy.
@@ -232,11 +281,17 @@ def consentement_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, conse
     consentement.full_clean()
     with transaction.atomic():
         consentement.save()
-        if not consentement.accorde:
-            types = {ActeConsentement.AIDE_E_G: [TypeAide.E, TypeAide.G], ActeConsentement.PSY: [TypeAide.PSY]}
-            demande.aides.filter(type__in=types.get(consentement.acte, []), etat=EtatAide.A_DEMARRER).update(
-                etat=EtatAide.TERMINEE, fin=consentement.date, issue=SuiteEvaluation.ARRET
-            )
+        # The aids' rows are locked: a session or a start may be recorded at the same moment.
+        aides = demande.aides.select_for_update().filter(type__in=TYPES_PAR_ACTE.get(consentement.acte, ()))
+        for aide in aides.order_by("pk"):
+            if not consentement.accorde and aide.etat != EtatAide.TERMINEE:
+                refus = aide.etat == EtatAide.A_DEMARRER
+                aide.fin = consentement.date
+                aide.issue = IssueAide.REFUS_FAMILLE if refus else IssueAide.RETRAIT_FAMILLE
+                _changer_etat_aide(aide, vers=EtatAide.TERMINEE, auteur=auteur, champs=["fin", "issue"])
+            elif consentement.accorde and aide.issue == IssueAide.REFUS_FAMILLE:
+                aide.fin, aide.issue = None, ""
+                _changer_etat_aide(aide, vers=EtatAide.A_DEMARRER, auteur=auteur, champs=["fin", "issue"])
     return consentement
 
 
@@ -266,9 +321,8 @@ def aide_demarrer(*, aide: Aide, auteur: Utilisateur, debut) -> bool:
                 if aide.est_psy
                 else "L'aide ne peut pas commencer avant l'accord de la famille : enregistrez-le d'abord."
             )
-        aide.etat = EtatAide.EN_COURS
         aide.debut = debut
-        aide.save(update_fields=["etat", "debut"])
+        _changer_etat_aide(aide, vers=EtatAide.EN_COURS, auteur=auteur, champs=["debut"])
     return True
 
 
@@ -283,7 +337,9 @@ def programme_creer(*, aide: Aide, auteur: Utilisateur, programme: Programme) ->
     if programme.date_debut and not programme.date_revision:
         programme.date_revision = programme.date_debut + DUREE_PERIODE
     programme.full_clean()
-    programme.save()
+    with transaction.atomic():
+        programme.save()
+        HistoriqueProgramme.objects.create(programme=programme, auteur=auteur, de="", vers=programme.etat)
     return programme
 
 
@@ -296,11 +352,7 @@ def programme_verifier_modifiable(*, programme: Programme, revision_lue: int) ->
     if programme.etat != EtatProgramme.BROUILLON:
         raise ActionRefusee("Un programme validé ne se modifie pas : créez une nouvelle version.")
     if programme.revision != revision_lue:
-        raise ActionRefusee(
-            "Ce programme a été modifié par quelqu'un d'autre pendant que vous le complétiez. "
-            "Vos saisies sont conservées ci-dessous : rechargez la page pour voir la version à jour, "
-            "puis reportez-les."
-        )
+        raise ActionRefusee(modifie_entre_temps("Ce programme a été modifié", "le complétiez"))
 
 
 def programme_enregistrer(*, programme: Programme, revision_lue: int) -> Programme:
@@ -329,16 +381,18 @@ def programme_valider(*, programme: Programme, auteur: Utilisateur) -> bool:
             raise ActionRefusee("Cette version a été remplacée.")
         if not programme.objectifs.exists():
             raise ActionRefusee("Un programme sans objectif ne peut pas être validé.")
-        Programme.objects.filter(aide_id=programme.aide_id, etat=EtatProgramme.VALIDE).update(
-            etat=EtatProgramme.REMPLACE
-        )
-        programme.etat = EtatProgramme.VALIDE
+        for precedente in Programme.objects.select_for_update().filter(
+            aide_id=programme.aide_id, etat=EtatProgramme.VALIDE
+        ):
+            _changer_etat_programme(precedente, vers=EtatProgramme.REMPLACE, auteur=auteur)
         programme.valide_le = timezone.now()
         programme.valide_par = auteur
         programme.revision += 1
+        programme.etat = EtatProgramme.VALIDE
         # The document signed on paper must reprint identically later.
         programme.instantane = donnees_programme(programme)
-        programme.save(update_fields=["etat", "valide_le", "valide_par", "revision", "instantane"])
+        _changer_etat_programme(programme, vers=EtatProgramme.VALIDE, auteur=auteur,
+                                champs=["valide_le", "valide_par", "revision", "instantane"])
     return True
 
 
@@ -360,9 +414,10 @@ def programme_nouvelle_version(*, programme: Programme, auteur: Utilisateur, deb
         nouvelle.date_debut = debut
         nouvelle.date_revision = debut + DUREE_PERIODE
         nouvelle.redige_par = auteur
-        nouvelle.valide_le = nouvelle.valide_par = None
+        nouvelle.valide_le = nouvelle.valide_par = nouvelle.instantane = None
         nouvelle.revision = 0
         nouvelle.save()
+        HistoriqueProgramme.objects.create(programme=nouvelle, auteur=auteur, de="", vers=nouvelle.etat)
         Objectif.objects.bulk_create(
             Objectif(programme=nouvelle, ordre=o.ordre, domaine=o.domaine, visee=o.visee,
                      intitule=o.intitule, critere=o.critere, responsable=o.responsable)
@@ -406,15 +461,10 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
         if evaluation.suite == SuiteEvaluation.RENOUVELLEMENT:
             programme_nouvelle_version(programme=programme, auteur=auteur, debut=evaluation.date)
         elif evaluation.suite != SuiteEvaluation.POURSUITE and evaluation.type == TypeEvaluation.FINALE:
-            aide.etat = EtatAide.TERMINEE
             aide.fin = evaluation.date
             aide.issue = evaluation.suite
-            aide.save(update_fields=["etat", "fin", "issue"])
-            demande = DemandeAide.objects.select_for_update().get(pk=aide.demande_id)
-            if evaluation.suite != SuiteEvaluation.CHANGEMENT and not demande.aides.exclude(
-                etat=EtatAide.TERMINEE
-            ).exists():
-                _changer_etat(demande, vers=EtatDemande.CLOTUREE, auteur=auteur)
+            # Closes the request when this was its last aid, unless the kind of aid changes.
+            _changer_etat_aide(aide, vers=EtatAide.TERMINEE, auteur=auteur, champs=["fin", "issue"])
         if not aide.est_psy:
             # A psychologist's bilan is a psychological document: nothing tells anyone else
             # that it was written (DOMAIN.md).
@@ -526,11 +576,7 @@ def evaluation_modifier(*, evaluation: Evaluation, resultats, revision_lue: int)
     with transaction.atomic():
         actuel = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         if actuel.revision != revision_lue:
-            raise ActionRefusee(
-                "Ce bilan a été modifié par quelqu'un d'autre pendant que vous le corrigiez. "
-                "Vos saisies sont conservées ci-dessous : rechargez la page pour voir la version à jour, "
-                "puis reportez-les."
-            )
+            raise ActionRefusee(modifie_entre_temps("Ce bilan a été modifié", "le corrigiez"))
         if (evaluation.type, evaluation.date, evaluation.suite) != (actuel.type, actuel.date, actuel.suite):
             raise ActionRefusee("Le type, la date et la suite donnée d'un bilan enregistré ne se modifient pas.")
         attendus = set(actuel.resultats.values_list("pk", flat=True))
@@ -620,6 +666,6 @@ def aide_ajouter(*, demande: DemandeAide, auteur: Utilisateur, type_aide: str, i
             raise ActionRefusee("On ne peut ajouter une aide qu'à une demande pour laquelle une aide a été décidée.")
         if demande.aides.filter(type=type_aide).exists():
             raise ActionRefusee("Cette demande a déjà une aide de ce type.")
-        aide = Aide.objects.create(demande=demande, eleve_id=demande.eleve_id, type=type_aide, intervenant=intervenant)
+        aide = _creer_aide(demande=demande, type_aide=type_aide, intervenant=intervenant, auteur=auteur)
         _notifier([demande.auteur], demande, f"Une nouvelle aide a été décidée pour votre demande n° {demande.pk}.")
     return aide

@@ -3,6 +3,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from rased.revisions import RevisionLue  # noqa: F401  (the forms of several stages import it from here)
+
 
 class FormulaireSimple(forms.Form):
     """A form without model, rendered by crispy like ``FormulaireRased`` inside the page's own
@@ -13,10 +15,3 @@ class FormulaireSimple(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-
-class RevisionLue(forms.IntegerField):
-    """The revision of the record when the form was read: a save from an older one is refused."""
-
-    def __init__(self):
-        super().__init__(widget=forms.HiddenInput, min_value=0)

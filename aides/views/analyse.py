@@ -27,7 +27,7 @@ from aides.forms.analyse import (
     PriseEnChargeForm,
     ReunionForm,
 )
-from aides.models import Aide, Reunion
+from aides.models import Aide, Consentement, Reunion
 from aides.selectors import demande_visible_ou_404
 from aides.selectors.analyse import demandes_a_traiter_par
 from aides.views.acces import exiger, refus_en_message
@@ -232,7 +232,8 @@ def aide_demarrer(request, pk):
             "aide": aide,
             "demande": aide.demande,
             "form": form,
-            "accord": services.consentement_en_vigueur(aide.demande, acte),
+            # The family's latest word on the act: agreed, refused (it may change its mind), or none yet.
+            "reponse": Consentement.objects.en_vigueur(demande=aide.demande, acte=acte),
             "acte": ActeConsentement(acte).label,
             "peut_consentement": request.user.has_perm(
                 "aides.add_consentement_psy" if acte in ACTES_PSY else "aides.add_consentement", aide.demande
