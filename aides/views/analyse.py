@@ -29,6 +29,7 @@ from aides.forms.analyse import (
 )
 from aides.models import Aide, Consentement, Reunion
 from aides.selectors import demande_visible_ou_404
+from aides.rules import acte_pour_demarrer
 from aides.selectors.analyse import demandes_a_traiter_par
 from aides.views.acces import exiger, refus_en_message
 from eleves.rules import lit_le_secret_psy
@@ -224,7 +225,7 @@ def aide_demarrer(request, pk):
             else:
                 messages.info(request, "Cette aide est déjà en cours.")
         return redirect(aide)
-    acte = services.acte_pour_demarrer(aide)
+    acte = acte_pour_demarrer(aide)
     return render(
         request,
         "aides/analyse_aide_demarrer.html",
