@@ -1,7 +1,7 @@
-"""Reads of the requests' own pages: the list of requests, a request's steps."""
+"""Reads of the requests' own pages: the list of requests (a request's history:
+``aides/selectors/historique.py``)."""
 
 from aides.models import DemandeAide
-from aides.rules import EtapeLisible, etapes_lisibles
 
 
 def demandes_de_la_liste(user):
@@ -12,8 +12,3 @@ def demandes_de_la_liste(user):
         .select_related("eleve", "classe__ecole", "auteur")
         .order_by("-cree_le", "-pk")
     )
-
-
-def historique_de_la_demande(user, demande) -> list[EtapeLisible]:
-    """The request's steps, oldest first, as ``user`` may read them (``aides.rules.etapes_lisibles``)."""
-    return etapes_lisibles(user, demande, demande.historique.select_related("auteur"))
