@@ -10,6 +10,14 @@ from aides.enums import TypeAide
 from eleves.historique_lisible import PSYCHOLOGUE_NEUTRE
 from tests.eleves.outils_pages import texte
 from tests.factories import ResponsableLegalFactory
+from tests.factories_aides import (
+    AideFactory,
+    DemandeAideFactory,
+    EvaluationFactory,
+    ObjectifFactory,
+    ProgrammeFactory,
+    ReunionFactory,
+)
 from tests.factories_parcours import aides_en_cours, demande_deposee
 
 
@@ -92,3 +100,29 @@ def test_historique_court_les_plus_anciennes_repliees(client, monde):
     avant, replie = section.split("<details>", 1)
     assert avant.count("— <strong>Modification</strong>") == 20
     assert "modifications plus anciennes" in replie
+
+
+def test_programme_bilan_et_reunion_montrent_leur_historique(client, monde):
+    """The programme's page: its objectives' changes, their wording masked; the bilan's and the
+    meeting's pages: their own lines."""
+    demande = DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], aide_decidee=True)
+    aide = AideFactory(demande=demande, type=TypeAide.E, intervenant=monde["maitre_e"], en_cours=True)
+    programme = ProgrammeFactory(aide=aide, valide=True)
+    with set_actor(monde["maitre_e"]):
+        objectif = ObjectifFactory(programme=programme, intitule="SECRET-OBJ-1")
+        objectif.intitule = "SECRET-OBJ-2"
+        objectif.domaine = "2"
+        objectif.save()
+        bilan = EvaluationFactory(programme=programme)
+        bilan.suite = "renouvellement"
+        bilan.save()
+    lu = _historique(client, monde["maitre_e"], reverse("programme_detail", args=[programme.pk]))
+    assert f"{monde['maitre_e']} — Modification (Objectif n°" in lu
+    assert "Objectif : (texte confidentiel modifié)" in lu
+    assert "Domaine du socle : 1.1 Langue française à l'oral et à l'écrit → 2 Méthodes et outils pour apprendre" in lu
+    assert "SECRET-OBJ" not in lu.split("Historique")[-1]
+    lu = _historique(client, monde["maitre_e"], reverse("evaluation_modifier", args=[bilan.pk]))
+    assert "Suite donnée :" in lu and "renouvellement" not in lu.replace("Renouvellement", "")
+    reunion = ReunionFactory(demande=demande, auteur=monde["maitre_e"])
+    lu = _historique(client, monde["maitre_e"], reverse("reunion_detail", args=[reunion.pk]))
+    assert "Création" in lu

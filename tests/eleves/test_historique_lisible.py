@@ -22,7 +22,12 @@ from eleves.historique_lisible import (
 )
 from eleves.models import Eleve, ResponsableLegal
 from tests.factories import ResponsableLegalFactory
-from tests.factories_aides import AideFactory, ConclusionPsyFactory, DemandeAideFactory, ObservationFactory
+from tests.factories_aides import (
+    AideFactory,
+    ConclusionPsyFactory,
+    DemandeAideFactory,
+    ObservationFactory,
+)
 
 # What the technical dump printed, and a reader never should.
 ISO_AVEC_MICROSECONDES = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d\.\d+")
@@ -32,20 +37,18 @@ def _lignes(modele, pks, *, nomme=True, **options):
     return lignes_des_entrees(entrees(filtre_des_objets(modele, pks)), nomme_les_psychologues=nomme, **options)
 
 
-def _texte(lignes) -> str:
-    return "\n".join(str(x) for x in lignes)
-
-
 def test_modification_lisible_libelles_dates_listes_et_personnes(monde):
     demande = DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], envoyee=True,
                                  deja_essaye=["apc"], famille_informee_par="courrier")
-    with time_machine.travel(timezone.make_aware(datetime(2027, 3, 4, 16, 45, 31, 880928)), tick=False):
-        with set_actor(monde["maitre_e"]):
-            demande.deja_essaye = ["differenciation", "apc"]
-            demande.famille_informee_le = date(2026, 11, 2)
-            demande.famille_informee_par = "rencontre"
-            demande.referent = monde["maitre_e"]
-            demande.save()
+    moment = timezone.make_aware(datetime(2027, 3, 4, 16, 45, 31, 880928))
+    with time_machine.travel(moment, tick=False), set_actor(monde["maitre_e"]):
+        demande.deja_essaye = ["differenciation", "apc"]
+        demande.famille_informee_le = date(2026, 11, 2)
+        demande.envoyee_le = timezone.make_aware(datetime(2027, 1, 15, 8, 30))
+        demande.domaines = ["1.1", "2"]
+        demande.famille_informee_par = "rencontre"
+        demande.referent = monde["maitre_e"]
+        demande.save()
 
     ligne = _lignes(type(demande), [demande.pk])[-1]
     assert ligne.quand == "le 04/03/2027 à 16 h 45"
@@ -59,6 +62,11 @@ def test_modification_lisible_libelles_dates_listes_et_personnes(monde):
     assert lu["Famille informée par"] == ("Courrier", "Rencontre")
     assert lu["Famille informée le"][1] == "02/11/2026"
     assert lu["Référent RASED"] == ("(vide)", str(monde["maitre_e"]))
+    assert lu["Envoyée le"][1] == "15/01/2027 à 08 h 30"  # stored in UTC, read in Paris time
+    assert lu["Domaines du socle concernés"] == (
+        "1.1 Langue française à l'oral et à l'écrit",
+        "1.1 Langue française à l'oral et à l'écrit, 2 Méthodes et outils pour apprendre",
+    )
     # The row's own timestamps are not what a person changed.
     assert "modifie_le" not in lu and "Modifie le" not in lu
     texte = str(ligne)
