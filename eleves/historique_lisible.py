@@ -183,7 +183,7 @@ def lignes_des_entrees(
         retenus.append((e, modele, champs))
 
     noms = _noms_des_cles([(champ, valeurs) for e, _, champs in retenus if e.action == LogEntry.Action.UPDATE
-                           for champ, valeurs in champs])
+                           for champ, valeurs in champs], nomme_les_psychologues=nomme_les_psychologues)
     lignes = []
     for e, modele, champs in retenus:
         masques = _masques(modele)
@@ -258,9 +258,9 @@ def _vide(valeur) -> bool:
     return valeur is None or valeur in ("None", "", "null", "[]")
 
 
-def _noms_des_cles(champs_et_valeurs) -> dict[tuple[type, str], str]:
+def _noms_des_cles(champs_et_valeurs, *, nomme_les_psychologues: bool) -> dict[tuple[type, str], str]:
     """(related model, key) → its name, for every foreign key value of the lines: one query per
-    related model."""
+    related model. A psychologist (a référent, a validator) is named as the author is (``qui``)."""
     cles = defaultdict(set)
     for champ, valeurs in champs_et_valeurs:
         if champ.is_relation:
@@ -271,7 +271,10 @@ def _noms_des_cles(champs_et_valeurs) -> dict[tuple[type, str], str]:
     for modele, valeurs in cles.items():
         pks = [v for v in valeurs if v.isdigit()] if isinstance(modele._meta.pk, models.AutoField) else list(valeurs)
         for objet in modele._default_manager.filter(pk__in=pks):
-            noms[(modele, str(objet.pk))] = str(objet)
+            personne = objet if hasattr(objet, "role") else None
+            noms[(modele, str(objet.pk))] = (
+                qui(personne, nomme_les_psychologues=nomme_les_psychologues) if personne else str(objet)
+            )
     return noms
 
 

@@ -126,3 +126,19 @@ def test_programme_bilan_et_reunion_montrent_leur_historique(client, monde):
     reunion = ReunionFactory(demande=demande, auteur=monde["maitre_e"])
     lu = _historique(client, monde["maitre_e"], reverse("reunion_detail", args=[reunion.pk]))
     assert "Création" in lu
+
+
+def test_referent_psychologue_neutre_pour_les_autres(client, monde):
+    """The request's page does not name its référent: its history names a psychologist named
+    référent as the access log does, for anyone outside the secrecy."""
+    demande = demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"])
+    with set_actor(monde["maitre_e"]):
+        demande.referent = monde["psychologue"]
+        demande.save()
+    url = reverse("demande_detail", args=[demande.pk])
+    for persona in ("enseignant", "directeur", "maitre_e"):
+        lu = _historique(client, monde[persona], url)
+        assert f"Référent RASED : (vide) → {PSYCHOLOGUE_NEUTRE}" in lu, persona
+        assert str(monde["psychologue"]) not in lu, persona
+    lu = _historique(client, monde["psychologue"], url)
+    assert f"Référent RASED : (vide) → {monde['psychologue']}" in lu
