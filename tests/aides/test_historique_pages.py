@@ -7,16 +7,24 @@ from auditlog.context import set_actor
 from django.urls import reverse
 
 from aides.enums import TypeAide
+from aides.selectors.historique import (
+    historique_lisible_de_l_action_equipe,
+    historique_lisible_de_l_observation,
+    historique_lisible_de_la_seance,
+)
 from eleves.historique_lisible import PSYCHOLOGUE_NEUTRE
 from tests.eleves.outils_pages import texte
 from tests.factories import ResponsableLegalFactory
 from tests.factories_aides import (
+    ActionEquipeFactory,
     AideFactory,
     DemandeAideFactory,
     EvaluationFactory,
     ObjectifFactory,
+    ObservationFactory,
     ProgrammeFactory,
     ReunionFactory,
+    SeanceFactory,
 )
 from tests.factories_parcours import aides_en_cours, demande_deposee
 
@@ -142,3 +150,30 @@ def test_referent_psychologue_neutre_pour_les_autres(client, monde):
         assert str(monde["psychologue"]) not in lu, persona
     lu = _historique(client, monde["psychologue"], url)
     assert f"Référent RASED : (vide) → {monde['psychologue']}" in lu
+
+
+def test_seance_observation_action_equipe_pour_leurs_pages(monde):
+    """The selectors the session, note and team-action pages include (aides/selectors/historique.py)."""
+    demande = DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], aide_decidee=True)
+    aide = AideFactory(demande=demande, type=TypeAide.E, intervenant=monde["maitre_e"], en_cours=True)
+    e = monde["maitre_e"]
+    with set_actor(e):
+        seance = SeanceFactory(intervenant=e, aides=[aide], duree=45)
+        seance.duree = 30
+        seance.save()
+        presence = seance.presences.get()
+        presence.presence = "absent"
+        presence.save()
+        observation = ObservationFactory(demande=demande, auteur=e)
+        observation.contenu = "Autre texte"
+        observation.save()
+        action = ActionEquipeFactory(ecole=monde.ecole_a, auteur=e, duree=60)
+        action.duree = 90
+        action.save()
+    lignes = [str(x) for x in historique_lisible_de_la_seance(e, seance)]
+    assert any("Durée (minutes) : 45 → 30" in x for x in lignes)
+    assert any("Présence : Présent → Absent" in x for x in lignes), lignes
+    lignes = [str(x) for x in historique_lisible_de_l_observation(e, observation)]
+    assert any("Observation : (texte confidentiel modifié)" in x for x in lignes)
+    lignes = [str(x) for x in historique_lisible_de_l_action_equipe(e, action)]
+    assert any("Durée (minutes) : 60 → 90" in x for x in lignes)
