@@ -41,6 +41,7 @@ PSYCHOLOGUE_NEUTRE = "Un psychologue de l'Éducation nationale"
 TEXTE_CONFIDENTIEL = "(texte confidentiel modifié)"
 VIDE = "(vide)"
 SANS_AUTEUR = "Opération automatique"
+COMPTE_SUPPRIME = "Une personne dont le compte a été supprimé"
 # Columns that record the row's own life, not what a person wrote in it.
 CHAMPS_TECHNIQUES = frozenset({"id", "cree_le", "modifie_le", "revision", "instantane"})
 # A long text is cut on the lines (the record's page prints it whole).
@@ -165,7 +166,7 @@ def lignes_des_entrees(
     by default; ``""`` on a record's own page).
     """
     liste = list(liste)
-    modeles = {e.pk: ContentType.objects.get_for_id(e.content_type_id).model_class() for e in liste}
+    modeles = {e.pk: ContentType.objects.get_for_id(e.content_type_id).model_class() for e in liste}  # cached
     retenus = []
     for e in liste:
         modele = modeles[e.pk]
@@ -194,8 +195,11 @@ def lignes_des_entrees(
                 else Changement(_libelle(champ), *(_valeur(champ, v, noms) for v in _deux(valeurs)))
                 for champ, valeurs in champs
             )
+        auteur = qui(e.actor, nomme_les_psychologues=nomme_les_psychologues)
+        if e.actor is None and e.actor_email:
+            auteur = COMPTE_SUPPRIME  # the account was deleted since (its e-mail is not shown)
         lignes.append(LigneHistorique(
-            e.timestamp, qui(e.actor, nomme_les_psychologues=nomme_les_psychologues), _action(e),
+            e.timestamp, auteur, _action(e),
             objet(e) if objet else _objet(e, modele), changements,
         ))
     return lignes

@@ -14,6 +14,7 @@ from django.utils import timezone
 from aides.enums import TypeAide
 from aides.models import ConclusionPsy, Observation
 from eleves.historique_lisible import (
+    COMPTE_SUPPRIME,
     PSYCHOLOGUE_NEUTRE,
     TEXTE_CONFIDENTIEL,
     entrees,
@@ -21,7 +22,7 @@ from eleves.historique_lisible import (
     lignes_des_entrees,
 )
 from eleves.models import Eleve, ResponsableLegal
-from tests.factories import ResponsableLegalFactory
+from tests.factories import ResponsableLegalFactory, UtilisateurFactory
 from tests.factories_aides import (
     AideFactory,
     ConclusionPsyFactory,
@@ -140,3 +141,15 @@ def test_cles_etrangeres_nommees_en_une_requete_par_modele(monde):
     assert len(requetes.captured_queries) == 1
     assert len(lignes) == 11
     assert str(lignes[-1].changements[0]) == f"Référent RASED : {membres[2]} → {membres[0]}"
+
+
+def test_compte_supprime_depuis(monde):
+    """An author whose account was deleted since: neither « automatic » nor their e-mail."""
+    passager = UtilisateurFactory(circonscription=monde.nord, email="passager@example.org")
+    eleve = monde.eleve_a1
+    with set_actor(passager):
+        eleve.ine = "123456789AB"
+        eleve.save()
+    passager.delete()
+    ligne = _lignes(Eleve, [eleve.pk])[-1]
+    assert ligne.qui == COMPTE_SUPPRIME and "passager" not in str(ligne)
