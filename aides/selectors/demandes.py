@@ -1,11 +1,12 @@
-"""Reads of the requests' own pages: the list of requests, a request's steps."""
+"""Reads of the requests' own pages: the list of requests, the pupil's other open requests (a
+request's history: ``aides/selectors/historique.py``)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from aides.enums import EtatAide
 from aides.models import Aide, DemandeAide
-from aides.rules import EtapeLisible, etapes_lisibles, etat_lisible
+from aides.rules import etat_lisible
 from eleves.rules import lit_le_secret_psy
 
 
@@ -17,11 +18,6 @@ def demandes_de_la_liste(user):
         .select_related("eleve", "classe__ecole", "auteur")
         .order_by("-cree_le", "-pk")
     )
-
-
-def historique_de_la_demande(user, demande) -> list[EtapeLisible]:
-    """The request's steps, oldest first, as ``user`` may read them (``aides.rules.etapes_lisibles``)."""
-    return etapes_lisibles(user, demande, demande.historique.select_related("auteur"))
 
 
 @dataclass

@@ -31,6 +31,7 @@ from aides.models import Aide, Consentement, Reunion
 from aides.selectors import demande_visible_ou_404
 from aides.rules import acte_pour_demarrer
 from aides.selectors.analyse import demandes_a_traiter_par
+from aides.selectors.historique import historique_lisible_de_la_reunion
 from aides.views.acces import exiger, refus_en_message
 from eleves.rules import lit_le_secret_psy
 
@@ -202,7 +203,10 @@ def reunion_detail(request, pk):
         .prefetch_related("participants", "participants_externes"),
         pk=pk,
     )
-    return render(request, "aides/analyse_reunion.html", {"reunion": reunion, "demande": reunion.demande})
+    return render(request, "aides/analyse_reunion.html", {
+        "reunion": reunion, "demande": reunion.demande,
+        "historique": historique_lisible_de_la_reunion(request.user, reunion),
+    })
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms.demandes import DemandeAideForm
 from aides.selectors import contexte_demande, demande_visible_ou_404
-from aides.selectors.demandes import autres_demandes_en_cours, demandes_de_la_liste, historique_de_la_demande
+from aides.selectors.demandes import autres_demandes_en_cours, demandes_de_la_liste
+from aides.selectors.historique import historique_lisible_de_la_demande
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from aides.views.acces import exiger, refus_en_message
@@ -101,7 +102,7 @@ def demande_detail(request, pk):
         "aides/demande_detail.html",
         {
             "demande": demande,
-            "historique": historique_de_la_demande(request.user, demande),
+            "historique": historique_lisible_de_la_demande(request.user, demande),
             # Before a draft is sent: the pupil's other open requests.
             "autres_demandes": autres_demandes_en_cours(
                 request.user, eleve_id=demande.eleve_id, auteur_id=demande.auteur_id, sauf=demande.pk,
