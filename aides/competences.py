@@ -57,7 +57,7 @@ def charger(modele, lignes: list[dict]) -> dict:
     Idempotent; returns the counts of each."""
     existantes = {c.code: c for c in modele.objects.all()}
     champs = ["cycle", "domaine", "discipline", "composante", "intitule", "ordre", "recherche", "active"]
-    nouvelles, modifiees = [], []
+    nouvelles, modifiees, deplacees = [], [], []
     for ordre, ligne in enumerate(lignes, start=1):
         valeurs = {
             "cycle": ligne["cycle"], "domaine": ligne["domaine"], "discipline": ligne["discipline"],
@@ -69,13 +69,16 @@ def charger(modele, lignes: list[dict]) -> dict:
         competence = existantes.pop(ligne["code"], None)
         if competence is None:
             nouvelles.append(modele(code=ligne["code"], **valeurs))
-        elif any(getattr(competence, champ) != valeur for champ, valeur in valeurs.items()):
-            for champ, valeur in valeurs.items():
-                setattr(competence, champ, valeur)
-            modifiees.append(competence)
+            continue
+        differents = {champ for champ, valeur in valeurs.items() if getattr(competence, champ) != valeur}
+        if differents:
+            for champ in differents:
+                setattr(competence, champ, valeurs[champ])
+            # A row only moved in the file is rewritten, not counted as changed.
+            (modifiees if differents - {"ordre"} else deplacees).append(competence)
     retirees = [c for c in existantes.values() if c.active]
     for competence in retirees:
         competence.active = False
     modele.objects.bulk_create(nouvelles)
-    modele.objects.bulk_update(modifiees + retirees, champs)
+    modele.objects.bulk_update(modifiees + deplacees + retirees, champs)
     return {"ajoutees": len(nouvelles), "modifiees": len(modifiees), "retirees": len(retirees)}

@@ -132,7 +132,7 @@
       lignes.append(ligne);
       total.value = String(rang + 1);
       equiper(ligne);
-      ligne.querySelector("input, select, textarea")?.focus();
+      ligne.querySelector("input:not([type=hidden]), select, textarea")?.focus();
     });
   }
 })();
