@@ -425,6 +425,8 @@ VUES = {
     # Pages of one object that list its children.
     "demande_detail": Vue("maitre_e", _de("demande_detail"), _observation_reunion_et_accord, _decidee_e_et_psy),
     "programme_detail": Vue("maitre_e", _de("programme_detail"), _objectif_et_action, _programme_valide),
+    # A new review: a row per objective, with its skill and its starting mastery.
+    "evaluation_creer": Vue("maitre_e", _de("evaluation_creer"), _objectif_et_action, _programme_valide),
     # The edit form: every objective's skill list comes from one read of the cycle's skills.
     "programme_modifier": Vue("maitre_e", _de("programme_modifier"), _objectif_a_modifier, _programme_brouillon),
     "reunion_detail": Vue("maitre_e", _de("reunion_detail"), _participants, _reunion),

@@ -35,4 +35,9 @@ def mesures_de_depart(programme) -> tuple[dict, dict]:
 
 def resultats_du_bilan(evaluation) -> list[EvaluationObjectif]:
     """The review's results, each with its objective, in the objectives' order."""
-    return list(evaluation.resultats.select_related("objectif"))
+    return list(evaluation.resultats.select_related("objectif__competence"))
+
+
+def objectifs_a_evaluer(programme):
+    """The programme's objectives, each with its skill, in their order (a new review's rows)."""
+    return programme.objectifs.select_related("competence")

@@ -163,6 +163,22 @@ def test_objectif_avec_competence_et_maitrise_initiale_enregistre_et_affiche(cli
     assert "Maîtrise fragile" in page
 
 
+def test_objectif_aide_g_visee_transversale_avec_competence_du_socle(client, monde, aides):
+    aide = aides[TypeAide.G]
+    cooperation = _competence("S2.2")
+    client.force_login(monde["maitre_g"])
+    url = reverse("programme_creer", args=[aide.pk])
+    donnees = champs_du_formulaire(client.get(url)) | {"modalite": "individuel"}
+    donnees |= _ligne("objectifs", 0, {"competence": cooperation.pk, "visee": "attitudes", "intitule": "",
+                                       "critere": "Propose une idée au groupe", "responsable": "Maître G",
+                                       "maitrise_initiale": "insuffisante"})
+    assert client.post(url, donnees).status_code == 302
+    objectif = Objectif.objects.get(programme__aide=aide)
+    # The aim stays the objective's anchor (no domain): the skill names what is worked on.
+    assert (objectif.visee, objectif.domaine, objectif.competence, objectif.intitule) == (
+        "attitudes", "", cooperation, "Coopération et réalisation de projets")
+
+
 def test_objectif_competence_d_un_autre_cycle_refusee(client, monde, aides):
     aide = aides[TypeAide.E]
     client.force_login(monde["maitre_e"])
@@ -213,7 +229,9 @@ def test_premier_bilan_part_de_la_maitrise_initiale_puis_du_premier_bilan(client
     decoder, compter = programme.objectifs.all()
     client.force_login(monde["maitre_e"])
     url = reverse("evaluation_creer", args=[programme.pk])
-    donnees = champs_du_formulaire(client.get(url))
+    page = client.get(url)
+    assert "Compétence : Identifier des mots rapidement" in texte(page)
+    donnees = champs_du_formulaire(page)
     assert donnees[f"objectif-{decoder.pk}-maitrise_debut"] == "insuffisante"
     assert donnees[f"objectif-{compter.pk}-maitrise_debut"] == ""  # nothing recorded, nothing guessed
 
