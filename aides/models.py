@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from aides.competences import normaliser
 from aides.enums import (
     ACTES_PSY,
     ETATS_REPONDUS,
@@ -565,6 +566,64 @@ class HistoriqueProgramme(models.Model):
         verbose_name = "étape du programme"
 
 
+class CompetenceQuerySet(models.QuerySet):
+    def pour_le_cycle(self, cycle):
+        """The active skills offered for a pupil of ``cycle``: its end-of-cycle expectations, then
+        the socle's components (always offered: an aid may aim at a transversal one)."""
+        filtre = Q(cycle__isnull=True) | Q(cycle=cycle) if cycle else Q()
+        return self.filter(filtre, active=True).order_by(models.F("cycle").asc(nulls_last=True), "ordre")
+
+    def chercher(self, texte: str):
+        """The skills whose code, discipline or wording hold every word of ``texte`` (accents and
+        case ignored, see ``aides.competences.normaliser``)."""
+        qs = self
+        for mot in normaliser(texte).split():
+            qs = qs.filter(recherche__contains=mot)
+        return qs
+
+
+class Competence(models.Model):
+    """A skill of the reference list (aides/data/competences.csv): a component of the socle commun
+    (no cycle) or an end-of-cycle expectation of cycle 1, 2 or 3.
+
+    Reference data, not a pupil's: written only by ``aides.competences.charger`` (the data
+    migration and ``manage.py charger_competences``). A skill dropped from the file is
+    deactivated, never deleted: the objectives that named it keep it.
+    """
+
+    code = models.CharField("code", max_length=20, unique=True)
+    cycle = models.PositiveSmallIntegerField("cycle", null=True, blank=True)
+    domaine = models.CharField("domaine du socle", max_length=3, choices=DomaineSocle.choices)
+    discipline = models.CharField("discipline ou domaine d'apprentissage", max_length=120)
+    composante = models.CharField("composante", max_length=120, blank=True)
+    intitule = models.CharField("intitulé", max_length=600)
+    ordre = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField("proposée", default=True)
+    # The code, discipline and wording without accents nor capitals: searched on SQLite and
+    # PostgreSQL alike, without the unaccent extension.
+    recherche = models.TextField(editable=False, default="")
+
+    objects = CompetenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordre", "pk"]
+        verbose_name = "compétence"
+        constraints = [
+            models.CheckConstraint(condition=Q(cycle__isnull=True) | Q(cycle__in=[1, 2, 3]), name="competence_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.intitule}"
+
+    @property
+    def origine(self) -> str:
+        """Where the skill comes from, as the programme prints it."""
+        if self.cycle is None:
+            return self.composante or self.discipline
+        rubrique = f"{self.discipline}, {self.composante}" if self.composante else self.discipline
+        return f"Cycle {self.cycle} — {rubrique}"
+
+
 class Objectif(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="objectifs")
     ordre = models.PositiveSmallIntegerField(default=0)
@@ -575,6 +634,14 @@ class Objectif(models.Model):
     intitule = ChaineChiffree("objectif", max_length=300)
     critere = ChaineChiffree("critère de réussite observable", max_length=300)
     responsable = ChaineChiffree("responsable", max_length=120)
+    # The skill of the reference list the objective works on (optional: free wording stays allowed).
+    competence = models.ForeignKey(
+        Competence, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="compétence visée"
+    )
+    # The pupil's mastery when the programme is written: the first bilan's starting point.
+    maitrise_initiale = models.CharField(
+        "maîtrise au départ", max_length=13, choices=Maitrise.choices, blank=True
+    )
 
     class Meta:
         ordering = ["ordre", "pk"]

@@ -338,6 +338,8 @@ ACTIONS = {
     "aides.renouveler_programme": Action(
         agit_pour_le_programme, programme_valide_en_cours,
         "Seule la version validée du programme d'une aide en cours peut être renouvelée."),
+    # The skills' search of the programme's form: the reference list is public, the page is the RASED's.
+    "aides.chercher_competence": Action(membre_rased),
     "aides.add_evaluation": Action(
         agit_pour_le_programme, programme_valide_en_cours,
         "Seul le programme validé d'une aide en cours s'évalue."),

@@ -38,6 +38,7 @@ from aides.models import (
     Consentement,
     DemandeAide,
     Evaluation,
+    EvaluationObjectif,
     HistoriqueAide,
     HistoriqueDemande,
     HistoriqueProgramme,
@@ -406,9 +407,18 @@ def programme_nouvelle_version(*, programme: Programme, auteur: Utilisateur, deb
         nouvelle.revision = 0
         nouvelle.save()
         HistoriqueProgramme.objects.create(programme=nouvelle, auteur=auteur, de="", vers=nouvelle.etat)
+        # The new période starts where the last bilan left each skill (or, without one, where
+        # the previous version started it).
+        mesurees = dict(
+            EvaluationObjectif.objects.filter(objectif__programme=source)
+            .exclude(maitrise_actuelle="")
+            .order_by("evaluation__date", "evaluation__pk")
+            .values_list("objectif_id", "maitrise_actuelle")
+        )
         Objectif.objects.bulk_create(
             Objectif(programme=nouvelle, ordre=o.ordre, domaine=o.domaine, visee=o.visee,
-                     intitule=o.intitule, critere=o.critere, responsable=o.responsable)
+                     intitule=o.intitule, critere=o.critere, responsable=o.responsable,
+                     competence_id=o.competence_id, maitrise_initiale=mesurees.get(o.pk, o.maitrise_initiale))
             for o in source.objectifs.all()
         )
         ActionProgramme.objects.bulk_create(

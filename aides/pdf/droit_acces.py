@@ -125,7 +125,7 @@ def _versions() -> Prefetch:
         Programme.objects.filter(etat__in=[EtatProgramme.VALIDE, EtatProgramme.REMPLACE])
         .order_by("version")
         .prefetch_related(
-            "objectifs", "actions",
+            Prefetch("objectifs", Objectif.objects.select_related("competence")), "actions",
             Prefetch("evaluations", Evaluation.objects.order_by("date", "pk").prefetch_related(
                 Prefetch("resultats", EvaluationObjectif.objects.select_related("objectif")))),
         ),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0005_historique_des_aides_et_programmes'),
+        ('aides', '0006_competences_du_socle_et_attendus'),
     ]
 
     operations = [
