@@ -60,7 +60,7 @@ def test_envoyer_avec_motif_et_confirmation(client, monde, premiere):
 def test_un_brouillon_sans_motif_ne_s_envoie_pas_depuis_sa_page(client, monde, premiere):
     """The draft's own page shows the first request, and its « Envoyer » is disabled with the
     reason; a forged POST is refused with the same reason."""
-    brouillon = demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"], envoyer=False)
+    brouillon = demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"], envoyer=False, motif_autre_demande="")
     client.force_login(monde["enseignant"])
     page = client.get(reverse("demande_detail", args=[brouillon.pk])).content.decode()
     assert f"demande n° {premiere.pk}" in page

@@ -67,8 +67,10 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(
     page.get_by_role("link", name="Accueil", exact=True).click()
     expect(page.get_by_text("Vous avez 1 brouillon à compléter")).to_be_visible()
     page.get_by_role("row", name=re.compile("Léa PETIT")).get_by_role("link").click()
-    page.get_by_role("button", name="Envoyer au RASED").click()
+    # « Envoyer » says why it cannot be sent yet, before any click.
+    expect(page.get_by_role("button", name="Envoyer au RASED")).to_be_disabled()
     expect(page.get_by_text(re.compile("La famille doit être informée avant l'envoi"))).to_be_visible()
+    page.get_by_role("link", name="Compléter").click()
     expect(page.get_by_role("heading", name="Compléter la demande d'aide")).to_be_visible()
     page.get_by_label("Erreurs relevées").fill("Confond b/d, oublie les syllabes complexes.")
     page.get_by_label("Activités pédagogiques complémentaires (APC)").check()
