@@ -59,8 +59,14 @@ from eleves.rules import lit_le_secret_psy
 from rased.revisions import modifie_entre_temps
 
 
-def demande_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, eleve: Eleve | None = None) -> DemandeAide:
-    """Save a draft; only its author may, and only while it is a draft."""
+def demande_enregistrer(
+    *, demande: DemandeAide, auteur: Utilisateur, eleve: Eleve | None = None, revision_lue: int | None = None
+) -> DemandeAide:
+    """Save a draft; only its author may, and only while it is a draft.
+
+    An edit from a form read at ``revision_lue`` is refused if the draft was saved since (the
+    teacher's two tabs, or two devices: the second save must not silently win).
+    """
     if demande.pk is None:
         inscription = eleve.inscription_courante
         if inscription is None:
@@ -69,9 +75,17 @@ def demande_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, eleve: Ele
         demande.classe = inscription.classe
         demande.niveau = inscription.niveau
         demande.auteur = auteur
-    elif demande.etat != EtatDemande.BROUILLON:
-        raise ActionRefusee("Une demande envoyée ne peut plus être modifiée.")
-    demande.save()
+        demande.save()
+        return demande
+    with transaction.atomic():
+        # A save and a send (or another save) at once: the row lock makes the second see the first.
+        actuelle = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+        if actuelle.etat != EtatDemande.BROUILLON:
+            raise ActionRefusee("Une demande envoyée ne peut plus être modifiée.")
+        if revision_lue is not None and actuelle.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Ce brouillon a été modifié", "le complétiez"))
+        demande.revision = actuelle.revision + 1
+        demande.save()
     return demande
 
 

@@ -52,7 +52,8 @@ def demande_modifier(request, pk):
     form = DemandeAideForm(_donnees(request), instance=demande, envoi="envoyer" in request.POST)
     if request.method == "POST" and form.is_valid():
         with refus_en_message(request):
-            demande = demande_enregistrer(demande=form.instance, auteur=request.user)
+            demande = demande_enregistrer(
+                demande=form.instance, auteur=request.user, revision_lue=form.cleaned_data["revision_lue"])
             return _apres_enregistrement(request, demande)
     return render(request, "aides/demande_form.html", {"form": form, "eleve": demande.eleve, "demande": demande})
 
