@@ -184,8 +184,11 @@ class HistoriqueDemande(models.Model):
     le = models.DateTimeField(auto_now_add=True)
     de = models.CharField(max_length=20, choices=EtatDemande.choices, blank=True)
     vers = models.CharField(max_length=20, choices=EtatDemande.choices)
-    # The reason given when the RASED revised its decision (``demande_reviser_decision``); empty
-    # for the other steps. Encrypted like the decision's own reason, which a psychologist may write.
+    # A revision of the RASED's decision (``demande_reviser_decision``): the decision it replaced
+    # and the reason given, required; both empty for the other steps. The reason is encrypted like
+    # the decision's own, which a psychologist may write.
+    decision_revisee = models.CharField(
+        "décision révisée", max_length=12, choices=Decision.choices, blank=True)
     motif = TexteChiffre("motif de la révision", blank=True)
 
     class Meta:

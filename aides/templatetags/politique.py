@@ -2,7 +2,9 @@
 
 from django import template
 
+from aides.rules import ACTIONS
 from aides.rules import etat_lisible as _etat_lisible
+from eleves.rules import actif
 
 register = template.Library()
 
@@ -11,3 +13,14 @@ register = template.Library()
 def etat_lisible(demande, user) -> str:
     """``{{ demande|etat_lisible:user }}``: the request's state as ``user`` may read it."""
     return _etat_lisible(user, demande)
+
+
+@register.simple_tag
+def refus_pour(permission: str, user, objet) -> str:
+    """``{% refus_pour "aides.<action>" user objet as raison %}``: why ``user``, who may do this
+    action, may not do it on ``objet`` in its present state (the policy's ``refus``); "" when
+    they may, or may never."""
+    action = ACTIONS[permission]
+    if action.quand is None or user.has_perm(permission, objet) or not (actif & action.qui).test(user, objet):
+        return ""
+    return action.refus

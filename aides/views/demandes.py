@@ -12,6 +12,7 @@ from aides.selectors import contexte_demande, demande_visible_ou_404
 from aides.selectors.demandes import demandes_de_la_liste, historique_de_la_demande
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
+from aides.services import demande_supprimer as supprimer
 from aides.views.acces import exiger, refus_en_message
 from eleves.journal import journaliser
 from eleves.models import JournalAcces
@@ -83,6 +84,24 @@ def _envoyer(request, demande):
             messages.info(request, "Cette demande a déjà été envoyée.")
         return redirect(demande)
     return redirect("demande_modifier", pk=demande.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demande_supprimer(request, pk):
+    """Delete one's own draft: GET shows what will be deleted, POST deletes. A sent request is
+    part of the pupil's file and stays (its author is sent back to it with why)."""
+    demande = demande_visible_ou_404(request.user, pk)
+    exiger(request, "aides.delete_demande", demande)
+    if request.method == "POST":
+        eleve = demande.eleve
+        with refus_en_message(request):
+            supprimer(demande=demande, auteur=request.user)
+            messages.success(
+                request, f"Le brouillon de demande d'aide pour {eleve.prenom} {eleve.nom.upper()} a été supprimé.")
+            return redirect("demande_liste")
+        return redirect(demande)
+    return render(request, "aides/demande_supprimer.html", {"demande": demande})
 
 
 @login_required

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -415,3 +416,81 @@ def test_eleve_change_de_classe_lien_garde_pour_qui_voit_l_ecole(client, monde, 
 
     assert fiche in urls(page)
     assert client.get(fiche).status_code == 200
+
+
+# --- Deleting one's own draft -------------------------------------------------------------------
+
+
+def test_l_auteur_supprime_son_brouillon_apres_confirmation(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Brouillon à jeter 3391")
+    pk = demande.pk
+    url = reverse("demande_supprimer", args=[pk])
+    # The button is on the request's page and on her list of requests.
+    assert url in urls(client.get(reverse("demande_detail", args=[pk])))
+    assert url in urls(client.get(reverse("demande_liste")))
+
+    confirmation = client.get(url)
+    contenu = texte(confirmation)
+    assert "Supprimer le brouillon de demande d'aide n° " in contenu
+    assert "Léa PETIT" in contenu and "Brouillon à jeter 3391" in contenu
+    assert DemandeAide.objects.filter(pk=pk).exists()  # a GET deletes nothing
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(reverse("demande_liste"), 302)]
+    assert "Le brouillon de demande d'aide pour Léa PETIT a été supprimé." in texte(response)
+    assert not DemandeAide.objects.filter(pk=pk).exists()
+    # The change history keeps the deletion, with its author.
+    trace = LogEntry.objects.get(content_type__model="demandeaide", object_pk=str(pk),
+                                 action=LogEntry.Action.DELETE)
+    assert trace.actor == enseignant
+
+
+def test_une_demande_envoyee_ne_se_supprime_pas(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=EtatDemande.ENVOYEE,
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    url = reverse("demande_supprimer", args=[demande.pk])
+    assert url not in urls(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert url not in urls(client.get(reverse("demande_liste")))
+    raison = "Une demande envoyée au RASED ne peut plus être supprimée : elle fait partie du dossier de l'élève."
+    # Its author is sent back to the request with why, by a GET and by a POST alike.
+    for envoi in (client.get, client.post):
+        response = envoi(url, follow=True)
+        assert response.redirect_chain == [(reverse("demande_detail", args=[demande.pk]), 302)]
+        assert raison in texte(response)
+    assert DemandeAide.objects.filter(pk=demande.pk).exists()
+
+
+def test_brouillon_envoye_depuis_un_autre_onglet_puis_suppression_refusee(client, monde, enseignant):
+    """The confirmation page was open while the draft was sent from another tab."""
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.",
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    url = reverse("demande_supprimer", args=[demande.pk])
+    assert client.get(url).status_code == 200
+    client.post(reverse("demande_envoyer", args=[demande.pk]))
+    response = client.post(url, follow=True)
+    assert "ne peut plus être supprimée" in texte(response)
+    assert DemandeAide.objects.get(pk=demande.pk).etat == EtatDemande.ENVOYEE
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "enseignant"])
+def test_nul_autre_que_l_auteur_ne_supprime_son_brouillon(client, monde, persona):
+    demande = _brouillon(monde, difficultes="Brouillon de l'enseignante")
+    client.force_login(monde[persona])
+    url = reverse("demande_supprimer", args=[demande.pk])
+    # A draft is its author's alone: the others do not even see it.
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert DemandeAide.objects.filter(pk=demande.pk).exists()
+
+
+def test_le_directeur_qui_voit_la_demande_ne_la_supprime_pas(client, monde):
+    """A request the directeur sees (sent by a teacher of her school) is not hers to delete: 403,
+    and no button."""
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=EtatDemande.ENVOYEE,
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    client.force_login(monde["directeur"])
+    url = reverse("demande_supprimer", args=[demande.pk])
+    assert url not in urls(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert DemandeAide.objects.filter(pk=demande.pk).exists()
