@@ -306,9 +306,10 @@ def demande_reviser_decision(
     """Revise the RASED's decision, with the reason why, while none of the aids it decided has started.
 
     The new decision may be another answer, or other kinds of aid or intervenants: an aid kept
-    changes intervenant if need be, an aid no longer decided ends (« décision révisée »), an aid
-    decided again after such an end is put back « à démarrer » (an aid the family refused stays
-    refused: its word stands), a new kind is created. The history row keeps the decision revised
+    changes intervenant if need be, an aid no longer decided ends (« décision révisée », also one
+    the family had refused, so that a later agreement does not bring it back), an aid decided
+    again after such an end is put back « à démarrer », a new kind is created; an aid kept that
+    the family refused stays refused (its word stands). The history row keeps the decision revised
     and the reason. Once an aid has started, the journey's own moves take over (a final bilan's
     change of aid or stop): refused. Refused too from a form read before someone else's save.
     The teacher who filed the request is notified.
@@ -356,10 +357,13 @@ def demande_reviser_decision(
                 aide.fin, aide.issue = None, ""
                 _changer_etat_aide(aide, vers=EtatAide.A_DEMARRER, auteur=auteur, champs=["fin", "issue"])
         for type_aide, aide in aides.items():
-            if type_aide not in intervenants and aide.etat == EtatAide.A_DEMARRER:
-                aide.fin = timezone.localdate()
-                aide.issue = IssueAide.REVISION
-                _changer_etat_aide(aide, vers=EtatAide.TERMINEE, auteur=auteur, champs=["fin", "issue"])
+            if type_aide in intervenants or aide.issue == IssueAide.REVISION:
+                continue
+            # An aid the family refused is no longer decided either: a later agreement must not
+            # put it back « à démarrer » under another answer.
+            aide.fin = aide.fin or timezone.localdate()
+            aide.issue = IssueAide.REVISION
+            _changer_etat_aide(aide, vers=EtatAide.TERMINEE, auteur=auteur, champs=["fin", "issue"])
         if vers == EtatDemande.AIDE_DECIDEE and not demande.aides.exclude(etat=EtatAide.TERMINEE).exists():
             # Only aids the family refused are decided: the request is closed, as after their refusal.
             _changer_etat(demande, vers=EtatDemande.CLOTUREE, auteur=auteur)
