@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms.demandes import DemandeAideForm
 from aides.selectors import contexte_demande, demande_visible_ou_404
-from aides.selectors.demandes import demandes_de_la_liste, historique_de_la_demande
+from aides.selectors.demandes import demandes_de_la_liste, historique_de_la_demande, revision_de_la_decision
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from aides.services import demande_supprimer as supprimer
@@ -117,6 +117,7 @@ def demande_detail(request, pk):
         {
             "demande": demande,
             "historique": historique_de_la_demande(request.user, demande),
+            "revision_decision": revision_de_la_decision(request.user, demande),
             **contexte_demande(request.user, demande),
         },
     )

@@ -218,3 +218,19 @@ def test_qui_revise_la_decision(client, monde, demande, persona):
     demande.refresh_from_db()
     assert (demande.etat, demande.decision) == (EtatDemande.AIDE_DECIDEE, Decision.AIDE)
     assert _aides(demande) == {TypeAide.E: (EtatAide.A_DEMARRER, "", "maitre-e")}
+
+
+def test_la_raison_de_la_revision_lue_avec_la_decision(client, monde, demande):
+    """The teacher who filed the request reads the revised decision and why, with the decision;
+    the directeur, who is not told of psychological follow-ups, reads neither."""
+    client.force_login(monde["psychologue"])
+    donnees = _formulaire(client, demande, intervenant_psy=str(monde["psychologue"].pk), aide_psy="on",
+                          raison="Un suivi psychologique d'abord (raison 9902).")
+    assert client.post(_url(demande), donnees).status_code == 302
+
+    client.force_login(monde["enseignant"])
+    page = texte(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert "Décision révisée le" in page and "Un suivi psychologique d'abord (raison 9902)." in page
+    client.force_login(monde["directeur"])
+    page = texte(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert "raison 9902" not in page and "Décision révisée" not in page
