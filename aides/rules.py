@@ -237,11 +237,13 @@ def programme_valide_en_cours(user, programme):
 # --- The actions: who & when, with the reason given when only the state forbids them -----------
 
 
-# Said when an aid decided has started: the decision stands, the journey has its own moves.
+# Said when an aid decided has started (or before any decision): the decision stands, the journey
+# has its own moves.
 REFUS_REVISION_DECISION = (
-    "La décision ne se révise plus : une aide décidée a commencé. Le parcours a ses propres étapes : "
-    "pour changer d'aide, enregistrez un bilan final « changement du type d'aide », puis ajoutez la "
-    "nouvelle aide ; pour l'arrêter, un bilan final « arrêt »."
+    "Une décision du RASED ne se révise que tant qu'aucune des aides décidées n'a commencé. Une fois "
+    "une aide commencée, le parcours a ses propres étapes : pour changer d'aide, enregistrez un bilan "
+    "final « changement du type d'aide », puis ajoutez la nouvelle aide ; pour l'arrêter, un bilan "
+    "final « arrêt »."
 )
 
 

@@ -234,3 +234,16 @@ def test_la_raison_de_la_revision_lue_avec_la_decision(client, monde, demande):
     client.force_login(monde["directeur"])
     page = texte(client.get(reverse("demande_detail", args=[demande.pk])))
     assert "raison 9902" not in page and "Décision révisée" not in page
+
+
+def test_pas_de_revision_avant_la_decision(client, monde):
+    demande = demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"])
+    client.force_login(monde["maitre_e"])
+    response = client.get(_url(demande), follow=True)
+    assert response.redirect_chain == [(reverse("demande_detail", args=[demande.pk]), 302)]
+    assert REFUS_REVISION_DECISION in texte(response)
+    response = client.post(_url(demande), {"raison": RAISON, "decision": Decision.CONSEIL, "motif": "Conseil.",
+                                            "revision_lue": demande.revision})
+    assert "Le RASED n'a pas encore pris de décision pour cette demande." in texte(response)
+    demande.refresh_from_db()
+    assert (demande.etat, demande.decision) == (EtatDemande.ENVOYEE, "")
