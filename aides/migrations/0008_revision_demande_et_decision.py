@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0005_historique_des_aides_et_programmes'),
+        ('aides', '0007_motif_d_une_autre_demande'),
     ]
 
     operations = [
