@@ -206,6 +206,9 @@ class IssueAide(models.TextChoices):
     REFUS_FAMILLE = "refus", "Refus de la famille"
     # The family withdrew its agreement while the aid was under way.
     RETRAIT_FAMILLE = "retrait", "Arrêt à la demande de la famille"
+    # The RASED revised its decision before the aid started (``demande_reviser_decision``); the
+    # aid is put back « à démarrer » if a later revision decides this kind of aid again.
+    REVISION = "revision", "Décision révisée avant le début de l'aide"
 
 
 # The suites that make sense for each kind of review: an intermediate review goes on or renews the

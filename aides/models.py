@@ -114,6 +114,9 @@ class DemandeAide(models.Model):
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
     envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
+    # Grows at each save of the draft from its form: a form read at an older revision is refused
+    # (rased/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
 
     decision = models.CharField("décision", max_length=12, choices=Decision.choices, blank=True)
     # Encrypted like every text a psychologist may write (rased/chiffrement.py).
@@ -193,6 +196,12 @@ class HistoriqueDemande(models.Model):
     le = models.DateTimeField(auto_now_add=True)
     de = models.CharField(max_length=20, choices=EtatDemande.choices, blank=True)
     vers = models.CharField(max_length=20, choices=EtatDemande.choices)
+    # A revision of the RASED's decision (``demande_reviser_decision``): the decision it replaced
+    # and the reason given, required; both empty for the other steps. The reason is encrypted like
+    # the decision's own, which a psychologist may write.
+    decision_revisee = models.CharField(
+        "décision révisée", max_length=12, choices=Decision.choices, blank=True)
+    motif = TexteChiffre("motif de la révision", blank=True)
 
     class Meta:
         ordering = ["le", "pk"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from aides.enums import (
     ETATS_A_TRAITER,
@@ -201,6 +202,16 @@ def aide_decidee(user, demande):
 
 
 @rules.predicate
+def decision_revisable(user, demande):
+    """The RASED has answered and none of the aids it decided has started (an aid refused by the
+    family before it started has not): once one has, the journey's own moves take over."""
+    if demande is None or demande.etat not in ETATS_REPONDUS:
+        return False
+    return _en_cache(demande, "revisable", user, lambda: not Aide.objects.filter(
+        demande_id=demande.pk).filter(Q(etat=EtatAide.EN_COURS) | Q(debut__isnull=False)).exists())
+
+
+@rules.predicate
 def aide_a_demarrer(user, aide):
     return aide is not None and aide.etat == EtatAide.A_DEMARRER
 
@@ -223,9 +234,6 @@ def programme_brouillon(user, programme):
 @rules.predicate
 def programme_valide_en_cours(user, programme):
     return programme is not None and programme.etat == EtatProgramme.VALIDE and programme.aide.etat != EtatAide.TERMINEE
-
-
-# --- The actions: who & when, with the reason given when only the state forbids them -----------
 
 
 # --- What an action waits for besides the state: the button shows it, the service enforces it ----
@@ -290,6 +298,16 @@ def prealable_manquant(prealables, objet) -> str:
 # --- The actions: who & when, with the reason given when only the state forbids them -----------
 
 
+# Said when an aid decided has started (or before any decision): the decision stands, the journey
+# has its own moves.
+REFUS_REVISION_DECISION = (
+    "Une décision du RASED ne se révise que tant qu'aucune des aides décidées n'a commencé. Une fois "
+    "une aide commencée, le parcours a ses propres étapes : pour changer d'aide, enregistrez un bilan "
+    "final « changement du type d'aide », puis ajoutez la nouvelle aide ; pour l'arrêter, un bilan "
+    "final « arrêt »."
+)
+
+
 @dataclass(frozen=True)
 class Action:
     qui: rules.Predicate
@@ -305,8 +323,12 @@ ACTIONS = {
     "aides.change_demande": Action(auteur_de_la_demande, brouillon, "Une demande envoyée ne peut plus être modifiée."),
     "aides.envoyer_demande": Action(auteur_de_la_demande, brouillon, "Cette demande a déjà été envoyée.",
                                     (FAMILLE_INFORMEE, DEMANDE_COMPLETE, MOTIF_SI_AUTRE_DEMANDE)),
+    "aides.delete_demande": Action(
+        auteur_de_la_demande, brouillon,
+        "Une demande envoyée au RASED ne peut plus être supprimée : elle fait partie du dossier de l'élève."),
     "aides.prendre_en_charge": Action(rased_du_secteur, a_traiter, "Cette demande n'est plus en attente d'analyse."),
     "aides.decider_demande": Action(rased_du_secteur, a_traiter, "Une décision a déjà été prise pour cette demande."),
+    "aides.reviser_decision": Action(rased_du_secteur, decision_revisable, REFUS_REVISION_DECISION),
     "aides.add_observation": Action(
         rased_du_secteur, ouverte, "On ne peut pas ajouter d'observation à cette demande dans son état actuel."),
     "aides.add_aide": Action(

@@ -17,6 +17,7 @@ from aides.enums import (
     DUREE_PERIODE,
     DUREE_SEANCE_MAX,
     DUREE_SEANCE_MIN,
+    ETATS_REPONDUS,
     ROLE_PAR_TYPE_AIDE,
     ActeConsentement,
     Decision,
@@ -52,7 +53,13 @@ from aides.models import (
     Seance,
 )
 from aides.pdf.programme import donnees_programme
-from aides.rules import ACTIONS, agit_pour_l_aide, prealable_manquant
+from aides.rules import (
+    ACTIONS,
+    REFUS_REVISION_DECISION,
+    agit_pour_l_aide,
+    prealable_manquant,
+    rased_du_secteur,
+)
 from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
@@ -60,8 +67,14 @@ from eleves.rules import lit_le_secret_psy
 from rased.revisions import modifie_entre_temps
 
 
-def demande_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, eleve: Eleve | None = None) -> DemandeAide:
-    """Save a draft; only its author may, and only while it is a draft."""
+def demande_enregistrer(
+    *, demande: DemandeAide, auteur: Utilisateur, eleve: Eleve | None = None, revision_lue: int | None = None
+) -> DemandeAide:
+    """Save a draft; only its author may, and only while it is a draft.
+
+    An edit from a form read at ``revision_lue`` is refused if the draft was saved since (the
+    teacher's two tabs, or two devices: the second save must not silently win).
+    """
     if demande.pk is None:
         inscription = eleve.inscription_courante
         if inscription is None:
@@ -70,10 +83,37 @@ def demande_enregistrer(*, demande: DemandeAide, auteur: Utilisateur, eleve: Ele
         demande.classe = inscription.classe
         demande.niveau = inscription.niveau
         demande.auteur = auteur
-    elif demande.etat != EtatDemande.BROUILLON:
-        raise ActionRefusee("Une demande envoyée ne peut plus être modifiée.")
-    demande.save()
+        demande.save()
+        return demande
+    with transaction.atomic():
+        # A save and a send (or another save) at once: the row lock makes the second see the first.
+        actuelle = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+        if actuelle.etat != EtatDemande.BROUILLON:
+            raise ActionRefusee("Une demande envoyée ne peut plus être modifiée.")
+        if revision_lue is not None and actuelle.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Ce brouillon a été modifié", "le complétiez"))
+        demande.revision = actuelle.revision + 1
+        demande.save()
     return demande
+
+
+def demande_supprimer(*, demande: DemandeAide, auteur: Utilisateur) -> None:
+    """Delete a draft: only its author may, and only while nobody else has received it.
+
+    The change history (django-auditlog) keeps a line of the deletion, with its author.
+    """
+    with transaction.atomic():
+        # A deletion and a send at once: the row lock makes the second see the first.
+        demande = DemandeAide.objects.select_for_update().filter(pk=demande.pk).first()
+        if demande is None:
+            raise ActionRefusee("Ce brouillon a déjà été supprimé.")
+        if demande.auteur_id != auteur.pk:
+            raise ActionRefusee("Seul l'enseignant qui a rédigé ce brouillon peut le supprimer.")
+        if demande.etat != EtatDemande.BROUILLON:
+            raise ActionRefusee(
+                "Une demande envoyée au RASED ne peut plus être supprimée : elle fait partie du dossier de l'élève."
+            )
+        demande.delete()
 
 
 def demande_envoyer(*, demande: DemandeAide, auteur: Utilisateur) -> bool:
@@ -114,12 +154,19 @@ def _prevenir_par_courriel(demande: DemandeAide, destinataires, message: str) ->
     )
 
 
-def _changer_etat(demande: DemandeAide, *, vers: str, auteur: Utilisateur, champs=()) -> None:
-    """The one place that assigns ``DemandeAide.etat``; the caller holds the row lock."""
+def _changer_etat(
+    demande: DemandeAide, *, vers: str, auteur: Utilisateur, champs=(), decision_revisee: str = "", motif: str = ""
+) -> None:
+    """The one place that assigns ``DemandeAide.etat``; the caller holds the row lock.
+
+    A revision of the decision passes the decision it replaces and its reason, kept in the
+    history row (``vers`` may then be the state the request is already in).
+    """
     de = demande.etat
     demande.etat = vers
     demande.save(update_fields=["etat", "modifie_le", *champs])
-    HistoriqueDemande.objects.create(demande=demande, auteur=auteur, de=de, vers=vers)
+    HistoriqueDemande.objects.create(
+        demande=demande, auteur=auteur, de=de, vers=vers, decision_revisee=decision_revisee, motif=motif)
 
 
 def _creer_aide(*, demande: DemandeAide, type_aide: str, intervenant: Utilisateur, auteur: Utilisateur) -> Aide:
@@ -222,11 +269,7 @@ def demande_decider(
     """
     if not motif.strip():
         raise ActionRefusee("Indiquez le motif de la décision.")
-    if decision == Decision.AIDE and not intervenants:
-        raise ActionRefusee("Choisissez au moins un type d'aide.")
-    for type_aide, membre in intervenants.items():
-        if membre.role != ROLE_PAR_TYPE_AIDE[type_aide]:
-            raise ActionRefusee(f"{membre} ne peut pas mener une {TypeAide(type_aide).label.lower()}.")
+    _verifier_intervenants(decision, intervenants)
     with transaction.atomic():
         demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
         if demande.decision == decision and demande.etat in (EtatDemande.AIDE_DECIDEE, EtatDemande.AUTRE_REPONSE):
@@ -246,6 +289,85 @@ def demande_decider(
                 _creer_aide(demande=demande, type_aide=type_aide, intervenant=membre, auteur=auteur)
         _notifier([demande.auteur], demande, f"Le RASED a répondu à votre demande d'aide n° {demande.pk}.")
     return True
+
+
+def _verifier_intervenants(decision: str, intervenants: dict) -> None:
+    if decision == Decision.AIDE and not intervenants:
+        raise ActionRefusee("Choisissez au moins un type d'aide.")
+    for type_aide, membre in intervenants.items():
+        if membre.role != ROLE_PAR_TYPE_AIDE[type_aide]:
+            raise ActionRefusee(f"{membre} ne peut pas mener une {TypeAide(type_aide).label.lower()}.")
+
+
+def demande_reviser_decision(
+    *, demande: DemandeAide, auteur: Utilisateur, revision_lue: int, raison: str, decision: str, motif: str,
+    intervenants: dict,
+) -> None:
+    """Revise the RASED's decision, with the reason why, while none of the aids it decided has started.
+
+    The new decision may be another answer, or other kinds of aid or intervenants: an aid kept
+    changes intervenant if need be, an aid no longer decided ends (« décision révisée », also one
+    the family had refused, so that a later agreement does not bring it back), an aid decided
+    again after such an end is put back « à démarrer », a new kind is created; an aid kept that
+    the family refused stays refused (its word stands). The history row keeps the decision revised
+    and the reason. Once an aid has started, the journey's own moves take over (a final bilan's
+    change of aid or stop): refused. Refused too from a form read before someone else's save.
+    The teacher who filed the request is notified.
+    """
+    if not raison.strip():
+        raise ActionRefusee("Indiquez pourquoi la décision est révisée.")
+    if not motif.strip():
+        raise ActionRefusee("Indiquez le motif de la décision.")
+    _verifier_intervenants(decision, intervenants)
+    if not rased_du_secteur(auteur, demande):
+        raise ActionRefusee("Seuls les membres du RASED du secteur de l'école révisent sa décision.")
+    with transaction.atomic():
+        # Starting an aid, or the family's answer, locks the aid and then the request: the same
+        # order here, so that a start recorded at the same moment is seen, without a deadlock.
+        list(Aide.objects.select_for_update().filter(demande_id=demande.pk).order_by("pk"))
+        demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+        aides = {aide.type: aide for aide in Aide.objects.select_for_update().filter(demande_id=demande.pk)}
+        if demande.etat not in ETATS_REPONDUS:
+            raise ActionRefusee("Le RASED n'a pas encore pris de décision pour cette demande.")
+        if any(aide.etat == EtatAide.EN_COURS or aide.debut for aide in aides.values()):
+            raise ActionRefusee(REFUS_REVISION_DECISION)
+        if demande.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Cette décision a été révisée", "la révisiez"))
+        ancienne = demande.decision
+        demande.decision = decision
+        demande.decision_motif = motif.strip()
+        demande.decidee_le = timezone.now()
+        demande.decidee_par = auteur
+        demande.revision += 1
+        vers = EtatDemande.AIDE_DECIDEE if decision == Decision.AIDE else EtatDemande.AUTRE_REPONSE
+        _changer_etat(
+            demande, vers=vers, auteur=auteur, decision_revisee=ancienne, motif=raison.strip(),
+            champs=["decision", "decision_motif", "decidee_le", "decidee_par", "revision"],
+        )
+        # First the aids decided (the request stays open), then the ends of those no longer decided.
+        for type_aide, membre in intervenants.items():
+            aide = aides.get(type_aide)
+            if aide is None:
+                _creer_aide(demande=demande, type_aide=type_aide, intervenant=membre, auteur=auteur)
+                continue
+            if aide.intervenant_id != membre.pk:
+                aide.intervenant = membre
+                aide.save(update_fields=["intervenant"])
+            if aide.issue == IssueAide.REVISION:
+                aide.fin, aide.issue = None, ""
+                _changer_etat_aide(aide, vers=EtatAide.A_DEMARRER, auteur=auteur, champs=["fin", "issue"])
+        for type_aide, aide in aides.items():
+            if type_aide in intervenants or aide.issue == IssueAide.REVISION:
+                continue
+            # An aid the family refused is no longer decided either: a later agreement must not
+            # put it back « à démarrer » under another answer.
+            aide.fin = aide.fin or timezone.localdate()
+            aide.issue = IssueAide.REVISION
+            _changer_etat_aide(aide, vers=EtatAide.TERMINEE, auteur=auteur, champs=["fin", "issue"])
+        if vers == EtatDemande.AIDE_DECIDEE and not demande.aides.exclude(etat=EtatAide.TERMINEE).exists():
+            # Only aids the family refused are decided: the request is closed, as after their refusal.
+            _changer_etat(demande, vers=EtatDemande.CLOTUREE, auteur=auteur)
+        _notifier([demande.auteur], demande, f"Le RASED a révisé sa réponse à votre demande d'aide n° {demande.pk}.")
 
 
 # The aids that wait for the family's word on each act.

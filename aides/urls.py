@@ -27,6 +27,7 @@ urlpatterns = [
     path("demandes/<int:pk>/", demandes.demande_detail, name="demande_detail"),
     path("demandes/<int:pk>/modifier/", demandes.demande_modifier, name="demande_modifier"),
     path("demandes/<int:pk>/envoyer/", demandes.demande_envoyer, name="demande_envoyer"),
+    path("demandes/<int:pk>/supprimer/", demandes.demande_supprimer, name="demande_supprimer"),
 ]
 # The pupil's and the school's pages (their paths are under eleves/ and ecoles/).
 urlpatterns += dossiers.urlpatterns

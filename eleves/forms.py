@@ -25,6 +25,7 @@ from eleves.models import (
 )
 from eleves.selectors import classes_de_l_annee, responsables_de
 from rased.formats import nombre_fr
+from rased.revisions import RevisionLue
 from rased.widgets import ListeDeroulante
 
 
@@ -46,7 +47,21 @@ class FormulaireRased(forms.ModelForm):
         self.helper.disable_csrf = True
 
 
-class EleveForm(FormulaireRased):
+class FormulaireRevise(FormulaireRased):
+    """A form that edits an existing record carries the revision it was read at (rased/revisions.py);
+    a new record has none."""
+
+    revision_lue = RevisionLue()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["revision_lue"]
+        else:
+            self.fields["revision_lue"].initial = self.instance.revision
+
+
+class EleveForm(FormulaireRevise):
     """A pupil's identity and the class of the current school year."""
 
     classe = forms.ModelChoiceField(label="Classe (année en cours)", queryset=Classe.objects.none())
@@ -86,7 +101,7 @@ class EleveForm(FormulaireRased):
         return cleaned
 
 
-class ResponsableForm(FormulaireRased):
+class ResponsableForm(FormulaireRevise):
     class Meta:
         model = ResponsableLegal
         fields = ["lien", "civilite", "nom", "prenom", "adresse", "code_postal", "commune", "telephone", "email"]

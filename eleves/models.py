@@ -313,6 +313,8 @@ class Eleve(models.Model):
         "INE", max_length=11, blank=True, validators=[valider_ine],
         help_text="Identifiant national élève, facultatif.",
     )
+    # Grows at each save from the form: a form read at an older revision is refused (rased/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
@@ -402,6 +404,8 @@ class ResponsableLegal(models.Model):
         validators=[RegexValidator(r"^\+?[0-9 .]{10,17}$", "Numéro de téléphone invalide (ex. 06 12 34 56 78).")],
     )
     email = models.EmailField("courriel", blank=True)
+    # Grows at each save from the form (rased/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
 
     objects = ResponsableLegalQuerySet.as_manager()
 

@@ -23,20 +23,44 @@ from eleves.models import (
     Utilisateur,
 )
 from eleves.rules import lit_le_secret_psy
+from rased.revisions import modifie_entre_temps
 
 journal = logging.getLogger(__name__)
 
 
+class ModifieEntreTemps(ValidationError):
+    """A record saved from a form read at an older revision: someone else saved it meanwhile.
+
+    A ``ValidationError`` without field: the page shows it above the form, which keeps what was typed.
+    """
+
+
+def _prendre_la_revision(objet, *, revision_lue: int | None, sujet: str, pendant: str) -> None:
+    """Lock ``objet``'s row, refuse a save from a form read at another revision than the row's,
+    and give ``objet`` the next revision. ``revision_lue=None`` (the CSV import, which reads the
+    row in its own transaction) checks nothing but still moves the revision on, so that a form
+    read before the import is refused rather than undoing it."""
+    # Two people save the same record at once: the row lock makes the second see the first's revision.
+    actuelle = type(objet).objects.select_for_update().values_list("revision", flat=True).get(pk=objet.pk)
+    if revision_lue is not None and actuelle != revision_lue:
+        raise ModifieEntreTemps(modifie_entre_temps(sujet, pendant))
+    objet.revision = actuelle + 1
+
+
 @transaction.atomic
-def eleve_enregistrer(*, eleve: Eleve, classe: Classe, niveau: str) -> Eleve:
+def eleve_enregistrer(*, eleve: Eleve, classe: Classe, niveau: str, revision_lue: int | None = None) -> Eleve:
     """Create or update a pupil and their enrolment for the current school year.
 
     The pupil belongs to the circonscription of the class's school; past years'
-    enrolments are left as they are, so the pupil's path is kept.
+    enrolments are left as they are, so the pupil's path is kept. An edit from a form read at
+    ``revision_lue`` is refused (``ModifieEntreTemps``) if someone saved the pupil since.
     """
     annee = AnneeScolaire.objects.courante()
     if eleve.pk is None:
         eleve.circonscription_id = classe.ecole.circonscription_id
+    else:
+        _prendre_la_revision(eleve, revision_lue=revision_lue, sujet="La fiche de cet élève a été modifiée",
+                             pendant="la corrigiez")
     eleve.full_clean()
     eleve.save()
     inscription = Inscription.objects.filter(eleve=eleve, annee=annee).first() or Inscription(
@@ -47,6 +71,18 @@ def eleve_enregistrer(*, eleve: Eleve, classe: Classe, niveau: str) -> Eleve:
     inscription.full_clean()
     inscription.save()
     return eleve
+
+
+@transaction.atomic
+def responsable_enregistrer(*, responsable: ResponsableLegal, revision_lue: int | None = None) -> ResponsableLegal:
+    """Add a guardian to a pupil's file, or correct one from a form read at ``revision_lue``
+    (refused with ``ModifieEntreTemps`` if someone saved the guardian since)."""
+    if responsable.pk is not None:
+        _prendre_la_revision(responsable, revision_lue=revision_lue, sujet="Ce responsable légal a été modifié",
+                             pendant="le corrigiez")
+    responsable.full_clean()
+    responsable.save()
+    return responsable
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from eleves.selectors import (
     responsable_visible_ou_404,
     titulaires_du_role_psy,
 )
-from eleves.services import eleve_enregistrer
+from eleves.services import ModifieEntreTemps, eleve_enregistrer, responsable_enregistrer
 from rased.middleware import SESSION_STARTED_KEY
 
 RECHERCHE_SESSION_KEY = "recherche_eleves"
@@ -188,11 +188,16 @@ def eleve_modifier(request, pk):
         _donnees(request), instance=eleve, initial=initial, classes=classes_gerees_par(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        eleve_enregistrer(
-            eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"]
-        )
-        messages.success(request, "Les modifications ont été enregistrées.")
-        return redirect("eleve_detail", pk=eleve.pk)
+        try:
+            eleve_enregistrer(
+                eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"],
+                revision_lue=form.cleaned_data["revision_lue"],
+            )
+        except ModifieEntreTemps as refus:
+            form.add_error(None, refus)
+        else:
+            messages.success(request, "Les modifications ont été enregistrées.")
+            return redirect("eleve_detail", pk=eleve.pk)
     return render(request, "eleves/eleve_form.html", {"form": form, "eleve": eleve, "titre": "Modifier l'élève"})
 
 
@@ -203,7 +208,7 @@ def responsable_ajouter(request, pk):
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
     form = ResponsableForm(_donnees(request), instance=ResponsableLegal(eleve=eleve))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        responsable_enregistrer(responsable=form.instance)
         messages.success(request, "Le responsable légal a été ajouté.")
         return redirect("eleve_detail", pk=eleve.pk)
     return render(
@@ -220,9 +225,13 @@ def responsable_modifier(request, pk):
     _refuser_si(not request.user.has_perm("eleves.change_eleve", eleve))
     form = ResponsableForm(_donnees(request), instance=responsable)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Le responsable légal a été modifié.")
-        return redirect("eleve_detail", pk=eleve.pk)
+        try:
+            responsable_enregistrer(responsable=form.instance, revision_lue=form.cleaned_data["revision_lue"])
+        except ModifieEntreTemps as refus:
+            form.add_error(None, refus)
+        else:
+            messages.success(request, "Le responsable légal a été modifié.")
+            return redirect("eleve_detail", pk=eleve.pk)
     return render(
         request, "eleves/objet_form.html",
         {"form": form, "eleve": eleve, "titre": "Modifier un responsable légal"},

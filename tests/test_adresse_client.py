@@ -56,6 +56,7 @@ def test_journal_des_acces_et_historique_gardent_l_adresse_du_client(derriere_le
         "nom": monde.eleve_a1.nom, "prenom": "Prénom-modifié",
         "date_naissance": monde.eleve_a1.date_naissance.isoformat(), "sexe": monde.eleve_a1.sexe,
         "ine": monde.eleve_a1.ine, "classe": monde.classe_a1.pk, "niveau": "CE1",
+        "revision_lue": "0",
     }, secure=True)
     entree = LogEntry.objects.get_for_object(monde.eleve_a1).latest("timestamp")
     assert entree.remote_addr == "203.0.113.7"

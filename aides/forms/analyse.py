@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from aides.enums import ACTES_PSY, ROLE_PAR_TYPE_AIDE, Decision, Obstacle, TypeAide
-from aides.forms.base import FormulaireSimple
+from aides.forms.base import FormulaireSimple, RevisionLue
 from aides.models import Consentement, Observation, ParticipantExterne, Reunion
 from aides.selectors.analyse import membres_rased_par_nom, personnes_concernees
 from eleves.forms import DateInput, FormulaireRased
@@ -149,6 +149,30 @@ class DecisionForm(FormulaireSimple):
             for type_aide in TypeAide
             if self.cleaned_data.get(f"aide_{type_aide.value}")
         }
+
+
+class RevisionDecisionForm(DecisionForm):
+    """The decision revised: why (required), then the new decision as on the decision's form,
+    filled with the decision in force; it carries the request's revision it was read at."""
+
+    raison = forms.CharField(
+        label="Pourquoi la décision est-elle révisée ?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Gardé dans l'historique de la demande, avec la décision qu'elle remplace.",
+        error_messages={"required": "Indiquez pourquoi la décision est révisée."},
+    )
+    revision_lue = RevisionLue()
+
+    def __init__(self, *args, demande, user, aides_decidees, **kwargs):
+        """``aides_decidees``: the aids the decision in force carries (not those a revision ended)."""
+        super().__init__(*args, demande=demande, user=user, **kwargs)
+        self.fields["revision_lue"].initial = demande.revision
+        self.fields["decision"].initial = demande.decision
+        self.fields["motif"].initial = demande.decision_motif
+        for aide in aides_decidees:
+            self.fields[f"aide_{aide.type}"].initial = True
+            self.fields[f"intervenant_{aide.type}"].initial = aide.intervenant_id
+        self.helper.layout = Layout("raison", "revision_lue", *self.helper.layout.fields)
 
 
 # « Nom — qualité »: an em or en dash, a hyphen between spaces, or a colon.

@@ -1,11 +1,14 @@
 from django import forms
 
 from aides.enums import DejaEssaye, DomaineSocle
+from aides.forms.base import RevisionLue
 from aides.models import DemandeAide
 from eleves.forms import DateInput, FormulaireRased
 
 
 class DemandeAideForm(FormulaireRased):
+    revision_lue = RevisionLue()
+
     domaines = forms.MultipleChoiceField(
         label="Domaines du socle commun concernés",
         choices=DomaineSocle.choices,
@@ -43,6 +46,10 @@ class DemandeAideForm(FormulaireRased):
 
     def __init__(self, *args, envoi: bool = False, autres_demandes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["revision_lue"]
+        else:
+            self.fields["revision_lue"].initial = self.instance.revision
         # « Envoyer au RASED »: what sending needs is said on each field, before anything is saved
         # (``demande_envoyer`` checks it again).
         self.envoi = envoi

@@ -2,8 +2,8 @@
 
 from django.db.models import Q
 
-from aides.enums import ETATS_A_TRAITER
-from aides.models import DemandeAide
+from aides.enums import ETATS_A_TRAITER, IssueAide
+from aides.models import Aide, DemandeAide
 from aides.selectors import membres_rased_de
 from eleves.enums import Role
 from eleves.models import Utilisateur
@@ -17,6 +17,13 @@ def demandes_a_traiter_par(user):
         .select_related("eleve", "classe__ecole", "referent")
         .order_by("envoyee_le", "pk")
     )
+
+
+def aides_de_la_decision(demande):
+    """The aids the RASED's decision in force carries: all those decided, but the ones a revision
+    of the decision ended. Read by the revision's form, for someone the policy let revise it
+    (a RASED member of the secteur, who knows of psychological follow-ups)."""
+    return list(Aide.objects.filter(demande_id=demande.pk).exclude(issue=IssueAide.REVISION))
 
 
 def membres_rased_par_nom(demande, *, role: str | None = None):

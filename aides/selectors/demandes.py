@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aides.enums import EtatAide
-from aides.models import Aide, DemandeAide
-from aides.rules import etat_lisible
+from aides.models import Aide, DemandeAide, HistoriqueDemande
+from aides.rules import connait_les_suivis_psy, etat_lisible
 from eleves.rules import lit_le_secret_psy
 
 
@@ -53,3 +53,13 @@ def autres_demandes_en_cours(user, *, eleve_id, auteur_id, sauf=None) -> list[Au
         )
         for d in autres
     ]
+
+
+def revision_de_la_decision(user, demande) -> HistoriqueDemande | None:
+    """The latest revision of the RASED's decision (the decision it replaced, the reason, who and
+    when), for those who read the decision (``aides.view_decision``): its reason may name a
+    psychological follow-up. None otherwise, or if the decision was never revised."""
+    if not connait_les_suivis_psy(user, demande):
+        return None
+    return (HistoriqueDemande.objects.filter(demande=demande).exclude(decision_revisee="")
+            .select_related("auteur").order_by("-le", "-pk").first())

@@ -2,9 +2,10 @@
 
 from django import template
 
-from aides.rules import ActionPossible
+from aides.rules import ACTIONS, ActionPossible
 from aides.rules import action_possible as _action_possible
 from aides.rules import etat_lisible as _etat_lisible
+from eleves.rules import actif
 
 register = template.Library()
 
@@ -20,3 +21,14 @@ def action_possible(permission: str, user, objet=None) -> ActionPossible:
     """``{% action_possible "aides.demarrer_aide" user aide as demarrer %}``: ``demarrer.permise``
     shows the button; else ``demarrer.raison``, when set, shows it disabled with its reason."""
     return _action_possible(user, permission, objet)
+
+
+@register.simple_tag
+def refus_pour(permission: str, user, objet) -> str:
+    """``{% refus_pour "aides.<action>" user objet as raison %}``: why ``user``, who may do this
+    action, may not do it on ``objet`` in its present state (the policy's ``refus``); "" when
+    they may, or may never."""
+    action = ACTIONS[permission]
+    if action.quand is None or user.has_perm(permission, objet) or not (actif & action.qui).test(user, objet):
+        return ""
+    return action.refus

@@ -26,11 +26,12 @@ from aides.forms.analyse import (
     ObservationForm,
     PriseEnChargeForm,
     ReunionForm,
+    RevisionDecisionForm,
 )
 from aides.models import Aide, Consentement, Reunion
-from aides.selectors import demande_visible_ou_404
 from aides.rules import acte_pour_demarrer
-from aides.selectors.analyse import demandes_a_traiter_par
+from aides.selectors import demande_visible_ou_404
+from aides.selectors.analyse import aides_de_la_decision, demandes_a_traiter_par
 from aides.selectors.historique import historique_lisible_de_la_reunion
 from aides.views.acces import exiger, refus_en_message
 from eleves.rules import lit_le_secret_psy
@@ -175,6 +176,36 @@ def demande_decider(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def demande_reviser_decision(request, pk):
+    """Revise the RASED's decision, with the reason, while none of the aids decided has started;
+    once one has, the request's page says why not (the journey's own moves take over)."""
+    demande = demande_visible_ou_404(request.user, pk)
+    exiger(request, "aides.reviser_decision", demande)
+    form = RevisionDecisionForm(
+        request.POST or None, demande=demande, user=request.user, aides_decidees=aides_de_la_decision(demande))
+    if request.method == "POST" and form.is_valid():
+        with refus_en_message(request):
+            services.demande_reviser_decision(
+                demande=demande, auteur=request.user, revision_lue=form.cleaned_data["revision_lue"],
+                raison=form.cleaned_data["raison"], decision=form.cleaned_data["decision"],
+                motif=form.cleaned_data["motif"], intervenants=form.intervenants(),
+            )
+            messages.success(request, "La décision a été révisée ; l'enseignant en est informé.")
+            return redirect(demande)
+    return _page_formulaire(
+        request, demande, form,
+        titre="Réviser la décision", bouton="Enregistrer la décision révisée",
+        explication=f"Décision en vigueur : {demande.get_decision_display().lower()}, "
+        f"le {timezone.localtime(demande.decidee_le):%d/%m/%Y}. Elle se révise tant qu'aucune aide décidée "
+        "n'a commencé : une aide qui n'est plus décidée s'arrête (« décision révisée »), une nouvelle est "
+        "à démarrer après l'accord de la famille.",
+        avertissement="L'enseignant qui a déposé la demande en est informé et lit la nouvelle décision et "
+        "son motif ; la raison de la révision est gardée dans l'historique de la demande.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def reunion_ajouter(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_reunion", demande)
@@ -275,6 +306,7 @@ urlpatterns = [
     path("demandes/<int:pk>/observations/ajouter/", observation_ajouter, name="observation_ajouter"),
     path("demandes/<int:pk>/consentements/ajouter/", consentement_ajouter, name="consentement_ajouter"),
     path("demandes/<int:pk>/decision/", demande_decider, name="demande_decider"),
+    path("demandes/<int:pk>/decision/reviser/", demande_reviser_decision, name="demande_reviser_decision"),
     path("demandes/<int:pk>/reunions/ajouter/", reunion_ajouter, name="reunion_ajouter"),
     path("reunions/<int:pk>/", reunion_detail, name="reunion_detail"),
     path("aides/<int:pk>/demarrer/", aide_demarrer, name="aide_demarrer"),

@@ -9,10 +9,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms.demandes import DemandeAideForm
 from aides.selectors import contexte_demande, demande_visible_ou_404
-from aides.selectors.demandes import autres_demandes_en_cours, demandes_de_la_liste
+from aides.selectors.demandes import (
+    autres_demandes_en_cours,
+    demandes_de_la_liste,
+    revision_de_la_decision,
+)
 from aides.selectors.historique import historique_lisible_de_la_demande
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
+from aides.services import demande_supprimer as supprimer
 from aides.views.acces import exiger, refus_en_message
 from eleves.journal import journaliser
 from eleves.models import JournalAcces
@@ -57,7 +62,8 @@ def demande_modifier(request, pk):
                            autres_demandes=autres)
     if request.method == "POST" and form.is_valid():
         with refus_en_message(request):
-            demande = demande_enregistrer(demande=form.instance, auteur=request.user)
+            demande = demande_enregistrer(
+                demande=form.instance, auteur=request.user, revision_lue=form.cleaned_data["revision_lue"])
             return _apres_enregistrement(request, demande)
     return render(request, "aides/demande_form.html", {
         "form": form, "eleve": demande.eleve, "demande": demande, "autres_demandes": autres})
@@ -91,6 +97,24 @@ def _envoyer(request, demande):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def demande_supprimer(request, pk):
+    """Delete one's own draft: GET shows what will be deleted, POST deletes. A sent request is
+    part of the pupil's file and stays (its author is sent back to it with why)."""
+    demande = demande_visible_ou_404(request.user, pk)
+    exiger(request, "aides.delete_demande", demande)
+    if request.method == "POST":
+        eleve = demande.eleve
+        with refus_en_message(request):
+            supprimer(demande=demande, auteur=request.user)
+            messages.success(
+                request, f"Le brouillon de demande d'aide pour {eleve.prenom} {eleve.nom.upper()} a été supprimé.")
+            return redirect("demande_liste")
+        return redirect(demande)
+    return render(request, "aides/demande_supprimer.html", {"demande": demande})
+
+
+@login_required
 def demande_detail(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
     journaliser(
@@ -103,6 +127,7 @@ def demande_detail(request, pk):
         {
             "demande": demande,
             "historique": historique_lisible_de_la_demande(request.user, demande),
+            "revision_decision": revision_de_la_decision(request.user, demande),
             # Before a draft is sent: the pupil's other open requests.
             "autres_demandes": autres_demandes_en_cours(
                 request.user, eleve_id=demande.eleve_id, auteur_id=demande.auteur_id, sauf=demande.pk,

@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -13,6 +15,7 @@ from aides.enums import EtatDemande
 from aides.models import DemandeAide, HistoriqueDemande, Notification
 from eleves.models import Inscription
 from tests.conftest import PERSONAS
+from tests.aides.test_programmes import champs_du_formulaire
 from tests.eleves.outils_pages import texte, urls
 from tests.factories_aides import DemandeAideFactory
 
@@ -57,7 +60,7 @@ def test_brouillon_enregistre_puis_repris_puis_envoye(client, monde, enseignant)
 
     page = client.get(reverse("demande_modifier", args=[demande.pk])).content.decode()
     assert "Lecture hésitante." in page
-    client.post(reverse("demande_modifier", args=[demande.pk]), COMPLET | {"envoyer": "1"})
+    client.post(reverse("demande_modifier", args=[demande.pk]), COMPLET | {"envoyer": "1", "revision_lue": "0"})
 
     demande.refresh_from_db()
     assert demande.etat == EtatDemande.ENVOYEE
@@ -103,7 +106,8 @@ def test_envoyer_une_demande_incomplete_dit_chaque_champ_manquant_sans_rien_enre
 def test_envoyer_un_brouillon_incomplet_le_laisse_intact(client, monde, enseignant):
     demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
     response = client.post(reverse("demande_modifier", args=[demande.pk]),
-                           {"domaines": ["1.1"], "difficultes": "Lecture et écriture.", "envoyer": "1"})
+                           {"domaines": ["1.1"], "difficultes": "Lecture et écriture.", "envoyer": "1",
+                            "revision_lue": "0"})
     assert response.status_code == 200
     page = response.content.decode()
     assert ERREURS_D_ENVOI[2] in page and ERREURS_D_ENVOI[3] in page
@@ -113,7 +117,7 @@ def test_envoyer_un_brouillon_incomplet_le_laisse_intact(client, monde, enseigna
     assert not HistoriqueDemande.objects.exists() and mail.outbox == []
     # The same form as a draft (« Enregistrer le brouillon ») is saved: only sending needs them.
     client.post(reverse("demande_modifier", args=[demande.pk]),
-                {"domaines": ["1.1"], "difficultes": "Lecture et écriture.", "brouillon": "1"})
+                {"domaines": ["1.1"], "difficultes": "Lecture et écriture.", "brouillon": "1", "revision_lue": "0"})
     demande.refresh_from_db()
     assert (demande.etat, demande.difficultes) == (EtatDemande.BROUILLON, "Lecture et écriture.")
 
@@ -169,8 +173,8 @@ def test_brouillon_vide_de_tout_refuse_a_la_modification(client, monde, enseigna
     demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
     url = reverse("demande_modifier", args=[demande.pk])
 
-    response = client.post(url, {"difficultes": "", "brouillon": "1"})
-    rien = client.post(url, {})
+    response = client.post(url, {"difficultes": "", "brouillon": "1", "revision_lue": "0"})
+    rien = client.post(url, {"revision_lue": "0"})  # nothing of the request itself
 
     for reponse in (response, rien):
         assert reponse.status_code == 200
@@ -230,9 +234,37 @@ def test_demande_envoyee_n_est_plus_modifiable(client, monde, enseignant):
     response = client.get(reverse("demande_modifier", args=[demande.pk]), follow=True)
     assert response.redirect_chain == [(reverse("demande_detail", args=[demande.pk]), 302)]
     assert "Une demande envoyée ne peut plus être modifiée." in response.content.decode()
-    client.post(reverse("demande_modifier", args=[demande.pk]), COMPLET | {"difficultes": "Changé"})
+    client.post(reverse("demande_modifier", args=[demande.pk]),
+                COMPLET | {"difficultes": "Changé", "revision_lue": "0"})
     demande.refresh_from_db()
     assert demande.difficultes == "Lecture."
+
+
+def test_brouillon_second_enregistrement_concurrent_refuse_sans_perte(monde):
+    """The teacher has her draft open in two tabs (or on two devices): the older one's save is
+    refused, keeps what she typed there, and the first save stands."""
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.")
+    url = reverse("demande_modifier", args=[demande.pk])
+    onglet_1, onglet_2 = Client(), Client()
+    for onglet in (onglet_1, onglet_2):
+        onglet.force_login(monde["enseignant"])
+    premier = champs_du_formulaire(onglet_1.get(url))
+    second = champs_du_formulaire(onglet_2.get(url))
+    assert premier["revision_lue"] == second["revision_lue"] == "0"
+
+    assert onglet_1.post(url, premier | {"difficultes": "Lecture et calcul.", "brouillon": "1"}).status_code == 302
+    response = onglet_2.post(url, second | {"attentes": "Attentes du second onglet 6612", "brouillon": "1"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ce brouillon a été modifié par quelqu&#x27;un d&#x27;autre pendant que vous le complétiez" in page
+    assert "Attentes du second onglet 6612" in page
+    demande.refresh_from_db()
+    assert (demande.difficultes, demande.attentes, demande.revision) == ("Lecture et calcul.", "", 1)
+    # Sending from the older tab is refused the same way: nothing is sent.
+    onglet_2.post(url, second | {"envoyer": "1"} | {k: v for k, v in COMPLET.items()})
+    demande.refresh_from_db()
+    assert (demande.etat, demande.revision) == (EtatDemande.BROUILLON, 1)
 
 
 # Who may file a request for eleve_a1 (class CE1 A, école A, secteur 1).
@@ -384,3 +416,81 @@ def test_eleve_change_de_classe_lien_garde_pour_qui_voit_l_ecole(client, monde, 
 
     assert fiche in urls(page)
     assert client.get(fiche).status_code == 200
+
+
+# --- Deleting one's own draft -------------------------------------------------------------------
+
+
+def test_l_auteur_supprime_son_brouillon_apres_confirmation(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Brouillon à jeter 3391")
+    pk = demande.pk
+    url = reverse("demande_supprimer", args=[pk])
+    # The button is on the request's page and on her list of requests.
+    assert url in urls(client.get(reverse("demande_detail", args=[pk])))
+    assert url in urls(client.get(reverse("demande_liste")))
+
+    confirmation = client.get(url)
+    contenu = texte(confirmation)
+    assert "Supprimer le brouillon de demande d'aide n° " in contenu
+    assert "Léa PETIT" in contenu and "Brouillon à jeter 3391" in contenu
+    assert DemandeAide.objects.filter(pk=pk).exists()  # a GET deletes nothing
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(reverse("demande_liste"), 302)]
+    assert "Le brouillon de demande d'aide pour Léa PETIT a été supprimé." in texte(response)
+    assert not DemandeAide.objects.filter(pk=pk).exists()
+    # The change history keeps the deletion, with its author.
+    trace = LogEntry.objects.get(content_type__model="demandeaide", object_pk=str(pk),
+                                 action=LogEntry.Action.DELETE)
+    assert trace.actor == enseignant
+
+
+def test_une_demande_envoyee_ne_se_supprime_pas(client, monde, enseignant):
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=EtatDemande.ENVOYEE,
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    url = reverse("demande_supprimer", args=[demande.pk])
+    assert url not in urls(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert url not in urls(client.get(reverse("demande_liste")))
+    raison = "Une demande envoyée au RASED ne peut plus être supprimée : elle fait partie du dossier de l'élève."
+    # Its author is sent back to the request with why, by a GET and by a POST alike.
+    for envoi in (client.get, client.post):
+        response = envoi(url, follow=True)
+        assert response.redirect_chain == [(reverse("demande_detail", args=[demande.pk]), 302)]
+        assert raison in texte(response)
+    assert DemandeAide.objects.filter(pk=demande.pk).exists()
+
+
+def test_brouillon_envoye_depuis_un_autre_onglet_puis_suppression_refusee(client, monde, enseignant):
+    """The confirmation page was open while the draft was sent from another tab."""
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.",
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    url = reverse("demande_supprimer", args=[demande.pk])
+    assert client.get(url).status_code == 200
+    client.post(reverse("demande_envoyer", args=[demande.pk]))
+    response = client.post(url, follow=True)
+    assert "ne peut plus être supprimée" in texte(response)
+    assert DemandeAide.objects.get(pk=demande.pk).etat == EtatDemande.ENVOYEE
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "enseignant"])
+def test_nul_autre_que_l_auteur_ne_supprime_son_brouillon(client, monde, persona):
+    demande = _brouillon(monde, difficultes="Brouillon de l'enseignante")
+    client.force_login(monde[persona])
+    url = reverse("demande_supprimer", args=[demande.pk])
+    # A draft is its author's alone: the others do not even see it.
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert DemandeAide.objects.filter(pk=demande.pk).exists()
+
+
+def test_le_directeur_qui_voit_la_demande_ne_la_supprime_pas(client, monde):
+    """A request the directeur sees (sent by a teacher of her school) is not hers to delete: 403,
+    and no button."""
+    demande = _brouillon(monde, domaines=["1.1"], difficultes="Lecture.", etat=EtatDemande.ENVOYEE,
+                         famille_informee_le=date(2026, 11, 20), famille_informee_par="courrier")
+    client.force_login(monde["directeur"])
+    url = reverse("demande_supprimer", args=[demande.pk])
+    assert url not in urls(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert DemandeAide.objects.filter(pk=demande.pk).exists()

@@ -323,6 +323,7 @@ def test_historique_lisible_par_une_famille(client, monde, dossier):
     champs = ["civilite", "nom", "prenom", "adresse", "code_postal", "commune", "email"]
     reponse = client.post(reverse("responsable_modifier", args=[mere.pk]), {
         **{nom: getattr(mere, nom) for nom in champs}, "lien": "tuteur", "telephone": "06 11 22 33 44",
+        "revision_lue": mere.revision,
     })
     assert reponse.status_code == 302
     demande = _demande_acces(monde)

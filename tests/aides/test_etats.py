@@ -20,10 +20,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from aides.enums import EtatAide, EtatDemande, EtatProgramme, IssueAide, SuiteEvaluation, TypeAide
+from aides.enums import Decision, EtatAide, EtatDemande, EtatProgramme, IssueAide, SuiteEvaluation, TypeAide
 from aides.models import Aide, Consentement, DemandeAide, HistoriqueProgramme, Programme
 from aides.rapports import annee_scolaire_de, calculer_rapport_annuel
-from aides.services import ActionRefusee, aide_ajouter, aide_demarrer
+from aides.services import ActionRefusee, aide_ajouter, aide_demarrer, demande_reviser_decision
 from tests.factories_parcours import (
     accord,
     aides_decidees,
@@ -188,6 +188,17 @@ def _ajouter_g(monde, demande):
     aide_ajouter(demande=demande, auteur=monde["maitre_g"], type_aide=TypeAide.G, intervenant=monde["maitre_g"])
 
 
+def _reviser(decision, types):
+    """The RASED revises its decision (« Réviser la décision »): refused once an aid has started."""
+    def jouer(monde, demande):
+        membres = {TypeAide.E: "maitre_e", TypeAide.G: "maitre_g", TypeAide.PSY: "psychologue"}
+        demande.refresh_from_db()
+        demande_reviser_decision(
+            demande=demande, auteur=monde["maitre_e"], revision_lue=demande.revision, raison="Révision.",
+            decision=decision, motif="Nouvelle décision.", intervenants={t: monde[membres[t]] for t in types})
+    return jouer
+
+
 MOUVEMENTS = [
     Mouvement("accord E/G", _reponse_famille("aide_e_g", "maitre_e", True)),
     Mouvement("refus E/G", _reponse_famille("aide_e_g", "maitre_e", False)),
@@ -200,6 +211,8 @@ MOUVEMENTS = [
     Mouvement("bilan final psy : arrêt", _bilan_final(TypeAide.PSY, SuiteEvaluation.ARRET)),
     Mouvement("ajouter une aide G", _ajouter_g),
     Mouvement("démarrer G", _demarrer(TypeAide.G, "maitre_g")),
+    Mouvement("réviser la décision : aide E seule", _reviser(Decision.AIDE, (TypeAide.E,))),
+    Mouvement("réviser la décision : conseil", _reviser(Decision.CONSEIL, ())),
 ]
 
 
@@ -221,7 +234,11 @@ def _verifier(demande, chemin) -> None:
     ouvertes = [a for a in aides if a.etat != EtatAide.TERMINEE]
     derniere_finie = max((a for a in aides if a.fin), key=lambda a: a.historique.last().pk, default=None)
     attendu = EtatDemande.AIDE_DECIDEE
-    if not ouvertes and derniere_finie is not None and derniere_finie.issue != IssueAide.CHANGEMENT:
+    if demande.decision != Decision.AIDE:
+        # A decision revised into another answer: its aids (none had started) have all ended.
+        attendu = EtatDemande.AUTRE_REPONSE
+        assert not ouvertes, chemin
+    elif not ouvertes and derniere_finie is not None and derniere_finie.issue != IssueAide.CHANGEMENT:
         attendu = EtatDemande.CLOTUREE
     assert demande.etat == attendu, (chemin, demande.etat, [(a.type, a.etat, a.issue) for a in aides])
     assert demande.historique.last().vers == demande.etat, chemin
@@ -268,7 +285,8 @@ def test_chaque_chemin_du_diagramme_d_etats(monde, preuve):
     preuve(f"[états] états atteints : {len(connus)}, mouvements (arêtes) : {compte['aretes']}, "
            f"mouvements essayés : {compte['pas']}, plus long chemin : {compte['profondeur']} pas, "
            f"états de la demande : {sorted(etats_demande)}")
-    assert {EtatDemande.AIDE_DECIDEE, EtatDemande.CLOTUREE} <= etats_demande
+    assert {EtatDemande.AIDE_DECIDEE, EtatDemande.CLOTUREE, EtatDemande.AUTRE_REPONSE} <= etats_demande
+    assert any(IssueAide.REVISION in str(e) for e in connus)
     assert any(IssueAide.REFUS_FAMILLE in str(e) for e in connus) and any(IssueAide.RETRAIT_FAMILLE in str(e) for e in connus)
     # Every path was rolled back: the request is as it started.
     assert _etat(demande) == depart and not HistoriqueProgramme.objects.exists()

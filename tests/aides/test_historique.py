@@ -14,7 +14,7 @@ def test_modification_d_un_eleve_historisee_avec_son_auteur(client, monde):
     eleve = monde.eleve_a1
     client.post(reverse("eleve_modifier", args=[eleve.pk]), {
         "nom": "Petit-Martin", "prenom": "Léa", "date_naissance": "2018-03-14", "sexe": "F", "ine": "",
-        "classe": monde.classe_a1.pk, "niveau": "CE1",
+        "classe": monde.classe_a1.pk, "niveau": "CE1", "revision_lue": "0",
     })
     entree = LogEntry.objects.get_for_object(eleve).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entree.actor == monde["directeur"]

@@ -44,7 +44,8 @@ def test_fiche_eleve_historique_lisible(client, monde):
     client.force_login(monde["directeur"])
     champs = ["civilite", "nom", "prenom", "adresse", "code_postal", "commune", "telephone", "email"]
     reponse = client.post(reverse("responsable_modifier", args=[mere.pk]),
-                          {**{n: getattr(mere, n) for n in champs}, "lien": "tuteur"})
+                          {**{n: getattr(mere, n) for n in champs}, "lien": "tuteur",
+                           "revision_lue": mere.revision})
     assert reponse.status_code == 302
     lu = _historique(client, monde["enseignant"], reverse("eleve_detail", args=[eleve.pk]))
     assert f"{monde['directeur']} — Modification (Responsable légal — Mme Sophie PETITJEAN)" in lu

@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.aides.test_programmes import champs_du_formulaire
+
 from eleves.models import Eleve, Inscription, Plan, ResponsableLegal
 from tests.eleves.outils_pages import texte
 from tests.factories import InscriptionFactory, PlanFactory, ResponsableLegalFactory
@@ -25,6 +27,7 @@ def _eleve(monde, **valeurs):
         "ine": "",
         "classe": monde.classe_a1.pk,
         "niveau": "CE2",
+        "revision_lue": "0",  # the hidden field of an edit form (a creation form has none)
     }
     return donnees | valeurs
 
@@ -40,6 +43,7 @@ def _responsable(**valeurs):
         "commune": "Lyon",
         "telephone": "06 11 22 33 44",
         "email": "paul.garnier@example.org",
+        "revision_lue": "0",  # the hidden field of an edit form (a creation form has none)
     }
     return donnees | valeurs
 
@@ -573,3 +577,69 @@ def test_suppression_sans_jeton_csrf_refusee(monde):
 
     assert response.status_code == 403
     assert ResponsableLegal.objects.filter(pk=responsable.pk).exists()
+
+
+# --- Two people editing the same pupil or guardian: the second save does not silently win
+
+
+def _deux_onglets(monde, url):
+    """The directeur and the administrator each load the form; returns their clients and fields."""
+    directeur, admin = Client(), Client()
+    directeur.force_login(monde["directeur"])
+    admin.force_login(monde["admin"])
+    return directeur, champs_du_formulaire(directeur.get(url)), admin, champs_du_formulaire(admin.get(url))
+
+
+def test_eleve_second_enregistrement_concurrent_refuse_sans_perte(monde):
+    url = reverse("eleve_modifier", args=[monde.eleve_a1.pk])
+    directeur, premier, admin, second = _deux_onglets(monde, url)
+    assert premier["revision_lue"] == second["revision_lue"] == "0"
+
+    assert directeur.post(url, premier | {"prenom": "Léane"})["Location"] == reverse(
+        "eleve_detail", args=[monde.eleve_a1.pk])
+    response = admin.post(url, second | {"nom": "Petit-Martin 7731", "niveau": "CE2"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "La fiche de cet élève a été modifiée par quelqu&#x27;un d&#x27;autre pendant que vous la corrigiez" in page
+    assert 'value="Petit-Martin 7731"' in page  # what the second person typed is still there
+    assert 'name="revision_lue" value="0"' in page  # saving again needs a reload first
+    eleve = Eleve.objects.get(pk=monde.eleve_a1.pk)
+    assert (eleve.nom, eleve.prenom, eleve.revision) == ("Petit", "Léane", 1)
+    assert eleve.inscriptions.get().niveau == "CE1"  # the refused form's class change is not applied
+
+
+def test_eleve_enregistrements_successifs_chacun_depuis_la_derniere_version(client, monde):
+    url = reverse("eleve_modifier", args=[monde.eleve_a1.pk])
+    client.force_login(monde["directeur"])
+    for prenom in ("Léane", "Léa"):
+        donnees = champs_du_formulaire(client.get(url)) | {"prenom": prenom}
+        assert client.post(url, donnees).status_code == 302
+    eleve = Eleve.objects.get(pk=monde.eleve_a1.pk)
+    assert (eleve.prenom, eleve.revision) == ("Léa", 2)
+
+
+def test_eleve_sans_revision_lue_refuse(client, monde):
+    client.force_login(monde["directeur"])
+    donnees = _eleve(monde, nom="Petit", prenom="Léa", niveau="CE1")
+    del donnees["revision_lue"]
+    response = client.post(reverse("eleve_modifier", args=[monde.eleve_a1.pk]), donnees)
+    assert response.status_code == 200 and "revision_lue" in response.context["form"].errors
+    assert Eleve.objects.get(pk=monde.eleve_a1.pk).revision == 0
+
+
+def test_responsable_second_enregistrement_concurrent_refuse_sans_perte(monde):
+    responsable = ResponsableLegalFactory(eleve=monde.eleve_a1)
+    url = reverse("responsable_modifier", args=[responsable.pk])
+    directeur, premier, admin, second = _deux_onglets(monde, url)
+    assert premier["revision_lue"] == second["revision_lue"] == "0"
+
+    assert directeur.post(url, premier | {"telephone": "06 99 88 77 66"}).status_code == 302
+    response = admin.post(url, second | {"commune": "Villeurbanne 5521"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ce responsable légal a été modifié par quelqu&#x27;un d&#x27;autre pendant que vous le corrigiez" in page
+    assert 'value="Villeurbanne 5521"' in page
+    responsable.refresh_from_db()
+    assert (responsable.telephone, responsable.commune, responsable.revision) == ("06 99 88 77 66", "Villeurbanne", 1)

@@ -48,6 +48,7 @@ ARGUMENTS = {
     "demande_detail": _pk("principale"),
     "demande_modifier": _pk("brouillon"),
     "demande_envoyer": _pk("brouillon"),
+    "demande_supprimer": _pk("brouillon"),
     "seance_liste": SANS,
     "seance_creer": SANS,
     "eleve_seances": _pk("eleve"),
@@ -58,6 +59,7 @@ ARGUMENTS = {
     "observation_ajouter": _pk("principale"),
     "consentement_ajouter": _pk("principale"),
     "demande_decider": _pk("envoyee"),
+    "demande_reviser_decision": _pk("attente"),
     "reunion_ajouter": _pk("principale"),
     "reunion_detail": _pk("reunion"),
     "aide_demarrer": _pk("aide_attente"),
@@ -135,6 +137,7 @@ ATTENDU = {
     "demande_detail":              "L    200  200  200  200  200  200  404  404  404  404",
     "demande_modifier":            "L    200  404  404  404  404  404  404  404  404  404",
     "demande_envoyer":             "L    405  405  405  405  405  405  405  405  405  405",
+    "demande_supprimer":           "L    200  404  404  404  404  404  404  404  404  404",
     # Sessions and pôle ressource: RASED members of the secteur.
     "seance_liste":                "L    403  403  200  200  200  403  403  403  200  403",
     "seance_creer":                "L    403  403  200  200  200  403  403  403  200  403",
@@ -147,6 +150,7 @@ ATTENDU = {
     "observation_ajouter":         "L    403  403  200  200  200  403  404  404  404  404",
     "consentement_ajouter":        "L    403  200  200  200  200  403  404  404  404  404",
     "demande_decider":             "L    403  403  200  200  200  403  404  404  404  404",
+    "demande_reviser_decision":    "L    403  403  200  200  200  403  404  404  404  404",
     "reunion_ajouter":             "L    403  200  200  200  200  403  404  404  404  404",
     "reunion_detail":              "L    200  200  200  200  200  200  404  404  404  404",
     # An aid is started by its intervenant (or the stand-in of the same role and secteur) only.

@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from aides.enums import ActeConsentement, TypeAide, TypeObservation, TypeReunion
+from aides.enums import ActeConsentement, Decision, TypeAide, TypeObservation, TypeReunion
 from aides.models import (
     Aide,
     ConclusionPsy,
@@ -47,7 +47,7 @@ from aides.models import (
     Reunion,
 )
 from aides.pdf.courriers import GENRES
-from aides.services import aide_demarrer, evaluation_modifier
+from aides.services import aide_demarrer, demande_reviser_decision, evaluation_modifier
 from eleves.journal import lignes_du_journal
 from eleves.models import (
     Classe,
@@ -112,6 +112,7 @@ CHAMPS_TEXTE = {
     "resultat_commentaire": "EvaluationObjectif.commentaire",
     "conclusion_texte": "ConclusionPsy.texte",
     "decision_motif": "DemandeAide.decision_motif",
+    "revision_motif": "HistoriqueDemande.motif",
     "consentement_psy_commentaire": "Consentement.commentaire",
     "consentement_transmission_commentaire": "Consentement.commentaire",
     **{f"reunion_{type_}_{champ}": colonne for type_ in TypeReunion.values for champ, colonne in CHAMPS_REUNION.items()},
@@ -126,7 +127,9 @@ CHAMPS_TEXTE = {
 # addressed to the teacher who filed it and read by the RASED members of the secteur too (the
 # decision form says so; ``aides.rules.connait_les_suivis_psy``, permission ``aides.view_decision``).
 PSYCHOLOGUES = frozenset({"psychologue"})
-LECTEURS = {"decision_motif": frozenset({"psychologue", "enseignant", "maitre_e", "maitre_g"})}
+# The reason she gave for revising her decision goes with the decision (it may name the follow-up).
+LECTEURS = {champ: frozenset({"psychologue", "enseignant", "maitre_e", "maitre_g"})
+            for champ in ("decision_motif", "revision_motif")}
 
 
 def lecteurs(champ: str) -> frozenset[str]:
@@ -158,6 +161,11 @@ def planter_canaris(monde) -> dict:
     # Her decision: its reason is addressed to the teacher who filed the request.
     aides = aides_decidees(demande, {TypeAide.E: e, TypeAide.PSY: psy}, auteur=psy, referent=psy,
                            motif=m["decision_motif"])
+    # She revises it before any aid starts (same aids), with her reason.
+    demande.refresh_from_db()
+    demande_reviser_decision(demande=demande, auteur=psy, revision_lue=demande.revision,
+                             raison=m["revision_motif"], decision=Decision.AIDE, motif=m["decision_motif"],
+                             intervenants={TypeAide.E: e, TypeAide.PSY: psy})
     # The family's answers, recorded by her: those about her work with their comments.
     accord(demande, ActeConsentement.AIDE_E_G, auteur=psy, date=date(2026, 11, 5))
     accord(demande, ActeConsentement.PSY, auteur=psy, date=date(2026, 11, 5),
@@ -524,7 +532,9 @@ def fuites_historique(marqueurs) -> list[tuple[str, str, int, str]]:
 # The models holding a canary that leave no history entry to search: the outside participants are
 # bulk-created with their meeting (aides.services.reunion_enregistrer), and the releases of a
 # right-of-access file are not registered in the history.
-SANS_HISTORIQUE = {"participantexterne", "liberationvolet"}
+# A request's steps (``HistoriqueDemande``, the revision's reason) are a history themselves,
+# written once and never changed: not registered either.
+SANS_HISTORIQUE = {"participantexterne", "liberationvolet", "historiquedemande"}
 
 
 def test_historique_des_modeles_masques_sans_canari(monde, canaris):

@@ -30,6 +30,7 @@ from aides.models import (
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
+    HistoriqueDemande,
     Objectif,
     Observation,
     ParticipantExterne,
@@ -60,8 +61,10 @@ COLONNES_ATTENDUES = {
     ("Evaluation", "estime_fin"), ("EvaluationObjectif", "commentaire"),
     ("ConclusionPsy", "texte"), ("Reunion", "lieu"), ("ParticipantExterne", "nom"),
     ("ParticipantExterne", "qualite"), ("ActionEquipe", "public"), ("ActionEquipe", "theme"),
-    ("LiberationVolet", "note"),
+    ("LiberationVolet", "note"), ("HistoriqueDemande", "motif"),
 }
+# Encrypted columns added after aides/0001 (the rollback of the migration test drops them).
+COLONNES_APRES_0001 = {"HistoriqueDemande.motif"}
 # The encrypted columns that hold no text of their own: the frozen copy of a validated programme
 # (its texts are planted in their own columns) and the self-esteem scores (MARQUEURS_SCORES).
 COLONNES_SANS_TEXTE_PROPRE = {("Programme", "instantane"), ("Evaluation", "estime_debut"), ("Evaluation", "estime_fin")}
@@ -104,6 +107,8 @@ def _lu_par_le_psychologue(monde, marqueurs: dict) -> set[str]:
         *EvaluationObjectif.objects.filter(evaluation=evaluation).values_list("commentaire", flat=True),
         *ConclusionPsy.objects.visibles_par(psy).values_list("texte", flat=True),
         *DemandeAide.objects.visibles_par(psy).values_list("decision_motif", flat=True),
+        *HistoriqueDemande.objects.filter(demande__in=DemandeAide.objects.visibles_par(psy)).values_list(
+            "motif", flat=True),
         *Consentement.objects.visibles_par(psy).values_list("commentaire", flat=True),
         *(t for r in reunions.values_list("lieu", "ordre_du_jour", "compte_rendu", "decisions") for t in r),
         *(t for p in ParticipantExterne.objects.filter(reunion__in=reunions).values_list("nom", "qualite") for t in p),
@@ -294,12 +299,18 @@ def test_migration_chiffre_les_lignes_existantes_et_se_defait(monde, canaris):
     modeles_aides = apps.all_models["aides"]
     dans_aides = {m for champ, m in marqueurs.items() if CHAMPS_TEXTE[champ].split(".")[0].lower() in modeles_aides}
     assert len(dans_aides) == len(marqueurs) - 1  # all but the right-of-access note (eleves)
+    # Columns added after 0001 are dropped by the rollback, with their markers.
+    perdus = {champ for champ in CHAMPS_TEXTE if CHAMPS_TEXTE[champ] in COLONNES_APRES_0001}
+    dans_aides -= {marqueurs[champ] for champ in perdus}
     colonnes = [(m._meta.db_table, c.column) for m, c in colonnes_chiffrees()]
 
     def brut() -> str:
         textes = []
         with connection.cursor() as curseur:
             for table, colonne in colonnes:
+                existantes = {c.name for c in connection.introspection.get_table_description(curseur, table)}
+                if colonne not in existantes:
+                    continue
                 curseur.execute(f"SELECT {connection.ops.quote_name(colonne)} FROM {connection.ops.quote_name(table)}")
                 textes += [str(v) for (v,) in curseur.fetchall()]
         return "\n".join(textes)
@@ -315,6 +326,6 @@ def test_migration_chiffre_les_lignes_existantes_et_se_defait(monde, canaris):
         executor = MigrationExecutor(connection)
         executor.migrate(derniere)
     assert not _touches(brut(), marqueurs.values()) and not _scores(brut())
-    assert _lu_par_le_psychologue(monde, marqueurs) == set(CHAMPS_TEXTE)
+    assert _lu_par_le_psychologue(monde, marqueurs) == set(CHAMPS_TEXTE) - perdus
     programme = Programme.objects.get(pk=canaris["programme_psy"].pk)
     assert isinstance(programme.instantane, dict)
