@@ -255,11 +255,13 @@ def demande_decider(
             )
         demande.decision = decision
         demande.decision_motif = motif.strip()
-        demande.decidee_le = (
+        decidee_le = (
             timezone.now() if le is None or le == timezone.localdate()
             # A decision recorded afterwards: its day is what counts (waiting times, the fiche).
             else timezone.make_aware(datetime.combine(le, time(12)))
         )
+        # Decided on the day it was sent: never before the moment it was sent.
+        demande.decidee_le = max(decidee_le, demande.envoyee_le) if demande.envoyee_le else decidee_le
         demande.decidee_par = auteur
         vers = EtatDemande.AIDE_DECIDEE if decision == Decision.AIDE else EtatDemande.AUTRE_REPONSE
         _changer_etat(
