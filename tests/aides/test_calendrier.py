@@ -248,3 +248,23 @@ def test_date_de_revision_sans_zone_compte_les_semaines_du_calendrier(client, mo
 
     # No zone set: only weekends and public holidays are known, so seven weeks are seven weeks.
     assert Programme.objects.get(aide=aide).date_revision == date(2026, 11, 16)
+
+
+# --- The zone is the administrator's to set ---------------------------------------------------
+
+
+def test_administrateur_choisit_la_zone_de_la_circonscription(client, monde):
+    aide = _aide_e(monde, debut=date(2026, 9, 28))
+    client.force_login(monde["admin"])
+    url = reverse("admin:eleves_circonscription_change", args=[monde.nord.pk])
+    assert "Zone de vacances scolaires" in texte(client.get(url))
+
+    response = client.post(url, {"nom": monde.nord.nom, "departement": "Rhône", "zone": "A"})
+
+    assert response.status_code == 302
+    monde.nord.refresh_from_db()
+    assert monde.nord.zone == "A"
+    # From now on, the zone's holidays count: a Tuesday of its Toussaint asks for a confirmation.
+    client.force_login(monde["maitre_e"])
+    page = texte(client.post(reverse("seance_creer"), _seance(aide, date(2026, 10, 20))))
+    assert "Le 20/10/2026 tombe pendant les vacances de la Toussaint" in page
