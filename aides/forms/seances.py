@@ -62,6 +62,9 @@ class SeanceForm(FormulaireRased):
         # A future date is refused outright by the service: no confirmation to offer for it.
         if jour is None or jour > timezone.localdate() or self.intervenant is None or cleaned.get("confirmer_date"):
             return cleaned
+        # A session being corrected keeps a date confirmed when it was recorded.
+        if self.instance.pk and jour == self.instance.date:
+            return cleaned
         raison = calendrier_scolaire(self.intervenant.circonscription_id).sans_classe(jour)
         if raison:
             self.fields["confirmer_date"].widget = forms.CheckboxInput()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aides.enums import EtatAide, TypeAide
+from aides.forms.seances import SeanceForm
 from aides.models import Aide, Programme, Seance
 from eleves.calendrier import jours_feries
 from eleves.models import PeriodeVacances
@@ -268,3 +269,18 @@ def test_administrateur_choisit_la_zone_de_la_circonscription(client, monde):
     client.force_login(monde["maitre_e"])
     page = texte(client.post(reverse("seance_creer"), _seance(aide, date(2026, 10, 20))))
     assert "Le 20/10/2026 tombe pendant les vacances de la Toussaint" in page
+
+
+def test_formulaire_de_seance_corrigee_garde_la_date_deja_confirmee(monde):
+    """The form the correction page reuses: the member of the session gives the calendar; its
+    own date, confirmed when recorded, is not questioned again; a new day without school is."""
+    samedi = _dernier(lambda j: j.weekday() == 5)
+    seance = Seance.objects.create(intervenant=monde["maitre_e"], date=samedi, duree=45, contenu="Syllabes.")
+    donnees = {"date": samedi.isoformat(), "duree": "30", "contenu": "Syllabes et sons."}
+
+    assert SeanceForm(donnees, instance=seance).is_valid()
+
+    dimanche = samedi + timedelta(days=1) if samedi + timedelta(days=1) < AUJOURD_HUI else samedi - timedelta(days=6)
+    form = SeanceForm(donnees | {"date": dimanche.isoformat()}, instance=seance)
+    assert not form.is_valid()
+    assert "tombe un dimanche" in form.errors["date"][0]
