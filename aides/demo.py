@@ -206,6 +206,9 @@ class _Peuplement:
                 attentes="Comprendre ce qui bloque et adapter le travail en classe.",
                 famille_informee_le=None if etape == "brouillon" else self.jour(il_y_a + 3),
                 famille_informee_par="" if etape == "brouillon" else "rencontre",
+                # A second open request for a pupil says why (asked before it is sent).
+                motif_autre_demande="Une autre difficulté, apparue depuis la première demande." if
+                DemandeAide.objects.autres_en_cours(eleve_id=eleve.pk, auteur_id=auteur.pk).exists() else "",
             ),
             auteur=auteur, eleve=eleve,
         )

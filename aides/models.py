@@ -64,6 +64,15 @@ class DemandeAideQuerySet(models.QuerySet):
                 return qs.filter(envoyees)
         return self.none()
 
+    def autres_en_cours(self, *, eleve_id, auteur_id, sauf=None) -> "DemandeAideQuerySet":
+        """The pupil's other requests still open (sent and not closed, or this author's own
+        drafts): a new request for him is a second one (asked for a reason before it is sent).
+        Not scoped: the caller shows each one only as far as the user may see it."""
+        qs = self.filter(eleve_id=eleve_id).exclude(etat=EtatDemande.CLOTUREE).exclude(
+            Q(etat=EtatDemande.BROUILLON) & ~Q(auteur_id=auteur_id)
+        )
+        return qs.exclude(pk=sauf) if sauf else qs
+
 
 class DemandeAide(models.Model):
     """A teacher's request for help with one pupil, from draft to decision."""
@@ -94,6 +103,8 @@ class DemandeAide(models.Model):
     famille_informee_par = models.CharField(
         "famille informée par", max_length=10, choices=ModeInformation.choices, blank=True
     )
+    # Why a new request for a pupil who already has one open: asked and confirmed before sending.
+    motif_autre_demande = models.TextField("pourquoi une nouvelle demande", blank=True)
 
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -274,6 +285,15 @@ class AideQuerySet(models.QuerySet):
             # directeur then learns of the follow-up with the conclusion shared.
             connus |= Exists(ConclusionPsy.objects.filter(aide=OuterRef("pk"), partagee=True))
         return qs.filter(connus)
+
+    def des_eleves_de_l_ecole(self, user, *, ecole, debut: int):
+        """The aids of the pupils enrolled in ``ecole`` in school year ``debut``, whatever school
+        filed their request: a pupil who changes school keeps one journey, and the school that
+        has him counts it (its per-période list, its figures). ``ecole`` is one ``user`` sees
+        (the caller looked it up in his scope); a psychological follow-up, for psychologists only
+        (no nominative list of a psychologist's pupils for anyone else)."""
+        qs = self.filter(eleve__inscriptions__annee__debut=debut, eleve__inscriptions__classe__ecole=ecole)
+        return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
 
     def confidentielles_lisibles_par(self, user):
         """The aids whose content (programme, sessions, evaluations) ``user`` may read

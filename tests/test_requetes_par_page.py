@@ -277,6 +277,27 @@ def _tableau_administrateur(monde, _, marque):
     _ecole(monde, None, marque)  # the administrator's page names no school: it counts them
 
 
+def _demande_modifiee(monde, demande, marque):
+    """One more change of the request (a new référent, named after the item, and its domains)
+    and one more move: two more lines of its history, a name read from another row."""
+    referent = UtilisateurFactory(role=Role.MAITRE_E, circonscription=monde.nord, secteur=monde.secteur_1,
+                                  last_name=marque)
+    demande.referent = referent
+    demande.domaines = ["1.1", "2"] if demande.domaines == ["1.1"] else ["1.1"]
+    demande.save()
+    HistoriqueDemandeFactory(demande=demande, auteur=referent, de=EtatDemande.ENVOYEE, vers=EtatDemande.EN_ANALYSE)
+    return marque
+
+
+def _responsable_modifie(monde, _, marque):
+    """One more change of a guardian of Léa's, to a name of the item: a line of the pupil's history."""
+    responsable = monde.eleve_a1.responsables.first() or ResponsableLegalFactory(eleve=monde.eleve_a1)
+    responsable.nom = marque
+    responsable.lien = "pere" if responsable.lien == "mere" else "mere"
+    responsable.save()
+    return marque
+
+
 def _ecoles_comptees(monde):
     return f"{Ecole.objects.filter(circonscription=monde.nord).count()} écoles"
 
@@ -406,6 +427,11 @@ VUES = {
     "programme_detail": Vue("maitre_e", _de("programme_detail"), _objectif_et_action, _programme_valide),
     "reunion_detail": Vue("maitre_e", _de("reunion_detail"), _participants, _reunion),
     "eleve_detail": Vue("directeur", _de("eleve_detail"), _demande_et_responsable, lambda monde: monde.eleve_a1),
+    # Pages of one record with its history (templates/_historique.html): more changes, same count.
+    "demande_detail historique": Vue("enseignant", _de("demande_detail"), _demande_modifiee,
+                                     lambda monde: _demande_envoyee(monde, "Durand")),
+    "eleve_detail historique": Vue("directeur", _de("eleve_detail"), _responsable_modifie,
+                                   lambda monde: monde.eleve_a1),
     "ecole_detail": Vue("directeur", _de("ecole_detail"), _classe_de_l_ecole, lambda monde: monde.ecole_a),
 }
 

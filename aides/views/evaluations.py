@@ -19,6 +19,7 @@ from aides.forms.evaluations import ConclusionForm, EvaluationForm, formulaires_
 from aides.models import ConclusionPsy, Evaluation
 from aides.selectors import aide_lisible_ou_404
 from aides.selectors.evaluations import mesures_de_depart, resultats_du_bilan
+from aides.selectors.historique import historique_lisible_de_l_evaluation
 from aides.selectors.programmes import derniere_version, programme_lisible_ou_404
 from aides.views.acces import exiger, refus_en_message
 
@@ -103,6 +104,7 @@ def evaluation_modifier(request, pk):
     return render(request, "aides/evaluation_form.html", {
         "programme": programme, "aide": aide, "demande": aide.demande,
         "form": form, "resultats": resultats, "evaluation": evaluation,
+        "historique": historique_lisible_de_l_evaluation(request.user, evaluation),
     })
 
 

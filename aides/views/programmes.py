@@ -21,6 +21,7 @@ from aides.enums import TypeAide
 from aides.forms.programmes import NouvelleVersionForm, formulaires_programme
 from aides.models import Programme
 from aides.selectors import aide_lisible_ou_404
+from aides.selectors.historique import historique_lisible_du_programme
 from aides.selectors.programmes import (
     derniere_version,
     programme_lisible_ou_404,
@@ -46,6 +47,7 @@ def programme_detail(request, pk):
         "aide": aide,
         "demande": aide.demande,
         "versions": versions_du_programme(request.user, aide),
+        "historique": historique_lisible_du_programme(request.user, programme),
     })
 
 
