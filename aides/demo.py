@@ -1,13 +1,15 @@
 """Demo data of the aid workflow: requests at every stage for the demo accounts' pupils.
 
 Called once by ``python manage.py demo`` right after the school data is created. It goes
-through the same services as the pages (so every rule holds), then moves the dates back so
-that the dashboards show waiting times, reviews due and this week's sessions. The demo sends
-no e-mail.
+through the same services as the pages (so every rule holds), with dates in the past on the
+school days of the circonscription's zone: each request is sent, decided, agreed by the family
+and started in that order, its sessions come after, so that the dashboards show waiting times,
+reviews due and this week's sessions. tests/eleves/test_demo.py checks these invariants. The
+demo sends no e-mail.
 """
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -43,9 +45,11 @@ from aides.services import (
     observation_ajouter,
     programme_creer,
     programme_valider,
+    seance_enregistrer,
 )
-from eleves.enums import CYCLE_PAR_NIVEAU, Role
+from eleves.enums import CYCLE_PAR_NIVEAU, LienResponsable, Role
 from eleves.models import Eleve, Utilisateur, annee_courante_debut
+from eleves.selectors import calendrier_scolaire
 
 DIFFICULTES = [
     (["1.1"], "Déchiffrage lent et coûteux, confusions de sons proches (f/v, ch/j).",
@@ -57,6 +61,10 @@ DIFFICULTES = [
     (["3"], "Difficulté à entrer dans les activités, repli, pleurs fréquents au moment du travail écrit.",
      "Ne commence pas les exercices seul."),
 ]
+
+
+# How a parent at a meeting is described (``ParticipantExterne.qualite``).
+QUALITE_PARENT = {LienResponsable.MERE: "mère", LienResponsable.PERE: "père"}
 
 
 def sans_courriel():
@@ -73,24 +81,32 @@ def peupler(circonscription, rng: random.Random) -> int:
 
 
 class _Peuplement:
+    """One believable school year: each request has one pupil; it is sent after the family was
+    told, observed, decided (on a school day, after it was sent), agreed by the family, started,
+    given its programme, then its sessions, all on school days of the circonscription's zone."""
+
     def __init__(self, circonscription, rng):
         self.rng = rng
         self.aujourd_hui = timezone.localdate()
+        self.calendrier = calendrier_scolaire(circonscription.pk)
         comptes = Utilisateur.objects.in_bulk(
             ["enseignant", "directeur", "maitre-e", "maitre-g", "psychologue"], field_name="username"
         )
         self.enseignant = comptes["enseignant"]
         self.directeur = comptes["directeur"]
         self.maitre_e, self.maitre_g, self.psy = comptes["maitre-e"], comptes["maitre-g"], comptes["psychologue"]
-        courants = Eleve.objects.filter(
-            circonscription=circonscription, inscriptions__annee__debut=annee_courante_debut()
-        )
+        # One filter() per question, so that the class taught and the secteur are this year's
+        # enrolment's (a separate filter() would join any enrolment, last year's included, and
+        # return a pupil twice).
+        annee = annee_courante_debut()
+        eleves = Eleve.objects.filter(circonscription=circonscription)
         self.eleves_classe = list(
-            courants.filter(inscriptions__classe__enseignants=self.enseignant).order_by("nom", "prenom")
+            eleves.filter(inscriptions__annee__debut=annee, inscriptions__classe__enseignants=self.enseignant)
+            .distinct().order_by("nom", "prenom")
         )
-        autres = courants.filter(inscriptions__classe__ecole__secteurs=self.maitre_e.secteur_id).exclude(
-            pk__in=[e.pk for e in self.eleves_classe]
-        ).order_by("nom", "prenom")
+        autres = eleves.filter(
+            inscriptions__annee__debut=annee, inscriptions__classe__ecole__secteurs=self.maitre_e.secteur_id,
+        ).exclude(pk__in=[e.pk for e in self.eleves_classe]).distinct().order_by("nom", "prenom")
         self.autres_eleves = list(autres[:40])
         self.enseignants_secteur = {
             e.pk: e for e in Utilisateur.objects.filter(
@@ -98,9 +114,33 @@ class _Peuplement:
                 classes__annee__debut=annee_courante_debut(),
             )
         }
+        # The day each request was sent, and the day its aid was decided (by request pk).
+        self.envois: dict[int, date] = {}
+        self.decisions: dict[int, date] = {}
 
-    def jour(self, il_y_a: int):
-        return self.aujourd_hui - timedelta(days=il_y_a)
+    # --- School days --------------------------------------------------------------------------
+
+    def jour(self, il_y_a: int) -> date:
+        """The last school day ``il_y_a`` days ago or before."""
+        jour = self.aujourd_hui - timedelta(days=il_y_a)
+        while not self.calendrier.est_jour_d_ecole(jour):
+            jour -= timedelta(days=1)
+        return jour
+
+    def apres(self, jour: date, jours_d_ecole: int) -> date:
+        """``jours_d_ecole`` school days after ``jour``, never after the last school day so far."""
+        dernier = self.jour(0)
+        for _ in range(jours_d_ecole):
+            jour += timedelta(days=1)
+            while not self.calendrier.est_jour_d_ecole(jour):
+                jour += timedelta(days=1)
+        return min(jour, dernier)
+
+    def jours_d_ecole(self, du: date, au: date) -> list[date]:
+        jours = [du + timedelta(days=n) for n in range((au - du).days + 1)]
+        return [j for j in jours if self.calendrier.est_jour_d_ecole(j)]
+
+    # --- The year ------------------------------------------------------------------------------
 
     def executer(self) -> int:
         classe = iter(self.eleves_classe)
@@ -111,32 +151,36 @@ class _Peuplement:
         self.demande(next(autres), None, etape="analyse", il_y_a=12)
         self.demande(next(autres), None, etape="conseil", il_y_a=30)
         groupe_e = [
-            self.demande(next(classe), self.enseignant, etape="aide", il_y_a=50, types=[TypeAide.E]),
-            self.demande(next(autres), None, etape="aide", il_y_a=48, types=[TypeAide.E]),
-            self.demande(next(autres), None, etape="aide", il_y_a=47, types=[TypeAide.E]),
+            self.demande(next(classe), self.enseignant, etape="aide", il_y_a=56, types=[TypeAide.E]),
+            self.demande(next(autres), None, etape="aide", il_y_a=54, types=[TypeAide.E]),
+            self.demande(next(autres), None, etape="aide", il_y_a=53, types=[TypeAide.E]),
         ]
-        aide_g = self.demande(next(classe), self.enseignant, etape="aide", il_y_a=45, types=[TypeAide.G])
-        aide_psy = self.demande(next(autres), None, etape="aide", il_y_a=40, types=[TypeAide.PSY])
+        aide_g = self.demande(next(classe), self.enseignant, etape="aide", il_y_a=50, types=[TypeAide.G])
+        aide_psy = self.demande(next(autres), None, etape="aide", il_y_a=45, types=[TypeAide.PSY])
         self.demande(next(autres), None, etape="a_demarrer", il_y_a=15, types=[TypeAide.E])
-        terminee = self.demande(next(autres), None, etape="aide", il_y_a=120, types=[TypeAide.E])
+        terminee = self.demande(next(autres), None, etape="aide", il_y_a=95, types=[TypeAide.E])
 
-        aides_e = [self.aide_en_cours(d, TypeAide.E, self.maitre_e, il_y_a=35) for d in groupe_e]
-        self.programme(aides_e[0], il_y_a=35, revision_dans=14)
-        self.programme(aides_e[1], il_y_a=35, revision_dans=-3)
-        self.programme(aides_e[2], il_y_a=35, revision_dans=14)
-        self.seances(self.maitre_e, aides_e, nombre=8)
+        # The E group starts together once the last of the three families has agreed.
         self.reunion(groupe_e[0])
-        g = self.aide_en_cours(aide_g, TypeAide.G, self.maitre_g, il_y_a=30)
-        self.programme(g, il_y_a=30, revision_dans=20, visee="estime")
+        debut_groupe = self.apres(max(self.decisions[d.pk] for d in groupe_e), 4)
+        aides_e = [self.aide_en_cours(d, TypeAide.E, self.maitre_e, debut=debut_groupe) for d in groupe_e]
+        self.programme(aides_e[0], revision_dans=14)
+        self.programme(aides_e[1], revision_dans=-3)
+        self.programme(aides_e[2], revision_dans=14)
+        self.seances(self.maitre_e, aides_e, nombre=8)
+        g = self.aide_en_cours(aide_g, TypeAide.G, self.maitre_g)
+        self.programme(g, revision_dans=20, visee="estime")
         self.seances(self.maitre_g, [g], nombre=5, duree=45)
-        psy = self.aide_en_cours(aide_psy, TypeAide.PSY, self.psy, il_y_a=28)
+        psy = self.aide_en_cours(aide_psy, TypeAide.PSY, self.psy)
         self.seances(self.psy, [psy], nombre=3, duree=60, confidentiel=True)
         self.suivi_psy(aide_psy, psy)
-        fin = self.aide_en_cours(terminee, TypeAide.E, self.maitre_e, il_y_a=110)
-        programme = self.programme(fin, il_y_a=110, revision_dans=-60)
-        self.seances(self.maitre_e, [fin], nombre=10, depuis=110)
+        fin = self.aide_en_cours(terminee, TypeAide.E, self.maitre_e)
+        # A short aid, reviewed and ended after some twenty school days.
+        bilan = max(self.jour(40), self.apres(fin.debut, 20))
+        programme = self.programme(fin, revision=bilan)
+        self.seances(self.maitre_e, [fin], nombre=10, jusqu_au=bilan)
         evaluation_enregistrer(
-            evaluation=Evaluation(programme=programme, type="finale", date=self.jour(60), suite="arret",
+            evaluation=Evaluation(programme=programme, type="finale", date=bilan, suite="arret",
                                   synthese="Objectifs atteints : la lecture est devenue fluide."),
             resultats=[EvaluationObjectif(objectif=o, atteinte="atteint", maitrise_debut="fragile",
                                           maitrise_actuelle="satisfaisante") for o in programme.objectifs.all()],
@@ -153,6 +197,7 @@ class _Peuplement:
     def demande(self, eleve, auteur, *, etape, il_y_a=0, types=()):
         auteur = auteur or self.auteur_pour(eleve)
         domaines, difficultes, erreurs = self.rng.choice(DIFFICULTES)
+        envoi = self.jour(il_y_a)
         demande = demande_enregistrer(
             demande=DemandeAide(
                 domaines=domaines, difficultes=difficultes, erreurs=erreurs,
@@ -162,56 +207,69 @@ class _Peuplement:
                 attentes="Comprendre ce qui bloque et adapter le travail en classe.",
                 famille_informee_le=None if etape == "brouillon" else self.jour(il_y_a + 3),
                 famille_informee_par="" if etape == "brouillon" else "rencontre",
-                # A second open request for a pupil says why (asked before it is sent).
-                motif_autre_demande="Une autre difficulté, apparue depuis la première demande." if
-                DemandeAide.objects.autres_en_cours(eleve_id=eleve.pk, auteur_id=auteur.pk).exists() else "",
             ),
             auteur=auteur, eleve=eleve,
         )
         if etape == "brouillon":
             return demande
         demande_envoyer(demande=demande, auteur=auteur)
-        self.dater(demande, il_y_a)
+        self.dater(demande, envoi)
         if etape == "envoyee":
             return demande
         demande_prendre_en_charge(demande=demande, auteur=self.maitre_e, referent=self.maitre_e)
         demande.refresh_from_db()
         observation_ajouter(demande=demande, auteur=self.maitre_e, observation=Observation(
-            type="observation_classe", date=self.jour(il_y_a - 5), obstacles=["didactique"],
+            type="observation_classe", date=self.apres(envoi, 3), obstacles=["didactique"],
             contenu="Observé en atelier de lecture : stratégie d'évitement, s'appuie sur l'image."))
         if etape == "analyse":
             return demande
+        # The RASED decides in its meeting, a couple of weeks of school after the request arrived.
+        decision = self.apres(envoi, 8)
         if etape == "conseil":
             demande_decider(demande=demande, auteur=self.maitre_g, decision="conseil", intervenants={},
-                            motif="Difficultés passagères : pistes de différenciation proposées à l'enseignante.")
+                            motif="Difficultés passagères : pistes de différenciation proposées à l'enseignante.",
+                            le=decision)
             return demande
         intervenants = {t: {TypeAide.E: self.maitre_e, TypeAide.G: self.maitre_g, TypeAide.PSY: self.psy}[t]
                         for t in types}
         demande_decider(demande=demande, auteur=self.maitre_e, decision="aide", intervenants=intervenants,
-                        motif="Besoin d'une aide spécialisée au-delà de la différenciation en classe.")
+                        motif="Besoin d'une aide spécialisée au-delà de la différenciation en classe.",
+                        le=decision)
+        self.decisions[demande.pk] = decision
         demande.refresh_from_db()
         return demande
 
-    def dater(self, demande, il_y_a):
-        moment = timezone.now() - timedelta(days=il_y_a)
+    def dater(self, demande, envoi: date):
+        """The request was sent on ``envoi`` (and written two days before): it has just been sent,
+        so its only history row is that one."""
+        moment = timezone.make_aware(datetime.combine(envoi, time(17, 0)))
         DemandeAide.objects.filter(pk=demande.pk).update(envoyee_le=moment, cree_le=moment - timedelta(days=2))
         HistoriqueDemande.objects.filter(demande=demande).update(le=moment)
+        self.envois[demande.pk] = envoi
 
-    def aide_en_cours(self, demande, type_aide, membre, *, il_y_a):
+    def aide_en_cours(self, demande, type_aide, membre, *, debut=None):
+        """The family agrees a few school days after the decision; the aid starts two school days
+        later (or on ``debut``, for a group that starts together)."""
         acte = ActeConsentement.PSY if type_aide == TypeAide.PSY else ActeConsentement.AIDE_E_G
+        accord = self.apres(self.decisions[demande.pk], 2)
         consentement_enregistrer(demande=demande, auteur=membre, consentement=Consentement(
-            acte=acte, accorde=True, date=self.jour(il_y_a + 2), titulaires="deux", forme="ecrit"))
+            acte=acte, accorde=True, date=accord, titulaires="deux", forme="ecrit"))
         aide = Aide.objects.get(demande=demande, type=type_aide)
-        aide_demarrer(aide=aide, auteur=membre, debut=self.jour(il_y_a))
+        aide_demarrer(aide=aide, auteur=membre, debut=max(debut or self.apres(accord, 2), accord))
         aide.refresh_from_db()
         return aide
 
-    def programme(self, aide, *, il_y_a, revision_dans, visee=""):
-        debut = self.jour(il_y_a)
+    def programme(self, aide, *, revision_dans=None, revision=None, visee=""):
+        """The programme signed when the aid starts. Its review date is a période of school weeks
+        (the service's default) unless the dashboards need one due soon or past."""
+        debut = aide.debut
+        if revision is None and revision_dans is not None:
+            revision = self.aujourd_hui + timedelta(days=revision_dans)
         programme = programme_creer(aide=aide, auteur=aide.intervenant, programme=Programme(
             modalite="petit_groupe" if aide.type == TypeAide.E else "individuel",
             seances_par_semaine=2, duree_seance=45, date_debut=debut,
-            date_revision=self.aujourd_hui + timedelta(days=revision_dans),
+            # Run early in the school year, a review « already due » would precede the start.
+            date_revision=revision if revision and revision > debut else None,
             avis_eleve="Content de venir travailler en petit groupe.",
             avis_famille="La famille soutient l'aide et fera lire chaque soir.",
         ))
@@ -239,46 +297,57 @@ class _Peuplement:
         ActionProgramme.objects.create(programme=programme, acteur="famille",
                                        description="Lecture partagée le soir.")
         programme_valider(programme=programme, auteur=aide.intervenant)
-        Programme.objects.filter(pk=programme.pk).update(valide_le=timezone.now() - timedelta(days=il_y_a))
+        signe = timezone.make_aware(datetime.combine(debut, time(16, 45)))
+        Programme.objects.filter(pk=programme.pk).update(valide_le=signe)
         programme.refresh_from_db()
         return programme
 
-    def seances(self, membre, aides, *, nombre, duree=45, depuis=35, confidentiel=False):
-        for i in range(nombre):
-            jour = self.jour(max(0, depuis - i * 4 - (0 if i < nombre - 1 else 0)))
-            if i == nombre - 1:
-                jour = self.aujourd_hui - timedelta(days=self.aujourd_hui.weekday())
-            seance = Seance.objects.create(
-                intervenant=membre, date=jour, duree=duree,
+    def seances(self, membre, aides, *, nombre, duree=45, jusqu_au=None, confidentiel=False):
+        """``nombre`` sessions spread over the school days since the aids started (all of them
+        started by then), the last on the latest school day, through the same service as the page."""
+        debut = max(aide.debut for aide in aides)
+        jours = self.jours_d_ecole(debut, jusqu_au or self.jour(0))
+        pas = max(1, len(jours) // nombre)
+        choisis = sorted({jours[-1 - i * pas] for i in range(nombre) if i * pas < len(jours)})
+        for jour in choisis:
+            presences = []
+            for aide in aides:
+                presence = self.rng.choices(["present", "absent", "excuse"], [90, 5, 5])[0]
+                observation = "" if confidentiel or presence != "present" else "Participe volontiers."
+                presences.append(PresenceSeance(aide=aide, presence=presence, observation=observation))
+            seance_enregistrer(intervenant=membre, presences=presences, seance=Seance(
+                date=jour, duree=duree,
                 contenu="Entretien individuel." if confidentiel else "Jeux de syllabes, lecture de mots outils.",
-            )
-            PresenceSeance.objects.bulk_create(
-                PresenceSeance(seance=seance, aide=aide,
-                               presence=self.rng.choices(["present", "absent", "excuse"], [90, 5, 5])[0],
-                               observation="" if confidentiel else "Participe volontiers.")
-                for aide in aides
-            )
+            ))
 
     def reunion(self, demande):
+        """The équipe éducative, chaired by the directeur, between the request and the decision:
+        the pupil's teacher, the RASED référent, the parents and the médecin scolaire."""
+        jour = self.apres(self.envois[demande.pk], 5)
         reunion = Reunion.objects.create(
-            demande=demande, type="equipe_educative", date=timezone.now() - timedelta(days=40),
+            demande=demande, type="equipe_educative", date=timezone.make_aware(datetime.combine(jour, time(16, 30))),
             lieu="Salle des maîtres", auteur=self.directeur,
             ordre_du_jour="Difficultés en lecture ; aide du maître E ; rôle de la famille.",
             compte_rendu="La famille est d'accord pour l'aide. Point d'étape à la fin de la période.",
             decisions="Aide E en petit groupe, deux séances par semaine.",
         )
-        reunion.participants.set([self.directeur, self.maitre_e, self.enseignant])
-        ParticipantExterne.objects.create(reunion=reunion, nom="Mme Martin", qualite="mère")
+        reunion.participants.set([self.directeur, demande.auteur, self.maitre_e])
+        # The pupil's own parents, as the school knows them.
+        for parent in demande.eleve.responsables.filter(lien__in=QUALITE_PARENT).order_by("pk")[:2]:
+            ParticipantExterne.objects.create(
+                reunion=reunion, nom=f"{parent.civilite} {parent.nom}".strip(), qualite=QUALITE_PARENT[parent.lien])
         ParticipantExterne.objects.create(reunion=reunion, nom="Dr Roux", qualite="médecin scolaire")
 
     def suivi_psy(self, demande, aide):
+        bilan = self.apres(aide.debut, 3)
         observation_ajouter(demande=demande, auteur=self.psy, observation=Observation(
-            type="bilan", date=self.jour(25), obstacles=["affectif"],
+            type="bilan", date=bilan, obstacles=["affectif"],
             contenu="Bilan : efficience dans la norme, anxiété de performance marquée."))
+        transmission = self.apres(bilan, 3)
         consentement_enregistrer(demande=demande, auteur=self.psy, consentement=Consentement(
-            acte=ActeConsentement.TRANSMISSION, accorde=True, date=self.jour(20), titulaires="deux",
+            acte=ActeConsentement.TRANSMISSION, accorde=True, date=transmission, titulaires="deux",
             forme="ecrit"))
-        ConclusionPsy.objects.create(aide=aide, auteur=self.psy, date=self.jour(18), partagee=True,
+        ConclusionPsy.objects.create(aide=aide, auteur=self.psy, date=self.apres(transmission, 1), partagee=True,
                                      texte="Valoriser les réussites, éviter la mise en concurrence.")
 
     def actions_equipes(self):

@@ -1,7 +1,5 @@
 """Reference lists and states of the aid workflow (see DOMAIN.md, « The journey »)."""
 
-from datetime import timedelta
-
 from django.db import models
 
 from eleves.enums import ROLES_RASED, Role
@@ -131,8 +129,9 @@ class EtatProgramme(models.TextChoices):
     REMPLACE = "remplace", "Remplacé par une nouvelle version"
 
 
-# A période lasts 6 to 8 weeks: the default review date of a programme.
-DUREE_PERIODE = timedelta(weeks=7)
+# A période lasts 6 to 8 weeks of school: the default review date of a programme is this many
+# school weeks after its start, the holidays not counted (``Calendrier.apres_semaines_d_ecole``).
+SEMAINES_PAR_PERIODE = 7
 
 
 class Modalite(models.TextChoices):

@@ -4,6 +4,8 @@ A move that is not allowed raises ``ActionRefusee`` with a French message for th
 a move already made is a harmless no-op that says so.
 """
 
+from datetime import date, datetime, time
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,11 +16,11 @@ from aides.enums import (
     ACTES_PSY,
     DUREE_ACTION_MAX,
     DUREE_ACTION_MIN,
-    DUREE_PERIODE,
     DUREE_SEANCE_MAX,
     DUREE_SEANCE_MIN,
     ETATS_REPONDUS,
     ROLE_PAR_TYPE_AIDE,
+    SEMAINES_PAR_PERIODE,
     ActeConsentement,
     Decision,
     EtatAide,
@@ -56,6 +58,7 @@ from aides.pdf.programme import donnees_programme
 from aides.rules import (
     ACTIONS,
     REFUS_REVISION_DECISION,
+    acte_pour_demarrer,
     agit_pour_l_aide,
     prealable_manquant,
     rased_du_secteur,
@@ -64,6 +67,7 @@ from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 from eleves.rules import lit_le_secret_psy
+from eleves.selectors import calendrier_scolaire
 from rased.revisions import modifie_entre_temps
 
 
@@ -260,13 +264,18 @@ def observation_ajouter(*, demande: DemandeAide, auteur: Utilisateur, observatio
 
 
 def demande_decider(
-    *, demande: DemandeAide, auteur: Utilisateur, decision: str, motif: str, intervenants: dict
+    *, demande: DemandeAide, auteur: Utilisateur, decision: str, motif: str, intervenants: dict,
+    le: date | None = None,
 ) -> bool:
     """Record the RASED's answer with its reason; for an aid, one ``Aide`` per kind decided.
 
-    ``intervenants`` maps each kind of aid (E, G, psy) to the member who will carry it.
-    The teacher who filed the request is notified. False if this decision was already recorded.
+    ``intervenants`` maps each kind of aid (E, G, psy) to the member who will carry it. ``le`` is
+    the day the RASED decided (its meeting, often recorded later; today if not given): never in
+    the future, never before the request reached the RASED. The teacher who filed the request is
+    notified. False if this decision was already recorded.
     """
+    if le is not None and le > timezone.localdate():
+        raise ActionRefusee("La date de la décision ne peut pas être dans le futur.")
     if not motif.strip():
         raise ActionRefusee("Indiquez le motif de la décision.")
     _verifier_intervenants(decision, intervenants)
@@ -276,9 +285,21 @@ def demande_decider(
             return False
         if demande.etat not in (EtatDemande.ENVOYEE, EtatDemande.EN_ANALYSE):
             raise ActionRefusee("Une décision a déjà été prise pour cette demande.")
+        envoi = timezone.localdate(demande.envoyee_le) if demande.envoyee_le else None
+        if le is not None and envoi and le < envoi:
+            raise ActionRefusee(
+                f"La décision ne peut pas être datée du {le:%d/%m/%Y} : la demande n'a été envoyée au RASED "
+                f"que le {envoi:%d/%m/%Y}. Vérifiez la date de la décision."
+            )
         demande.decision = decision
         demande.decision_motif = motif.strip()
-        demande.decidee_le = timezone.now()
+        decidee_le = (
+            timezone.now() if le is None or le == timezone.localdate()
+            # A decision recorded afterwards: its day is what counts (waiting times, the fiche).
+            else timezone.make_aware(datetime.combine(le, time(12)))
+        )
+        # Decided on the day it was sent: never before the moment it was sent.
+        demande.decidee_le = max(decidee_le, demande.envoyee_le) if demande.envoyee_le else decidee_le
         demande.decidee_par = auteur
         vers = EtatDemande.AIDE_DECIDEE if decision == Decision.AIDE else EtatDemande.AUTRE_REPONSE
         _changer_etat(
@@ -432,9 +453,21 @@ def aide_demarrer(*, aide: Aide, auteur: Utilisateur, debut) -> bool:
             raise ActionRefusee("Cette aide est terminée.")
         if raison := prealable_manquant(ACTIONS["aides.demarrer_aide"].prealables, aide):
             raise ActionRefusee(raison)
+        accord = Consentement.objects.en_vigueur(demande=aide.demande, acte=acte_pour_demarrer(aide))
+        if debut < accord.date:
+            raise ActionRefusee(
+                f"L'aide ne peut pas commencer le {debut:%d/%m/%Y}, avant l'accord de la famille "
+                f"du {accord.date:%d/%m/%Y} : vérifiez la date de début."
+            )
         aide.debut = debut
         _changer_etat_aide(aide, vers=EtatAide.EN_COURS, auteur=auteur, champs=["debut"])
     return True
+
+
+def date_de_revision(aide: Aide, debut: date) -> date:
+    """A période after ``debut``: ``SEMAINES_PAR_PERIODE`` school weeks of the pupil's zone, the
+    holidays not counted, landing on a school day."""
+    return calendrier_scolaire(aide.eleve.circonscription_id).apres_semaines_d_ecole(debut, SEMAINES_PAR_PERIODE)
 
 
 def programme_creer(*, aide: Aide, auteur: Utilisateur, programme: Programme) -> Programme:
@@ -446,7 +479,7 @@ def programme_creer(*, aide: Aide, auteur: Utilisateur, programme: Programme) ->
     programme.version = 1
     programme.redige_par = auteur
     if programme.date_debut and not programme.date_revision:
-        programme.date_revision = programme.date_debut + DUREE_PERIODE
+        programme.date_revision = date_de_revision(aide, programme.date_debut)
     programme.full_clean()
     with transaction.atomic():
         programme.save()
@@ -523,7 +556,7 @@ def programme_nouvelle_version(*, programme: Programme, auteur: Utilisateur, deb
         nouvelle.version = source.aide.programmes.count() + 1
         nouvelle.etat = EtatProgramme.BROUILLON
         nouvelle.date_debut = debut
-        nouvelle.date_revision = debut + DUREE_PERIODE
+        nouvelle.date_revision = date_de_revision(source.aide, debut)
         nouvelle.redige_par = auteur
         nouvelle.valide_le = nouvelle.valide_par = nouvelle.instantane = None
         nouvelle.revision = 0
@@ -597,13 +630,46 @@ def evaluation_enregistrer(*, evaluation: Evaluation, resultats, auteur: Utilisa
 
 
 
+def verifier_date_seance(*, jour: date, aides: list[Aide]) -> None:
+    """Refuse a session on ``jour`` for an aid whose family had not agreed on that day: before
+    its first agreement, or while a refusal or a withdrawal was the family's last word.
+
+    One query for all the aids. Shared by recording and correcting a session. (The calendar —
+    weekends, public holidays, school holidays — is a warning the member may confirm:
+    ``SeanceForm.clean``.)
+    """
+    demandes = {aide.demande_id for aide in aides}
+    reponses: dict[tuple[int, str], list[Consentement]] = {}
+    for reponse in Consentement.objects.filter(
+        demande_id__in=demandes, acte__in=[acte_pour_demarrer(a) for a in aides]
+    ).order_by("date", "pk"):
+        reponses.setdefault((reponse.demande_id, reponse.acte), []).append(reponse)
+    for aide in aides:
+        liste = reponses.get((aide.demande_id, acte_pour_demarrer(aide)), [])
+        avant = [r for r in liste if r.date <= jour]
+        if avant and avant[-1].accorde:
+            continue
+        if avant:
+            raise ActionRefusee(
+                f"Le {jour:%d/%m/%Y}, la famille de {aide.eleve} avait refusé l'aide (réponse du "
+                f"{avant[-1].date:%d/%m/%Y}) : aucune séance ne peut être notée à cette date."
+            )
+        accord = next((r for r in liste if r.accorde), None)
+        raise ActionRefusee(
+            f"La séance du {jour:%d/%m/%Y} précède l'accord de la famille de {aide.eleve}"
+            + (f" (donné le {accord.date:%d/%m/%Y})" if accord else "")
+            + " : aucune séance avant cet accord. Vérifiez la date."
+        )
+
+
 def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: list[PresenceSeance]) -> Seance:
     """Log a session held by ``intervenant`` with one or several pupils, all in one transaction.
 
     ``presences`` holds one unsaved ``PresenceSeance`` per pupil (its aid, attendance and
     observation). Each aid must be en cours, started on or before the session's date, and carried
-    by the member (``Aide.objects.menees_par``: theirs, or as the policy's stand-in). Refused, with
-    nothing written, without any pupil, for a duration outside 5–240 minutes or a future date.
+    by the member (``Aide.objects.menees_par``: theirs, or as the policy's stand-in), with the
+    family's agreement in force on that date (``verifier_date_seance``). Refused, with nothing
+    written, without any pupil, for a duration outside 5–240 minutes or a future date.
     """
     if intervenant.role not in ROLES_RASED:
         raise ActionRefusee("Seuls les membres du RASED enregistrent des séances.")
@@ -644,6 +710,7 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
                     f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide de {aide.eleve} "
                     f"({aide.debut:%d/%m/%Y})."
                 )
+        verifier_date_seance(jour=seance.date, aides=[aides[i] for i in ids])
         seance.intervenant = intervenant
         seance.full_clean()
         seance.save()

@@ -8,7 +8,7 @@ from rased.admin import AdministrateurModelAdmin, site
 
 
 class CirconscriptionAdmin(AdministrateurModelAdmin):
-    list_display = ["nom", "departement"]
+    list_display = ["nom", "departement", "zone"]
     search_fields = ["nom"]
 
 

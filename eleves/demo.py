@@ -28,6 +28,7 @@ from eleves.enums import (
     Role,
     Sexe,
     TypePlan,
+    Zone,
 )
 from eleves.models import (
     AnneeScolaire,
@@ -260,8 +261,9 @@ def creer_donnees(rng: random.Random, mot_de_passe: MotDePasse) -> Circonscripti
             "chargez la démonstration dans une base vide."
         )
 
+    # The Rhône is in the académie de Lyon: zone A of the school holidays.
     circonscription = Circonscription.objects.create(
-        nom=NOM_CIRCONSCRIPTION, departement=DEPARTEMENT
+        nom=NOM_CIRCONSCRIPTION, departement=DEPARTEMENT, zone=Zone.A
     )
     ecoles = Ecole.objects.bulk_create(
         Ecole(circonscription=circonscription, nom=e.nom, commune=e.commune, uai=e.uai)

@@ -63,3 +63,18 @@ class TypePlan(models.TextChoices):
     PPS = "PPS", "PPS (projet personnalisé de scolarisation)"
     ULIS = "ULIS", "ULIS (unité localisée pour l'inclusion scolaire)"
     UPE2A = "UPE2A", "UPE2A (élèves allophones)"
+
+
+class Zone(models.TextChoices):
+    """Zones of the school calendar: a circonscription's académie sets its holidays. The codes are
+    those ``eleves.calendrier.ZONES_OFFICIELLES`` reads from the official export."""
+
+    A = "A", "Zone A"
+    B = "B", "Zone B"
+    C = "C", "Zone C"
+    CORSE = "corse", "Corse"
+    GUADELOUPE = "guadeloupe", "Guadeloupe"
+    MARTINIQUE = "martinique", "Martinique"
+    GUYANE = "guyane", "Guyane"
+    REUNION = "reunion", "La Réunion"
+    MAYOTTE = "mayotte", "Mayotte"

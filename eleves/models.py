@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from eleves.calendrier import Calendrier, Vacances
 from eleves.enums import (
     ROLES_RASED,
     FonctionCirconscription,
@@ -21,6 +22,7 @@ from eleves.enums import (
     Role,
     Sexe,
     TypePlan,
+    Zone,
 )
 from eleves.scolarite import annee_scolaire_de, libelle_annee
 from rased.chiffrement import ChaineChiffree
@@ -51,6 +53,12 @@ def lit_le_secret_psy(user) -> bool:
 class Circonscription(models.Model):
     nom = models.CharField("nom", max_length=120, unique=True)
     departement = models.CharField("département", max_length=60, blank=True)
+    # One département, one académie, one zone: every school of the circonscription shares it.
+    zone = models.CharField(
+        "zone de vacances scolaires", max_length=12, choices=Zone.choices, blank=True,
+        help_text="La zone de l'académie (A, B, C, Corse, outre-mer) : les séances notées pendant ses "
+        "vacances demandent une confirmation. Vide : seuls les week-ends et jours fériés sont signalés.",
+    )
 
     class Meta:
         ordering = ["nom"]
@@ -58,6 +66,44 @@ class Circonscription(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+class PeriodeVacancesQuerySet(models.QuerySet):
+    def calendrier(self, zone: str) -> Calendrier:
+        """The school calendar of ``zone`` (one query; weekends and public holidays only when the
+        zone is empty or has no holidays loaded)."""
+        if not zone:
+            return Calendrier()
+        return Calendrier(
+            Vacances(p.description, p.zone, p.debut, p.fin, p.annee_scolaire) for p in self.filter(zone=zone)
+        )
+
+
+class PeriodeVacances(models.Model):
+    """School holidays of one zone, from the official calendar (``manage.py calendrier_scolaire``).
+
+    No school strictly between ``debut`` (the day classes end) and ``fin`` (the day they resume).
+    """
+
+    description = models.CharField("description", max_length=120)
+    zone = models.CharField("zone", max_length=12, choices=Zone.choices)
+    debut = models.DateField("fin des cours")
+    fin = models.DateField("reprise des cours")
+    annee_scolaire = models.CharField("année scolaire", max_length=9, blank=True)
+
+    objects = PeriodeVacancesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["zone", "debut"]
+        verbose_name = "période de vacances scolaires"
+        verbose_name_plural = "périodes de vacances scolaires"
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "debut", "description"], name="vacances_unique"),
+            models.CheckConstraint(condition=Q(fin__gt=models.F("debut")), name="vacances_dates"),
+        ]
+
+    def __str__(self):
+        return f"{self.description} ({self.get_zone_display()})"
 
 
 class AnneeScolaireQuerySet(models.QuerySet):

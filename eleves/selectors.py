@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from eleves.calendrier import Calendrier
 from eleves.enums import Role
 from eleves.historique_lisible import (
     entrees,
@@ -21,11 +22,13 @@ from eleves.historique_lisible import (
 )
 from eleves.models import (
     AttributionRole,
+    Circonscription,
     Classe,
     Ecole,
     Eleve,
     Inscription,
     JournalAcces,
+    PeriodeVacances,
     Plan,
     ResponsableLegal,
     Utilisateur,
@@ -167,6 +170,16 @@ def consultations_des_psychologues(user):
         JournalAcces.objects.filter(par_psychologue=True, utilisateur__circonscription_id=user.circonscription_id)
         .select_related("utilisateur")
     )
+
+
+def calendrier_scolaire(circonscription_id: int | None) -> Calendrier:
+    """The school calendar of a circonscription's zone (two small queries; weekends and public
+    holidays only when its zone is not set)."""
+    zone = (
+        Circonscription.objects.filter(pk=circonscription_id).values_list("zone", flat=True).first()
+        if circonscription_id else ""
+    )
+    return PeriodeVacances.objects.calendrier(zone or "")
 
 
 # --- The change history of a pupil's record ---------------------------------------------------

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from eleves.calendrier import Vacances
 from eleves.enums import Role
 from eleves.models import (
     AnneeScolaire,
@@ -19,6 +20,7 @@ from eleves.models import (
     Eleve,
     Inscription,
     LiberationVolet,
+    PeriodeVacances,
     ResponsableLegal,
     Utilisateur,
 )
@@ -183,3 +185,23 @@ def _prevenir_les_psychologues(compte: Utilisateur, attributions: list[Attributi
         )
     except (OSError, smtplib.SMTPException):
         journal.warning("Courriel aux psychologues non envoyé (attribution n° %s)", attributions[0].pk)
+
+
+@transaction.atomic
+def calendrier_scolaire_remplacer(*, vacances: list[Vacances]) -> dict[str, int]:
+    """Replace, for each zone and school year the file covers, the holidays on record by the
+    file's (a corrected date replaces the old one; running the same file twice changes nothing).
+    Zones and years the file does not mention are kept. Returns the counts removed and written."""
+    couverts = {(v.zone, v.annee_scolaire) for v in vacances}
+    retirees = 0
+    for zone, annee in couverts:
+        retirees += PeriodeVacances.objects.filter(zone=zone, annee_scolaire=annee).delete()[0]
+    lignes = [
+        PeriodeVacances(description=v.description, zone=v.zone, debut=v.debut, fin=v.fin,
+                        annee_scolaire=v.annee_scolaire)
+        for v in vacances
+    ]
+    for ligne in lignes:
+        ligne.full_clean(validate_unique=False)
+    PeriodeVacances.objects.bulk_create(lignes)
+    return {"retirees": retirees, "ecrites": len(lignes)}

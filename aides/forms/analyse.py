@@ -102,9 +102,17 @@ class DecisionForm(FormulaireSimple):
         help_text="L'enseignant qui a déposé la demande lit la décision et son motif.",
         error_messages={"required": "Indiquez le motif de la décision."},
     )
+    date = forms.DateField(
+        label="Date de la décision",
+        widget=DateInput(),
+        required=False,
+        help_text="Le jour où le RASED a décidé (sa réunion de synthèse) ; vide : aujourd'hui.",
+    )
 
     def __init__(self, *args, demande, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.demande = demande
+        self.fields["date"].initial = timezone.localdate()
         for type_aide in TypeAide:
             role = ROLE_PAR_TYPE_AIDE[type_aide]
             self.fields[f"aide_{type_aide.value}"] = forms.BooleanField(label=type_aide.label, required=False)
@@ -120,11 +128,24 @@ class DecisionForm(FormulaireSimple):
         self.helper.layout = Layout(
             "decision",
             "motif",
+            "date",
             Fieldset(
                 "Pour une aide du RASED : chaque type d'aide décidé et qui la mènera",
                 *(f"{champ}_{t.value}" for t in TypeAide for champ in ("aide", "intervenant")),
             ),
         )
+
+    def clean_date(self):
+        if self.cleaned_data["date"] is None:
+            return None
+        jour = _pas_dans_le_futur(self.cleaned_data["date"])
+        envoi = self.demande.envoyee_le and timezone.localdate(self.demande.envoyee_le)
+        if envoi and jour < envoi:
+            raise forms.ValidationError(
+                f"La décision ne peut pas précéder l'envoi de la demande au RASED (le {envoi:%d/%m/%Y}) : "
+                "vérifiez la date."
+            )
+        return jour
 
     def clean(self):
         cleaned = super().clean()

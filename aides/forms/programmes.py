@@ -9,7 +9,7 @@ from itertools import groupby
 from django import forms
 from django.forms import inlineformset_factory
 
-from aides.enums import DUREE_PERIODE, TypeAide
+from aides.enums import SEMAINES_PAR_PERIODE, TypeAide
 from aides.forms.base import FormulaireSimple, RevisionLue
 from aides.models import ActionProgramme, Competence, Objectif, Programme
 from aides.selectors.programmes import competences_du_cycle, cycle_de_l_aide
@@ -34,7 +34,10 @@ class ProgrammeForm(FormulaireRased):
             "avis_famille": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "date_revision": f"Laissez vide pour une période ({DUREE_PERIODE.days // 7} semaines) après le début.",
+            "date_revision": (
+                f"Laissez vide pour une période : {SEMAINES_PAR_PERIODE} semaines de classe après le début, "
+                "vacances non comptées."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,10 @@
 """Forms of sessions (séances).
 
 They validate and shape input; the rules (which aids, which dates) are checked by the services.
+The calendar is a warning here: a session on a weekend, a public holiday or during the school
+holidays of the member's zone is almost always a typing error, but not always (a school that
+teaches on Saturday mornings, a calendar adjusted by the rectorat, a catch-up session), so the
+member may confirm it rather than be stopped.
 """
 
 from django import forms
@@ -9,26 +13,37 @@ from django.utils import timezone
 from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Presence
 from aides.models import PresenceSeance, Seance
 from eleves.forms import DateInput, FormulaireRased
+from eleves.selectors import calendrier_scolaire
 from rased.widgets import ListeDeroulante
 
 DUREE_SEANCE_PAR_DEFAUT = 45
 
 
 class SeanceForm(FormulaireRased):
-    """Date, duration and what was worked on; the pupils come with ``PresencesForm``."""
+    """Date, duration and what was worked on; the pupils come with ``PresencesForm``.
+
+    ``intervenant`` (or, for a session being corrected, its own member) gives the calendar the
+    date is checked against: their circonscription's zone.
+    """
+
+    # Hidden until the date falls on a day without school; then a checkbox the member ticks.
+    confirmer_date = forms.BooleanField(
+        label="Confirmer quand même cette date", required=False, widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Seance
-        fields = ["date", "duree", "contenu"]
+        fields = ["date", "confirmer_date", "duree", "contenu"]
         widgets = {
             "date": DateInput(),
             "contenu": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"duree": f"Entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, intervenant=None, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": DUREE_SEANCE_PAR_DEFAUT})
         super().__init__(*args, **kwargs)
+        self.intervenant = intervenant or (self.instance.intervenant if self.instance.intervenant_id else None)
         # After init: the model field would otherwise set its own ``min="0"``.
         self.fields["duree"].widget.attrs.update(min=DUREE_SEANCE_MIN, max=DUREE_SEANCE_MAX, step=5)
 
@@ -40,6 +55,25 @@ class SeanceForm(FormulaireRased):
                 f"Une séance dure entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes : vérifiez la durée."
             )
         return duree
+
+    def clean(self):
+        cleaned = super().clean()
+        jour = cleaned.get("date")
+        # A future date is refused outright by the service: no confirmation to offer for it.
+        if jour is None or jour > timezone.localdate() or self.intervenant is None or cleaned.get("confirmer_date"):
+            return cleaned
+        # A session being corrected keeps a date confirmed when it was recorded.
+        if self.instance.pk and jour == self.instance.date:
+            return cleaned
+        raison = calendrier_scolaire(self.intervenant.circonscription_id).sans_classe(jour)
+        if raison:
+            self.fields["confirmer_date"].widget = forms.CheckboxInput()
+            self.add_error(
+                "date",
+                f"Le {jour:%d/%m/%Y} tombe {raison} : d'habitude, aucune séance n'a lieu ce jour-là. "
+                "Corrigez la date, ou cochez « Confirmer quand même cette date » si la séance a bien eu lieu.",
+            )
+        return cleaned
 
 
 class PresencesForm(forms.Form):

@@ -159,7 +159,7 @@ def demande_decider(request, pk):
         with refus_en_message(request):
             fait = services.demande_decider(
                 demande=demande, auteur=request.user, decision=form.cleaned_data["decision"],
-                motif=form.cleaned_data["motif"], intervenants=form.intervenants(),
+                motif=form.cleaned_data["motif"], intervenants=form.intervenants(), le=form.cleaned_data["date"],
             )
             if fait:
                 messages.success(request, "La décision a été enregistrée ; l'enseignant en est informé.")

@@ -35,7 +35,7 @@ def seance_creer(request):
     """One screen: date, duration, content, then one row per pupil of the member's aids."""
     exiger(request, "aides.add_seance")
     donnees = request.POST if request.method == "POST" else None
-    form = SeanceForm(donnees)
+    form = SeanceForm(donnees, intervenant=request.user)
     presences = PresencesForm(donnees, aides=aides_pour_seance(request.user))
     if request.method == "POST":
         valide = form.is_valid()

@@ -24,8 +24,8 @@ def _demande(monde, eleve, etat=EtatDemande.ENVOYEE, jours=3):
 
 def _aide_en_cours_avec_programme(monde, demande):
     debut = timezone.localdate() - timedelta(days=60)
-    aide = aide_en_cours(demande, TypeAide.E, monde["maitre_e"], motif="x", accord_le=date(2026, 11, 5),
-                         debut=debut)
+    # Agreed the day it started: an aid never starts before the family's agreement.
+    aide = aide_en_cours(demande, TypeAide.E, monde["maitre_e"], motif="x", accord_le=debut, debut=debut)
     programme_valide(aide, objectifs=[{"intitule": "Lire", "critere": "x", "responsable": "E"}])
     SeanceFactory(intervenant=monde["maitre_e"], aides=[aide])
     return aide

@@ -144,10 +144,12 @@ def test_parcours_d_analyse_complet_par_les_pages(
 
     # The agreement is on record: the E aid starts.
     aide_e = Aide.objects.get(type="E")
-    response = client.post(reverse("aide_demarrer", args=[aide_e.pk]), {"debut": "2026-11-23"}, follow=True)
-    assert "L'aide a démarré le 23/11/2026." in _texte(response)
+    # (On the day of the agreement: an aid never starts before it.)
+    response = client.post(reverse("aide_demarrer", args=[aide_e.pk]), {"debut": AUJOURD_HUI().isoformat()},
+                           follow=True)
+    assert f"L'aide a démarré le {AUJOURD_HUI():%d/%m/%Y}." in _texte(response)
     aide_e.refresh_from_db()
-    assert (aide_e.etat, aide_e.debut) == (EtatAide.EN_COURS, date(2026, 11, 23))
+    assert (aide_e.etat, aide_e.debut) == (EtatAide.EN_COURS, AUJOURD_HUI())
 
     # Decided: the request leaves the waiting list.
     liste = _texte(client.get(reverse("demandes_a_traiter")))
@@ -518,7 +520,7 @@ def test_demarrage_d_une_aide_selon_le_role(client, monde, demande_envoyee, type
     assert response.status_code == attendu
     if attendu == 200:
         assert aide.get_type_display() in _texte(response) and "enregistré" in _texte(response)
-    response = client.post(url, {"debut": "2026-11-23"})
+    response = client.post(url, {"debut": AUJOURD_HUI().isoformat()})
 
     aide.refresh_from_db()
     assert response.status_code == (302 if attendu == 200 else attendu)

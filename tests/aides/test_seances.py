@@ -11,6 +11,7 @@ from django.utils import timezone
 from aides.enums import EtatAide, TypeAide
 from aides.models import Aide, PresenceSeance, Seance
 from aides.services import ActionRefusee, seance_enregistrer
+from eleves.calendrier import Calendrier
 from eleves.enums import Role
 from eleves.models import Inscription
 from tests.conftest import PERSONAS
@@ -20,7 +21,10 @@ from tests.factories_aides import DemandeAideFactory
 from tests.factories_parcours import aides_en_cours
 
 AUJOURD_HUI = timezone.localdate()
-HIER = AUJOURD_HUI - timedelta(days=1)
+# The last school day before today (not a weekend nor a public holiday: a session posted on such a
+# day asks for a confirmation, tests/aides/test_calendrier.py); « hier » on most days.
+HIER = next(AUJOURD_HUI - timedelta(days=n) for n in range(1, 10)
+            if Calendrier().est_jour_d_ecole(AUJOURD_HUI - timedelta(days=n)))
 DEBUT = AUJOURD_HUI - timedelta(days=60)
 ACTE = {TypeAide.E: "aide_e_g", TypeAide.G: "aide_e_g", TypeAide.PSY: "psy"}
 

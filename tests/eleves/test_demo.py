@@ -1,7 +1,8 @@
 """``manage.py demo``: valid, plausible, reproducible, idempotent data; one account per role."""
 
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -10,15 +11,28 @@ from django.core.management import CommandError, call_command, load_command_clas
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from aides.models import Aide, DemandeAide, Evaluation, Programme, Seance
+from aides.models import (
+    ActionEquipe,
+    Aide,
+    Consentement,
+    DemandeAide,
+    Evaluation,
+    Observation,
+    ParticipantExterne,
+    PresenceSeance,
+    Programme,
+    Reunion,
+    Seance,
+)
 from eleves.demo import (
     AGE_A_LA_RENTREE,
     CLASSE_ENSEIGNANT,
     ECOLES,
     MOT_DE_PASSE,
 )
-from eleves.enums import FonctionCirconscription, Niveau, Role, TypePlan
+from eleves.enums import ROLES_RASED, FonctionCirconscription, Niveau, Role, TypePlan
 from eleves.models import (
     AnneeScolaire,
     Circonscription,
@@ -26,12 +40,14 @@ from eleves.models import (
     Ecole,
     Eleve,
     Inscription,
+    PeriodeVacances,
     Plan,
     ResponsableLegal,
     Secteur,
     Utilisateur,
 )
 
+PARIS = ZoneInfo("Europe/Paris")
 ROLES_ATTENDUS = {
     "enseignant": Role.ENSEIGNANT,
     "directeur": Role.DIRECTEUR,
@@ -336,3 +352,89 @@ def test_demo_donne_des_demandes_a_chaque_etape(demo):
     assert set(Aide.objects.values_list("type", flat=True)) == {"E", "G", "psy"}
     assert Programme.objects.filter(etat="valide").count() >= 4
     assert Seance.objects.count() >= 20 and Evaluation.objects.exists()
+
+
+def test_demo_raconte_une_annee_scolaire_vraisemblable(demo):
+    verifier_une_annee_vraisemblable()
+
+
+@pytest.mark.parametrize("maintenant", [
+    "2026-09-03T10:00",  # three days after the rentrée: everything squeezed into a few days
+    "2026-10-28T10:00",  # during the Toussaint holidays
+    "2027-07-20T10:00",  # during the summer
+])
+def test_demo_vraisemblable_quel_que_soit_le_jour(db, maintenant):
+    with time_machine.travel(datetime.fromisoformat(maintenant).replace(tzinfo=PARIS), tick=False):
+        lancer_demo()
+        verifier_une_annee_vraisemblable()
+
+
+def verifier_une_annee_vraisemblable():
+    """The demo's invariants: one request per pupil; decided after it was sent; the family agreed
+    after the decision and before the aid started; programmes and sessions after the start, on
+    school days of the circonscription's zone, within the family's agreement; meetings between
+    the request and the decision, with those who would attend."""
+    circonscription = Circonscription.objects.get()
+    assert circonscription.zone == "A"
+    calendrier = PeriodeVacances.objects.calendrier(circonscription.zone)
+    aujourd_hui = timezone.localdate()
+
+    demandes = list(DemandeAide.objects.select_related("classe__ecole"))
+    assert len({d.eleve_id for d in demandes}) == len(demandes)
+    for demande in demandes:
+        if demande.envoyee_le:
+            assert demande.famille_informee_le <= timezone.localdate(demande.envoyee_le)
+            assert calendrier.est_jour_d_ecole(timezone.localdate(demande.envoyee_le))
+        if demande.decidee_le:
+            assert demande.envoyee_le <= demande.decidee_le <= timezone.now(), demande.pk
+            assert calendrier.est_jour_d_ecole(timezone.localdate(demande.decidee_le))
+        for observation in Observation.objects.filter(demande=demande):
+            assert timezone.localdate(demande.envoyee_le) <= observation.date <= aujourd_hui
+
+    for aide in Aide.objects.select_related("demande").exclude(debut=None):
+        decision = timezone.localdate(aide.demande.decidee_le)
+        acte = "psy" if aide.type == "psy" else "aide_e_g"
+        accord = Consentement.objects.filter(demande=aide.demande, acte=acte, accorde=True).earliest("date")
+        assert decision <= accord.date <= aide.debut <= aujourd_hui, aide.pk
+        for programme in aide.programmes.all():
+            assert aide.debut <= programme.date_debut < programme.date_revision
+            assert timezone.localdate(programme.valide_le) >= decision
+        for evaluation in Evaluation.objects.filter(programme__aide=aide):
+            assert aide.debut <= evaluation.date <= aujourd_hui
+            assert aide.fin is None or evaluation.date <= aide.fin
+
+    presences = PresenceSeance.objects.select_related("seance", "aide__demande")
+    assert presences.exists()
+    for presence in presences:
+        jour, aide = presence.seance.date, presence.aide
+        assert calendrier.est_jour_d_ecole(jour), jour
+        assert aide.debut <= jour <= (aide.fin or aujourd_hui), (aide.pk, jour)
+        acte = "psy" if aide.type == "psy" else "aide_e_g"
+        en_vigueur = Consentement.objects.filter(demande=aide.demande, acte=acte, date__lte=jour).first()
+        assert en_vigueur is not None and en_vigueur.accorde, (aide.pk, jour)
+        assert presence.presence == "present" or not presence.observation
+
+    reunions = list(Reunion.objects.select_related("demande__classe__ecole"))
+    assert reunions
+    for reunion in reunions:
+        demande = reunion.demande
+        jour = timezone.localdate(reunion.date)
+        assert calendrier.est_jour_d_ecole(jour)
+        assert timezone.localdate(demande.envoyee_le) <= jour <= timezone.localdate(demande.decidee_le)
+        participants = list(reunion.participants.all())
+        # The school's directeur chairs the équipe éducative; the pupil's teacher attends.
+        assert any(p.role == Role.DIRECTEUR and p.ecole_id == demande.classe.ecole_id for p in participants)
+        assert any(p.pk in demande.classe.enseignants.values_list("pk", flat=True) for p in participants)
+        # RASED members of the school's secteur only, nobody from elsewhere.
+        for personne in participants:
+            assert personne.circonscription_id == circonscription.pk
+            if personne.role in ROLES_RASED:
+                assert personne.secteur.ecoles.filter(pk=demande.classe.ecole_id).exists()
+        # Its parents (the names are encrypted: compared here, not in SQL).
+        externes = {(p.nom, p.qualite) for p in ParticipantExterne.objects.filter(reunion=reunion)}
+        parents = {(f"{r.civilite} {r.nom}".strip(), {"mere": "mère", "pere": "père"}[r.lien])
+                   for r in demande.eleve.responsables.filter(lien__in=["mere", "pere"])}
+        assert parents and externes & parents
+
+    for action in ActionEquipe.objects.all():
+        assert calendrier.est_jour_d_ecole(action.date)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from aides.enums import Presence, TypeAide
 from aides.models import DemandeAide, PresenceSeance, Seance
+from eleves.calendrier import Calendrier
 from tests.factories import eleve_inscrit
 from tests.factories_parcours import demande_aidee
 from tests.navigateur.conftest import TABLETTE
@@ -69,6 +70,14 @@ def test_seance_au_clavier_seul(site, page, monde, se_connecter, capture):
     capture("clavier-seance-tablette")
     _tabuler_jusqu_a(page, page.get_by_role("button", name="Enregistrer la séance"))
     page.keyboard.press("Enter")
+    if not Calendrier().est_jour_d_ecole(timezone.localdate()):
+        # Run on a weekend or a public holiday: today's date asks for a confirmation, by keyboard too.
+        confirmer = page.get_by_label("Confirmer quand même cette date")
+        _tabuler_jusqu_a(page, confirmer)
+        page.keyboard.press("Space")
+        expect(confirmer).to_be_checked()
+        _tabuler_jusqu_a(page, page.get_by_role("button", name="Enregistrer la séance"))
+        page.keyboard.press("Enter")
 
     expect(page.get_by_text("a été enregistrée (2 élèves).")).to_be_visible()
     seance = Seance.objects.get()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eleves', '0005_attribution_role'),
+        ('eleves', '0007_calendrier_scolaire_officiel'),
     ]
 
     operations = [
