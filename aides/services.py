@@ -5,6 +5,7 @@ a move already made is a harmless no-op that says so.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -49,9 +50,10 @@ from aides.models import (
     Programme,
     Reunion,
     Seance,
+    Suppression,
 )
 from aides.pdf.programme import donnees_programme
-from aides.rules import agit_pour_l_aide
+from aides.rules import agit_pour_l_aide, corrige_la_seance
 from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
@@ -487,6 +489,22 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
     """
     if intervenant.role not in ROLES_RASED:
         raise ActionRefusee("Seuls les membres du RASED enregistrent des séances.")
+    ids = _verifier_seance(seance, presences)
+    with transaction.atomic():
+        _verifier_aides_de_la_seance(intervenant, seance, ids, nouvelles=ids)
+        seance.intervenant = intervenant
+        seance.full_clean()
+        seance.save()
+        for presence in presences:
+            presence.seance = seance
+            presence.full_clean()
+            # One save per pupil (a handful): bulk_create would leave no line in the change history.
+            presence.save()
+    return seance
+
+
+def _verifier_seance(seance: Seance, presences: list[PresenceSeance]) -> list[int]:
+    """What a session logged or corrected must be: pupils, a duration, a past date. Its aids' ids."""
     if not presences:
         raise ActionRefusee("Cochez au moins un élève ayant participé à la séance.")
     if seance.duree is None or not DUREE_SEANCE_MIN <= seance.duree <= DUREE_SEANCE_MAX:
@@ -498,17 +516,24 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
     ids = [p.aide_id for p in presences]
     if len(set(ids)) != len(ids):
         raise ActionRefusee("Un même élève figure deux fois dans la séance.")
-    with transaction.atomic():
-        # The aid may end (final evaluation) while the session is being logged: lock its row.
-        aides = Aide.objects.visibles_par(intervenant).select_for_update(of=("self",)).select_related(
-            "eleve", "intervenant"
-        )
-        aides = {aide.pk: aide for aide in aides.filter(pk__in=ids)}
-        menees = set(Aide.objects.menees_par(intervenant).filter(pk__in=ids).values_list("pk", flat=True))
-        for aide_id in ids:
-            aide = aides.get(aide_id)
-            if aide is None:
-                raise ActionRefusee("Cette aide ne relève pas de votre secteur.")
+    return ids
+
+
+def _verifier_aides_de_la_seance(membre: Utilisateur, seance: Seance, ids, *, nouvelles) -> None:
+    """Inside a transaction: each aid of ``nouvelles`` (pupils added to the session) is carried by
+    ``membre`` and en cours; every aid had started by the session's date. An aid already in a
+    corrected session may have ended since: its past session stays correctable."""
+    # The aid may end (final evaluation) while the session is being written: lock its row.
+    aides = Aide.objects.visibles_par(membre).select_for_update(of=("self",)).select_related(
+        "eleve", "intervenant"
+    )
+    aides = {aide.pk: aide for aide in aides.filter(pk__in=ids)}
+    menees = set(Aide.objects.menees_par(membre).filter(pk__in=nouvelles).values_list("pk", flat=True))
+    for aide_id in ids:
+        aide = aides.get(aide_id)
+        if aide is None:
+            raise ActionRefusee("Cette aide ne relève pas de votre secteur.")
+        if aide_id in nouvelles:
             if aide_id not in menees:
                 raise ActionRefusee(
                     f"L'aide de {aide.eleve} est menée par {aide.intervenant} : vous ne notez des séances "
@@ -519,20 +544,81 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
                     f"L'aide de {aide.eleve} n'est pas en cours ({aide.get_etat_display().lower()}) : "
                     "aucune séance ne peut y être rattachée."
                 )
-            if aide.debut and seance.date < aide.debut:
-                raise ActionRefusee(
-                    f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide de {aide.eleve} "
-                    f"({aide.debut:%d/%m/%Y})."
-                )
-        seance.intervenant = intervenant
+        if aide.debut and seance.date < aide.debut:
+            raise ActionRefusee(
+                f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide de {aide.eleve} "
+                f"({aide.debut:%d/%m/%Y})."
+            )
+
+
+def seance_modifier(
+    *, seance: Seance, auteur: Utilisateur, presences: list[PresenceSeance], revision_lue: int
+) -> Seance:
+    """Correct a session (date, duration, content, its pupils, each one's attendance and note)
+    from a form read at ``revision_lue``; refused if someone saved it since (no lost update).
+
+    ``presences``: one unsaved row per pupil of the corrected session; a pupil left out is taken
+    off it. Pupils added follow the rules of ``seance_enregistrer``; the session keeps its author.
+    """
+    if not corrige_la_seance(auteur, seance):
+        raise ActionRefusee("Seuls l'intervenant de la séance ou son remplaçant la corrigent.")
+    ids = _verifier_seance(seance, presences)
+    with transaction.atomic():
+        # Two people may correct the same session at once: the second must not silently win.
+        actuel = Seance.objects.select_for_update().get(pk=seance.pk)
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Cette séance a été modifiée", "la corrigiez"))
+        existantes = {p.aide_id: p for p in actuel.presences.all()}
+        _verifier_aides_de_la_seance(auteur, seance, ids, nouvelles=[i for i in ids if i not in existantes])
+        seance.intervenant_id = actuel.intervenant_id
+        seance.revision = actuel.revision + 1
         seance.full_clean()
         seance.save()
+        for aide_id, retiree in existantes.items():
+            if aide_id not in ids:
+                retiree.delete()
         for presence in presences:
-            presence.seance = seance
-            presence.full_clean()
-            # One save per pupil (a handful): bulk_create would leave no line in the change history.
-            presence.save()
+            ligne = existantes.get(presence.aide_id)
+            if ligne is None:
+                presence.seance = seance
+                presence.full_clean()
+                presence.save()
+            elif (ligne.presence, ligne.observation) != (presence.presence, presence.observation):
+                ligne.presence, ligne.observation = presence.presence, presence.observation
+                ligne.full_clean()
+                ligne.save(update_fields=["presence", "observation"])
     return seance
+
+
+def _supprimer(objet, *, auteur: Utilisateur, motif: str, confidentielle: bool) -> Suppression:
+    """Delete ``objet`` keeping why, by whom and when (``Suppression``, pointed to by the change
+    history's delete entry: ``aides.models.Supprimable``)."""
+    motif = (motif or "").strip()
+    if not motif:
+        raise ActionRefusee("Indiquez le motif de la suppression.")
+    suppression = Suppression(
+        type=ContentType.objects.get_for_model(objet), objet_id=objet.pk, objet=str(objet)[:200],
+        motif=motif, auteur=auteur, confidentielle=confidentielle,
+    )
+    suppression.full_clean()
+    suppression.save()
+    objet._suppression = suppression
+    objet.delete()
+    return suppression
+
+
+def seance_supprimer(*, seance: Seance, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a session (logged twice, or for the wrong day and group) with its reason; its
+    attendance rows go with it, and every figure counting them with them. False if already gone."""
+    if not corrige_la_seance(auteur, seance):
+        raise ActionRefusee("Seuls l'intervenant de la séance ou son remplaçant la suppriment.")
+    with transaction.atomic():
+        seance = Seance.objects.select_for_update().filter(pk=seance.pk).first()
+        if seance is None:
+            return False
+        psy = seance.presences.filter(aide__type=TypeAide.PSY).exists()
+        _supprimer(seance, auteur=auteur, motif=motif, confidentielle=psy)
+    return True
 
 
 def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: ActionEquipe) -> ActionEquipe:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Presence
+from aides.forms.base import RevisionLue
 from aides.models import PresenceSeance, Seance
 from eleves.forms import DateInput, FormulaireRased
 from rased.widgets import ListeDeroulante
@@ -15,7 +16,10 @@ DUREE_SEANCE_PAR_DEFAUT = 45
 
 
 class SeanceForm(FormulaireRased):
-    """Date, duration and what was worked on; the pupils come with ``PresencesForm``."""
+    """Date, duration and what was worked on; the pupils come with ``PresencesForm``. The same
+    form logs a session and corrects it (``instance``: then it carries the revision it was read at)."""
+
+    revision_lue = RevisionLue()
 
     class Meta:
         model = Seance
@@ -27,8 +31,13 @@ class SeanceForm(FormulaireRased):
         help_texts = {"duree": f"Entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes."}
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": DUREE_SEANCE_PAR_DEFAUT})
+        if kwargs.get("instance") is None:
+            kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": DUREE_SEANCE_PAR_DEFAUT})
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["revision_lue"]
+        else:
+            self.fields["revision_lue"].initial = self.instance.revision
         # After init: the model field would otherwise set its own ``min="0"``.
         self.fields["duree"].widget.attrs.update(min=DUREE_SEANCE_MIN, max=DUREE_SEANCE_MAX, step=5)
 
@@ -49,9 +58,13 @@ class PresencesForm(forms.Form):
     for anything else is simply ignored.
     """
 
-    def __init__(self, *args, aides, **kwargs):
+    def __init__(self, *args, aides, existantes=(), **kwargs):
+        """``existantes``: the attendance rows of a session being corrected (their pupils come
+        first, checked, with what was recorded)."""
         super().__init__(*args, **kwargs)
-        self.aides = list(aides)
+        existantes = {p.aide_id: p for p in existantes}
+        self.aides = [p.aide for p in existantes.values()]
+        self.aides += [aide for aide in aides if aide.pk not in existantes]
         for aide in self.aides:
             nom = f"{aide.eleve.prenom} {aide.eleve.nom.upper()}"
             self.fields[f"participe_{aide.pk}"] = forms.BooleanField(
@@ -67,6 +80,10 @@ class PresencesForm(forms.Form):
                 label=f"Observation pour {nom}", required=False,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
+            if ligne := existantes.get(aide.pk):
+                self.fields[f"participe_{aide.pk}"].initial = True
+                self.fields[f"presence_{aide.pk}"].initial = ligne.presence
+                self.fields[f"observation_{aide.pk}"].initial = ligne.observation
 
     def lignes(self):
         """For the template: each aid with its three bound fields."""
@@ -105,3 +122,4 @@ class PresencesForm(forms.Form):
             for aide in self.aides
             if self.cleaned_data.get(f"participe_{aide.pk}")
         ]
+

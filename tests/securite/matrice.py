@@ -50,6 +50,8 @@ ARGUMENTS = {
     "demande_envoyer": _pk("brouillon"),
     "seance_liste": SANS,
     "seance_creer": SANS,
+    "seance_corriger": _pk("seance"),
+    "seance_supprimer": _pk("seance"),
     "eleve_seances": _pk("eleve"),
     "action_equipe_liste": _pk("ecole"),
     "action_equipe_creer": _pk("ecole"),
@@ -137,6 +139,10 @@ ATTENDU = {
     # Sessions and pôle ressource: RASED members of the secteur.
     "seance_liste":                "L    403  403  200  200  200  403  403  403  200  403",
     "seance_creer":                "L    403  403  200  200  200  403  403  403  200  403",
+    # Correcting or deleting a session: its author (or the stand-in acting for all its aids); the
+    # RASED colleagues who read it may not; nobody else reads it (404).
+    "seance_corriger":             "L    404  404  200  403  403  404  404  404  404  404",
+    "seance_supprimer":            "L    404  404  200  403  403  404  404  404  404  404",
     "eleve_seances":               "L    200  200  200  200  200  200  200  404  404  404",
     "action_equipe_liste":         "L    200  200  200  200  200  200  200  404  404  404",
     "action_equipe_creer":         "L    403  403  200  200  200  403  403  404  404  404",
