@@ -53,7 +53,13 @@ from aides.models import (
     Suppression,
 )
 from aides.pdf.programme import donnees_programme
-from aides.rules import agit_pour_l_aide, corrige_la_seance
+from aides.rules import (
+    agit_pour_l_aide,
+    auteur_de_l_action_equipe,
+    auteur_de_l_observation,
+    auteur_de_la_reunion,
+    corrige_la_seance,
+)
 from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
@@ -206,18 +212,53 @@ def observation_ajouter(*, demande: DemandeAide, auteur: Utilisateur, observatio
     if demande.etat in (EtatDemande.BROUILLON, EtatDemande.CLOTUREE):
         raise ActionRefusee("On ne peut pas ajouter d'observation à cette demande dans son état actuel.")
     est_psy = lit_le_secret_psy(auteur)
-    if est_psy and observation.type == TypeObservation.BILAN and not consentement_en_vigueur(
-        demande, ActeConsentement.PSY
-    ):
-        raise ActionRefusee(
-            "Aucun bilan psychologique sans l'accord des parents : enregistrez d'abord leur accord."
-        )
+    _verifier_bilan_psy(observation, demande, est_psy=est_psy)
     observation.demande = demande
     observation.auteur = auteur
     observation.confidentielle = est_psy
     observation.full_clean()
     observation.save()
     return observation
+
+
+def _verifier_bilan_psy(observation: Observation, demande: DemandeAide, *, est_psy: bool) -> None:
+    if est_psy and observation.type == TypeObservation.BILAN and not consentement_en_vigueur(
+        demande, ActeConsentement.PSY
+    ):
+        raise ActionRefusee(
+            "Aucun bilan psychologique sans l'accord des parents : enregistrez d'abord leur accord."
+        )
+
+
+def observation_modifier(*, observation: Observation, auteur: Utilisateur, revision_lue: int) -> Observation:
+    """Correct a note (its kind, date, text, obstacles) from a form read at ``revision_lue``: by
+    its author (``aides.change_observation``); refused if someone saved it since. It stays as
+    confidential as when it was written."""
+    if not auteur_de_l_observation(auteur, observation):
+        raise ActionRefusee("Seul l'auteur d'une observation la corrige.")
+    with transaction.atomic():
+        # The author may correct it from two tabs at once: the second save must not silently win.
+        actuel = Observation.objects.select_for_update().get(pk=observation.pk)
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Cette observation a été modifiée", "la corrigiez"))
+        if observation.type != actuel.type:
+            _verifier_bilan_psy(observation, actuel.demande, est_psy=actuel.confidentielle)
+        observation.revision = actuel.revision + 1
+        observation.full_clean()
+        observation.save()
+    return observation
+
+
+def observation_supprimer(*, observation: Observation, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a note written on the wrong request, or twice, with its reason. False if already gone."""
+    if not auteur_de_l_observation(auteur, observation):
+        raise ActionRefusee("Seul l'auteur d'une observation la supprime.")
+    with transaction.atomic():
+        observation = Observation.objects.select_for_update().filter(pk=observation.pk).first()
+        if observation is None:
+            return False
+        _supprimer(observation, auteur=auteur, motif=motif, confidentielle=observation.confidentielle)
+    return True
 
 
 def demande_decider(
@@ -630,6 +671,16 @@ def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: Acti
     """
     if auteur.role not in ROLES_RASED or not Ecole.objects.visibles_par(auteur).filter(pk=ecole.pk).exists():
         raise ActionRefusee("Seuls les membres du RASED du secteur de l'école enregistrent ses actions.")
+    _verifier_action_equipe(action, ecole)
+    action.ecole = ecole
+    action.auteur = auteur
+    action.confidentielle = lit_le_secret_psy(auteur)
+    action.full_clean()
+    action.save()
+    return action
+
+
+def _verifier_action_equipe(action: ActionEquipe, ecole: Ecole) -> None:
     if action.date is None or action.date > timezone.localdate():
         raise ActionRefusee("La date de l'action ne peut pas être dans le futur.")
     if action.duree is None or not DUREE_ACTION_MIN <= action.duree <= DUREE_ACTION_MAX:
@@ -640,12 +691,35 @@ def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: Acti
         eleve_id=action.eleve_id, classe__ecole=ecole, annee__debut=annee_courante_debut()
     ).exists():
         raise ActionRefusee("L'élève concerné doit être inscrit dans cette école cette année.")
-    action.ecole = ecole
-    action.auteur = auteur
-    action.confidentielle = lit_le_secret_psy(auteur)
-    action.full_clean()
-    action.save()
+
+
+def action_equipe_modifier(*, action: ActionEquipe, auteur: Utilisateur, revision_lue: int) -> ActionEquipe:
+    """Correct a team action (date, people met, theme, what was brought, time, pupil) from a form
+    read at ``revision_lue``, by its author; the rules of ``action_equipe_enregistrer`` hold."""
+    if not auteur_de_l_action_equipe(auteur, action):
+        raise ActionRefusee("Seul l'auteur d'une action auprès d'une équipe la corrige.")
+    with transaction.atomic():
+        # Two tabs, or a page left open: the second save must not silently win.
+        actuel = ActionEquipe.objects.select_for_update().get(pk=action.pk)
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Cette action a été modifiée", "la corrigiez"))
+        _verifier_action_equipe(action, actuel.ecole)
+        action.revision = actuel.revision + 1
+        action.full_clean()
+        action.save()
     return action
+
+
+def action_equipe_supprimer(*, action: ActionEquipe, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a team action recorded twice or by mistake, with its reason. False if already gone."""
+    if not auteur_de_l_action_equipe(auteur, action):
+        raise ActionRefusee("Seul l'auteur d'une action auprès d'une équipe la supprime.")
+    with transaction.atomic():
+        action = ActionEquipe.objects.select_for_update().filter(pk=action.pk).first()
+        if action is None:
+            return False
+        _supprimer(action, auteur=auteur, motif=motif, confidentielle=action.confidentielle)
+    return True
 
 
 # --- Programme personnalisé and evaluations: corrections and the psychologist's conclusions ----
@@ -727,9 +801,7 @@ def reunion_enregistrer(
     reunion.auteur = auteur
     reunion.confidentielle = lit_le_secret_psy(auteur)
     reunion.full_clean()
-    lignes = [ParticipantExterne(nom=nom, qualite=qualite) for nom, qualite in externes]
-    for ligne in lignes:
-        ligne.full_clean(exclude=["reunion"])
+    lignes = _participants_externes(externes)
     with transaction.atomic():
         reunion.save()
         reunion.participants.set(participants)
@@ -737,6 +809,51 @@ def reunion_enregistrer(
             ligne.reunion = reunion
         ParticipantExterne.objects.bulk_create(lignes)
     return reunion
+
+
+def _participants_externes(externes) -> list[ParticipantExterne]:
+    lignes = [ParticipantExterne(nom=nom, qualite=qualite) for nom, qualite in externes]
+    for ligne in lignes:
+        ligne.full_clean(exclude=["reunion"])
+    return lignes
+
+
+def reunion_modifier(
+    *, reunion: Reunion, auteur: Utilisateur, participants, externes, revision_lue: int
+) -> Reunion:
+    """Correct a meeting (kind, date, place, participants, agenda, minutes, decisions) from a form
+    read at ``revision_lue``, by its author; refused if someone saved it since. The outside
+    participants are replaced by the list given."""
+    if not auteur_de_la_reunion(auteur, reunion):
+        raise ActionRefusee("Seul l'auteur du compte rendu d'une réunion le corrige.")
+    lignes = _participants_externes(externes)
+    with transaction.atomic():
+        # Two tabs, or a page left open: the second save must not silently win.
+        actuel = Reunion.objects.select_for_update().get(pk=reunion.pk)
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Ce compte rendu de réunion a été modifié", "le corrigiez"))
+        reunion.revision = actuel.revision + 1
+        reunion.full_clean()
+        reunion.save()
+        reunion.participants.set(participants)
+        # Outside participants have no identity of their own: the corrected list replaces them.
+        reunion.participants_externes.all().delete()
+        for ligne in lignes:
+            ligne.reunion = reunion
+        ParticipantExterne.objects.bulk_create(lignes)
+    return reunion
+
+
+def reunion_supprimer(*, reunion: Reunion, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a meeting recorded twice or on the wrong request, with its reason. False if gone."""
+    if not auteur_de_la_reunion(auteur, reunion):
+        raise ActionRefusee("Seul l'auteur du compte rendu d'une réunion le supprime.")
+    with transaction.atomic():
+        reunion = Reunion.objects.select_for_update().filter(pk=reunion.pk).first()
+        if reunion is None:
+            return False
+        _supprimer(reunion, auteur=auteur, motif=motif, confidentielle=reunion.confidentielle)
+    return True
 
 
 def aide_ajouter(*, demande: DemandeAide, auteur: Utilisateur, type_aide: str, intervenant: Utilisateur) -> Aide:
