@@ -42,6 +42,8 @@ from aides.services import (
     observation_ajouter,
     programme_creer,
     programme_valider,
+    seance_enregistrer,
+    seance_supprimer,
 )
 from eleves.enums import Role
 from eleves.models import Eleve, Utilisateur, annee_courante_debut
@@ -124,6 +126,7 @@ class _Peuplement:
         self.programme(aides_e[1], il_y_a=35, revision_dans=-3)
         self.programme(aides_e[2], il_y_a=35, revision_dans=14)
         self.seances(self.maitre_e, aides_e, nombre=8)
+        self.seance_notee_deux_fois(aides_e)
         self.reunion(groupe_e[0])
         g = self.aide_en_cours(aide_g, TypeAide.G, self.maitre_g, il_y_a=30)
         self.programme(g, il_y_a=30, revision_dans=20, visee="estime")
@@ -246,6 +249,16 @@ class _Peuplement:
                                observation="" if confidentiel else "Participe volontiers.")
                 for aide in aides
             )
+
+    def seance_notee_deux_fois(self, aides):
+        """A session logged twice by mistake, then deleted with its reason (a Suppression row)."""
+        for _ in range(2):
+            doublon = seance_enregistrer(
+                intervenant=self.maitre_e,
+                seance=Seance(date=self.jour(2), duree=45, contenu="Lecture de syllabes."),
+                presences=[PresenceSeance(aide=aides[0])],
+            )
+        seance_supprimer(seance=doublon, auteur=self.maitre_e, motif="Séance notée deux fois.")
 
     def reunion(self, demande):
         reunion = Reunion.objects.create(

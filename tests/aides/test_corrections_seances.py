@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aides.enums import TypeAide
@@ -233,3 +235,19 @@ def test_seance_du_psychologue_reste_aux_psychologues(client, monde):
     assert client.get(reverse("seance_corriger", args=[seance.pk])).status_code == 200
     client.post(reverse("seance_supprimer", args=[seance.pk]), {"motif": "Mauvais élève."})
     assert not Seance.objects.exists() and Suppression.objects.get().confidentielle is True
+
+
+def test_formulaire_de_correction_nombre_de_requetes_constant(client, monde, groupe):
+    """The correction form reads the session's pupils in a number of queries that does not grow
+    with them."""
+    client.force_login(monde["maitre_e"])
+    une = _noter(monde["maitre_e"], HIER, 45, [(groupe[0], "present", "")])
+    trois = _noter(monde["maitre_e"], HIER, 45, [(a, "absent", "obs") for a in groupe])
+    comptes = []
+    for seance in (une, trois):
+        url = reverse("seance_corriger", args=[seance.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(url).status_code == 200
+        comptes.append(len(requetes))
+    assert comptes[0] == comptes[1], comptes
