@@ -238,7 +238,7 @@ def observation_modifier(*, observation: Observation, auteur: Utilisateur, revis
         raise ActionRefusee("Seul l'auteur d'une observation la corrige.")
     with transaction.atomic():
         # The author may correct it from two tabs at once: the second save must not silently win.
-        actuel = Observation.objects.select_for_update().get(pk=observation.pk)
+        actuel = _verrouiller_ou_refuser(Observation, observation.pk, "Cette observation a été supprimée entre-temps.")
         if actuel.revision != revision_lue:
             raise ActionRefusee(modifie_entre_temps("Cette observation a été modifiée", "la corrigiez"))
         if observation.type != actuel.type:
@@ -606,7 +606,7 @@ def seance_modifier(
     ids = _verifier_seance(seance, presences)
     with transaction.atomic():
         # Two people may correct the same session at once: the second must not silently win.
-        actuel = Seance.objects.select_for_update().get(pk=seance.pk)
+        actuel = _verrouiller_ou_refuser(Seance, seance.pk, "Cette séance a été supprimée entre-temps.")
         if actuel.revision != revision_lue:
             raise ActionRefusee(modifie_entre_temps("Cette séance a été modifiée", "la corrigiez"))
         existantes = {p.aide_id: p for p in actuel.presences.all()}
@@ -629,6 +629,14 @@ def seance_modifier(
                 ligne.full_clean()
                 ligne.save(update_fields=["presence", "observation"])
     return seance
+
+
+def _verrouiller_ou_refuser(modele, pk, refus: str):
+    """The row locked for a correction; deleted by someone else since the page was read: refused."""
+    actuel = modele.objects.select_for_update().filter(pk=pk).first()
+    if actuel is None:
+        raise ActionRefusee(refus)
+    return actuel
 
 
 def _supprimer(objet, *, auteur: Utilisateur, motif: str, confidentielle: bool) -> Suppression:
@@ -700,7 +708,7 @@ def action_equipe_modifier(*, action: ActionEquipe, auteur: Utilisateur, revisio
         raise ActionRefusee("Seul l'auteur d'une action auprès d'une équipe la corrige.")
     with transaction.atomic():
         # Two tabs, or a page left open: the second save must not silently win.
-        actuel = ActionEquipe.objects.select_for_update().get(pk=action.pk)
+        actuel = _verrouiller_ou_refuser(ActionEquipe, action.pk, "Cette action a été supprimée entre-temps.")
         if actuel.revision != revision_lue:
             raise ActionRefusee(modifie_entre_temps("Cette action a été modifiée", "la corrigiez"))
         _verifier_action_equipe(action, actuel.ecole)
@@ -829,7 +837,7 @@ def reunion_modifier(
     lignes = _participants_externes(externes)
     with transaction.atomic():
         # Two tabs, or a page left open: the second save must not silently win.
-        actuel = Reunion.objects.select_for_update().get(pk=reunion.pk)
+        actuel = _verrouiller_ou_refuser(Reunion, reunion.pk, "Cette réunion a été supprimée entre-temps.")
         if actuel.revision != revision_lue:
             raise ActionRefusee(modifie_entre_temps("Ce compte rendu de réunion a été modifié", "le corrigiez"))
         reunion.revision = actuel.revision + 1

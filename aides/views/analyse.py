@@ -154,7 +154,9 @@ def observation_supprimer(request, pk):
     form = SuppressionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refus_en_message(request):
-            services.observation_supprimer(observation=observation, auteur=request.user, motif=form.cleaned_data["motif"])
+            services.observation_supprimer(
+                observation=observation, auteur=request.user, motif=form.cleaned_data["motif"]
+            )
             messages.success(request, "L'observation a été supprimée.")
             return redirect(demande)
     return _page_suppression(

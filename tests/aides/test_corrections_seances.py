@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from aides.enums import TypeAide
 from aides.models import PresenceSeance, Seance, Suppression
+from aides.services import ActionRefusee, seance_modifier, seance_supprimer
 from eleves.enums import Role
 from tests.aides.test_seances import AUJOURD_HUI, HIER, _aides_en_cours, _formulaire, _noter
 from tests.eleves.outils_pages import texte
@@ -251,3 +252,14 @@ def test_formulaire_de_correction_nombre_de_requetes_constant(client, monde, gro
             assert client.get(url).status_code == 200
         comptes.append(len(requetes))
     assert comptes[0] == comptes[1], comptes
+
+
+def test_correction_d_une_seance_supprimee_entre_temps_refusee_sans_erreur(monde, groupe):
+    """The page was read, then someone deleted the session: the save is refused in French."""
+    seance = _noter(monde["maitre_e"], HIER, 45, [(groupe[0], "absent", "")])
+    lue = Seance.objects.get(pk=seance.pk)
+    seance_supprimer(seance=seance, auteur=monde["maitre_e"], motif="Doublon.")
+    lue.duree = 30
+    with pytest.raises(ActionRefusee, match="Cette séance a été supprimée entre-temps."):
+        seance_modifier(seance=lue, auteur=monde["maitre_e"], presences=[PresenceSeance(aide=groupe[0])],
+                        revision_lue=0)
