@@ -122,4 +122,3 @@ class PresencesForm(forms.Form):
             for aide in self.aides
             if self.cleaned_data.get(f"participe_{aide.pk}")
         ]
-
