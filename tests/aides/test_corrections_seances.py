@@ -234,8 +234,13 @@ def test_seance_du_psychologue_reste_aux_psychologues(client, monde):
                                   secteur=monde.secteur_1)
     client.force_login(collegue)
     assert client.get(reverse("seance_corriger", args=[seance.pk])).status_code == 200
-    client.post(reverse("seance_supprimer", args=[seance.pk]), {"motif": "Mauvais élève."})
+    client.post(reverse("seance_supprimer", args=[seance.pk]), {"motif": "Mauvais élève 6620."})
     assert not Seance.objects.exists() and Suppression.objects.get().confidentielle is True
+    # The reason is encrypted in its table and absent from the history (which only points to it).
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT motif FROM aides_suppression")
+        assert "6620" not in curseur.fetchone()[0]
+    assert not [e for e in LogEntry.objects.all() if "6620" in f"{e.changes} {e.additional_data} {e.object_repr}"]
 
 
 def test_formulaire_de_correction_nombre_de_requetes_constant(client, monde, groupe):
