@@ -10,7 +10,7 @@ import rased.chiffrement
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0005_historique_des_aides_et_programmes'),
+        ('aides', '0007_motif_d_une_autre_demande'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
