@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from aides.enums import TypeAide
 from aides.models import PresenceSeance, Seance, Suppression
+from aides.selectors.historique import historique_lisible_de_la_seance
 from aides.services import ActionRefusee, seance_modifier, seance_supprimer
 from eleves.enums import Role
 from tests.aides.test_seances import AUJOURD_HUI, HIER, _aides_en_cours, _formulaire, _noter
@@ -268,3 +269,21 @@ def test_correction_d_une_seance_supprimee_entre_temps_refusee_sans_erreur(monde
     with pytest.raises(ActionRefusee, match="Cette séance a été supprimée entre-temps."):
         seance_modifier(seance=lue, auteur=monde["maitre_e"], presences=[PresenceSeance(aide=groupe[0])],
                         revision_lue=0)
+
+
+def test_l_historique_lit_le_motif_d_une_suppression_a_qui_peut_le_lire(monde):
+    """The history's delete line reads « Suppression (motif : …) » from the encrypted reason its
+    entry points to; a psychologist's reason, for psychologists only."""
+    aides = _aides_en_cours(monde, monde.eleve_a1, {TypeAide.E: "maitre_e", TypeAide.PSY: "psychologue"})
+    seance_e = _noter(monde["maitre_e"], HIER, 45, [(aides[TypeAide.E], "present", "")])
+    seance_psy = _noter(monde["psychologue"], HIER, 50, [(aides[TypeAide.PSY], "present", "")])
+    seance_supprimer(seance=seance_e, auteur=monde["maitre_e"], motif="Notée deux fois.")
+    seance_supprimer(seance=seance_psy, auteur=monde["psychologue"], motif="Secret 3307.")
+
+    def lignes(persona, seance):
+        return " | ".join(str(l) for l in historique_lisible_de_la_seance(monde[persona], seance))
+
+    assert "Suppression (motif : Notée deux fois.)" in lignes("maitre_e", seance_e)
+    assert "Suppression (motif : Secret 3307.)" in lignes("psychologue", seance_psy)
+    autre = lignes("maitre_e", seance_psy)
+    assert "Suppression" in autre and "3307" not in autre
