@@ -46,6 +46,7 @@ from aides.services import (
     programme_creer,
     programme_valider,
     seance_enregistrer,
+    seance_supprimer,
 )
 from eleves.enums import CYCLE_PAR_NIVEAU, LienResponsable, Role
 from eleves.models import Eleve, Utilisateur, annee_courante_debut
@@ -168,6 +169,7 @@ class _Peuplement:
         self.programme(aides_e[1], revision_dans=-3)
         self.programme(aides_e[2], revision_dans=14)
         self.seances(self.maitre_e, aides_e, nombre=8)
+        self.seance_notee_deux_fois(aides_e)
         g = self.aide_en_cours(aide_g, TypeAide.G, self.maitre_g)
         self.programme(g, revision_dans=20, visee="estime")
         self.seances(self.maitre_g, [g], nombre=5, duree=45)
@@ -319,6 +321,16 @@ class _Peuplement:
                 date=jour, duree=duree,
                 contenu="Entretien individuel." if confidentiel else "Jeux de syllabes, lecture de mots outils.",
             ))
+
+    def seance_notee_deux_fois(self, aides):
+        """A session logged twice by mistake, then deleted with its reason (a Suppression row)."""
+        for _ in range(2):
+            doublon = seance_enregistrer(
+                intervenant=self.maitre_e,
+                seance=Seance(date=self.jour(2), duree=45, contenu="Lecture de syllabes."),
+                presences=[PresenceSeance(aide=aides[0])],
+            )
+        seance_supprimer(seance=doublon, auteur=self.maitre_e, motif="Séance notée deux fois.")
 
     def reunion(self, demande):
         """The équipe éducative, chaired by the directeur, between the request and the decision:

@@ -230,6 +230,45 @@ class Notification(models.Model):
         ordering = ["-cree_le"]
 
 
+class Supprimable(models.Model):
+    """A record its author may delete with a reason (a session logged twice…).
+
+    The reason is kept in a ``Suppression`` row (encrypted, as a psychologist may write it); the
+    change history's delete entry of the record points to it: ``additional_data =
+    {"suppression": <pk>}`` (``get_additional_data``, called by django-auditlog when it logs)."""
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self):
+        suppression = getattr(self, "_suppression", None)
+        return {"suppression": suppression.pk} if suppression is not None else None
+
+
+class Suppression(models.Model):
+    """Why a record was deleted, by whom and when: what outlives it (see ``Supprimable``).
+
+    Read back from the history's delete entry (``LogEntry.additional_data["suppression"]``) or by
+    (``type``, ``objet_id``). ``confidentielle``: the record was the psychologist's, so is the
+    reason (read by psychologists only, as ``Observation.confidentielle``)."""
+
+    type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    objet_id = models.PositiveBigIntegerField()
+    # str() of the record, which never holds its secret text (see Objectif.__str__).
+    objet = models.CharField(max_length=200)
+    motif = TexteChiffre("motif de la suppression")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confidentielle = models.BooleanField(default=False, editable=False)
+    le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-le", "-pk"]
+        indexes = [models.Index(fields=["type", "objet_id"], name="suppression_objet")]
+
+    def __str__(self):
+        return f"Suppression : {self.objet}"
+
+
 class ObservationQuerySet(models.QuerySet):
     def secret_psy(self):
         """The psychologist's notes (``confidentielle`` is set when a psychologist writes one)."""
@@ -246,7 +285,7 @@ class ObservationQuerySet(models.QuerySet):
         return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
 
 
-class Observation(models.Model):
+class Observation(Supprimable):
     """Information gathered by the RASED during the analysis, dated and signed by its author."""
 
     demande = models.ForeignKey(DemandeAide, on_delete=models.CASCADE, related_name="observations")
@@ -257,6 +296,8 @@ class Observation(models.Model):
     obstacles = models.JSONField("obstacles identifiés", default=list, blank=True)
     # Set when a psychologist writes it: then only psychologists may read it.
     confidentielle = models.BooleanField(default=False, editable=False)
+    # Grows at each save: a form read at an older revision is not saved (rased/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ObservationQuerySet.as_manager()
@@ -448,7 +489,7 @@ class ReunionQuerySet(models.QuerySet):
         return qs if user.role in ROLES_RASED else qs.exclude(type=TypeReunion.SYNTHESE)
 
 
-class Reunion(models.Model):
+class Reunion(Supprimable):
     demande = models.ForeignKey(DemandeAide, on_delete=models.PROTECT, related_name="reunions")
     type = models.CharField("type de réunion", max_length=20, choices=TypeReunion.choices)
     date = models.DateTimeField("date et heure")
@@ -465,6 +506,8 @@ class Reunion(models.Model):
     # Set when a psychologist records it: then only psychologists read it (stored, not derived
     # from the author's role, which an administrator may change later).
     confidentielle = models.BooleanField(default=False, editable=False)
+    # Grows at each save: a form read at an older revision is not saved (rased/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ReunionQuerySet.as_manager()
@@ -689,13 +732,15 @@ class SeanceQuerySet(models.QuerySet):
         return self.filter(Q(intervenant=user) | Q(presences__aide__in=aides)).distinct()
 
 
-class Seance(models.Model):
+class Seance(Supprimable):
     """A session held by a RASED member, usually with a small group."""
 
     intervenant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seances")
     date = models.DateField("date")
     duree = models.PositiveSmallIntegerField("durée (minutes)")
     contenu = TexteChiffre("ce qui a été travaillé", blank=True)
+    # Grows at each save: a form read at an older revision is not saved (rased/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = SeanceQuerySet.as_manager()
@@ -810,7 +855,7 @@ class ActionEquipeQuerySet(models.QuerySet):
         return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
 
 
-class ActionEquipe(models.Model):
+class ActionEquipe(Supprimable):
     """Support of the RASED as pôle ressource to a school team, not to one pupil."""
 
     ecole = models.ForeignKey(Ecole, on_delete=models.PROTECT, related_name="actions_rased")
@@ -827,6 +872,8 @@ class ActionEquipe(models.Model):
     )
     # Set when a psychologist records it (as ``Reunion.confidentielle``).
     confidentielle = models.BooleanField(default=False, editable=False)
+    # Grows at each save: a form read at an older revision is not saved (rased/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ActionEquipeQuerySet.as_manager()

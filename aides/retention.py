@@ -22,7 +22,8 @@ every past school year a due file touches is frozen (``aides.rapports.figer``, o
 frozen figures from then on. A simulation freezes nothing.
 
 Not handled here: free text written elsewhere that may name the pupil (the content of a group
-session kept for the other pupils, a team action's description).
+session kept for the other pupils, a team action's description, the reason given when a record
+was deleted: ``Suppression.motif``, which names no pupil by its links).
 """
 
 from collections import Counter

@@ -32,7 +32,7 @@ from aides.enums import (
     EtatProgramme,
 )
 from aides.exceptions import EtatRefuse
-from aides.models import Aide, Consentement, DemandeAide
+from aides.models import Aide, Consentement, DemandeAide, PresenceSeance
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Ecole
 from eleves.rules import (
@@ -157,6 +157,47 @@ def agit_pour_l_evaluation(user, evaluation):
 @rules.predicate
 def agit_pour_la_conclusion(user, conclusion):
     return conclusion is not None and agit_pour_l_aide(user, conclusion.aide)
+
+
+@rules.predicate
+def corrige_la_seance(user, seance):
+    """A session is corrected or deleted by the member who logged it, or by one who acts for every
+    aid of it (the policy's stand-in, ``agit_pour_l_aide``: same role, so a psychologist's
+    session stays with psychologists)."""
+    if seance is None or not actif(user) or not membre_rased(user):
+        return False
+    if seance.intervenant_id == user.pk:
+        return True
+
+    def pour_chaque_aide():
+        ids = set(PresenceSeance.objects.filter(seance_id=seance.pk).values_list("aide_id", flat=True))
+        return bool(ids) and Aide.objects.menees_par(user).filter(pk__in=ids).count() == len(ids)
+
+    return _en_cache(seance, "corrige", user, pour_chaque_aide)
+
+
+def _auteur_du_compte_rendu(user, objet) -> bool:
+    """The author of a note, a meeting or a team action corrects or deletes it; a record a
+    psychologist wrote (``confidentielle``) stays in psychologists' hands, whatever the
+    author's role became."""
+    if objet is None or objet.auteur_id != user.pk:
+        return False
+    return not objet.confidentielle or lit_le_secret_psy(user)
+
+
+@rules.predicate
+def auteur_de_l_observation(user, observation):
+    return membre_rased(user) and _auteur_du_compte_rendu(user, observation)
+
+
+@rules.predicate
+def auteur_de_la_reunion(user, reunion):
+    return _auteur_du_compte_rendu(user, reunion)
+
+
+@rules.predicate
+def auteur_de_l_action_equipe(user, action):
+    return membre_rased(user) and _auteur_du_compte_rendu(user, action)
 
 
 @rules.predicate
@@ -372,6 +413,16 @@ ACTIONS = {
     "aides.add_seance": Action(membre_rased),
     "aides.view_seances": Action(membre_rased),
     "aides.add_actionequipe": Action(rased_du_secteur_de_l_ecole),
+    # Corrections of what was recorded (object: the session, note, meeting or team action). A
+    # deletion says why (``aides.services._supprimer`` keeps the reason).
+    "aides.change_seance": Action(corrige_la_seance),
+    "aides.delete_seance": Action(corrige_la_seance),
+    "aides.change_observation": Action(auteur_de_l_observation),
+    "aides.delete_observation": Action(auteur_de_l_observation),
+    "aides.change_reunion": Action(auteur_de_la_reunion),
+    "aides.delete_reunion": Action(auteur_de_la_reunion),
+    "aides.change_actionequipe": Action(auteur_de_l_action_equipe),
+    "aides.delete_actionequipe": Action(auteur_de_l_action_equipe),
     # The RASED's internal notes on a request's page.
     "aides.view_observations": Action(membre_rased),
     # The RASED's decision (its kind, reason, author): for those told of psychological

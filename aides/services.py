@@ -7,6 +7,7 @@ a move already made is a harmless no-op that says so.
 from datetime import date, datetime, time
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -53,6 +54,7 @@ from aides.models import (
     Programme,
     Reunion,
     Seance,
+    Suppression,
 )
 from aides.pdf.programme import donnees_programme
 from aides.rules import (
@@ -60,6 +62,10 @@ from aides.rules import (
     REFUS_REVISION_DECISION,
     acte_pour_demarrer,
     agit_pour_l_aide,
+    auteur_de_l_action_equipe,
+    auteur_de_l_observation,
+    auteur_de_la_reunion,
+    corrige_la_seance,
     prealable_manquant,
     rased_du_secteur,
 )
@@ -249,18 +255,53 @@ def observation_ajouter(*, demande: DemandeAide, auteur: Utilisateur, observatio
     if demande.etat in (EtatDemande.BROUILLON, EtatDemande.CLOTUREE):
         raise ActionRefusee("On ne peut pas ajouter d'observation à cette demande dans son état actuel.")
     est_psy = lit_le_secret_psy(auteur)
-    if est_psy and observation.type == TypeObservation.BILAN and not consentement_en_vigueur(
-        demande, ActeConsentement.PSY
-    ):
-        raise ActionRefusee(
-            "Aucun bilan psychologique sans l'accord des parents : enregistrez d'abord leur accord."
-        )
+    _verifier_bilan_psy(observation, demande, est_psy=est_psy)
     observation.demande = demande
     observation.auteur = auteur
     observation.confidentielle = est_psy
     observation.full_clean()
     observation.save()
     return observation
+
+
+def _verifier_bilan_psy(observation: Observation, demande: DemandeAide, *, est_psy: bool) -> None:
+    if est_psy and observation.type == TypeObservation.BILAN and not consentement_en_vigueur(
+        demande, ActeConsentement.PSY
+    ):
+        raise ActionRefusee(
+            "Aucun bilan psychologique sans l'accord des parents : enregistrez d'abord leur accord."
+        )
+
+
+def observation_modifier(*, observation: Observation, auteur: Utilisateur, revision_lue: int) -> Observation:
+    """Correct a note (its kind, date, text, obstacles) from a form read at ``revision_lue``: by
+    its author (``aides.change_observation``); refused if someone saved it since. It stays as
+    confidential as when it was written."""
+    if not auteur_de_l_observation(auteur, observation):
+        raise ActionRefusee("Seul l'auteur d'une observation la corrige.")
+    with transaction.atomic():
+        # The author may correct it from two tabs at once: the second save must not silently win.
+        actuel = _verrouiller_ou_refuser(Observation, observation.pk, "Cette observation a été supprimée entre-temps.")
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Cette observation a été modifiée", "la corrigiez"))
+        if observation.type != actuel.type:
+            _verifier_bilan_psy(observation, actuel.demande, est_psy=actuel.confidentielle)
+        observation.revision = actuel.revision + 1
+        observation.full_clean()
+        observation.save()
+    return observation
+
+
+def observation_supprimer(*, observation: Observation, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a note written on the wrong request, or twice, with its reason. False if already gone."""
+    if not auteur_de_l_observation(auteur, observation):
+        raise ActionRefusee("Seul l'auteur d'une observation la supprime.")
+    with transaction.atomic():
+        observation = Observation.objects.select_for_update().filter(pk=observation.pk).first()
+        if observation is None:
+            return False
+        _supprimer(observation, auteur=auteur, motif=motif, confidentielle=observation.confidentielle)
+    return True
 
 
 def demande_decider(
@@ -673,44 +714,9 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
     """
     if intervenant.role not in ROLES_RASED:
         raise ActionRefusee("Seuls les membres du RASED enregistrent des séances.")
-    if not presences:
-        raise ActionRefusee("Cochez au moins un élève ayant participé à la séance.")
-    if seance.duree is None or not DUREE_SEANCE_MIN <= seance.duree <= DUREE_SEANCE_MAX:
-        raise ActionRefusee(
-            f"Une séance dure entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes : vérifiez la durée."
-        )
-    if seance.date is None or seance.date > timezone.localdate():
-        raise ActionRefusee("La date de la séance ne peut pas être dans le futur.")
-    ids = [p.aide_id for p in presences]
-    if len(set(ids)) != len(ids):
-        raise ActionRefusee("Un même élève figure deux fois dans la séance.")
+    ids = _verifier_seance(seance, presences)
     with transaction.atomic():
-        # The aid may end (final evaluation) while the session is being logged: lock its row.
-        aides = Aide.objects.visibles_par(intervenant).select_for_update(of=("self",)).select_related(
-            "eleve", "intervenant"
-        )
-        aides = {aide.pk: aide for aide in aides.filter(pk__in=ids)}
-        menees = set(Aide.objects.menees_par(intervenant).filter(pk__in=ids).values_list("pk", flat=True))
-        for aide_id in ids:
-            aide = aides.get(aide_id)
-            if aide is None:
-                raise ActionRefusee("Cette aide ne relève pas de votre secteur.")
-            if aide_id not in menees:
-                raise ActionRefusee(
-                    f"L'aide de {aide.eleve} est menée par {aide.intervenant} : vous ne notez des séances "
-                    "que pour vos aides, ou celles d'un collègue de même fonction de votre secteur."
-                )
-            if aide.etat != EtatAide.EN_COURS:
-                raise ActionRefusee(
-                    f"L'aide de {aide.eleve} n'est pas en cours ({aide.get_etat_display().lower()}) : "
-                    "aucune séance ne peut y être rattachée."
-                )
-            if aide.debut and seance.date < aide.debut:
-                raise ActionRefusee(
-                    f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide de {aide.eleve} "
-                    f"({aide.debut:%d/%m/%Y})."
-                )
-        verifier_date_seance(jour=seance.date, aides=[aides[i] for i in ids])
+        _verifier_aides_de_la_seance(intervenant, seance, ids, nouvelles=ids)
         seance.intervenant = intervenant
         seance.full_clean()
         seance.save()
@@ -722,6 +728,134 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
     return seance
 
 
+def _verifier_seance(seance: Seance, presences: list[PresenceSeance]) -> list[int]:
+    """What a session logged or corrected must be: pupils, a duration, a past date. Its aids' ids."""
+    if not presences:
+        raise ActionRefusee("Cochez au moins un élève ayant participé à la séance.")
+    if seance.duree is None or not DUREE_SEANCE_MIN <= seance.duree <= DUREE_SEANCE_MAX:
+        raise ActionRefusee(
+            f"Une séance dure entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes : vérifiez la durée."
+        )
+    if seance.date is None or seance.date > timezone.localdate():
+        raise ActionRefusee("La date de la séance ne peut pas être dans le futur.")
+    ids = [p.aide_id for p in presences]
+    if len(set(ids)) != len(ids):
+        raise ActionRefusee("Un même élève figure deux fois dans la séance.")
+    return ids
+
+
+def _verifier_aides_de_la_seance(membre: Utilisateur, seance: Seance, ids, *, nouvelles) -> None:
+    """Inside a transaction: each aid of ``nouvelles`` (pupils added to the session) is carried by
+    ``membre`` and en cours; every aid had started by the session's date. An aid already in a
+    corrected session may have ended since: its past session stays correctable."""
+    # The aid may end (final evaluation) while the session is being written: lock its row.
+    aides = Aide.objects.visibles_par(membre).select_for_update(of=("self",)).select_related(
+        "eleve", "intervenant"
+    )
+    aides = {aide.pk: aide for aide in aides.filter(pk__in=ids)}
+    menees = set(Aide.objects.menees_par(membre).filter(pk__in=nouvelles).values_list("pk", flat=True))
+    for aide_id in ids:
+        aide = aides.get(aide_id)
+        if aide is None:
+            raise ActionRefusee("Cette aide ne relève pas de votre secteur.")
+        if aide_id in nouvelles:
+            if aide_id not in menees:
+                raise ActionRefusee(
+                    f"L'aide de {aide.eleve} est menée par {aide.intervenant} : vous ne notez des séances "
+                    "que pour vos aides, ou celles d'un collègue de même fonction de votre secteur."
+                )
+            if aide.etat != EtatAide.EN_COURS:
+                raise ActionRefusee(
+                    f"L'aide de {aide.eleve} n'est pas en cours ({aide.get_etat_display().lower()}) : "
+                    "aucune séance ne peut y être rattachée."
+                )
+        if aide.debut and seance.date < aide.debut:
+            raise ActionRefusee(
+                f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide de {aide.eleve} "
+                f"({aide.debut:%d/%m/%Y})."
+            )
+    # A session on a day the family had not agreed (before its agreement, after a refusal).
+    verifier_date_seance(jour=seance.date, aides=[aides[i] for i in ids])
+
+
+def seance_modifier(
+    *, seance: Seance, auteur: Utilisateur, presences: list[PresenceSeance], revision_lue: int
+) -> Seance:
+    """Correct a session (date, duration, content, its pupils, each one's attendance and note)
+    from a form read at ``revision_lue``; refused if someone saved it since (no lost update).
+
+    ``presences``: one unsaved row per pupil of the corrected session; a pupil left out is taken
+    off it. Pupils added follow the rules of ``seance_enregistrer``; the session keeps its author.
+    """
+    if not corrige_la_seance(auteur, seance):
+        raise ActionRefusee("Seuls l'intervenant de la séance ou son remplaçant la corrigent.")
+    ids = _verifier_seance(seance, presences)
+    with transaction.atomic():
+        # Two people may correct the same session at once: the second must not silently win.
+        actuel = _verrouiller_ou_refuser(Seance, seance.pk, "Cette séance a été supprimée entre-temps.")
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Cette séance a été modifiée", "la corrigiez"))
+        existantes = {p.aide_id: p for p in actuel.presences.all()}
+        _verifier_aides_de_la_seance(auteur, seance, ids, nouvelles=[i for i in ids if i not in existantes])
+        seance.intervenant_id = actuel.intervenant_id
+        seance.revision = actuel.revision + 1
+        seance.full_clean()
+        seance.save()
+        for aide_id, retiree in existantes.items():
+            if aide_id not in ids:
+                retiree.delete()
+        for presence in presences:
+            ligne = existantes.get(presence.aide_id)
+            if ligne is None:
+                presence.seance = seance
+                presence.full_clean()
+                presence.save()
+            elif (ligne.presence, ligne.observation) != (presence.presence, presence.observation):
+                ligne.presence, ligne.observation = presence.presence, presence.observation
+                ligne.full_clean()
+                ligne.save(update_fields=["presence", "observation"])
+    return seance
+
+
+def _verrouiller_ou_refuser(modele, pk, refus: str):
+    """The row locked for a correction; deleted by someone else since the page was read: refused."""
+    actuel = modele.objects.select_for_update().filter(pk=pk).first()
+    if actuel is None:
+        raise ActionRefusee(refus)
+    return actuel
+
+
+def _supprimer(objet, *, auteur: Utilisateur, motif: str, confidentielle: bool) -> Suppression:
+    """Delete ``objet`` keeping why, by whom and when (``Suppression``, pointed to by the change
+    history's delete entry: ``aides.models.Supprimable``)."""
+    motif = (motif or "").strip()
+    if not motif:
+        raise ActionRefusee("Indiquez le motif de la suppression.")
+    suppression = Suppression(
+        type=ContentType.objects.get_for_model(objet), objet_id=objet.pk, objet=str(objet)[:200],
+        motif=motif, auteur=auteur, confidentielle=confidentielle,
+    )
+    suppression.full_clean()
+    suppression.save()
+    objet._suppression = suppression
+    objet.delete()
+    return suppression
+
+
+def seance_supprimer(*, seance: Seance, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a session (logged twice, or for the wrong day and group) with its reason; its
+    attendance rows go with it, and every figure counting them with them. False if already gone."""
+    if not corrige_la_seance(auteur, seance):
+        raise ActionRefusee("Seuls l'intervenant de la séance ou son remplaçant la suppriment.")
+    with transaction.atomic():
+        seance = Seance.objects.select_for_update().filter(pk=seance.pk).first()
+        if seance is None:
+            return False
+        psy = seance.presences.filter(aide__type=TypeAide.PSY).exists()
+        _supprimer(seance, auteur=auteur, motif=motif, confidentielle=psy)
+    return True
+
+
 def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: ActionEquipe) -> ActionEquipe:
     """Record a support action of the RASED (pôle ressource) for a school's team.
 
@@ -731,6 +865,16 @@ def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: Acti
     """
     if auteur.role not in ROLES_RASED or not Ecole.objects.visibles_par(auteur).filter(pk=ecole.pk).exists():
         raise ActionRefusee("Seuls les membres du RASED du secteur de l'école enregistrent ses actions.")
+    _verifier_action_equipe(action, ecole)
+    action.ecole = ecole
+    action.auteur = auteur
+    action.confidentielle = lit_le_secret_psy(auteur)
+    action.full_clean()
+    action.save()
+    return action
+
+
+def _verifier_action_equipe(action: ActionEquipe, ecole: Ecole) -> None:
     if action.date is None or action.date > timezone.localdate():
         raise ActionRefusee("La date de l'action ne peut pas être dans le futur.")
     if action.duree is None or not DUREE_ACTION_MIN <= action.duree <= DUREE_ACTION_MAX:
@@ -741,12 +885,35 @@ def action_equipe_enregistrer(*, auteur: Utilisateur, ecole: Ecole, action: Acti
         eleve_id=action.eleve_id, classe__ecole=ecole, annee__debut=annee_courante_debut()
     ).exists():
         raise ActionRefusee("L'élève concerné doit être inscrit dans cette école cette année.")
-    action.ecole = ecole
-    action.auteur = auteur
-    action.confidentielle = lit_le_secret_psy(auteur)
-    action.full_clean()
-    action.save()
+
+
+def action_equipe_modifier(*, action: ActionEquipe, auteur: Utilisateur, revision_lue: int) -> ActionEquipe:
+    """Correct a team action (date, people met, theme, what was brought, time, pupil) from a form
+    read at ``revision_lue``, by its author; the rules of ``action_equipe_enregistrer`` hold."""
+    if not auteur_de_l_action_equipe(auteur, action):
+        raise ActionRefusee("Seul l'auteur d'une action auprès d'une équipe la corrige.")
+    with transaction.atomic():
+        # Two tabs, or a page left open: the second save must not silently win.
+        actuel = _verrouiller_ou_refuser(ActionEquipe, action.pk, "Cette action a été supprimée entre-temps.")
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Cette action a été modifiée", "la corrigiez"))
+        _verifier_action_equipe(action, actuel.ecole)
+        action.revision = actuel.revision + 1
+        action.full_clean()
+        action.save()
     return action
+
+
+def action_equipe_supprimer(*, action: ActionEquipe, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a team action recorded twice or by mistake, with its reason. False if already gone."""
+    if not auteur_de_l_action_equipe(auteur, action):
+        raise ActionRefusee("Seul l'auteur d'une action auprès d'une équipe la supprime.")
+    with transaction.atomic():
+        action = ActionEquipe.objects.select_for_update().filter(pk=action.pk).first()
+        if action is None:
+            return False
+        _supprimer(action, auteur=auteur, motif=motif, confidentielle=action.confidentielle)
+    return True
 
 
 # --- Programme personnalisé and evaluations: corrections and the psychologist's conclusions ----
@@ -825,9 +992,7 @@ def reunion_enregistrer(
     reunion.auteur = auteur
     reunion.confidentielle = lit_le_secret_psy(auteur)
     reunion.full_clean()
-    lignes = [ParticipantExterne(nom=nom, qualite=qualite) for nom, qualite in externes]
-    for ligne in lignes:
-        ligne.full_clean(exclude=["reunion"])
+    lignes = _participants_externes(externes)
     with transaction.atomic():
         reunion.save()
         reunion.participants.set(participants)
@@ -835,6 +1000,51 @@ def reunion_enregistrer(
             ligne.reunion = reunion
         ParticipantExterne.objects.bulk_create(lignes)
     return reunion
+
+
+def _participants_externes(externes) -> list[ParticipantExterne]:
+    lignes = [ParticipantExterne(nom=nom, qualite=qualite) for nom, qualite in externes]
+    for ligne in lignes:
+        ligne.full_clean(exclude=["reunion"])
+    return lignes
+
+
+def reunion_modifier(
+    *, reunion: Reunion, auteur: Utilisateur, participants, externes, revision_lue: int
+) -> Reunion:
+    """Correct a meeting (kind, date, place, participants, agenda, minutes, decisions) from a form
+    read at ``revision_lue``, by its author; refused if someone saved it since. The outside
+    participants are replaced by the list given."""
+    if not auteur_de_la_reunion(auteur, reunion):
+        raise ActionRefusee("Seul l'auteur du compte rendu d'une réunion le corrige.")
+    lignes = _participants_externes(externes)
+    with transaction.atomic():
+        # Two tabs, or a page left open: the second save must not silently win.
+        actuel = _verrouiller_ou_refuser(Reunion, reunion.pk, "Cette réunion a été supprimée entre-temps.")
+        if actuel.revision != revision_lue:
+            raise ActionRefusee(modifie_entre_temps("Ce compte rendu de réunion a été modifié", "le corrigiez"))
+        reunion.revision = actuel.revision + 1
+        reunion.full_clean()
+        reunion.save()
+        reunion.participants.set(participants)
+        # Outside participants have no identity of their own: the corrected list replaces them.
+        reunion.participants_externes.all().delete()
+        for ligne in lignes:
+            ligne.reunion = reunion
+        ParticipantExterne.objects.bulk_create(lignes)
+    return reunion
+
+
+def reunion_supprimer(*, reunion: Reunion, auteur: Utilisateur, motif: str) -> bool:
+    """Delete a meeting recorded twice or on the wrong request, with its reason. False if gone."""
+    if not auteur_de_la_reunion(auteur, reunion):
+        raise ActionRefusee("Seul l'auteur du compte rendu d'une réunion le supprime.")
+    with transaction.atomic():
+        reunion = Reunion.objects.select_for_update().filter(pk=reunion.pk).first()
+        if reunion is None:
+            return False
+        _supprimer(reunion, auteur=auteur, motif=motif, confidentielle=reunion.confidentielle)
+    return True
 
 
 def aide_ajouter(*, demande: DemandeAide, auteur: Utilisateur, type_aide: str, intervenant: Utilisateur) -> Aide:

@@ -45,7 +45,16 @@ class PriseEnChargeForm(FormulaireSimple):
         self.fields["referent"].initial = demande.referent_id or user.pk
 
 
+def _revision_si_correction(form) -> None:
+    """A record's correction carries the revision it was read at; a new one has none."""
+    if form.instance.pk is None:
+        del form.fields["revision_lue"]
+    else:
+        form.fields["revision_lue"].initial = form.instance.revision
+
+
 class ObservationForm(FormulaireRased):
+    revision_lue = RevisionLue()
     obstacles = forms.MultipleChoiceField(
         label="Obstacles identifiés",
         choices=Obstacle.choices,
@@ -61,6 +70,7 @@ class ObservationForm(FormulaireRased):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        _revision_si_correction(self)
 
     def clean_date(self):
         return _pas_dans_le_futur(self.cleaned_data["date"])
@@ -226,6 +236,7 @@ def lire_participants_externes(texte: str) -> list[tuple[str, str]]:
 
 
 class ReunionForm(FormulaireRased):
+    revision_lue = RevisionLue()
     externes = forms.CharField(
         label="Autres participants",
         required=False,
@@ -252,6 +263,11 @@ class ReunionForm(FormulaireRased):
         self.fields["participants"].queryset = personnes_concernees(demande)
         self.fields["participants"].label_from_instance = _libelle_personne
         self.fields["participants"].required = False
+        _revision_si_correction(self)
+        if self.instance.pk is not None:
+            self.fields["externes"].initial = "\n".join(
+                f"{p.nom} — {p.qualite}" for p in self.instance.participants_externes.all()
+            )
 
     def clean_externes(self):
         return lire_participants_externes(self.cleaned_data["externes"])

@@ -15,3 +15,15 @@ class FormulaireSimple(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class SuppressionForm(FormulaireSimple):
+    """The reason a record is deleted: it stays after the record (``aides.models.Suppression``)."""
+
+    motif = forms.CharField(
+        label="Motif de la suppression",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Par exemple : enregistrée deux fois. Le motif est conservé dans l'historique.",
+        error_messages={"required": "Indiquez le motif de la suppression."},
+    )

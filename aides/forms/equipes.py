@@ -7,12 +7,16 @@ from django import forms
 from django.utils import timezone
 
 from aides.enums import DUREE_ACTION_MAX, DUREE_ACTION_MIN
+from aides.forms.base import RevisionLue
 from aides.models import ActionEquipe
 from eleves.forms import DateInput, FormulaireRased
 
 
 class ActionEquipeForm(FormulaireRased):
-    """A support action for a school team; the pupil, if any, is one of the school's this year."""
+    """A support action for a school team; the pupil, if any, is one of the school's this year.
+    The same form records and corrects one (``instance``: with the revision it was read at)."""
+
+    revision_lue = RevisionLue()
 
     class Meta:
         model = ActionEquipe
@@ -31,8 +35,13 @@ class ActionEquipeForm(FormulaireRased):
         }
 
     def __init__(self, *args, eleves, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": 60})
+        if kwargs.get("instance") is None:
+            kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": 60})
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["revision_lue"]
+        else:
+            self.fields["revision_lue"].initial = self.instance.revision
         self.fields["duree"].widget.attrs.update(min=DUREE_ACTION_MIN, max=DUREE_ACTION_MAX, step=5)
         self.fields["eleve"].queryset = eleves
         self.fields["eleve"].empty_label = "Aucun (action pour l'équipe)"

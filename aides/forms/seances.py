@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Presence
+from aides.forms.base import RevisionLue
 from aides.models import PresenceSeance, Seance
 from eleves.forms import DateInput, FormulaireRased
 from eleves.selectors import calendrier_scolaire
@@ -20,12 +21,14 @@ DUREE_SEANCE_PAR_DEFAUT = 45
 
 
 class SeanceForm(FormulaireRased):
-    """Date, duration and what was worked on; the pupils come with ``PresencesForm``.
+    """Date, duration and what was worked on; the pupils come with ``PresencesForm``. The same
+    form logs a session and corrects it (``instance``: then it carries the revision it was read at).
 
     ``intervenant`` (or, for a session being corrected, its own member) gives the calendar the
     date is checked against: their circonscription's zone.
     """
 
+    revision_lue = RevisionLue()
     # Hidden until the date falls on a day without school; then a checkbox the member ticks.
     confirmer_date = forms.BooleanField(
         label="Confirmer quand même cette date", required=False, widget=forms.HiddenInput,
@@ -41,9 +44,14 @@ class SeanceForm(FormulaireRased):
         help_texts = {"duree": f"Entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes."}
 
     def __init__(self, *args, intervenant=None, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": DUREE_SEANCE_PAR_DEFAUT})
+        if kwargs.get("instance") is None:
+            kwargs.setdefault("initial", {"date": timezone.localdate(), "duree": DUREE_SEANCE_PAR_DEFAUT})
         super().__init__(*args, **kwargs)
         self.intervenant = intervenant or (self.instance.intervenant if self.instance.intervenant_id else None)
+        if self.instance.pk is None:
+            del self.fields["revision_lue"]
+        else:
+            self.fields["revision_lue"].initial = self.instance.revision
         # After init: the model field would otherwise set its own ``min="0"``.
         self.fields["duree"].widget.attrs.update(min=DUREE_SEANCE_MIN, max=DUREE_SEANCE_MAX, step=5)
 
@@ -83,9 +91,13 @@ class PresencesForm(forms.Form):
     for anything else is simply ignored.
     """
 
-    def __init__(self, *args, aides, **kwargs):
+    def __init__(self, *args, aides, existantes=(), **kwargs):
+        """``existantes``: the attendance rows of a session being corrected (their pupils come
+        first, checked, with what was recorded)."""
         super().__init__(*args, **kwargs)
-        self.aides = list(aides)
+        existantes = {p.aide_id: p for p in existantes}
+        self.aides = [p.aide for p in existantes.values()]
+        self.aides += [aide for aide in aides if aide.pk not in existantes]
         for aide in self.aides:
             nom = f"{aide.eleve.prenom} {aide.eleve.nom.upper()}"
             self.fields[f"participe_{aide.pk}"] = forms.BooleanField(
@@ -101,6 +113,10 @@ class PresencesForm(forms.Form):
                 label=f"Observation pour {nom}", required=False,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
+            if ligne := existantes.get(aide.pk):
+                self.fields[f"participe_{aide.pk}"].initial = True
+                self.fields[f"presence_{aide.pk}"].initial = ligne.presence
+                self.fields[f"observation_{aide.pk}"].initial = ligne.observation
 
     def lignes(self):
         """For the template: each aid with its three bound fields."""

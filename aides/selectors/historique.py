@@ -30,6 +30,7 @@ from aides.models import (
     Programme,
     Reunion,
     Seance,
+    Suppression,
 )
 from aides.rules import connait_les_suivis_psy, etapes_lisibles
 from eleves.historique_lisible import (
@@ -54,10 +55,27 @@ def _sur_la_page(entree) -> str:
     return ""
 
 
+def _motifs_des_suppressions(user, lues) -> None:
+    """A deletion's entry points to its reason (``{"suppression": pk}``, kept encrypted in
+    ``Suppression``): put it, in memory only, where the lines read it (``additional_data["motif"]``)
+    when ``user`` may read it (a psychologist's record's reason: psychologists). One query."""
+    ids = {e.additional_data["suppression"] for e in lues
+           if isinstance(e.additional_data, dict) and "suppression" in e.additional_data}
+    if not ids:
+        return
+    lit_le_secret = lit_le_secret_psy(user)
+    motifs = {s.pk: s.motif for s in Suppression.objects.filter(pk__in=ids)
+              if lit_le_secret or not s.confidentielle}
+    for e in lues:
+        if isinstance(e.additional_data, dict) and e.additional_data.get("suppression") in motifs:
+            e.additional_data = {**e.additional_data, "motif": motifs[e.additional_data["suppression"]]}
+
+
 def _lignes(user, filtre: Q, *, principal, sans=frozenset(), garder=None) -> list[LigneHistorique]:
     """The lines of ``filtre``'s entries: those of ``principal`` name nothing, the others their part."""
     nommer = lit_le_secret_psy(user)
     lues = entrees(filtre)
+    _motifs_des_suppressions(user, lues)
     type_ = ContentType.objects.get_for_model(principal, for_concrete_model=False)
     propres = [e for e in lues if e.content_type_id == type_.pk]
     parties = [e for e in lues if e.content_type_id != type_.pk]

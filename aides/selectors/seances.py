@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
 
 from aides.enums import EtatAide, Presence
 from aides.models import Aide, PresenceSeance, Seance
@@ -60,6 +61,22 @@ def aides_pour_seance(user) -> list[Aide]:
         return (aide.intervenant_id != user.pk, *lieu, aide.eleve.nom, aide.eleve.prenom, aide.pk)
 
     return sorted(aides, key=cle)
+
+
+def seance_lisible_ou_404(user, pk) -> Seance:
+    """A session ``user`` may read (its author; RASED colleagues for the aids whose content they
+    read, so a psychologist's session only for psychologists), else 404."""
+    return get_object_or_404(Seance.objects.visibles_par(user), pk=pk)
+
+
+def presences_de_la_seance(seance) -> list[PresenceSeance]:
+    """A session's attendance rows with their aid, pupil and this year's class (correction form)."""
+    courantes = Inscription.objects.filter(annee__debut=annee_courante_debut()).select_related("classe__ecole")
+    return list(
+        seance.presences.select_related("aide__eleve", "aide__intervenant")
+        .prefetch_related(Prefetch("aide__eleve__inscriptions", courantes, to_attr="inscriptions_courantes"))
+        .order_by("aide__eleve__nom", "aide__eleve__prenom", "pk")
+    )
 
 
 def seances_menees_par(user, *, mois: date | None = None):

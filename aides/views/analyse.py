@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -28,22 +28,26 @@ from aides.forms.analyse import (
     ReunionForm,
     RevisionDecisionForm,
 )
-from aides.models import Aide, Consentement, Reunion
+from aides.forms.base import SuppressionForm
+from aides.models import Aide, Consentement, Observation, Reunion
 from aides.rules import acte_pour_demarrer
 from aides.selectors import demande_visible_ou_404
 from aides.selectors.analyse import aides_de_la_decision, demandes_a_traiter_par
-from aides.selectors.historique import historique_lisible_de_la_reunion
+from aides.selectors.historique import (
+    historique_lisible_de_l_observation,
+    historique_lisible_de_la_reunion,
+)
 from aides.views.acces import exiger, refus_en_message
 from eleves.rules import lit_le_secret_psy
 
 
-def _page_formulaire(request, demande, form, *, titre, bouton, explication="", avertissement=""):
+def _page_formulaire(request, demande, form, *, titre, bouton, explication="", avertissement="", historique=None):
     return render(
         request,
         "aides/analyse_form.html",
         {
             "demande": demande, "form": form, "titre": titre, "bouton": bouton,
-            "explication": explication, "avertissement": avertissement,
+            "explication": explication, "avertissement": avertissement, "historique": historique,
         },
     )
 
@@ -111,6 +115,62 @@ def observation_ajouter(request, pk):
         request, demande, form,
         titre="Ajouter une observation", bouton="Enregistrer l'observation", avertissement=avertissement,
         explication="L'observation est datée et signée de votre nom.",
+    )
+
+
+def _page_suppression(request, form, objet, *, titre, explication, retour):
+    return render(request, "aides/supprimer.html", {
+        "form": form, "objet": objet, "titre": titre, "explication": explication, "retour": retour,
+    })
+
+
+def _observation_lisible_ou_404(user, pk) -> Observation:
+    return get_object_or_404(
+        Observation.objects.visibles_par(user).select_related("demande__eleve", "demande__classe__ecole"), pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_corriger(request, pk):
+    """Correct a note, by its author; a save from a page read before another save is refused."""
+    observation = _observation_lisible_ou_404(request.user, pk)
+    demande = observation.demande
+    exiger(request, "aides.change_observation", observation)
+    form = ObservationForm(request.POST or None, instance=observation)
+    if request.method == "POST" and form.is_valid():
+        with refus_en_message(request):
+            services.observation_modifier(
+                observation=form.instance, auteur=request.user, revision_lue=form.cleaned_data["revision_lue"]
+            )
+            messages.success(request, "L'observation a été corrigée.")
+            return redirect(demande)
+    return _page_formulaire(
+        request, demande, form, titre=f"Corriger l'observation du {observation.date:%d/%m/%Y}",
+        bouton="Enregistrer la correction",
+        historique=historique_lisible_de_l_observation(request.user, observation),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_supprimer(request, pk):
+    observation = _observation_lisible_ou_404(request.user, pk)
+    demande = observation.demande
+    exiger(request, "aides.delete_observation", observation)
+    form = SuppressionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refus_en_message(request):
+            services.observation_supprimer(
+                observation=observation, auteur=request.user, motif=form.cleaned_data["motif"]
+            )
+            messages.success(request, "L'observation a été supprimée.")
+            return redirect(demande)
+    return _page_suppression(
+        request, form, observation, titre=f"Supprimer l'observation du {observation.date:%d/%m/%Y}",
+        explication=f"{observation.get_type_display()} de la demande n° {demande.pk} : elle sera supprimée ; "
+        "le motif est conservé.",
+        retour=demande.get_absolute_url(),
     )
 
 
@@ -240,6 +300,54 @@ def reunion_detail(request, pk):
     })
 
 
+def _reunion_lisible_ou_404(user, pk) -> Reunion:
+    return get_object_or_404(
+        Reunion.objects.visibles_par(user).select_related("demande__eleve", "demande__classe__ecole"), pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reunion_corriger(request, pk):
+    """Correct a meeting's record, by its author; a save from a stale page is refused."""
+    reunion = _reunion_lisible_ou_404(request.user, pk)
+    demande = reunion.demande
+    exiger(request, "aides.change_reunion", reunion)
+    form = ReunionForm(request.POST or None, instance=reunion, demande=demande)
+    if request.method == "POST" and form.is_valid():
+        with refus_en_message(request):
+            services.reunion_modifier(
+                reunion=form.instance, auteur=request.user, participants=form.cleaned_data["participants"],
+                externes=form.cleaned_data["externes"], revision_lue=form.cleaned_data["revision_lue"],
+            )
+            messages.success(request, "Le compte rendu de la réunion a été corrigé.")
+            return redirect(reunion)
+    return _page_formulaire(
+        request, demande, form, titre=f"Corriger la réunion du {reunion.date:%d/%m/%Y}",
+        bouton="Enregistrer la correction",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reunion_supprimer(request, pk):
+    reunion = _reunion_lisible_ou_404(request.user, pk)
+    demande = reunion.demande
+    exiger(request, "aides.delete_reunion", reunion)
+    form = SuppressionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refus_en_message(request):
+            services.reunion_supprimer(reunion=reunion, auteur=request.user, motif=form.cleaned_data["motif"])
+            messages.success(request, "La réunion a été supprimée.")
+            return redirect(demande)
+    return _page_suppression(
+        request, form, reunion, titre=f"Supprimer la réunion du {reunion.date:%d/%m/%Y}",
+        explication=f"{reunion.get_type_display()} de la demande n° {demande.pk} : son compte rendu et ses "
+        "participants seront supprimés ; le motif est conservé.",
+        retour=reverse("reunion_detail", args=[reunion.pk]),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def aide_demarrer(request, pk):
@@ -308,7 +416,11 @@ urlpatterns = [
     path("demandes/<int:pk>/decision/", demande_decider, name="demande_decider"),
     path("demandes/<int:pk>/decision/reviser/", demande_reviser_decision, name="demande_reviser_decision"),
     path("demandes/<int:pk>/reunions/ajouter/", reunion_ajouter, name="reunion_ajouter"),
+    path("observations/<int:pk>/corriger/", observation_corriger, name="observation_corriger"),
+    path("observations/<int:pk>/supprimer/", observation_supprimer, name="observation_supprimer"),
     path("reunions/<int:pk>/", reunion_detail, name="reunion_detail"),
+    path("reunions/<int:pk>/corriger/", reunion_corriger, name="reunion_corriger"),
+    path("reunions/<int:pk>/supprimer/", reunion_supprimer, name="reunion_supprimer"),
     path("aides/<int:pk>/demarrer/", aide_demarrer, name="aide_demarrer"),
     path("demandes/<int:pk>/aides/ajouter/", aide_ajouter, name="aide_ajouter"),
 ]

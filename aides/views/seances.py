@@ -12,19 +12,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
+from aides.forms.base import SuppressionForm
 from aides.forms.seances import PresencesForm, SeanceForm
+from aides.selectors.historique import historique_lisible_de_la_seance
 from aides.selectors.seances import (
     aides_et_seances_de_l_eleve,
     aides_pour_seance,
     mois_des_seances_de,
+    presences_de_la_seance,
+    seance_lisible_ou_404,
     seances_avec_eleves,
     seances_menees_par,
     totaux_des_seances,
 )
-from aides.services import seance_enregistrer
+from aides.services import seance_enregistrer, seance_modifier, seance_supprimer
 from aides.views.acces import exiger, refus_en_message
 from eleves.selectors import eleve_visible_ou_404
 
@@ -48,6 +52,59 @@ def seance_creer(request):
                 messages.success(request, f"La séance du {seance.date:%d/%m/%Y} a été enregistrée ({eleves}).")
                 return redirect("seance_liste")
     return render(request, "aides/seance_form.html", {"form": form, "presences": presences})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seance_corriger(request, pk):
+    """Correct a session: the same screen as logging it, its pupils first with what was
+    recorded; a save from a page read before someone else's is refused, keeping what was typed."""
+    seance = seance_lisible_ou_404(request.user, pk)
+    exiger(request, "aides.change_seance", seance)
+    donnees = request.POST if request.method == "POST" else None
+    form = SeanceForm(donnees, instance=seance)
+    presences = PresencesForm(
+        donnees, aides=aides_pour_seance(request.user), existantes=presences_de_la_seance(seance)
+    )
+    if request.method == "POST":
+        valide = form.is_valid()
+        valide = presences.is_valid() and valide
+        if valide:
+            with refus_en_message(request):
+                seance = seance_modifier(
+                    seance=form.instance, auteur=request.user, presences=presences.presences(),
+                    revision_lue=form.cleaned_data["revision_lue"],
+                )
+                messages.success(request, f"La séance du {seance.date:%d/%m/%Y} a été corrigée.")
+                return redirect("seance_liste")
+    return render(request, "aides/seance_form.html", {
+        "form": form, "presences": presences, "seance": seance,
+        "historique": historique_lisible_de_la_seance(request.user, seance),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seance_supprimer_page(request, pk):
+    """Confirm the deletion of a session (logged twice…) and say why; the reason is kept."""
+    seance = seance_lisible_ou_404(request.user, pk)
+    exiger(request, "aides.delete_seance", seance)
+    form = SuppressionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with refus_en_message(request):
+            seance_supprimer(seance=seance, auteur=request.user, motif=form.cleaned_data["motif"])
+            messages.success(request, f"La séance du {seance.date:%d/%m/%Y} a été supprimée.")
+            return redirect("seance_liste")
+    return render(request, "aides/supprimer.html", {
+        "form": form, "objet": seance, "titre": f"Supprimer la séance du {seance.date:%d/%m/%Y}",
+        "explication": "La séance et la présence de ses élèves seront supprimées : les totaux et le taux "
+        "de présence ne les compteront plus.",
+        "retour": reverse("seance_liste"),
+        "lignes": [
+            f"{p.aide.eleve.prenom} {p.aide.eleve.nom.upper()} : {p.get_presence_display()}"
+            for p in presences_de_la_seance(seance)
+        ],
+    })
 
 
 def _mois_choisi(valeur: str | None) -> date | None:
@@ -95,5 +152,7 @@ def eleve_seances(request, pk):
 urlpatterns = [
     path("seances/", seance_liste, name="seance_liste"),
     path("seances/nouvelle/", seance_creer, name="seance_creer"),
+    path("seances/<int:pk>/corriger/", seance_corriger, name="seance_corriger"),
+    path("seances/<int:pk>/supprimer/", seance_supprimer_page, name="seance_supprimer"),
     path("eleves/<int:pk>/seances/", eleve_seances, name="eleve_seances"),
 ]

@@ -19,8 +19,10 @@ from aides.models import (
     ConclusionPsy,
     DemandeAide,
     Evaluation,
+    Observation,
     Programme,
     Reunion,
+    Seance,
 )
 from eleves.enums import Role
 from eleves.models import DemandeAcces
@@ -33,8 +35,10 @@ from tests.factories_parcours import (
     bilan,
     conclusion_ecrite,
     demande_deposee,
+    observation_notee,
     programme_valide,
     reunion_tenue,
+    seance_notee,
 )
 
 
@@ -58,6 +62,8 @@ class Cote:
     conclusion: ConclusionPsy
     reunion: Reunion
     action: ActionEquipe
+    seance: Seance  # the maître E's session with the pupil of the E aid
+    observation: Observation  # the maître E's note on the main request
     acces: DemandeAcces  # a family's right of access, psychological part not released
 
 
@@ -92,6 +98,8 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
 
     action = ActionEquipeFactory(ecole=ecole, auteur=maitre_e, date=jour - timedelta(days=5), public="Cycle 2",
                                  theme="Fluence", duree=60)
+    seance = seance_notee(maitre_e, [aide_e], date=jour - timedelta(days=4))
+    observation = observation_notee(principale, auteur=maitre_e, date=jour - timedelta(days=6))
     responsable = ResponsableLegalFactory(eleve=eleve)
     acces = acces_depose(eleve, auteur=enseignant, responsable=responsable, recue_le=jour)
     return Cote(
@@ -100,7 +108,8 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
         brouillon=brouillon, envoyee=envoyee, principale=principale, attente=attente,
         aide_e=aide_e, aide_psy=aide_psy, aide_attente=aide_attente,
         programme=programme, programme_brouillon=programme_brouillon, evaluation=evaluation,
-        conclusion=conclusion, reunion=reunion, action=action, acces=acces,
+        conclusion=conclusion, reunion=reunion, action=action, seance=seance, observation=observation,
+        acces=acces,
     )
 
 

@@ -29,6 +29,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from aides.models import PresenceSeance
 from aides.pdf.csv import DEBUTS_FORMULE, rendre_csv
 from aides.pdf.rendu import RessourceRefusee, _fetcher
+from aides.services import seance_supprimer
 from eleves.models import annee_courante_debut
 from tests.factories_aides import ActionProgrammeFactory
 from tests.factories_parcours import observation_notee, seance_notee
@@ -58,6 +59,9 @@ CLES_INTERDITES = {"/JavaScript", "/JS", "/EmbeddedFiles", "/EmbeddedFile", "/UR
                    "/SubmitForm", "/ImportData", "/RichMedia", "/GoToR", "/OpenAction", "/AA"}
 
 
+SUPPRESSIONS_AVEC_MOTIF = {"seance_supprimer", "observation_supprimer", "reunion_supprimer", "action_equipe_supprimer"}
+
+
 def _cote_a(monde):
     cote = arranger(
         ecole=monde.ecole_a, classe=monde.classe_a1, eleve=monde.eleve_a1, enseignant=monde["enseignant"],
@@ -70,6 +74,9 @@ def _cote_a(monde):
     ActionProgrammeFactory(programme=cote.programme, acteur="eleve", description="Relire.")
     seance_notee(monde["maitre_e"], [PresenceSeance(aide=cote.aide_e, observation="Attentif.")],
                  date=jour - timedelta(days=1), duree=45, contenu="Syllabes.")
+    # A deletion's reason (Suppression): the côté's session, logged twice, deleted once.
+    doublon = seance_notee(monde["maitre_e"], [cote.aide_e], date=cote.seance.date)
+    seance_supprimer(seance=doublon, auteur=monde["maitre_e"], motif="Notée deux fois.")
     return cote
 
 
@@ -83,8 +90,11 @@ def formulaires_de_la_matrice(cote, les_clients):
     rank on its page, form): what the hostile and the malformed input proofs both send."""
     for nom in ATTENDU:
         personne = _personne_pour(nom)
+        # A deletion's confirmation (its one text field is the reason): any text is a valid reason
+        # and deletes the record the later forms and the crawl read back; the reason's checks are
+        # tests/aides/test_corrections_*.py's.
         if (personne is None or nom in ("connexion", "import_classes") or nom.startswith("otp")
-                or nom.endswith(("_pdf", "_csv"))):
+                or nom.endswith(("_pdf", "_csv")) or nom in SUPPRESSIONS_AVEC_MOTIF):
             continue
         client, url = les_clients[personne], reverse(nom, kwargs=ARGUMENTS[nom](cote))
         page = client.get(url)

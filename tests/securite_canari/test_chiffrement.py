@@ -62,12 +62,17 @@ COLONNES_ATTENDUES = {
     ("ConclusionPsy", "texte"), ("Reunion", "lieu"), ("ParticipantExterne", "nom"),
     ("ParticipantExterne", "qualite"), ("ActionEquipe", "public"), ("ActionEquipe", "theme"),
     ("LiberationVolet", "note"), ("HistoriqueDemande", "motif"),
+    ("Suppression", "motif"),
 }
 # Encrypted columns added after aides/0001 (the rollback of the migration test drops them).
 COLONNES_APRES_0001 = {"HistoriqueDemande.motif"}
 # The encrypted columns that hold no text of their own: the frozen copy of a validated programme
 # (its texts are planted in their own columns) and the self-esteem scores (MARQUEURS_SCORES).
 COLONNES_SANS_TEXTE_PROPRE = {("Programme", "instantane"), ("Evaluation", "estime_debut"), ("Evaluation", "estime_fin")}
+# Encrypted, not planted yet: the reason a record was deleted (aides.models.Suppression) is shown
+# by no page until the history shows it; its canary is to be planted then (a marker no legitimate
+# reader can find would fail the crawl's sanity check).
+COLONNES_SANS_CANARI = {("Suppression", "motif")}
 
 
 def _valeurs_brutes(modele, champ) -> list:
@@ -134,7 +139,7 @@ def test_chaque_colonne_chiffree_porte_un_canari():
     encrypted later without its canary (or a canary in a clear column) fails here."""
     plantees = {tuple(colonne.split(".")) for colonne in CHAMPS_TEXTE.values()}
     assert plantees <= COLONNES_ATTENDUES, plantees - COLONNES_ATTENDUES
-    assert COLONNES_ATTENDUES - plantees == COLONNES_SANS_TEXTE_PROPRE
+    assert COLONNES_ATTENDUES - plantees == COLONNES_SANS_TEXTE_PROPRE | COLONNES_SANS_CANARI
 
 
 def test_valeurs_brutes_sans_canari_et_lisibles_par_le_psychologue(monde, canaris, preuve):
@@ -306,8 +311,10 @@ def test_migration_chiffre_les_lignes_existantes_et_se_defait(monde, canaris):
 
     def brut() -> str:
         textes = []
+        # A table created by a later migration (aides_suppression) is not there at 0001.
+        tables = set(connection.introspection.table_names())
         with connection.cursor() as curseur:
-            for table, colonne in colonnes:
+            for table, colonne in [(t, c) for t, c in colonnes if t in tables]:
                 existantes = {c.name for c in connection.introspection.get_table_description(curseur, table)}
                 if colonne not in existantes:
                     continue
