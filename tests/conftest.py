@@ -8,12 +8,17 @@ Circonscription « Sud »: école C, its directeur ``autre_circonscription`` and
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from auditlog.context import disable_auditlog
 
+from aides import competences
+from aides.models import Competence
+from eleves.calendrier import lire_calendrier_officiel
 from eleves.enums import Role
-from eleves.models import Eleve
+from eleves.models import Eleve, PeriodeVacances
+from eleves.services import calendrier_scolaire_remplacer
 from tests.factories import (
     AnneeScolaireFactory,
     CirconscriptionFactory,
@@ -37,6 +42,26 @@ def _reglages_de_test(settings, tmp_path):
     # Two-factor authentication is on by default; tests/test_double_authentification.py turns it
     # back on to test it, the other tests sign in their personas with force_login alone.
     settings.DOUBLE_AUTHENTIFICATION = False
+
+
+FICHIER_CALENDRIER = Path(__file__).resolve().parent.parent / "eleves" / "data" / "calendrier_scolaire.csv"
+
+
+@pytest.fixture(autouse=True)
+def _donnees_de_reference(request):
+    """The reference data the migrations load (the skills of the socle, the school calendar),
+    back after a browser or transactional test's flush emptied their tables: a test that uses
+    the database finds them as a fresh install has them, whatever ran before it on its worker."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames \
+            and request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    with disable_auditlog():
+        if not Competence.objects.exists():
+            competences.charger(Competence, competences.lire(competences.FICHIER))
+        if not PeriodeVacances.objects.exists():
+            calendrier_scolaire_remplacer(vacances=lire_calendrier_officiel(
+                FICHIER_CALENDRIER.read_text(encoding="utf-8-sig")))
 
 
 @dataclass
