@@ -126,9 +126,14 @@ def accorde(n, mot: str, pluriel_donne: str = "") -> str:
     return mot
 
 
-def selon_sexe(sexe: str, masculin: str, feminin: str) -> str:
-    """« né » or « née » after the pupil's sex (« F » or « M », as ``eleves.enums.Sexe``)."""
-    return feminin if sexe == "F" else masculin
+def selon_sexe(sexe: str | None, masculin: str, feminin: str, inconnu: str = "") -> str:
+    """« né » or « née » after the pupil's sex (« F » or « M », as ``eleves.enums.Sexe``).
+    ``inconnu``: what a document frozen before its data held the sex prints (else the masculine)."""
+    if sexe == "F":
+        return feminin
+    if sexe == "M" or not inconnu:
+        return masculin
+    return inconnu
 
 
 def anciennete(jours: int) -> str:

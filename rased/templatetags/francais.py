@@ -52,9 +52,10 @@ def accorde(n, mots: str) -> str:
 
 @register.filter
 def selon_sexe(sexe, formes: str) -> str:
-    """``{{ eleve.sexe|selon_sexe:"né,née" }}``: the masculine form, then the feminine."""
-    masculin, _, feminin = formes.partition(",")
-    return _litteral(francais.selon_sexe(sexe, masculin, feminin))
+    """``{{ eleve.sexe|selon_sexe:"né,née" }}``: the masculine form, then the feminine, then
+    optionally the form for an unknown sex (a document frozen before its data held it)."""
+    masculin, feminin, inconnu = ([*formes.split(",", 2), "", ""])[:3]
+    return _litteral(francais.selon_sexe(sexe, masculin, feminin, inconnu))
 
 
 def _jours(valeur) -> int | None:
