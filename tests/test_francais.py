@@ -49,6 +49,7 @@ from rased.francais import (
     ("Hugo-Louis", "d'Hugo-Louis"),
     ("  Enzo ", "d'Enzo"),
     ("Madame Isabelle MARTIN", "de Madame Isabelle MARTIN"),
+    ("ARNAUD Enzo", "d'ARNAUD Enzo"),  # str(eleve): the surname first
     ("", "de "),
 ])
 def test_de_elide_devant_une_voyelle_ou_un_h_muet(nom, attendu):
