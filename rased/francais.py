@@ -126,6 +126,15 @@ def accorde(n, mot: str, pluriel_donne: str = "") -> str:
     return mot
 
 
+def accorde_personnes(mot: str, *, feminin: bool, plusieurs: bool) -> str:
+    """An adjective or participle agreed with the people addressed (« vous »): « informé » →
+    « informée » (Madame), « informés » (Madame et Monsieur), « informées » (Mesdames); « libre » →
+    « libres ». Mixed company takes the masculine."""
+    if feminin and not mot.endswith("e"):
+        mot += "e"
+    return _pluriel_mot(mot) if plusieurs else mot
+
+
 def selon_sexe(sexe: str | None, masculin: str, feminin: str, inconnu: str = "") -> str:
     """« né » or « née » after the pupil's sex (« F » or « M », as ``eleves.enums.Sexe``).
     ``inconnu``: what a document frozen before its data held the sex prints (else the masculine)."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from rased.francais import (
     accorde,
+    accorde_personnes,
     anciennete,
     avec_nom,
     de,
@@ -180,3 +181,14 @@ def test_filtres_avec_nom_et_etat_le():
     assert _rendu('{{ s|avec_nom:"secteur" }}', s="Nord & Est") == "secteur Nord &amp; Est"
     assert _rendu('{{ s|avec_nom:"secteur"|default:"secteur non renseigné" }}', s=None) == "secteur non renseigné"
     assert _rendu('{{ d|etat_le:"validée" }}', d=date(2026, 12, 4)) == "validée le 04/12/2026"
+
+
+@pytest.mark.parametrize(("mot", "feminin", "plusieurs", "attendu"), [
+    ("informé", False, False, "informé"), ("informé", True, False, "informée"),
+    ("informé", False, True, "informés"), ("informé", True, True, "informées"),
+    ("libre", True, False, "libre"), ("libre", False, True, "libres"),
+])
+def test_accorde_personnes(mot, feminin, plusieurs, attendu):
+    assert accorde_personnes(mot, feminin=feminin, plusieurs=plusieurs) == attendu
+    foyer = {"feminin": feminin, "plusieurs": plusieurs}
+    assert _rendu(f'{{{{ foyer|accord:"{mot}" }}}}', foyer=foyer) == attendu

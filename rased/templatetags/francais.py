@@ -58,6 +58,15 @@ def selon_sexe(sexe, formes: str) -> str:
     return _litteral(francais.selon_sexe(sexe, masculin, feminin, inconnu))
 
 
+@register.filter
+def accord(destinataires, mot: str) -> str:
+    """``vous en avez été {{ foyer|accord:"informé" }}``: agreed with those the letter addresses,
+    a mapping with ``feminin`` (all women) and ``plusieurs`` (more than one)."""
+    return _litteral(francais.accorde_personnes(
+        mot, feminin=bool(destinataires.get("feminin")), plusieurs=bool(destinataires.get("plusieurs"))
+    ))
+
+
 def _jours(valeur) -> int | None:
     if valeur is None or valeur == "":
         return None

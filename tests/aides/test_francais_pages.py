@@ -12,8 +12,14 @@ from aides import services
 from aides.enums import TypeAide
 from eleves.enums import Role
 from tests.aides.test_fiche_suivi import texte_pdf
+from tests.aides.test_mise_en_page_pdf import pages_pdf
 from tests.eleves.outils_pages import texte
-from tests.factories import SecteurFactory, UtilisateurFactory, eleve_inscrit
+from tests.factories import (
+    ResponsableLegalFactory,
+    SecteurFactory,
+    UtilisateurFactory,
+    eleve_inscrit,
+)
 from tests.factories_aides import DemandeAideFactory
 from tests.factories_parcours import aide_en_cours, programme_valide
 
@@ -118,3 +124,34 @@ def test_fiche_de_suivi_ne_ou_nee(client, monde, sexe, attendu):
     texte_fiche = texte_pdf(client.get(reverse("fiche_suivi_pdf", args=[monde.eleve_a1.pk])).content)
     assert attendu in texte_fiche
     assert "né(e)" not in texte_fiche
+
+
+def _responsable(eleve, lien, civilite, prenom, adresse):
+    return ResponsableLegalFactory(eleve=eleve, lien=lien, civilite=civilite, nom="Petit", prenom=prenom,
+                                   adresse=adresse, code_postal="69100" if adresse else "",
+                                   commune="Villeurbanne" if adresse else "")
+
+
+def _courrier(client, monde, demande, genre):
+    client.force_login(monde["directeur"])
+    return pages_pdf(client.get(reverse("courrier_pdf", args=[demande.pk, genre])).content)
+
+
+def test_courriers_accordes_avec_chaque_foyer(client, monde, demande_envoyee):
+    """« vous » is a mother alone, a father alone, a guardian with no civility: each letter agrees."""
+    _responsable(monde.eleve_a1, "mere", "Mme", "Sophie", "12 rue des Lilas")
+    _responsable(monde.eleve_a1, "pere", "M.", "Karim", "3 avenue Foch")
+    _responsable(monde.eleve_a1, "tuteur", "", "Alex", "")
+    information = _courrier(client, monde, demande_envoyee, "information")
+    psy = _courrier(client, monde, demande_envoyee, "accord-psy")
+    assert "Comme vous en avez été informée le" in information[0]
+    assert "Vous êtes libre de refuser" in psy[0]
+    assert "Comme vous en avez été informé le" in information[1]
+    assert "Signature d'Alex PETIT" in information[2]  # no civility: the first name is elided before
+
+
+def test_courrier_aux_deux_parents_au_pluriel(client, monde, demande_envoyee):
+    _responsable(monde.eleve_a1, "mere", "Mme", "Sophie", "12 rue des Lilas")
+    _responsable(monde.eleve_a1, "pere", "M.", "Karim", "12 rue des Lilas")
+    assert "Comme vous en avez été informés le" in _courrier(client, monde, demande_envoyee, "information")[0]
+    assert "Vous êtes libres de refuser" in _courrier(client, monde, demande_envoyee, "accord-psy")[0]
