@@ -155,3 +155,12 @@ def test_courrier_aux_deux_parents_au_pluriel(client, monde, demande_envoyee):
     _responsable(monde.eleve_a1, "pere", "M.", "Karim", "12 rue des Lilas")
     assert "Comme vous en avez été informés le" in _courrier(client, monde, demande_envoyee, "information")[0]
     assert "Vous êtes libres de refuser" in _courrier(client, monde, demande_envoyee, "accord-psy")[0]
+
+
+@pytest.mark.parametrize(("nom", "titre"), [("CE1 A", "Classe CE1 A"), ("Classe des grands", "Classe des grands")])
+def test_page_de_la_classe_sans_mot_repete(client, monde, nom, titre):
+    type(monde.classe_a1).objects.filter(pk=monde.classe_a1.pk).update(nom=nom)
+    client.force_login(monde["directeur"])
+    page = texte(client.get(reverse("classe_detail", args=[monde.classe_a1.pk])))
+    assert page.count(titre) >= 1 and "Classe Classe" not in page
+    assert "Enseignant : " in page  # one teacher: the label is singular
