@@ -14,13 +14,15 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from aides.enums import TypeAide
 from aides.pdf.courriers import donnees_courrier
 from aides.pdf.demande import donnees_demande
+from aides.pdf.programme import donnees_programme
 from aides.pdf.rendu import rendre_pdf
 from aides.pdf.suivi import donnees_fiche_suivi
 from aides.selectors.documents import LecturesCourrier, fiche_suivi_lue
 from tests.factories import ResponsableLegalFactory
-from tests.factories_parcours import observation_notee
+from tests.factories_parcours import aide_en_cours, observation_notee, programme_valide
 
 # Each step adds 3 lines: fewer than any block spans, so some length puts the page's end just
 # before the block. 24 steps cover more than a page of lines.
@@ -70,6 +72,24 @@ def test_signatures_de_la_fiche_de_demande_avec_le_texte_qui_les_precede(monde, 
         return signatures > 0
 
     assert _balayer(rendre, verifier) >= 3  # the sweep crossed page boundaries
+
+
+def test_signatures_du_programme_avec_l_avis_qui_les_precede(monde, demande_envoyee):
+    aide = aide_en_cours(demande_envoyee, TypeAide.E, monde["maitre_e"], motif="Lecture.")
+    donnees = donnees_programme(programme_valide(aide))
+
+    def rendre(avis, _):
+        p = {**donnees, "avis_famille": avis}
+        return rendre_pdf("pdf/programme.html", {"p": p, "entete": p["entete"]}, titre="Programme",
+                          nom_fichier="programme.pdf", imprime_par=monde["maitre_e"]).contenu
+
+    def verifier(pages, marque):
+        signatures = page_de(pages, "La famille Date et signature")
+        assert page_de(pages, "Le membre du RASED") == signatures
+        assert page_de(pages, marque) == signatures, marque
+        return signatures > 0
+
+    assert _balayer(rendre, verifier) >= 3
 
 
 @pytest.fixture
