@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from aides.enums import ActeConsentement, TypeAide
 from aides.models import (
+    Competence,
     ActionEquipe,
     ActionProgramme,
     Aide,
@@ -43,7 +44,7 @@ from aides.services import (
     programme_creer,
     programme_valider,
 )
-from eleves.enums import Role
+from eleves.enums import CYCLE_PAR_NIVEAU, Role
 from eleves.models import Eleve, Utilisateur, annee_courante_debut
 
 DIFFICULTES = [
@@ -161,6 +162,9 @@ class _Peuplement:
                 attentes="Comprendre ce qui bloque et adapter le travail en classe.",
                 famille_informee_le=None if etape == "brouillon" else self.jour(il_y_a + 3),
                 famille_informee_par="" if etape == "brouillon" else "rencontre",
+                # A second open request for a pupil says why (asked before it is sent).
+                motif_autre_demande="Une autre difficulté, apparue depuis la première demande." if
+                DemandeAide.objects.autres_en_cours(eleve_id=eleve.pk, auteur_id=auteur.pk).exists() else "",
             ),
             auteur=auteur, eleve=eleve,
         )
@@ -211,17 +215,25 @@ class _Peuplement:
             avis_eleve="Content de venir travailler en petit groupe.",
             avis_famille="La famille soutient l'aide et fera lire chaque soir.",
         ))
+        # Skills of the reference list, by the pupil's cycle (none if the list was not loaded).
+        cycle = CYCLE_PAR_NIVEAU.get(aide.demande.niveau, 2)
+        codes = {"decoder": {1: "C1-LO-07", 2: "C2-FR-LE-01", 3: "C3-FR-LE-01"}[cycle],
+                 "comprendre": {1: "C1-LO-05", 2: "C2-FR-LE-02", 3: "C3-FR-LE-01"}[cycle]}
+        competences = {c.code: c for c in Competence.objects.filter(code__in=[*codes.values(), "S3.1"])}
+        decoder, comprendre = competences.get(codes["decoder"]), competences.get(codes["comprendre"])
         if visee:
             Objectif.objects.create(programme=programme, visee=visee, intitule="Oser prendre la parole en groupe",
-                                    critere="Intervient au moins une fois par séance", responsable="Maître G")
+                                    critere="Intervient au moins une fois par séance", responsable="Maître G",
+                                    competence=competences.get("S3.1"), maitrise_initiale="insuffisante")
         else:
             Objectif.objects.create(programme=programme, domaine="1.1", ordre=1,
                                     intitule="Décoder les syllabes complexes",
                                     critere="Lit une liste de 20 syllabes en moins d'une minute",
-                                    responsable="Maître E")
+                                    responsable="Maître E", competence=decoder, maitrise_initiale="fragile")
             Objectif.objects.create(programme=programme, domaine="1.1", ordre=2,
                                     intitule="Comprendre un texte court lu seul",
-                                    critere="Répond juste à 4 questions sur 5", responsable="Enseignante")
+                                    critere="Répond juste à 4 questions sur 5", responsable="Enseignante",
+                                    competence=comprendre, maitrise_initiale="fragile")
         ActionProgramme.objects.create(programme=programme, acteur="enseignant",
                                        description="Lecture quotidienne de 5 minutes avec l'enseignante.")
         ActionProgramme.objects.create(programme=programme, acteur="famille",

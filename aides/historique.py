@@ -6,6 +6,7 @@ The psychologist's text is masked wherever it can be written; the mask itself is
 
 from auditlog.registry import auditlog
 
+from aides.enums import DejaEssaye, DomaineSocle, Obstacle
 from aides.models import (
     ActionEquipe,
     ActionProgramme,
@@ -23,6 +24,7 @@ from aides.models import (
     Reunion,
     Seance,
 )
+from eleves.historique_lisible import listes_de_choix
 
 
 def enregistrer_modeles() -> None:
@@ -46,3 +48,6 @@ def enregistrer_modeles() -> None:
     auditlog.register(Evaluation, mask_fields=["synthese", "estime_instrument", "estime_debut", "estime_fin"])
     auditlog.register(EvaluationObjectif, mask_fields=["commentaire"])
     auditlog.register(ConclusionPsy, mask_fields=["texte"])
+    # The JSON lists of codes, read as their labels (eleves/historique_lisible.py).
+    listes_de_choix(DemandeAide, domaines=DomaineSocle, deja_essaye=DejaEssaye)
+    listes_de_choix(Observation, obstacles=Obstacle)

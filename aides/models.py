@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from aides.competences import normaliser
 from aides.enums import (
     ACTES_PSY,
     ETATS_REPONDUS,
@@ -64,6 +65,15 @@ class DemandeAideQuerySet(models.QuerySet):
                 return qs.filter(envoyees)
         return self.none()
 
+    def autres_en_cours(self, *, eleve_id, auteur_id, sauf=None) -> "DemandeAideQuerySet":
+        """The pupil's other requests still open (sent and not closed, or this author's own
+        drafts): a new request for him is a second one (asked for a reason before it is sent).
+        Not scoped: the caller shows each one only as far as the user may see it."""
+        qs = self.filter(eleve_id=eleve_id).exclude(etat=EtatDemande.CLOTUREE).exclude(
+            Q(etat=EtatDemande.BROUILLON) & ~Q(auteur_id=auteur_id)
+        )
+        return qs.exclude(pk=sauf) if sauf else qs
+
 
 class DemandeAide(models.Model):
     """A teacher's request for help with one pupil, from draft to decision."""
@@ -94,6 +104,8 @@ class DemandeAide(models.Model):
     famille_informee_par = models.CharField(
         "famille informée par", max_length=10, choices=ModeInformation.choices, blank=True
     )
+    # Why a new request for a pupil who already has one open: asked and confirmed before sending.
+    motif_autre_demande = models.TextField("pourquoi une nouvelle demande", blank=True)
 
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -274,6 +286,15 @@ class AideQuerySet(models.QuerySet):
             # directeur then learns of the follow-up with the conclusion shared.
             connus |= Exists(ConclusionPsy.objects.filter(aide=OuterRef("pk"), partagee=True))
         return qs.filter(connus)
+
+    def des_eleves_de_l_ecole(self, user, *, ecole, debut: int):
+        """The aids of the pupils enrolled in ``ecole`` in school year ``debut``, whatever school
+        filed their request: a pupil who changes school keeps one journey, and the school that
+        has him counts it (its per-période list, its figures). ``ecole`` is one ``user`` sees
+        (the caller looked it up in his scope); a psychological follow-up, for psychologists only
+        (no nominative list of a psychologist's pupils for anyone else)."""
+        qs = self.filter(eleve__inscriptions__annee__debut=debut, eleve__inscriptions__classe__ecole=ecole)
+        return qs if lit_le_secret_psy(user) else qs.hors_secret_psy()
 
     def confidentielles_lisibles_par(self, user):
         """The aids whose content (programme, sessions, evaluations) ``user`` may read
@@ -545,6 +566,64 @@ class HistoriqueProgramme(models.Model):
         verbose_name = "étape du programme"
 
 
+class CompetenceQuerySet(models.QuerySet):
+    def pour_le_cycle(self, cycle):
+        """The active skills offered for a pupil of ``cycle``: its end-of-cycle expectations, then
+        the socle's components (always offered: an aid may aim at a transversal one)."""
+        filtre = Q(cycle__isnull=True) | Q(cycle=cycle) if cycle else Q()
+        return self.filter(filtre, active=True).order_by(models.F("cycle").asc(nulls_last=True), "ordre")
+
+    def chercher(self, texte: str):
+        """The skills whose code, discipline or wording hold every word of ``texte`` (accents and
+        case ignored, see ``aides.competences.normaliser``)."""
+        qs = self
+        for mot in normaliser(texte).split():
+            qs = qs.filter(recherche__contains=mot)
+        return qs
+
+
+class Competence(models.Model):
+    """A skill of the reference list (aides/data/competences.csv): a component of the socle commun
+    (no cycle) or an end-of-cycle expectation of cycle 1, 2 or 3.
+
+    Reference data, not a pupil's: written only by ``aides.competences.charger`` (the data
+    migration and ``manage.py charger_competences``). A skill dropped from the file is
+    deactivated, never deleted: the objectives that named it keep it.
+    """
+
+    code = models.CharField("code", max_length=20, unique=True)
+    cycle = models.PositiveSmallIntegerField("cycle", null=True, blank=True)
+    domaine = models.CharField("domaine du socle", max_length=3, choices=DomaineSocle.choices)
+    discipline = models.CharField("discipline ou domaine d'apprentissage", max_length=120)
+    composante = models.CharField("composante", max_length=120, blank=True)
+    intitule = models.CharField("intitulé", max_length=600)
+    ordre = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField("proposée", default=True)
+    # The code, discipline and wording without accents nor capitals: searched on SQLite and
+    # PostgreSQL alike, without the unaccent extension.
+    recherche = models.TextField(editable=False, default="")
+
+    objects = CompetenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordre", "pk"]
+        verbose_name = "compétence"
+        constraints = [
+            models.CheckConstraint(condition=Q(cycle__isnull=True) | Q(cycle__in=[1, 2, 3]), name="competence_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.intitule}"
+
+    @property
+    def origine(self) -> str:
+        """Where the skill comes from, as the programme prints it."""
+        if self.cycle is None:
+            return self.composante or self.discipline
+        rubrique = f"{self.discipline}, {self.composante}" if self.composante else self.discipline
+        return f"Cycle {self.cycle} — {rubrique}"
+
+
 class Objectif(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="objectifs")
     ordre = models.PositiveSmallIntegerField(default=0)
@@ -555,6 +634,14 @@ class Objectif(models.Model):
     intitule = ChaineChiffree("objectif", max_length=300)
     critere = ChaineChiffree("critère de réussite observable", max_length=300)
     responsable = ChaineChiffree("responsable", max_length=120)
+    # The skill of the reference list the objective works on (optional: free wording stays allowed).
+    competence = models.ForeignKey(
+        Competence, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="compétence visée"
+    )
+    # The pupil's mastery when the programme is written: the first bilan's starting point.
+    maitrise_initiale = models.CharField(
+        "maîtrise au départ", max_length=13, choices=Maitrise.choices, blank=True
+    )
 
     class Meta:
         ordering = ["ordre", "pk"]

@@ -562,7 +562,8 @@ def eleves_aides_par_periode(user, *, ecole, debut: int, periode: int | None = N
     """The school's pupils who received a RASED aid during school year ``debut``, per class,
     with the périodes each aid ran (until today for an aid still running).
 
-    Read through ``Aide.objects.visibles_par(user)``; a psychologist's follow-ups are left out
+    Every aid of a pupil enrolled in the school that year counts, whatever school filed the
+    request (``Aide.objects.des_eleves_de_l_ecole``); a psychologist's follow-ups are left out
     for everyone but psychologists (no nominative list of the psychologist's pupils).
     ``periode`` keeps only the pupils helped during that période. Two queries.
     """
@@ -571,12 +572,10 @@ def eleves_aides_par_periode(user, *, ecole, debut: int, periode: int | None = N
     avec_psy = lit_le_secret_psy(user)
     inscrits = Inscription.objects.filter(annee__debut=debut, classe__ecole=ecole)
     aides = (
-        Aide.objects.visibles_par(user)
-        .filter(eleve__in=inscrits.values("eleve_id"), debut__isnull=False, debut__lte=au)
+        Aide.objects.des_eleves_de_l_ecole(user, ecole=ecole, debut=debut)
+        .filter(debut__isnull=False, debut__lte=au)
         .filter(Q(fin__isnull=True) | Q(fin__gte=du))
     )
-    if not avec_psy:
-        aides = aides.hors_secret_psy()
     eleves: dict[int, EleveAide] = {}
     classes: dict[int, str] = {}
     for eleve_id, nom, prenom, type_aide, debut_aide, fin_aide, niveau, classe in (

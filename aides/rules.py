@@ -14,6 +14,7 @@ The predicates that ask the database do it with one query by id, cached on the l
 so that a page checking several permissions on one request does not repeat them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import rules
@@ -24,12 +25,13 @@ from aides.enums import (
     ETATS_REPONDUS,
     REPONSE_APPORTEE,
     ROLE_PAR_TYPE_AIDE,
+    ActeConsentement,
     EtatAide,
     EtatDemande,
     EtatProgramme,
 )
 from aides.exceptions import EtatRefuse
-from aides.models import Aide, DemandeAide
+from aides.models import Aide, Consentement, DemandeAide
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Ecole
 from eleves.rules import (
@@ -226,18 +228,83 @@ def programme_valide_en_cours(user, programme):
 # --- The actions: who & when, with the reason given when only the state forbids them -----------
 
 
+# --- What an action waits for besides the state: the button shows it, the service enforces it ----
+
+
+@dataclass(frozen=True)
+class Prealable:
+    """A condition the service checks before acting (the family's agreement, an objective…).
+
+    It is not part of the permission: the page that prepares the action stays open (it says how
+    to meet the condition). The button is shown disabled with ``raison`` instead of failing after
+    the click, and the service refuses with the same ``raison``.
+    """
+
+    rempli: Callable[[object], bool]  # (objet) -> bool
+    raison: Callable[[object], str]  # (objet) -> the French reason
+
+
+def accord_pour_demarrer(aide) -> bool:
+    """The family's latest word on the act the aid waits for is an agreement."""
+    dernier = Consentement.objects.en_vigueur(demande=aide.demande_id, acte=acte_pour_demarrer(aide))
+    return bool(dernier and dernier.accorde)
+
+
+def acte_pour_demarrer(aide) -> str:
+    """The act whose agreement an aid waits for: the psychologist's, or an E or G aid's."""
+    return ActeConsentement.PSY if aide.est_psy else ActeConsentement.AIDE_E_G
+
+
+ACCORD_POUR_DEMARRER = Prealable(accord_pour_demarrer, lambda aide: (
+    "Aucun suivi psychologique ne commence sans l'accord des parents : enregistrez-le d'abord."
+    if aide.est_psy else "L'aide ne peut pas commencer avant l'accord de la famille : enregistrez-le d'abord."
+))
+PROGRAMME_AVEC_OBJECTIF = Prealable(
+    lambda programme: programme.objectifs.exists(),
+    lambda programme: "Un programme sans objectif ne peut pas être validé : ajoutez-en au moins un.",
+)
+FAMILLE_INFORMEE = Prealable(
+    lambda demande: bool(demande.famille_informee_le and demande.famille_informee_par),
+    lambda demande: ("La famille doit être informée avant l'envoi de la demande au RASED : "
+                     "indiquez la date et la manière dont elle a été informée."),
+)
+DEMANDE_COMPLETE = Prealable(
+    lambda demande: bool(demande.domaines and demande.difficultes.strip()),
+    lambda demande: "Indiquez au moins un domaine du socle commun et décrivez les difficultés observées.",
+)
+
+
+MOTIF_SI_AUTRE_DEMANDE = Prealable(
+    lambda demande: bool(demande.motif_autre_demande.strip()) or not DemandeAide.objects.autres_en_cours(
+        eleve_id=demande.eleve_id, auteur_id=demande.auteur_id, sauf=demande.pk).exists(),
+    lambda demande: ("Cet élève a déjà une demande d'aide en cours : avant d'en envoyer une autre, indiquez "
+                     "dans le formulaire pourquoi elle est nécessaire."),
+)
+
+
+def prealable_manquant(prealables, objet) -> str:
+    """The reason of the first condition ``objet`` does not meet, or ``""``."""
+    return next((p.raison(objet) for p in prealables if not p.rempli(objet)), "")
+
+
+# --- The actions: who & when, with the reason given when only the state forbids them -----------
+
+
 @dataclass(frozen=True)
 class Action:
     qui: rules.Predicate
     quand: rules.Predicate | None = None
     # Said to someone who may do this, but not in the object's present state.
     refus: str = ""
+    # What the action waits for besides the state (``Prealable``): shown on the disabled button.
+    prealables: tuple = ()
 
 
 ACTIONS = {
     # Requests (object: the request).
     "aides.change_demande": Action(auteur_de_la_demande, brouillon, "Une demande envoyée ne peut plus être modifiée."),
-    "aides.envoyer_demande": Action(auteur_de_la_demande, brouillon, "Cette demande a déjà été envoyée."),
+    "aides.envoyer_demande": Action(auteur_de_la_demande, brouillon, "Cette demande a déjà été envoyée.",
+                                    (FAMILLE_INFORMEE, DEMANDE_COMPLETE, MOTIF_SI_AUTRE_DEMANDE)),
     "aides.prendre_en_charge": Action(rased_du_secteur, a_traiter, "Cette demande n'est plus en attente d'analyse."),
     "aides.decider_demande": Action(rased_du_secteur, a_traiter, "Une décision a déjà été prise pour cette demande."),
     "aides.add_observation": Action(
@@ -257,7 +324,8 @@ ACTIONS = {
         rased_du_secteur | directeur_de_l_ecole, envoyee,
         "Une réunion ne s'enregistre que pour une demande envoyée au RASED."),
     # Aids (object: the aid), carried by their intervenant or the stand-in.
-    "aides.demarrer_aide": Action(agit_pour_l_aide, aide_a_demarrer, "Cette aide n'est plus à démarrer."),
+    "aides.demarrer_aide": Action(agit_pour_l_aide, aide_a_demarrer, "Cette aide n'est plus à démarrer.",
+                                  (ACCORD_POUR_DEMARRER,)),
     "aides.add_programme": Action(
         agit_pour_l_aide, aide_non_terminee, "Cette aide est terminée : aucun programme ne peut plus y être rédigé."),
     "aides.add_conclusion": Action(aide_psy & agit_pour_l_aide),
@@ -265,10 +333,13 @@ ACTIONS = {
     "aides.change_programme": Action(
         agit_pour_le_programme, programme_brouillon, "Un programme validé ne se modifie pas : créez une nouvelle version."),
     "aides.valider_programme": Action(
-        agit_pour_le_programme, programme_brouillon, "Cette version du programme n'est plus un brouillon."),
+        agit_pour_le_programme, programme_brouillon, "Cette version du programme n'est plus un brouillon.",
+        (PROGRAMME_AVEC_OBJECTIF,)),
     "aides.renouveler_programme": Action(
         agit_pour_le_programme, programme_valide_en_cours,
         "Seule la version validée du programme d'une aide en cours peut être renouvelée."),
+    # The skills' search of the programme's form: the reference list is public, the page is the RASED's.
+    "aides.chercher_competence": Action(membre_rased),
     "aides.add_evaluation": Action(
         agit_pour_le_programme, programme_valide_en_cours,
         "Seul le programme validé d'une aide en cours s'évalue."),
@@ -304,6 +375,27 @@ ACTIONS = {
 
 for _nom, _action in ACTIONS.items():
     rules.add_perm(_nom, actif & _action.qui & _action.quand if _action.quand else actif & _action.qui)
+
+
+@dataclass(frozen=True)
+class ActionPossible:
+    """What a page shows for one action: a live button (``permise``), a disabled one with
+    ``raison`` (the person may act, in this state, but a condition is missing), or nothing."""
+
+    permise: bool
+    raison: str = ""
+
+    @property
+    def montree(self) -> bool:
+        return self.permise or bool(self.raison)
+
+
+def action_possible(user, permission: str, objet=None) -> ActionPossible:
+    if not user.has_perm(permission, objet):
+        return ActionPossible(False)
+    action = ACTIONS.get(permission)
+    raison = prealable_manquant(action.prealables, objet) if action else ""
+    return ActionPossible(not raison, raison)
 
 
 def verifier(user, permission: str, objet=None, *, avec_etat: bool = True) -> None:

@@ -38,6 +38,7 @@ from aides.models import (
     Consentement,
     DemandeAide,
     Evaluation,
+    EvaluationObjectif,
     HistoriqueAide,
     HistoriqueDemande,
     HistoriqueProgramme,
@@ -51,7 +52,7 @@ from aides.models import (
     Seance,
 )
 from aides.pdf.programme import donnees_programme
-from aides.rules import agit_pour_l_aide
+from aides.rules import ACTIONS, agit_pour_l_aide, prealable_manquant
 from aides.selectors import membres_rased_de
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
@@ -88,15 +89,8 @@ def demande_envoyer(*, demande: DemandeAide, auteur: Utilisateur) -> bool:
         demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
         if demande.etat != EtatDemande.BROUILLON:
             return False
-        if not demande.famille_informee_le or not demande.famille_informee_par:
-            raise ActionRefusee(
-                "La famille doit être informée avant l'envoi de la demande au RASED : "
-                "indiquez la date et la manière dont elle a été informée."
-            )
-        if not demande.domaines or not demande.difficultes.strip():
-            raise ActionRefusee(
-                "Indiquez au moins un domaine du socle commun et décrivez les difficultés observées."
-            )
+        if raison := prealable_manquant(ACTIONS["aides.envoyer_demande"].prealables, demande):
+            raise ActionRefusee(raison)
         demande.envoyee_le = timezone.now()
         _changer_etat(demande, vers=EtatDemande.ENVOYEE, auteur=auteur, champs=["envoyee_le"])
         destinataires = list(membres_rased_de(demande))
@@ -309,19 +303,14 @@ def aide_demarrer(*, aide: Aide, auteur: Utilisateur, debut) -> bool:
     """Start an aid: by its intervenant (or stand-in), refused without the family's agreement on
     record. False if already started."""
     _exiger_intervenant(auteur, aide)
-    acte = ActeConsentement.PSY if aide.est_psy else ActeConsentement.AIDE_E_G
     with transaction.atomic():
         aide = Aide.objects.select_for_update().get(pk=aide.pk)
         if aide.etat == EtatAide.EN_COURS:
             return False
         if aide.etat != EtatAide.A_DEMARRER:
             raise ActionRefusee("Cette aide est terminée.")
-        if not consentement_en_vigueur(aide.demande, acte):
-            raise ActionRefusee(
-                "Aucun suivi psychologique ne commence sans l'accord des parents : enregistrez-le d'abord."
-                if aide.est_psy
-                else "L'aide ne peut pas commencer avant l'accord de la famille : enregistrez-le d'abord."
-            )
+        if raison := prealable_manquant(ACTIONS["aides.demarrer_aide"].prealables, aide):
+            raise ActionRefusee(raison)
         aide.debut = debut
         _changer_etat_aide(aide, vers=EtatAide.EN_COURS, auteur=auteur, champs=["debut"])
     return True
@@ -380,8 +369,8 @@ def programme_valider(*, programme: Programme, auteur: Utilisateur) -> bool:
             return False
         if programme.etat != EtatProgramme.BROUILLON:
             raise ActionRefusee("Cette version a été remplacée.")
-        if not programme.objectifs.exists():
-            raise ActionRefusee("Un programme sans objectif ne peut pas être validé.")
+        if raison := prealable_manquant(ACTIONS["aides.valider_programme"].prealables, programme):
+            raise ActionRefusee(raison)
         for precedente in Programme.objects.select_for_update().filter(
             aide_id=programme.aide_id, etat=EtatProgramme.VALIDE
         ):
@@ -419,9 +408,18 @@ def programme_nouvelle_version(*, programme: Programme, auteur: Utilisateur, deb
         nouvelle.revision = 0
         nouvelle.save()
         HistoriqueProgramme.objects.create(programme=nouvelle, auteur=auteur, de="", vers=nouvelle.etat)
+        # The new période starts where the last bilan left each skill (or, without one, where
+        # the previous version started it).
+        mesurees = dict(
+            EvaluationObjectif.objects.filter(objectif__programme=source)
+            .exclude(maitrise_actuelle="")
+            .order_by("evaluation__date", "evaluation__pk")
+            .values_list("objectif_id", "maitrise_actuelle")
+        )
         Objectif.objects.bulk_create(
             Objectif(programme=nouvelle, ordre=o.ordre, domaine=o.domaine, visee=o.visee,
-                     intitule=o.intitule, critere=o.critere, responsable=o.responsable)
+                     intitule=o.intitule, critere=o.critere, responsable=o.responsable,
+                     competence_id=o.competence_id, maitrise_initiale=mesurees.get(o.pk, o.maitrise_initiale))
             for o in source.objectifs.all()
         )
         ActionProgramme.objects.bulk_create(
@@ -622,9 +620,6 @@ def conclusion_enregistrer(*, aide: Aide, auteur: Utilisateur, conclusion: Concl
 # --- Analysis: meetings, and what starting an aid waits for ------------------------------------
 
 
-def acte_pour_demarrer(aide: Aide) -> str:
-    """The act whose agreement an aid waits for: the psychologist's, or an E or G aid's."""
-    return ActeConsentement.PSY if aide.est_psy else ActeConsentement.AIDE_E_G
 
 
 def reunion_enregistrer(

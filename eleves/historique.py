@@ -6,6 +6,8 @@ Names stay (the history of a pupil's file must say what changed) and are purged 
 
 from auditlog.registry import auditlog
 
+from eleves.enums import Niveau
+from eleves.historique_lisible import listes_de_choix
 from eleves.models import (
     AnneeScolaire,
     Circonscription,
@@ -27,3 +29,5 @@ def enregistrer_modeles() -> None:
     ):
         auditlog.register(modele)
     auditlog.register(Utilisateur, exclude_fields=["password", "last_login"])
+    # The JSON lists of codes, read as their labels (eleves/historique_lisible.py).
+    listes_de_choix(Classe, niveaux=Niveau)

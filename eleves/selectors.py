@@ -13,6 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from eleves.enums import Role
+from eleves.historique_lisible import (
+    entrees,
+    filtre_des_objets,
+    lignes_des_entrees,
+    recentes_d_abord,
+)
 from eleves.models import (
     AttributionRole,
     Classe,
@@ -20,10 +26,12 @@ from eleves.models import (
     Eleve,
     Inscription,
     JournalAcces,
+    Plan,
     ResponsableLegal,
     Utilisateur,
     annee_courante_debut,
 )
+from eleves.rules import lit_le_secret_psy
 
 # How long the psychologists' home page shows an opening of access to their work.
 ALERTE_ATTRIBUTIONS = timedelta(days=30)
@@ -159,3 +167,19 @@ def consultations_des_psychologues(user):
         JournalAcces.objects.filter(par_psychologue=True, utilisateur__circonscription_id=user.circonscription_id)
         .select_related("utilisateur")
     )
+
+
+# --- The change history of a pupil's record ---------------------------------------------------
+
+
+def historique_de_l_eleve(user, eleve) -> list:
+    """The readable history of the pupil's record (identity, enrolments, guardians, plans, those
+    removed since included), newest first, for ``user`` who sees the pupil. A fixed number of
+    queries (eleves/historique_lisible.py)."""
+    filtre = filtre_des_objets(Eleve, [eleve.pk])
+    for modele in (Inscription, ResponsableLegal, Plan):
+        filtre |= filtre_des_objets(
+            modele, modele.objects.filter(eleve=eleve).values("pk"), supprimes_de=("eleve", eleve.pk)
+        )
+    lignes = lignes_des_entrees(entrees(filtre), nomme_les_psychologues=lit_le_secret_psy(user))
+    return recentes_d_abord(lignes)

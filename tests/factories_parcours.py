@@ -56,11 +56,15 @@ ACTE_PAR_TYPE = {TypeAide.E: ActeConsentement.AIDE_E_G, TypeAide.G: ActeConsente
 def demande_deposee(*, eleve, auteur, envoyer=True, **champs) -> DemandeAide:
     """A request filed by ``auteur`` (``demande_enregistrer``: class and level from the pupil's
     enrolment) and, unless ``envoyer=False``, sent (``demande_envoyer``: history row, notices and
-    e-mails to the RASED of the secteur). The family was informed today unless ``champs`` say."""
+    e-mails to the RASED of the secteur). The family was informed today unless ``champs`` say; a
+    second open request for the pupil carries the reason the product asks for."""
     valeurs = {
         "domaines": ["1.1"], "difficultes": "Lecture très lente.",
         "famille_informee_le": timezone.localdate(), "famille_informee_par": ModeInformation.RENCONTRE,
     } | champs
+    if DemandeAide.objects.autres_en_cours(eleve_id=eleve.pk, auteur_id=auteur.pk).exists():
+        # A second request for the pupil: the teacher gives the reason the product asks for.
+        valeurs.setdefault("motif_autre_demande", "Une autre difficulté, apparue depuis la première demande.")
     demande = services.demande_enregistrer(demande=DemandeAide(**valeurs), auteur=auteur, eleve=eleve)
     if envoyer:
         services.demande_envoyer(demande=demande, auteur=auteur)

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aides.enums import ActeConsentement, EtatDemande, TypeAide
+from aides.models import Competence, Objectif
 from eleves.enums import Role
 from eleves.models import Ecole, JournalAcces, annee_courante_debut
 from tests.aides.test_documents_programme import texte_pdf
@@ -129,7 +130,8 @@ def _demande_suivie(monde, _, marque) -> str:
     for type_aide, membre in ((TypeAide.E, e), (TypeAide.PSY, psy)):
         aide = AideFactory(demande=demande, type=type_aide, intervenant=membre, en_cours=True)
         programme = ProgrammeFactory(aide=aide, valide=True)
-        objectif = ObjectifFactory(programme=programme, **({"visee": "estime"} if type_aide == TypeAide.PSY else {}))
+        objectif = ObjectifFactory(programme=programme, competence=_competence_neuve(),
+                                   **({"visee": "estime"} if type_aide == TypeAide.PSY else {}))
         ActionProgrammeFactory(programme=programme)
         EvaluationObjectifFactory(evaluation=EvaluationFactory(programme=programme), objectif=objectif)
         SeanceFactory(intervenant=membre, aides=[aide])
@@ -143,6 +145,12 @@ def _programme_valide(monde):
     document is computed from the rows (a snapshot would hide a query per objective)."""
     aide = _aide_en_cours(monde, monde.eleve_a1, monde["maitre_e"])
     return ProgrammeFactory(aide=aide, valide=True)
+
+
+def _programme_brouillon(monde):
+    """Léa's E aid (maître E) with a draft programme: its edit page lists the objectives."""
+    aide = _aide_en_cours(monde, monde.eleve_a1, monde["maitre_e"])
+    return ProgrammeFactory(aide=aide)
 
 
 def _reunion(monde):
@@ -277,6 +285,27 @@ def _tableau_administrateur(monde, _, marque):
     _ecole(monde, None, marque)  # the administrator's page names no school: it counts them
 
 
+def _demande_modifiee(monde, demande, marque):
+    """One more change of the request (a new référent, named after the item, and its domains)
+    and one more move: two more lines of its history, a name read from another row."""
+    referent = UtilisateurFactory(role=Role.MAITRE_E, circonscription=monde.nord, secteur=monde.secteur_1,
+                                  last_name=marque)
+    demande.referent = referent
+    demande.domaines = ["1.1", "2"] if demande.domaines == ["1.1"] else ["1.1"]
+    demande.save()
+    HistoriqueDemandeFactory(demande=demande, auteur=referent, de=EtatDemande.ENVOYEE, vers=EtatDemande.EN_ANALYSE)
+    return marque
+
+
+def _responsable_modifie(monde, _, marque):
+    """One more change of a guardian of Léa's, to a name of the item: a line of the pupil's history."""
+    responsable = monde.eleve_a1.responsables.first() or ResponsableLegalFactory(eleve=monde.eleve_a1)
+    responsable.nom = marque
+    responsable.lien = "pere" if responsable.lien == "mere" else "mere"
+    responsable.save()
+    return marque
+
+
 def _ecoles_comptees(monde):
     return f"{Ecole.objects.filter(circonscription=monde.nord).count()} écoles"
 
@@ -291,10 +320,23 @@ def _observation_reunion_et_accord(monde, demande, marque):
     return f"Observation de {marque}."
 
 
+def _competence_neuve() -> Competence:
+    """A skill no objective names yet: each item reads its own (one query per skill would show)."""
+    return Competence.objects.filter(cycle=2).exclude(pk__in=Objectif.objects.exclude(
+        competence=None).values("competence")).first()
+
+
 def _objectif_et_action(monde, programme, marque):
-    ObjectifFactory(programme=programme, intitule=f"Lire avec {marque}")
+    ObjectifFactory(programme=programme, intitule=f"Lire avec {marque}", competence=_competence_neuve(),
+                    maitrise_initiale="fragile")
     ActionProgrammeFactory(programme=programme, description=f"Relire avec {marque}")
     return f"Lire avec {marque}"
+
+
+def _objectif_a_modifier(monde, programme, marque):
+    """An objective in a draft: its values sit in the form's fields, its heading in the text."""
+    _objectif_et_action(monde, programme, marque)
+    return f"Objectif {programme.objectifs.count()}"
 
 
 def _participants(monde, reunion, marque):
@@ -404,8 +446,17 @@ VUES = {
     # Pages of one object that list its children.
     "demande_detail": Vue("maitre_e", _de("demande_detail"), _observation_reunion_et_accord, _decidee_e_et_psy),
     "programme_detail": Vue("maitre_e", _de("programme_detail"), _objectif_et_action, _programme_valide),
+    # A new review: a row per objective, with its skill and its starting mastery.
+    "evaluation_creer": Vue("maitre_e", _de("evaluation_creer"), _objectif_et_action, _programme_valide),
+    # The edit form: every objective's skill list comes from one read of the cycle's skills.
+    "programme_modifier": Vue("maitre_e", _de("programme_modifier"), _objectif_a_modifier, _programme_brouillon),
     "reunion_detail": Vue("maitre_e", _de("reunion_detail"), _participants, _reunion),
     "eleve_detail": Vue("directeur", _de("eleve_detail"), _demande_et_responsable, lambda monde: monde.eleve_a1),
+    # Pages of one record with its history (templates/_historique.html): more changes, same count.
+    "demande_detail historique": Vue("enseignant", _de("demande_detail"), _demande_modifiee,
+                                     lambda monde: _demande_envoyee(monde, "Durand")),
+    "eleve_detail historique": Vue("directeur", _de("eleve_detail"), _responsable_modifie,
+                                   lambda monde: monde.eleve_a1),
     "ecole_detail": Vue("directeur", _de("ecole_detail"), _classe_de_l_ecole, lambda monde: monde.ecole_a),
 }
 

@@ -23,7 +23,7 @@ class DemandeAideForm(FormulaireRased):
         model = DemandeAide
         fields = [
             "domaines", "difficultes", "erreurs", "deja_essaye", "deja_essaye_precisions",
-            "points_appui", "attentes", "famille_informee_le", "famille_informee_par",
+            "points_appui", "attentes", "famille_informee_le", "famille_informee_par", "motif_autre_demande",
         ]
         widgets = {
             "famille_informee_le": DateInput(),
@@ -32,16 +32,27 @@ class DemandeAideForm(FormulaireRased):
             "deja_essaye_precisions": forms.Textarea(attrs={"rows": 2}),
             "points_appui": forms.Textarea(attrs={"rows": 3}),
             "attentes": forms.Textarea(attrs={"rows": 3}),
+            "motif_autre_demande": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "famille_informee_le": "Obligatoire avant l'envoi de la demande au RASED.",
         }
 
-    def __init__(self, *args, envoi: bool = False, **kwargs):
+    confirmation_autre_demande = forms.BooleanField(
+        label="Je confirme qu'une nouvelle demande est nécessaire pour cet élève.", required=False)
+
+    def __init__(self, *args, envoi: bool = False, autres_demandes=(), **kwargs):
         super().__init__(*args, **kwargs)
         # « Envoyer au RASED »: what sending needs is said on each field, before anything is saved
         # (``demande_envoyer`` checks it again).
         self.envoi = envoi
+        # A pupil with another open request: the teacher says why a new one, and confirms it.
+        self.autres_demandes = list(autres_demandes)
+        if self.autres_demandes:
+            self.fields["motif_autre_demande"].help_text = (
+                "Cet élève a déjà une demande en cours (voir ci-dessus) : dites pourquoi une nouvelle est nécessaire.")
+        else:
+            del self.fields["motif_autre_demande"], self.fields["confirmation_autre_demande"]
 
     def clean(self):
         cleaned = super().clean()
@@ -58,6 +69,11 @@ class DemandeAideForm(FormulaireRased):
                 "famille_informee_le": "La famille doit être informée avant l'envoi : indiquez la date.",
                 "famille_informee_par": "La famille doit être informée avant l'envoi : indiquez comment.",
             }
+            if self.autres_demandes:
+                manquants |= {
+                    "motif_autre_demande": "Indiquez pourquoi une nouvelle demande est nécessaire.",
+                    "confirmation_autre_demande": "Confirmez qu'une nouvelle demande est nécessaire.",
+                }
             for champ, message in manquants.items():
                 if champ not in self.errors and not _rempli(cleaned.get(champ)):
                     self.add_error(champ, message)

@@ -44,7 +44,6 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
@@ -80,14 +79,13 @@ from aides.pdf.suivi import (
     participants,
 )
 from aides.rules import etapes_lisibles
+from eleves.historique_lisible import entrees, filtre_des_objets, lignes_des_entrees
 from eleves.journal import ligne_entiere, lignes_du_journal
 from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal, VoletDossier
 
 # The fields of a request that carry the RASED's answer: its readers are those told of
 # psychological follow-ups (``aides.rules.connait_les_suivis_psy``), hence the RASED's part.
 CHAMPS_DE_LA_REPONSE = frozenset({"etat", "decision", "decision_motif", "decidee_le", "decidee_par"})
-# Written at every save: alone, it would date a change whose fields are printed elsewhere.
-CHAMP_HORODATAGE = "modifie_le"
 
 
 def _horodatage(valeur) -> str:
@@ -127,7 +125,7 @@ def _versions() -> Prefetch:
         Programme.objects.filter(etat__in=[EtatProgramme.VALIDE, EtatProgramme.REMPLACE])
         .order_by("version")
         .prefetch_related(
-            "objectifs", "actions",
+            Prefetch("objectifs", Objectif.objects.select_related("competence")), "actions",
             Prefetch("evaluations", Evaluation.objects.order_by("date", "pk").prefetch_related(
                 Prefetch("resultats", EvaluationObjectif.objects.select_related("objectif")))),
         ),
@@ -230,76 +228,21 @@ def _etape_complete(h) -> str:
     return f"{_horodatage(h.le)} — {h.get_de_display() or 'création'} → {h.get_vers_display()} ({h.auteur})"
 
 
-# --- The change history (django-auditlog): masked fields arrive masked ----------------------
+# --- The change history (django-auditlog), in readable lines -------------------------------------
 
 
-def _valeur(champ, valeur) -> str:
-    if valeur in (None, "None", ""):
-        return "—"
-    if champ is not None and champ.is_relation:
-        return f"n° {valeur}"  # not the related row's name: one query per value otherwise
-    if champ is not None and champ.choices:
-        return {str(k): str(v) for k, v in champ.flatchoices}.get(str(valeur), str(valeur))
-    return str(valeur)
-
-
-def _changements(entree, garder) -> list[str] | None:
-    """« field: before → after », as stored (masked values stay masked), in French field names;
-    only the fields ``garder(entree, name)`` keeps. None when it kept nothing of what there was to
-    show (or only the modification date): the entry belongs to another part.
-
-    Not ``LogEntry.changes_display_dict``: it reads each foreign key's row (a query per value)
-    and truncates long texts.
-    """
-    modele = entree.content_type.model_class()
-    lignes, gardes, ecartes = [], set(), False
-    for nom, valeurs in (entree.changes_dict or {}).items():
-        try:
-            champ = modele._meta.get_field(nom) if modele else None
-        except FieldDoesNotExist:
-            champ = None
-        if champ is not None and not champ.concrete:
-            continue  # reverse relations, listed empty at a creation
-        if not garder(entree, nom):
-            ecartes = True
-            continue
-        gardes.add(nom)
-        libelle = str(getattr(champ, "verbose_name", nom))
-        lignes.append(f"{libelle} : {' → '.join(_valeur(champ, v) for v in valeurs)}")
-    if ecartes and gardes <= {CHAMP_HORODATAGE}:
-        return None
-    return lignes
-
-
-def _tout(entree, champ) -> bool:
-    return True
-
-
-def _historique(objets: dict, garder=_tout) -> list[dict]:
-    """The history entries of ``objets`` ({model: primary keys}), oldest first, in one query."""
-    filtre = Q()
+def _historique(objets: dict, garder=None, *, nomme_les_psychologues: bool = False) -> list[dict]:
+    """The readable history of ``objets`` ({model: primary keys}), oldest first, in one query
+    (and one per model a changed foreign key names: eleves/historique_lisible.py). Masked fields
+    read « (texte confidentiel modifié) »; a psychologist is named in the psychological part only
+    (elsewhere the access log's neutral word)."""
+    filtre = Q(pk__in=[])
     for modele, pks in objets.items():
         if pks:
-            type_ = ContentType.objects.get_for_model(modele, for_concrete_model=False)
-            filtre |= Q(content_type=type_, object_pk__in=[str(pk) for pk in pks])
-    if not filtre:
-        return []
-    entrees = LogEntry.objects.filter(filtre).select_related("actor", "content_type").order_by("timestamp", "pk")
-    actions = {LogEntry.Action.CREATE: "création", LogEntry.Action.UPDATE: "modification",
-               LogEntry.Action.DELETE: "suppression"}
-    historique = []
-    for e in entrees:
-        changements = _changements(e, garder)
-        if changements is None:
-            continue
-        historique.append({
-            "le": _horodatage(e.timestamp),
-            "par": str(e.actor) if e.actor else "(opération automatique)",
-            "action": actions.get(e.action, "autre"),
-            "objet": f"{e.content_type.model_class()._meta.verbose_name} — {e.object_repr}",
-            "changements": changements,
-        })
-    return historique
+            filtre |= filtre_des_objets(modele, [int(pk) for pk in pks])
+    options = {"garder": garder} if garder is not None else {}
+    lignes = lignes_des_entrees(entrees(filtre), nomme_les_psychologues=nomme_les_psychologues, **options)
+    return [ligne.pour_document() for ligne in lignes]
 
 
 def _sans_la_reponse(entree, champ) -> bool:
@@ -537,7 +480,7 @@ def volet_psy(eleve, *, journal_jusqu_au) -> dict:
         ],
         "actions_equipe": [_action_equipe(a) for a in actions],
         "journal": _journal(ligne_entiere(e) for e in consultations.order_by("le", "pk")),
-        "historique": _historique(objets),
+        "historique": _historique(objets, nomme_les_psychologues=True),
     }
     volet["vide"] = not any(volet.values())
     return volet

@@ -52,9 +52,13 @@ def donnees_programme(programme) -> dict:
         "objectifs": [
             {
                 "reference": o.get_domaine_display() if o.domaine else f"Visée : {o.get_visee_display()}",
+                "competence": o.competence.intitule if o.competence else "",
+                "competence_origine": o.competence.origine if o.competence else "",
+                "maitrise_initiale": o.get_maitrise_initiale_display(),
                 "intitule": o.intitule, "critere": o.critere, "responsable": o.responsable,
             }
-            for o in programme.objectifs.all()
+            # One query whatever the number of objectives (the skills come with them).
+            for o in programme.objectifs.select_related("competence")
         ],
         "actions": [{"acteur": a.get_acteur_display(), "description": a.description} for a in programme.actions.all()],
         "avis_eleve": programme.avis_eleve,

@@ -46,6 +46,7 @@ def _version(programme, *, psy: bool) -> dict:
                 "reference": o.get_domaine_display() if o.domaine else f"Visée : {o.get_visee_display()}",
                 "intitule": o.intitule,
                 "critere": o.critere,
+                "competence": o.competence.intitule if o.competence else "",
             }
             for o in programme.objectifs.all()
         ],

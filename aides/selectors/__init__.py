@@ -27,6 +27,7 @@ from aides.models import (
     Evaluation,
     EvaluationObjectif,
     Notification,
+    Objectif,
     Observation,
     Programme,
     Reunion,
@@ -70,7 +71,7 @@ def contexte_demande(user, demande) -> dict:
     internal observations; a psychological follow-up's content is for psychologists only.
     """
     programmes = Programme.objects.visibles_par(user).prefetch_related(
-        "objectifs", "actions",
+        Prefetch("objectifs", Objectif.objects.select_related("competence")), "actions",
         Prefetch(
             "evaluations",
             Evaluation.objects.select_related("auteur").prefetch_related(

@@ -1,7 +1,13 @@
-"""Reads of the requests' own pages: the list of requests, a request's steps."""
+"""Reads of the requests' own pages: the list of requests, the pupil's other open requests (a
+request's history: ``aides/selectors/historique.py``)."""
 
-from aides.models import DemandeAide
-from aides.rules import EtapeLisible, etapes_lisibles
+from dataclasses import dataclass
+from datetime import datetime
+
+from aides.enums import EtatAide
+from aides.models import Aide, DemandeAide
+from aides.rules import etat_lisible
+from eleves.rules import lit_le_secret_psy
 
 
 def demandes_de_la_liste(user):
@@ -14,6 +20,36 @@ def demandes_de_la_liste(user):
     )
 
 
-def historique_de_la_demande(user, demande) -> list[EtapeLisible]:
-    """The request's steps, oldest first, as ``user`` may read them (``aides.rules.etapes_lisibles``)."""
-    return etapes_lisibles(user, demande, demande.historique.select_related("auteur"))
+@dataclass
+class AutreDemande:
+    """Another open request for the same pupil, as far as the user may see it."""
+
+    numero: int
+    envoyee_le: datetime | None
+    etat: str
+    visible: bool  # the user may open it (a link), else it is only said to exist
+    aides_en_cours: list[str]
+
+
+def autres_demandes_en_cours(user, *, eleve_id, auteur_id, sauf=None) -> list[AutreDemande]:
+    """The pupil's other open requests, shown before a second one is sent: with a link and its
+    state as ``user`` reads it when he sees it; else only its number, date and « en cours »
+    (nothing of its content, nor of a psychological follow-up). Three queries."""
+    autres = list(DemandeAide.objects.autres_en_cours(eleve_id=eleve_id, auteur_id=auteur_id, sauf=sauf)
+                  .order_by("envoyee_le", "pk"))
+    visibles = set(DemandeAide.objects.visibles_par(user).filter(pk__in=[d.pk for d in autres])
+                   .values_list("pk", flat=True))
+    aides = Aide.objects.filter(demande__in=visibles, etat=EtatAide.EN_COURS)
+    if not lit_le_secret_psy(user):
+        aides = aides.hors_secret_psy()
+    en_cours: dict[int, list[str]] = {}
+    for demande_id, libelle in ((a.demande_id, a.get_type_display()) for a in aides):
+        en_cours.setdefault(demande_id, []).append(libelle)
+    return [
+        AutreDemande(
+            numero=d.pk, envoyee_le=d.envoyee_le, visible=d.pk in visibles,
+            etat=etat_lisible(user, d) if d.pk in visibles else "en cours",
+            aides_en_cours=en_cours.get(d.pk, []),
+        )
+        for d in autres
+    ]

@@ -18,6 +18,7 @@ from aides.models import (
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
+    Objectif,
     Observation,
     PresenceSeance,
     Programme,
@@ -147,7 +148,7 @@ def _programmes_du_parcours(user):
         .filter(etat__in=[EtatProgramme.VALIDE, EtatProgramme.REMPLACE])
         .order_by("version")
         .prefetch_related(
-            "objectifs", "actions",
+            Prefetch("objectifs", Objectif.objects.select_related("competence")), "actions",
             Prefetch(
                 "evaluations",
                 Evaluation.objects.order_by("date", "pk").prefetch_related(

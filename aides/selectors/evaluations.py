@@ -6,7 +6,8 @@ from aides.models import Evaluation, EvaluationObjectif
 def mesures_de_depart(programme) -> tuple[dict, dict]:
     """What the first review measured, to offer again: for a psychological follow-up, the
     self-esteem instrument and starting score (``{}`` if none yet); and each objective's
-    mastery at the start, ``{objectif_id: maitrise}``."""
+    mastery at the start, ``{objectif_id: maitrise}``: as the earliest review measured it, or
+    before any review, as recorded when the programme was written (``maitrise_initiale``)."""
     estime = {}
     if programme.aide.est_psy:
         premiere = (
@@ -19,7 +20,9 @@ def mesures_de_depart(programme) -> tuple[dict, dict]:
         )
         if premiere:
             estime = {"estime_instrument": premiere.estime_instrument, "estime_debut": premiere.estime_debut}
-    maitrises = {}
+    maitrises = dict(
+        programme.objectifs.exclude(maitrise_initiale="").values_list("pk", "maitrise_initiale")
+    )
     for objectif_id, maitrise in (
         EvaluationObjectif.objects.filter(objectif__programme=programme)
         .exclude(maitrise_debut="")
@@ -32,4 +35,9 @@ def mesures_de_depart(programme) -> tuple[dict, dict]:
 
 def resultats_du_bilan(evaluation) -> list[EvaluationObjectif]:
     """The review's results, each with its objective, in the objectives' order."""
-    return list(evaluation.resultats.select_related("objectif"))
+    return list(evaluation.resultats.select_related("objectif__competence"))
+
+
+def objectifs_a_evaluer(programme):
+    """The programme's objectives, each with its skill, in their order (a new review's rows)."""
+    return programme.objectifs.select_related("competence")

@@ -3,7 +3,11 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from aides.models import Evaluation, Programme
+from aides.models import Competence, Evaluation, Objectif, Programme
+from eleves.enums import CYCLE_PAR_NIVEAU
+
+# The search answers a handful of suggestions: the user types on until the right one shows.
+NB_SUGGESTIONS = 15
 
 
 def programmes_lisibles(user, *, complet: bool = False):
@@ -14,7 +18,7 @@ def programmes_lisibles(user, *, complet: bool = False):
     )
     if complet:
         qs = qs.prefetch_related(
-            "objectifs", "actions",
+            Prefetch("objectifs", Objectif.objects.select_related("competence")), "actions",
             Prefetch(
                 "evaluations",
                 Evaluation.objects.select_related("auteur").prefetch_related("resultats__objectif"),
@@ -39,3 +43,20 @@ def versions_du_programme(user, aide):
     return Programme.objects.visibles_par(user).filter(aide=aide).only(
         "pk", "aide_id", "version", "etat", "valide_le"
     )
+
+
+def cycle_de_l_aide(aide) -> int | None:
+    """The pupil's cycle as the request recorded their level (None for a level outside 1–3)."""
+    return CYCLE_PAR_NIVEAU.get(aide.demande.niveau)
+
+
+def competences_du_cycle(cycle):
+    """The skills an objective may name for a pupil of ``cycle`` (the form's choices)."""
+    return Competence.objects.pour_le_cycle(cycle)
+
+
+def competences_trouvees(texte: str, *, cycle) -> list[Competence]:
+    """The first skills of ``cycle`` matching every word of ``texte`` (none for an empty text)."""
+    if not texte.strip():
+        return []
+    return list(competences_du_cycle(cycle).chercher(texte)[:NB_SUGGESTIONS])

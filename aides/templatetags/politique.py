@@ -2,6 +2,8 @@
 
 from django import template
 
+from aides.rules import ActionPossible
+from aides.rules import action_possible as _action_possible
 from aides.rules import etat_lisible as _etat_lisible
 
 register = template.Library()
@@ -11,3 +13,10 @@ register = template.Library()
 def etat_lisible(demande, user) -> str:
     """``{{ demande|etat_lisible:user }}``: the request's state as ``user`` may read it."""
     return _etat_lisible(user, demande)
+
+
+@register.simple_tag
+def action_possible(permission: str, user, objet=None) -> ActionPossible:
+    """``{% action_possible "aides.demarrer_aide" user aide as demarrer %}``: ``demarrer.permise``
+    shows the button; else ``demarrer.raison``, when set, shows it disabled with its reason."""
+    return _action_possible(user, permission, objet)

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aides.forms.demandes import DemandeAideForm
 from aides.selectors import contexte_demande, demande_visible_ou_404
-from aides.selectors.demandes import demandes_de_la_liste, historique_de_la_demande
+from aides.selectors.demandes import autres_demandes_en_cours, demandes_de_la_liste
+from aides.selectors.historique import historique_lisible_de_la_demande
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from aides.views.acces import exiger, refus_en_message
@@ -36,12 +37,13 @@ def _donnees(request):
 def demande_creer(request, pk):
     eleve = eleve_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_demande", eleve)
-    form = DemandeAideForm(_donnees(request), envoi="envoyer" in request.POST)
+    autres = autres_demandes_en_cours(request.user, eleve_id=eleve.pk, auteur_id=request.user.pk)
+    form = DemandeAideForm(_donnees(request), envoi="envoyer" in request.POST, autres_demandes=autres)
     if request.method == "POST" and form.is_valid():
         with refus_en_message(request):
             demande = demande_enregistrer(demande=form.instance, auteur=request.user, eleve=eleve)
             return _apres_enregistrement(request, demande)
-    return render(request, "aides/demande_form.html", {"form": form, "eleve": eleve})
+    return render(request, "aides/demande_form.html", {"form": form, "eleve": eleve, "autres_demandes": autres})
 
 
 @login_required
@@ -49,12 +51,16 @@ def demande_creer(request, pk):
 def demande_modifier(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
     exiger(request, "aides.change_demande", demande)
-    form = DemandeAideForm(_donnees(request), instance=demande, envoi="envoyer" in request.POST)
+    autres = autres_demandes_en_cours(request.user, eleve_id=demande.eleve_id, auteur_id=demande.auteur_id,
+                                      sauf=demande.pk)
+    form = DemandeAideForm(_donnees(request), instance=demande, envoi="envoyer" in request.POST,
+                           autres_demandes=autres)
     if request.method == "POST" and form.is_valid():
         with refus_en_message(request):
             demande = demande_enregistrer(demande=form.instance, auteur=request.user)
             return _apres_enregistrement(request, demande)
-    return render(request, "aides/demande_form.html", {"form": form, "eleve": demande.eleve, "demande": demande})
+    return render(request, "aides/demande_form.html", {
+        "form": form, "eleve": demande.eleve, "demande": demande, "autres_demandes": autres})
 
 
 def _apres_enregistrement(request, demande):
@@ -96,7 +102,11 @@ def demande_detail(request, pk):
         "aides/demande_detail.html",
         {
             "demande": demande,
-            "historique": historique_de_la_demande(request.user, demande),
+            "historique": historique_lisible_de_la_demande(request.user, demande),
+            # Before a draft is sent: the pupil's other open requests.
+            "autres_demandes": autres_demandes_en_cours(
+                request.user, eleve_id=demande.eleve_id, auteur_id=demande.auteur_id, sauf=demande.pk,
+            ) if request.user.has_perm("aides.envoyer_demande", demande) else [],
             **contexte_demande(request.user, demande),
         },
     )

@@ -18,6 +18,7 @@ from eleves.selectors import (
     classes_de_l_ecole,
     ecole_visible_ou_404,
     eleve_visible_ou_404,
+    historique_de_l_eleve,
     inscriptions_de_l_eleve,
 )
 
@@ -46,6 +47,7 @@ def eleve_detail(request, pk):
             "peut_voir_journal": user.has_perm("eleves.view_journal", eleve),
             "peut_droit_acces": user.has_perm("eleves.repondre_droit_acces", eleve),
             "peut_deposer": user.has_perm("aides.add_demande", eleve),
+            "historique": historique_de_l_eleve(user, eleve),
         },
     )
 

@@ -18,7 +18,8 @@ from aides.enums import SuiteEvaluation
 from aides.forms.evaluations import ConclusionForm, EvaluationForm, formulaires_resultats
 from aides.models import ConclusionPsy, Evaluation
 from aides.selectors import aide_lisible_ou_404
-from aides.selectors.evaluations import mesures_de_depart, resultats_du_bilan
+from aides.selectors.evaluations import mesures_de_depart, objectifs_a_evaluer, resultats_du_bilan
+from aides.selectors.historique import historique_lisible_de_l_evaluation
 from aides.selectors.programmes import derniere_version, programme_lisible_ou_404
 from aides.views.acces import exiger, refus_en_message
 
@@ -39,7 +40,7 @@ def evaluation_creer(request, pk):
     initial, maitrises = _valeurs_de_depart(programme)
     form = EvaluationForm(request.POST or None, instance=Evaluation(programme=programme), aide=aide, initial=initial)
     resultats = formulaires_resultats(
-        request.POST or None, objectifs=programme.objectifs.all(), maitrises_debut=maitrises
+        request.POST or None, objectifs=objectifs_a_evaluer(programme), maitrises_debut=maitrises
     )
     valides = [form.is_valid()] + [f.is_valid() for _, f in resultats]
     if request.method == "POST" and all(valides):
@@ -103,6 +104,7 @@ def evaluation_modifier(request, pk):
     return render(request, "aides/evaluation_form.html", {
         "programme": programme, "aide": aide, "demande": aide.demande,
         "form": form, "resultats": resultats, "evaluation": evaluation,
+        "historique": historique_lisible_de_l_evaluation(request.user, evaluation),
     })
 
 

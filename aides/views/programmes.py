@@ -11,17 +11,21 @@ aides/services.py.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from aides import services
 from aides.enums import TypeAide
 from aides.forms.programmes import NouvelleVersionForm, formulaires_programme
 from aides.models import Programme
 from aides.selectors import aide_lisible_ou_404
+from aides.selectors.historique import historique_lisible_du_programme
 from aides.selectors.programmes import (
+    competences_trouvees,
+    cycle_de_l_aide,
     derniere_version,
     programme_lisible_ou_404,
     versions_du_programme,
@@ -46,6 +50,7 @@ def programme_detail(request, pk):
         "aide": aide,
         "demande": aide.demande,
         "versions": versions_du_programme(request.user, aide),
+        "historique": historique_lisible_du_programme(request.user, programme),
     })
 
 
@@ -103,7 +108,26 @@ def _page_formulaire(request, aide, form, objectifs, actions, *, programme):
         "objectifs": objectifs,
         "actions": actions,
         "est_aide_g": aide.type == TypeAide.G,
+        "cycle": cycle_de_l_aide(aide),
     })
+
+
+@login_required
+@require_GET
+def competences_recherche(request):
+    """The skills matching ``?q=`` for a pupil of ``?cycle=`` (JSON), for the search field of the
+    programme's objectives (static/js/programme.js). The list is reference data, not a pupil's;
+    the form that uses it is the RASED's, and so is this answer."""
+    exiger(request, "aides.chercher_competence")
+    try:
+        cycle = int(request.GET.get("cycle", ""))
+    except ValueError:
+        cycle = None
+    resultats = competences_trouvees(request.GET.get("q", ""), cycle=cycle)
+    return JsonResponse({"resultats": [
+        {"id": c.pk, "code": c.code, "intitule": c.intitule, "origine": c.origine, "domaine": c.domaine}
+        for c in resultats
+    ]})
 
 
 @login_required
@@ -154,6 +178,7 @@ def programme_nouvelle_version(request, pk):
 
 
 urlpatterns = [
+    path("competences/recherche/", competences_recherche, name="competences_recherche"),
     path("aides/<int:pk>/programme/nouveau/", programme_creer, name="programme_creer"),
     path("programmes/<int:pk>/", programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/modifier/", programme_modifier, name="programme_modifier"),

@@ -23,7 +23,7 @@ from aides.rapports import eleves_aides_par_periode
 from eleves.models import JournalAcces
 from tests.aides.test_documents_programme import texte_pdf
 from tests.conftest import PERSONAS
-from tests.factories import InscriptionFactory, eleve_inscrit
+from tests.factories import ClasseFactory, InscriptionFactory, eleve_inscrit
 from tests.factories_aides import AideFactory, DemandeAideFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -195,3 +195,22 @@ def test_nombre_de_requetes_constant(client, monde, pdf):
         _aide(monde, eleve_inscrit(classe, nom=f"Nombreux{i}"), classe, "G" if i % 3 else "E",
               debut=date(2026, 11, 2), membre="maitre_g" if i % 3 else "maitre_e")
     assert mesurer() == peu
+
+
+def test_un_eleve_venu_d_une_autre_ecole_compte_dans_la_liste_de_sa_nouvelle_ecole(client, monde, aides):
+    """Yanis's request was filed last year in école B, where his E aid started; this year he is in
+    école A: école A's directeur types him into ONDE with the aid that goes on, école B no longer."""
+    classe_b_passee = ClasseFactory(ecole=monde.ecole_b, annee=monde.classe_a_annee_passee.annee, nom="CP B")
+    yanis = eleve_inscrit(classe_b_passee, nom="Yanis")
+    InscriptionFactory(eleve=yanis, classe=monde.classe_a2, niveau="CM1")
+    _aide(monde, yanis, classe_b_passee, "E", debut=date(2026, 3, 2), membre="rased_autre_secteur")
+
+    client.force_login(monde["directeur"])
+    page = client.get(reverse("eleves_aides_periode", args=[monde.ecole_a.pk])).content.decode()
+    assert "YANIS" in page
+    assert _lignes(eleves_aides_par_periode(monde["directeur"], ecole=monde.ecole_a, debut=2026))["YANIS Léa"] == (
+        "CM1 A", "CM1", ["E"], ["E", "E", "E", "E", ""])
+    # Last year he was école B's: its list of 2025-2026 has him, this year's does not.
+    autre = monde["rased_autre_secteur"]  # the RASED of école B's secteur
+    assert "YANIS Léa" in _lignes(eleves_aides_par_periode(autre, ecole=monde.ecole_b, debut=2025))
+    assert "YANIS Léa" not in _lignes(eleves_aides_par_periode(autre, ecole=monde.ecole_b, debut=2026))

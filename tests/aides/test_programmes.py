@@ -223,7 +223,7 @@ def test_programme_validation_sans_objectif_refusee(client, monde, aides):
     confirmation = client.get(reverse("programme_valider", args=[programme.pk]))
     assert "Ajoutez au moins un objectif avant de valider." in texte(confirmation)
     response = client.post(reverse("programme_valider", args=[programme.pk]), follow=True)
-    assert "Un programme sans objectif ne peut pas être validé." in texte(response)
+    assert "Un programme sans objectif ne peut pas être validé : ajoutez-en au moins un." in texte(response)
     programme.refresh_from_db()
     assert programme.etat == EtatProgramme.BROUILLON
 

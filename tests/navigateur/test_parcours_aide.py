@@ -8,7 +8,8 @@ through /connexion/ and signs out with « Se déconnecter » (one page throughou
 ``capture`` and ``erreurs_console`` follow every step). The RASED member works on a tablet
 (768 px wide), and so does the teacher: no page may need horizontal scrolling; the teacher's last
 page is also captured at desktop width. A second test: without the family's agreement the aid
-does not start, and a recorded refusal ends it. The meeting and the renewal of a programme,
+does not start (its button says why before the click), a recorded refusal ends it, and a later
+agreement puts it back « à démarrer » and lets it start. The meeting and the renewal of a programme,
 maître G's and the psychologist's journeys: test_parcours_rased.py.
 """
 
@@ -206,7 +207,17 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(
     assert erreurs_console == [], erreurs_console
 
 
-def test_sans_accord_de_la_famille_l_aide_ne_demarre_pas(
+def _reponse_de_la_famille(page, reponse: str, commentaire: str):
+    page.get_by_role("link", name="Enregistrer une réponse de la famille").click()
+    page.locator("#id_acte").select_option(label="Accord pour une aide E ou G")
+    page.get_by_label(reponse, exact=True).check()
+    page.get_by_label("Titulaire(s) de l'autorité parentale").select_option(label="La mère")
+    page.get_by_label("Forme").select_option(label="Oral")
+    page.get_by_label("Commentaire").fill(commentaire)
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+
+
+def test_sans_accord_l_aide_ne_demarre_pas_puis_la_famille_change_d_avis(
     site, page, monde, capture, erreurs_console, se_connecter, sans_defilement_horizontal
 ):
     demande = _aide_e_decidee(monde, monde.eleve_a1, monde["enseignant"])
@@ -215,28 +226,29 @@ def test_sans_accord_de_la_famille_l_aide_ne_demarre_pas(
     page.get_by_role("region", name=re.compile("Ma file active")).get_by_role("link", name="Léa PETIT").click()
     expect(page.get_by_role("heading", name=f"Demande d'aide n° {demande.pk} Aide décidée")).to_be_visible()
 
-    page.get_by_role("link", name="Démarrer l'aide").click()
-    expect(page.get_by_text("Accord pour une aide E ou G : non enregistré")).to_be_visible()
-    expect(page.get_by_role("note")).to_contain_text("L'aide ne peut pas commencer avant l'accord de la famille")
+    # Before any click, the button says why the aid cannot start yet.
+    expect(page.get_by_role("button", name="Démarrer l'aide")).to_be_disabled()
+    expect(page.get_by_text("L'aide ne peut pas commencer avant l'accord de la famille : enregistrez-le d'abord.")).to_be_visible()
+    expect(page.get_by_role("link", name="Démarrer l'aide")).to_have_count(0)
     sans_defilement_horizontal()
     capture("aide-refus-01-tablette-demarrer-sans-accord")
-    page.get_by_role("button", name="Démarrer l'aide").click()
-    expect(page.get_by_text("L'aide ne peut pas commencer avant l'accord de la famille : enregistrez-le d'abord.")).to_be_visible()
-    expect(page.get_by_text(re.compile("Camille Martin\\d+ — à démarrer"))).to_be_visible()
 
     # The family refuses: the refusal is recorded and ends the aid that had not started.
-    page.get_by_role("link", name="Démarrer l'aide").click()
-    page.get_by_role("note").get_by_role("link", name="Enregistrer la réponse de la famille").click()
-    page.locator("#id_acte").select_option(label="Accord pour une aide E ou G")
-    page.get_by_label("Refus", exact=True).check()
-    page.get_by_label("Titulaire(s) de l'autorité parentale").select_option(label="La mère")
-    page.get_by_label("Forme").select_option(label="Oral")
-    page.get_by_label("Commentaire").fill("La famille préfère attendre la fin du trimestre.")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    _reponse_de_la_famille(page, "Refus", "La famille préfère attendre la fin du trimestre.")
     expect(page.get_by_text(re.compile("Le refus de la famille a été enregistré : accord pour une aide e ou g."))).to_be_visible()
     expect(page.get_by_role("cell", name="Refus")).to_be_visible()
     expect(page.get_by_text(re.compile("Camille Martin\\d+ — terminée"))).to_be_visible()
-    expect(page.get_by_role("link", name="Démarrer l'aide")).to_have_count(0)
+    expect(page.get_by_role("button", name="Démarrer l'aide")).to_have_count(0)
     sans_defilement_horizontal()
     capture("aide-refus-02-tablette-refus-enregistre")
+
+    # The family changes its mind, as the letter promised: the aid is to start again.
+    _reponse_de_la_famille(page, "Accord", "Après la réunion, la famille accepte l'aide.")
+    expect(page.get_by_text(re.compile("Camille Martin\\d+ — à démarrer"))).to_be_visible()
+    page.get_by_role("link", name="Démarrer l'aide").click()
+    expect(page.get_by_text(re.compile("Accord pour une aide E ou G : enregistré le"))).to_be_visible()
+    page.get_by_role("button", name="Démarrer l'aide").click()
+    expect(page.get_by_text(re.compile("Camille Martin\\d+ — en cours"))).to_be_visible()
+    sans_defilement_horizontal()
+    capture("aide-refus-03-tablette-accord-puis-demarrage")
     assert erreurs_console == [], erreurs_console

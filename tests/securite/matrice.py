@@ -67,6 +67,7 @@ ARGUMENTS = {
     "programme_modifier": _pk("programme_brouillon"),
     "programme_valider": _pk("programme_brouillon"),
     "programme_nouvelle_version": _pk("programme"),
+    "competences_recherche": SANS,
     "evaluation_creer": _pk("programme"),
     "evaluation_modifier": _pk("evaluation"),
     "conclusion_creer": _pk("aide_psy"),
@@ -158,6 +159,8 @@ ATTENDU = {
     "programme_modifier":          "L    404  404  200  404  404  404  404  404  404  404",
     "programme_valider":           "L    404  404  200  404  404  404  404  404  404  404",
     "programme_nouvelle_version":  "L    403  403  200  403  403  403  404  404  404  404",
+    # The skills' search of the objectives' form: the reference list, for RASED members only.
+    "competences_recherche":       "L    403  403  200  200  200  403  403  403  200  403",
     "evaluation_creer":            "L    403  403  200  403  403  403  404  404  404  404",
     "evaluation_modifier":         "L    403  403  200  403  403  403  404  404  404  404",
     # Professional secrecy: the psychologist's conclusions exist for psychologists only (404).

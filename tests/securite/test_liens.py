@@ -40,7 +40,8 @@ def _demande_envoyee(monde, eleve) -> DemandeAide:
     informee_le = timezone.localdate() - timedelta(days=30)
     demande = demande_enregistrer(demande=DemandeAide(
         domaines=["1.1"], difficultes="Lecture.", famille_informee_le=informee_le,
-        famille_informee_par="rencontre"), auteur=monde["enseignant"], eleve=eleve)
+        famille_informee_par="rencontre", motif_autre_demande="Une autre difficulté."),
+        auteur=monde["enseignant"], eleve=eleve)
     demande_envoyer(demande=demande, auteur=monde["enseignant"])
     return demande
 

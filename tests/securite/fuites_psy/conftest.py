@@ -56,7 +56,7 @@ def demande_envoyee(monde, eleve=None, auteur=None) -> DemandeAide:
     auteur = auteur or monde["enseignant"]
     demande = demande_enregistrer(auteur=auteur, eleve=eleve or monde.eleve_a1, demande=DemandeAide(
         domaines=["1.1"], difficultes="Lecture très lente.", famille_informee_le=date(2026, 11, 2),
-        famille_informee_par="rencontre"))
+        famille_informee_par="rencontre", motif_autre_demande="Une autre difficulté."))
     demande_envoyer(demande=demande, auteur=auteur)
     demande.refresh_from_db()
     return demande
