@@ -59,6 +59,7 @@ from eleves.scolarite import (
     periodes_couvertes,
 )
 from rased.formats import duree_fr, nombre_fr
+from rased.francais import accorde
 
 SEUIL_SECRET = 5
 
@@ -508,7 +509,7 @@ def _delais(demandes) -> tuple[Tableau, str]:
     return Tableau(
         "delais", "Délais d'attente (en jours)", "Délai", ["Demandes", "Médiane", "90e centile"], lignes,
         note="Non calculés sous 5 demandes. 90e centile : 9 demandes sur 10 attendent moins.",
-    ), (f"{mediane} jours" if mediane != "—" else "—")
+    ), (f"{mediane} {accorde(float(mediane.replace(',', '.')), 'jour')}" if mediane != "—" else "—")
 
 
 # --- Pupils helped per période (for the school report book, LSU) ---------------------------

@@ -74,6 +74,7 @@ from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 from eleves.rules import lit_le_secret_psy
 from eleves.selectors import calendrier_scolaire
+from rased.francais import de
 from rased.revisions import modifie_entre_temps
 
 
@@ -761,18 +762,19 @@ def _verifier_aides_de_la_seance(membre: Utilisateur, seance: Seance, ids, *, no
         if aide_id in nouvelles:
             if aide_id not in menees:
                 raise ActionRefusee(
-                    f"L'aide de {aide.eleve} est menée par {aide.intervenant} : vous ne notez des séances "
-                    "que pour vos aides, ou celles d'un collègue de même fonction de votre secteur."
+                    f"L'aide {de(str(aide.eleve))} est menée par {aide.intervenant} : "
+                    "vous ne notez des séances que pour vos aides, ou celles d'un collègue de même "
+                    "fonction de votre secteur."
                 )
             if aide.etat != EtatAide.EN_COURS:
                 raise ActionRefusee(
-                    f"L'aide de {aide.eleve} n'est pas en cours ({aide.get_etat_display().lower()}) : "
-                    "aucune séance ne peut y être rattachée."
+                    f"L'aide {de(str(aide.eleve))} n'est pas en cours "
+                    f"({aide.get_etat_display().lower()}) : aucune séance ne peut y être rattachée."
                 )
         if aide.debut and seance.date < aide.debut:
             raise ActionRefusee(
-                f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide de {aide.eleve} "
-                f"({aide.debut:%d/%m/%Y})."
+                f"La séance du {seance.date:%d/%m/%Y} précède le début de l'aide "
+                f"{de(str(aide.eleve))} ({aide.debut:%d/%m/%Y})."
             )
     # A session on a day the family had not agreed (before its agreement, after a refusal).
     verifier_date_seance(jour=seance.date, aides=[aides[i] for i in ids])

@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # French wording (elision, agreement, durations) in every template, pages and PDFs.
+            "builtins": ["rased.templatetags.francais"],
         },
     },
 ]

@@ -61,6 +61,7 @@ def donnees_bilan(evaluation) -> dict:
         "entete": entete_pour(demande),
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
+            "sexe": eleve.sexe,
             "classe": demande.classe.nom, "niveau": demande.niveau,
         },
         "aide": aide.get_type_display(),

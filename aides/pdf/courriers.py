@@ -94,6 +94,9 @@ def foyers(responsables) -> list[dict]:
             "signataires": [_nom(r) for r in membres],
             "adresse": adresse,
             "salutation": _salutation(membres),
+            # What « vous » agrees with: « informée », « informés », « libres »…
+            "feminin": all(r.civilite == "Mme" for r in membres),
+            "plusieurs": len(membres) > 1,
         })
     return resultat
 

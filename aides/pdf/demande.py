@@ -26,6 +26,7 @@ def donnees_demande(demande, *, directeur=None) -> dict:
         "brouillon": demande.etat == EtatDemande.BROUILLON,
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
+            "sexe": eleve.sexe,
             "classe": classe.nom, "niveau": demande.niveau + (f", cycle {cycle}" if cycle else ""),
         },
         "auteur": str(demande.auteur),

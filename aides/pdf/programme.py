@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from aides.selectors.documents import directeur_du_programme
 from eleves.scolarite import annee_scolaire_de, libelle_annee
+from rased.francais import quantite
 
 
 def _date(valeur) -> str:
@@ -35,6 +36,7 @@ def donnees_programme(programme) -> dict:
         "entete": entete_pour(demande),
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
+            "sexe": eleve.sexe,
             "classe": classe.nom, "niveau": demande.niveau,
         },
         "aide": aide.get_type_display(),
@@ -43,7 +45,8 @@ def donnees_programme(programme) -> dict:
         "directeur": str(directeur) if directeur else "",
         "version": programme.version,
         "modalite": programme.get_modalite_display(),
-        "rythme": f"{programme.seances_par_semaine} séance(s) de {programme.duree_seance} min par semaine",
+        "rythme": f"{quantite(programme.seances_par_semaine, 'une séance')} de {programme.duree_seance} min "
+                  "par semaine",
         "debut": _date(programme.date_debut),
         "revision": _date(programme.date_revision),
         "objectifs": [

@@ -27,6 +27,7 @@ def donnees_reunion(reunion) -> dict:
         "demande": demande.pk,
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
+            "sexe": eleve.sexe,
             "classe": demande.classe.nom, "niveau": demande.niveau,
         },
         "participants": participants,

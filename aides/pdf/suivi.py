@@ -20,6 +20,7 @@ from aides.selectors.documents import PRESENT  # noqa: F401
 from eleves.rules import lit_le_secret_psy
 from eleves.scolarite import annee_scolaire_de, libelle_annee
 from rased.formats import duree_fr, nombre_fr
+from rased.francais import quantite
 
 
 def _date(valeur) -> str:
@@ -36,8 +37,8 @@ def _version(programme, *, psy: bool) -> dict:
         "remplacee": programme.etat == EtatProgramme.REMPLACE,
         "valide_le": _date(programme.valide_le),
         "modalite": programme.get_modalite_display(),
-        "rythme": f"{programme.seances_par_semaine} séance{'s' if programme.seances_par_semaine > 1 else ''} "
-                  f"de {programme.duree_seance} min par semaine",
+        "rythme": f"{quantite(programme.seances_par_semaine, 'une séance')} de {programme.duree_seance} min "
+                  "par semaine",
         "debut": _date(programme.date_debut),
         "revision": _date(programme.date_revision),
         "objectifs": [
@@ -269,6 +270,7 @@ def donnees_fiche_suivi(user, lu) -> dict:
         "entete": entete_eleve(inscriptions),
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
+            "sexe": eleve.sexe,
             "ine": eleve.ine,
         },
         "scolarite": [

@@ -40,7 +40,9 @@ def derniere_version(aide) -> Programme | None:
 
 def versions_du_programme(user, aide):
     """The versions of the aid's programme ``user`` may read, for the list of versions."""
-    return Programme.objects.visibles_par(user).filter(aide=aide).only("pk", "aide_id", "version", "etat")
+    return Programme.objects.visibles_par(user).filter(aide=aide).only(
+        "pk", "aide_id", "version", "etat", "valide_le"
+    )
 
 
 def cycle_de_l_aide(aide) -> int | None:

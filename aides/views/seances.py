@@ -31,6 +31,7 @@ from aides.selectors.seances import (
 from aides.services import seance_enregistrer, seance_modifier, seance_supprimer
 from aides.views.acces import exiger, refus_en_message
 from eleves.selectors import eleve_visible_ou_404
+from rased.francais import quantite
 
 
 @login_required
@@ -48,7 +49,7 @@ def seance_creer(request):
             lignes = presences.presences()
             with refus_en_message(request):
                 seance = seance_enregistrer(intervenant=request.user, seance=form.instance, presences=lignes)
-                eleves = f"{len(lignes)} élève{'s' if len(lignes) > 1 else ''}"
+                eleves = quantite(len(lignes), "un élève")
                 messages.success(request, f"La séance du {seance.date:%d/%m/%Y} a été enregistrée ({eleves}).")
                 return redirect("seance_liste")
     return render(request, "aides/seance_form.html", {"form": form, "presences": presences})

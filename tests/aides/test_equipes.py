@@ -163,7 +163,7 @@ def test_action_du_psychologue_lue_des_seuls_psychologues(client, monde):
         client.force_login(monde[persona])
         page = texte(client.get(url))
         assert "Accueil d'un élève à besoins particuliers" not in page and "PETIT" not in page, persona
-        assert "Depuis la rentrée : 0 actions" in page, persona
+        assert "Depuis la rentrée : aucune action," in page, persona
 
 
 def test_liste_des_actions_nombre_de_requetes_constant(client, monde):

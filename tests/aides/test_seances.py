@@ -13,7 +13,7 @@ from aides.models import Aide, PresenceSeance, Seance
 from aides.services import ActionRefusee, seance_enregistrer
 from eleves.calendrier import Calendrier
 from eleves.enums import Role
-from eleves.models import Inscription
+from eleves.models import Eleve, Inscription
 from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte, urls
 from tests.factories import UtilisateurFactory, eleve_inscrit
@@ -115,6 +115,7 @@ def test_totaux_du_membre_et_par_eleve_calcules_a_la_main(client, monde, groupe)
     _noter(maitre_e, HIER, 45, [(lea, "present", ""), (nassim, "absent", ""), (jade, "excuse", "")])
     _noter(maitre_e, HIER, 30, [(lea, "present", ""), (nassim, "present", "")])
     _noter(maitre_e, AUJOURD_HUI, 60, [(lea, "present", "")])
+    Eleve.objects.filter(pk=monde.eleve_a2.pk).update(sexe="M")  # « présent » for him, « présente » for them
     client.force_login(maitre_e)
 
     # 3 sessions, 45 + 30 + 60 = 135 min; 4 présents out of 6 attendance rows = 67 %.
@@ -122,9 +123,9 @@ def test_totaux_du_membre_et_par_eleve_calcules_a_la_main(client, monde, groupe)
         client.get(reverse("seance_liste")))
     # Léa: 3 sessions, all attended (135 min); Nassim: 2, attended 1 (30 min); Jade: 1, excused.
     attendus = {
-        monde.eleve_a1.pk: "Séances prévues 3 (présent à 3) Heures de présence 2 h 15 Taux de présence 100 %",
+        monde.eleve_a1.pk: "Séances prévues 3 (présente à 3) Heures de présence 2 h 15 Taux de présence 100 %",
         monde.eleve_a2.pk: "Séances prévues 2 (présent à 1) Heures de présence 0 h 30 Taux de présence 50 %",
-        jade.eleve_id: "Séances prévues 1 (présent à 0) Heures de présence 0 h 00 Taux de présence 0 %",
+        jade.eleve_id: "Séances prévues 1 (présente à 0) Heures de présence 0 h 00 Taux de présence 0 %",
     }
     for eleve_pk, totaux in attendus.items():
         assert totaux in texte(client.get(reverse("eleve_seances", args=[eleve_pk])))
@@ -280,7 +281,7 @@ def test_collegue_rased_lit_les_seances_e_et_sait_seulement_qu_un_suivi_psy_exis
 def test_ecole_voit_les_totaux_sans_le_contenu_des_seances(client, monde, seances_e_et_psy, persona):
     client.force_login(monde[persona])
     page = texte(client.get(reverse("eleve_seances", args=[monde.eleve_a1.pk])))
-    assert "Séances prévues 1 (présent à 1) Heures de présence 0 h 45 Taux de présence 100 %" in page
+    assert "Séances prévues 1 (présente à 1) Heures de présence 0 h 45 Taux de présence 100 %" in page
     assert E_CONTENU not in page and E_OBSERVATION not in page
     assert "réservé au RASED" in page
     # The psychological follow-up: that it exists for the teacher who filed the request, nothing

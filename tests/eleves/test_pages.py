@@ -243,7 +243,7 @@ ACCUEIL = {
         [
             "Écoles de mon secteur",
             "École Jean Jaurès (Villeurbanne) 2 classes",
-            "secteur Secteur 1",
+            "— Secteur 1",
         ],
         ["École Louise Michel"],
     ),

@@ -261,7 +261,7 @@ def test_rechiffrer_laisse_intact_ce_qu_aucune_cle_n_ouvre(monde, canaris):
         curseur.execute("UPDATE aides_actionprogramme SET description = %s WHERE id = %s",
                         ["Écrit avant le chiffrement", action.pk])
     sortie, erreur = _rechiffrer()
-    assert erreur and "1 valeur(s) chiffrée(s) avec une clé absente des réglages" in erreur
+    assert erreur and "1 valeur chiffrée avec une clé absente des réglages, laissée telle quelle" in erreur
     assert "aides.ConclusionPsy.texte : " in sortie and "1 illisibles" in sortie
     assert "(dont 1 en clair)" in sortie
     assert _valeurs_brutes(ConclusionPsy, ConclusionPsy._meta.get_field("texte")) == perdu  # untouched

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 
 from aides.retention import annee_limite, purger
 from eleves.scolarite import libelle_annee
+from rased.francais import quantite
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, simulation=False, **options):
         limite = annee_limite()
         self.stdout.write(
-            f"Durée de conservation : {settings.RETENTION_ANNEES_SCOLAIRES} année(s) scolaire(s) ; "
+            f"Durée de conservation : {quantite(settings.RETENTION_ANNEES_SCOLAIRES, 'une année scolaire')} ; "
             f"dossiers dont la dernière année est antérieure à {libelle_annee(limite)}."
         )
         bilan = purger(simulation=simulation)

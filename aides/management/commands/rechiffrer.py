@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from rased.chiffrement import cles, colonnes_chiffrees
+from rased.francais import accorde, quantite
 
 LOT = 1000
 
@@ -51,8 +52,8 @@ class Command(BaseCommand):
         )
         if totaux["illisibles"]:
             raise CommandError(
-                f"{totaux['illisibles']} valeur(s) chiffrée(s) avec une clé absente des réglages, laissées telles "
-                "quelles : remettre l'ancienne valeur dans SECRET_KEY_FALLBACKS ou CLE_CHIFFREMENT, puis relancer."
+                f"{quantite(totaux['illisibles'], 'une valeur chiffrée')} avec une clé absente des réglages, "
+                f"{accorde(totaux['illisibles'], 'laissée telle quelle', 'laissées telles quelles')} : remettre l'ancienne valeur dans SECRET_KEY_FALLBACKS ou CLE_CHIFFREMENT, puis relancer."
             )
         if verifier and totaux["ancienne_cle"] + totaux["en_clair"]:
             raise CommandError("Des valeurs restent sous une ancienne clé : lancer « manage.py rechiffrer » "
