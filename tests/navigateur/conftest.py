@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
+
+from eleves.calendrier import Calendrier
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts"
@@ -213,3 +216,12 @@ def pdf_telecharge(page, capture):
         return recu["entetes"], texte
 
     return telecharger
+
+
+def enregistrer_la_seance(page, bouton: str = "Enregistrer la séance") -> None:
+    """Submit the session form. Run on a weekend or a public holiday, a session dated today asks
+    for the confirmation the product asks of a member (« Confirmer quand même cette date »)."""
+    page.get_by_role("button", name=bouton).click()
+    if not Calendrier().est_jour_d_ecole(timezone.localdate()):
+        page.get_by_label("Confirmer quand même cette date").check()
+        page.get_by_role("button", name=bouton).click()

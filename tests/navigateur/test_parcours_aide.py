@@ -20,9 +20,8 @@ from playwright.sync_api import expect
 
 from aides.enums import TypeAide
 from aides.models import DemandeAide
-from eleves.calendrier import Calendrier
 from tests.factories_parcours import aide_en_cours, aides_decidees, demande_deposee
-from tests.navigateur.conftest import BUREAU, TABLETTE
+from tests.navigateur.conftest import BUREAU, TABLETTE, enregistrer_la_seance
 
 OBSERVATION_INTERNE = "Léa devine les mots longs à partir de leur première syllabe."
 MOTIF = "Difficultés persistantes en lecture malgré les APC : aide E en petit groupe."
@@ -167,11 +166,7 @@ def test_demande_de_l_enseignant_jusqu_au_bilan_final(
     page.get_by_label("Présence de Nassim MOREAU").select_option(label="Absent")
     sans_defilement_horizontal()
     capture("aide-09-tablette-seance")
-    page.get_by_role("button", name="Enregistrer la séance").click()
-    if not Calendrier().est_jour_d_ecole(timezone.localdate()):
-        # Run on a weekend or a public holiday: the session of today asks for a confirmation.
-        page.get_by_label("Confirmer quand même cette date").check()
-        page.get_by_role("button", name="Enregistrer la séance").click()
+    enregistrer_la_seance(page)
     expect(page.get_by_text(re.compile("La séance du .* a été enregistrée \\(2 élèves\\)."))).to_be_visible()
     sans_defilement_horizontal()
 

@@ -55,7 +55,7 @@ def test_directeur_cherche_un_eleve_et_ajoute_un_responsable(
     page.get_by_label("Code postal").fill("69100")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Le responsable légal a été ajouté.")).to_be_visible()
-    expect(page.get_by_text("Karim MOREAU")).to_be_visible()
+    expect(page.get_by_text("Karim MOREAU", exact=True)).to_be_visible()
     sans_defilement_horizontal()
     capture("directeur-fiche-eleve")
     page.set_viewport_size(BUREAU)

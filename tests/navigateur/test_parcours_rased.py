@@ -23,7 +23,7 @@ from aides.enums import EtatProgramme, TypeAide
 from aides.models import DemandeAide, Evaluation
 from tests.factories import eleve_inscrit
 from tests.factories_parcours import aide_en_cours, demande_deposee, programme_valide
-from tests.navigateur.conftest import BUREAU, TABLETTE
+from tests.navigateur.conftest import BUREAU, TABLETTE, enregistrer_la_seance
 
 OBSERVATION_PSY = "Entretien : Léa dit avoir peur de lire devant la classe."
 OBJECTIF_PSY = "Oser lire à voix haute devant trois camarades"
@@ -192,7 +192,7 @@ def test_maitre_g_aide_relationnelle_de_l_observation_au_renouvellement(
     page.get_by_label("Observation pour Nassim MOREAU").fill("A recommencé seul après un échec.")
     sans_defilement_horizontal()
     capture("rased-g-02-tablette-seance")
-    page.get_by_role("button", name="Enregistrer la séance").click()
+    enregistrer_la_seance(page)
     expect(page.get_by_text(re.compile("La séance du .* a été enregistrée \\(2 élèves\\)."))).to_be_visible()
 
     # The review: renewed for a new période.
@@ -243,7 +243,7 @@ def test_psychologue_suit_un_eleve_et_ses_notes_restent_invisibles_aux_autres(
     page.get_by_label("Ce qui a été travaillé").fill(SEANCE_PSY)
     page.get_by_label("Léa PETIT", exact=True).check()
     page.get_by_label("Observation pour Léa PETIT").fill(OBSERVATION_SEANCE_PSY)
-    page.get_by_role("button", name="Enregistrer la séance").click()
+    enregistrer_la_seance(page)
     expect(page.get_by_text(re.compile("La séance du .* a été enregistrée \\(1 élève\\)."))).to_be_visible()
 
     # The review measures self-esteem with one instrument at the start and now; then renewal.
