@@ -205,6 +205,8 @@ class IssueAide(models.TextChoices):
     REFUS_FAMILLE = "refus", "Refus de la famille"
     # The family withdrew its agreement while the aid was under way.
     RETRAIT_FAMILLE = "retrait", "Arrêt à la demande de la famille"
+    # The pupil left the school (moved out of the secteur): the aid stops without a final bilan.
+    DEPART = "depart", "Départ de l'élève (changement d'école)"
     # The RASED revised its decision before the aid started (``demande_reviser_decision``); the
     # aid is put back « à démarrer » if a later revision decides this kind of aid again.
     REVISION = "revision", "Décision révisée avant le début de l'aide"

@@ -397,7 +397,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         ["Bilans de l'année (élèves)", "Aides terminées dans l'année"],
         [(s.label, [Effectif(bilans.get(s.value, 0)), Effectif(issues.get(s.value, 0))]) for s in SuiteEvaluation]
         + [(s.label, [Effectif(0), Effectif(issues[s.value])])
-           for s in (IssueAide.REFUS_FAMILLE, IssueAide.RETRAIT_FAMILLE)],
+           for s in (IssueAide.REFUS_FAMILLE, IssueAide.RETRAIT_FAMILLE, IssueAide.DEPART)],
         note="Une aide refusée par la famille n'a pas commencé ; un retrait arrête une aide en cours.",
     )
 

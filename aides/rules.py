@@ -387,6 +387,8 @@ ACTIONS = {
         rased_du_secteur | directeur_de_l_ecole, envoyee,
         "Une réunion ne s'enregistre que pour une demande envoyée au RASED."),
     # Aids (object: the aid), carried by their intervenant or the stand-in.
+    "aides.arreter_aide_depart": Action(
+        agit_pour_l_aide, aide_non_terminee, "Cette aide est déjà terminée."),
     "aides.demarrer_aide": Action(agit_pour_l_aide, aide_a_demarrer, "Cette aide n'est plus à démarrer.",
                                   (ACCORD_POUR_DEMARRER,)),
     "aides.add_programme": Action(

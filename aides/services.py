@@ -483,6 +483,24 @@ def _exiger_intervenant(auteur: Utilisateur, aide: Aide) -> None:
         )
 
 
+def aide_arreter_depart(*, aide: Aide, auteur: Utilisateur, le) -> bool:
+    """Stop an aid because the pupil left the school, on ``le``: by its intervenant (or
+    stand-in); the request closes if it was its last aid (``_changer_etat_aide``). False if the
+    aid had already ended."""
+    _exiger_intervenant(auteur, aide)
+    if le > timezone.localdate():
+        raise ActionRefusee("La date du départ ne peut pas être dans le futur.")
+    with transaction.atomic():
+        aide = Aide.objects.select_for_update().get(pk=aide.pk)
+        if aide.etat == EtatAide.TERMINEE:
+            return False
+        if aide.debut and le < aide.debut:
+            raise ActionRefusee(f"La date du départ précède le début de l'aide ({aide.debut:%d/%m/%Y}).")
+        aide.fin, aide.issue = le, IssueAide.DEPART
+        _changer_etat_aide(aide, vers=EtatAide.TERMINEE, auteur=auteur, champs=["fin", "issue"])
+    return True
+
+
 def aide_demarrer(*, aide: Aide, auteur: Utilisateur, debut) -> bool:
     """Start an aid: by its intervenant (or stand-in), refused without the family's agreement on
     record. False if already started."""

@@ -287,6 +287,16 @@ class DemarrageAideForm(FormulaireSimple):
         self.fields["debut"].initial = timezone.localdate()
 
 
+class ArretDepartForm(FormulaireSimple):
+    """The day the pupil left the school: the aid stops that day."""
+
+    le = forms.DateField(label="Date du départ de l'élève", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["le"].initial = timezone.localdate()
+
+
 class AideAjoutForm(FormulaireSimple):
     """A further kind of aid for a request already answered by an aid (change of kind of aid)."""
 

@@ -20,6 +20,7 @@ from aides import services
 from aides.enums import ACTES_PSY, ActeConsentement
 from aides.forms.analyse import (
     AideAjoutForm,
+    ArretDepartForm,
     ConsentementForm,
     DecisionForm,
     DemarrageAideForm,
@@ -388,6 +389,26 @@ def aide_demarrer(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def aide_arreter_depart(request, pk):
+    """Stop an aid because the pupil left the school (no final bilan); asks for the day."""
+    aide = get_object_or_404(
+        Aide.objects.visibles_par(request.user).select_related("demande__eleve", "intervenant"), pk=pk,
+    )
+    exiger(request, "aides.arreter_aide_depart", aide)
+    form = ArretDepartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refus_en_message(request):
+            if services.aide_arreter_depart(aide=aide, auteur=request.user, le=form.cleaned_data["le"]):
+                messages.success(request, f"L'aide est arrêtée au {form.cleaned_data['le']:%d/%m/%Y} : "
+                                          "l'élève a quitté l'école.")
+            else:
+                messages.info(request, "Cette aide était déjà terminée.")
+            return redirect(aide)
+    return render(request, "aides/analyse_aide_arreter.html", {"aide": aide, "demande": aide.demande, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def aide_ajouter(request, pk):
     """Change of the kind of aid: a new aid on a request already answered by an aid."""
     demande = demande_visible_ou_404(request.user, pk)
@@ -422,5 +443,6 @@ urlpatterns = [
     path("reunions/<int:pk>/corriger/", reunion_corriger, name="reunion_corriger"),
     path("reunions/<int:pk>/supprimer/", reunion_supprimer, name="reunion_supprimer"),
     path("aides/<int:pk>/demarrer/", aide_demarrer, name="aide_demarrer"),
+    path("aides/<int:pk>/arreter/", aide_arreter_depart, name="aide_arreter_depart"),
     path("demandes/<int:pk>/aides/ajouter/", aide_ajouter, name="aide_ajouter"),
 ]

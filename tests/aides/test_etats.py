@@ -12,6 +12,7 @@ until no new state appears; at each step the pair (request, aids) is checked.
 """
 
 import ast
+from datetime import timedelta
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from aides.enums import Decision, EtatAide, EtatDemande, EtatProgramme, IssueAide, SuiteEvaluation, TypeAide
 from aides.models import Aide, Consentement, DemandeAide, HistoriqueProgramme, Programme
 from aides.rapports import annee_scolaire_de, calculer_rapport_annuel
-from aides.services import ActionRefusee, aide_ajouter, aide_demarrer, demande_reviser_decision
+from aides.services import ActionRefusee, aide_ajouter, aide_arreter_depart, aide_demarrer, demande_reviser_decision
 from tests.factories_parcours import (
     accord,
     aides_decidees,
@@ -102,6 +103,36 @@ def test_un_retrait_de_l_accord_arrete_l_aide_a_la_demande_de_la_famille(client,
     issues = rapport.tableau("issues")
     assert [c.valeur for c in issues.ligne("Arrêt à la demande de la famille")] == [0, 1]
     assert [c.valeur for c in issues.ligne("Refus de la famille")] == [0, 0]
+
+
+def test_le_depart_de_l_eleve_arrete_l_aide_et_clot_la_demande(client, monde, aide_e_decidee):
+    demande = aide_e_decidee.demande
+    accord(demande, "aide_e_g", auteur=monde["maitre_e"])
+    aide_demarrer(aide=aide_e_decidee, auteur=monde["maitre_e"], debut=timezone.localdate())
+    url = reverse("aide_arreter_depart", args=[aide_e_decidee.pk])
+    for qui, statut in (("maitre_g", 403), ("directeur", 403), ("enseignant", 403)):
+        client.force_login(monde[qui])
+        assert client.get(url).status_code == statut, qui
+        assert client.post(url, {"le": timezone.localdate().isoformat()}).status_code == statut, qui
+    client.force_login(monde["maitre_e"])
+    assert "Arrêter : départ de l'élève" in client.get(reverse("demande_detail", args=[demande.pk])).content.decode()
+    demain = timezone.localdate() + timedelta(days=1)
+    page = client.post(url, {"le": demain.isoformat()}).content.decode()
+    assert "La date du départ ne peut pas être dans le futur." in page
+    response = client.post(url, {"le": timezone.localdate().isoformat()}, follow=True)
+    assert "l&#x27;élève a quitté l&#x27;école" in response.content.decode()
+    aide_e_decidee.refresh_from_db()
+    demande.refresh_from_db()
+    assert (aide_e_decidee.etat, aide_e_decidee.issue, aide_e_decidee.fin) == (
+        EtatAide.TERMINEE, IssueAide.DEPART, timezone.localdate())
+    assert demande.etat == EtatDemande.CLOTUREE
+    assert [h.vers for h in aide_e_decidee.historique.all()] == ["a_demarrer", "en_cours", "terminee"]
+    # Ended: the button is gone and the page says why if reached again.
+    assert "Arrêter : départ" not in client.get(reverse("demande_detail", args=[demande.pk])).content.decode()
+    assert "Cette aide est déjà terminée." in client.get(url, follow=True).content.decode()
+    rapport = calculer_rapport_annuel(circonscription=demande.circonscription,
+                                      debut=annee_scolaire_de(timezone.localdate()))
+    assert [c.valeur for c in rapport.tableau("issues").ligne("Départ de l'élève (changement d'école)")] == [0, 1]
 
 
 def test_la_page_de_demarrage_dit_refuse_quand_la_famille_a_refuse(client, monde):
@@ -184,6 +215,14 @@ def _reponse_famille(acte, membre, accorde):
     return jouer
 
 
+def _depart(type_aide, membre):
+    def jouer(monde, demande):
+        aide = _aide(demande, type_aide)
+        if aide is None or not aide_arreter_depart(aide=aide, auteur=monde[membre], le=timezone.localdate()):
+            raise ActionRefusee("pas d'aide à arrêter")
+    return jouer
+
+
 def _ajouter_g(monde, demande):
     aide_ajouter(demande=demande, auteur=monde["maitre_g"], type_aide=TypeAide.G, intervenant=monde["maitre_g"])
 
@@ -209,6 +248,7 @@ MOUVEMENTS = [
     Mouvement("bilan final E : arrêt", _bilan_final(TypeAide.E, SuiteEvaluation.ARRET)),
     Mouvement("bilan final E : changement", _bilan_final(TypeAide.E, SuiteEvaluation.CHANGEMENT)),
     Mouvement("bilan final psy : arrêt", _bilan_final(TypeAide.PSY, SuiteEvaluation.ARRET)),
+    Mouvement("départ de l'élève (aide psy)", _depart(TypeAide.PSY, "psychologue")),
     Mouvement("ajouter une aide G", _ajouter_g),
     Mouvement("démarrer G", _demarrer(TypeAide.G, "maitre_g")),
     Mouvement("réviser la décision : aide E seule", _reviser(Decision.AIDE, (TypeAide.E,))),

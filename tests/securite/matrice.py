@@ -71,6 +71,7 @@ ARGUMENTS = {
     "reunion_corriger": _pk("reunion"),
     "reunion_supprimer": _pk("reunion"),
     "aide_demarrer": _pk("aide_attente"),
+    "aide_arreter_depart": _pk("aide_attente"),
     "aide_ajouter": _pk("principale"),
     "programme_creer": _pk("aide_attente"),
     "programme_detail": _pk("programme"),
@@ -175,6 +176,8 @@ ATTENDU = {
     "reunion_supprimer":           "L    403  403  200  403  403  403  404  404  404  404",
     # An aid is started by its intervenant (or the stand-in of the same role and secteur) only.
     "aide_demarrer":               "L    403  403  200  403  403  403  404  404  404  404",
+    # An aid stopped for the pupil's departure: by its intervenant (or the stand-in) only.
+    "aide_arreter_depart":         "L    403  403  200  403  403  403  404  404  404  404",
     "aide_ajouter":                "L    403  403  200  200  200  403  404  404  404  404",
     # An aid E's programme and reviews: read by those who see the request, acted on by maîtres E.
     "programme_creer":             "L    403  403  200  403  403  403  404  404  404  404",
