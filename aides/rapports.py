@@ -322,8 +322,9 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         [(d["niveau"], cellules(d)) for d in par_niveau], cellules(totaux),
     )
 
+    # An aid withdrawn by a revised decision (before it started) is no longer an answer given.
     types_decides = dict(
-        Aide.objects.filter(demande__in=demandes).values_list("type")
+        Aide.objects.filter(demande__in=demandes).exclude(issue=IssueAide.REVISION).values_list("type")
         .annotate(n=Count("demande", distinct=True)).values_list("type", "n")
     )
     t_reponses = Tableau(
@@ -397,8 +398,10 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         ["Bilans de l'année (élèves)", "Aides terminées dans l'année"],
         [(s.label, [Effectif(bilans.get(s.value, 0)), Effectif(issues.get(s.value, 0))]) for s in SuiteEvaluation]
         + [(s.label, [Effectif(0), Effectif(issues[s.value])])
-           for s in (IssueAide.REFUS_FAMILLE, IssueAide.RETRAIT_FAMILLE, IssueAide.DEPART)],
-        note="Une aide refusée par la famille n'a pas commencé ; un retrait arrête une aide en cours.",
+           for s in (IssueAide.REFUS_FAMILLE, IssueAide.RETRAIT_FAMILLE, IssueAide.DEPART,
+                     IssueAide.REVISION)],
+        note=("Une aide refusée par la famille ou retirée par une décision révisée n'a pas commencé ; "
+              "un retrait ou un départ de l'élève arrête une aide en cours."),
     )
 
     reunions = dict(

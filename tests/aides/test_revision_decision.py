@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aides.enums import ActeConsentement, Decision, EtatAide, EtatDemande, IssueAide, TypeAide
 from aides.models import Aide, HistoriqueAide, HistoriqueDemande, Notification
+from aides.rapports import annee_scolaire_de, calculer_rapport_annuel
 from aides.rules import REFUS_REVISION_DECISION
 from aides.services import aide_demarrer
 from eleves.enums import Role
@@ -75,6 +76,13 @@ def test_une_aide_e_revisee_en_aide_g_puis_de_nouveau_en_aide_e(client, monde, d
         EtatDemande.AIDE_DECIDEE, EtatDemande.AIDE_DECIDEE, Decision.AIDE, RAISON, monde["maitre_g"])
     assert Notification.objects.filter(
         destinataire=monde["enseignant"], message__contains="a révisé sa réponse").count() == 1
+    # The yearly report: the request's answer is the G aid; the E aid withdrawn before it started
+    # is on its own row, not counted as an answer given.
+    rapport = calculer_rapport_annuel(circonscription=demande.circonscription,
+                                      debut=annee_scolaire_de(timezone.localdate()))
+    assert [c.valeur for c in rapport.tableau("reponses").ligne("Aide E")] == [0]
+    assert [c.valeur for c in rapport.tableau("reponses").ligne("Aide G")] == [1]
+    assert [c.valeur for c in rapport.tableau("issues").ligne(IssueAide.REVISION.label)] == [0, 1]
 
     # Revised again: the E aid ended by the first revision is put back « à démarrer », with its
     # history, and the G aid not started ends.
