@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from aides.enums import ActeConsentement, TypeAide
 from aides.models import (
-    Competence,
     ActionEquipe,
     ActionProgramme,
     Aide,
+    Competence,
     ConclusionPsy,
     Consentement,
     DemandeAide,
@@ -327,7 +327,8 @@ class _Peuplement:
         for _ in range(2):
             doublon = seance_enregistrer(
                 intervenant=self.maitre_e,
-                seance=Seance(date=self.jour(2), duree=45, contenu="Lecture de syllabes."),
+                # Two days ago, or the aid's first day if it started since.
+                seance=Seance(date=max(self.jour(2), aides[0].debut), duree=45, contenu="Lecture de syllabes."),
                 presences=[PresenceSeance(aide=aides[0])],
             )
         seance_supprimer(seance=doublon, auteur=self.maitre_e, motif="Séance notée deux fois.")

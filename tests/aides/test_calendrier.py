@@ -276,7 +276,7 @@ def test_formulaire_de_seance_corrigee_garde_la_date_deja_confirmee(monde):
     own date, confirmed when recorded, is not questioned again; a new day without school is."""
     samedi = _dernier(lambda j: j.weekday() == 5)
     seance = Seance.objects.create(intervenant=monde["maitre_e"], date=samedi, duree=45, contenu="Syllabes.")
-    donnees = {"date": samedi.isoformat(), "duree": "30", "contenu": "Syllabes et sons."}
+    donnees = {"date": samedi.isoformat(), "duree": "30", "contenu": "Syllabes et sons.", "revision_lue": str(seance.revision)}
 
     assert SeanceForm(donnees, instance=seance).is_valid()
 

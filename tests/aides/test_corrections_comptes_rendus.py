@@ -259,7 +259,7 @@ def test_action_supprimee_avec_motif(client, monde):
     client.force_login(monde["maitre_e"])
     reponse = client.post(reverse("action_equipe_supprimer", args=[action.pk]), {"motif": "Doublon."}, follow=True)
     page = texte(reponse)
-    assert "L'action auprès de l'équipe a été supprimée." in page and "0 actions, 0 h 00" in page
+    assert "L'action auprès de l'équipe a été supprimée." in page and "aucune action, 0 h 00" in page
     assert not ActionEquipe.objects.exists()
     assert Suppression.objects.get().motif == "Doublon."
 

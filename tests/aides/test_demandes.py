@@ -14,8 +14,8 @@ from django.urls import reverse
 from aides.enums import EtatDemande
 from aides.models import DemandeAide, HistoriqueDemande, Notification
 from eleves.models import Inscription
-from tests.conftest import PERSONAS
 from tests.aides.test_programmes import champs_du_formulaire
+from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte, urls
 from tests.factories_aides import DemandeAideFactory
 

@@ -12,8 +12,8 @@ until no new state appears; at each step the pair (request, aids) is checked.
 """
 
 import ast
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,10 +21,24 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from aides.enums import Decision, EtatAide, EtatDemande, EtatProgramme, IssueAide, SuiteEvaluation, TypeAide
+from aides.enums import (
+    Decision,
+    EtatAide,
+    EtatDemande,
+    EtatProgramme,
+    IssueAide,
+    SuiteEvaluation,
+    TypeAide,
+)
 from aides.models import Aide, Consentement, DemandeAide, HistoriqueProgramme, Programme
 from aides.rapports import annee_scolaire_de, calculer_rapport_annuel
-from aides.services import ActionRefusee, aide_ajouter, aide_arreter_depart, aide_demarrer, demande_reviser_decision
+from aides.services import (
+    ActionRefusee,
+    aide_ajouter,
+    aide_arreter_depart,
+    aide_demarrer,
+    demande_reviser_decision,
+)
 from tests.factories_parcours import (
     accord,
     aides_decidees,

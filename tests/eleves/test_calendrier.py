@@ -2,8 +2,8 @@
 shipped with the migration, and ``manage.py calendrier_scolaire`` on the official export's layout."""
 
 from datetime import date
-from itertools import pairwise
 from io import StringIO
+from itertools import pairwise
 from pathlib import Path
 
 import pytest

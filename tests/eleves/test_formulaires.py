@@ -9,9 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.aides.test_programmes import champs_du_formulaire
-
 from eleves.models import Eleve, Inscription, Plan, ResponsableLegal
+from tests.aides.test_programmes import champs_du_formulaire
 from tests.eleves.outils_pages import texte
 from tests.factories import InscriptionFactory, PlanFactory, ResponsableLegalFactory
 
