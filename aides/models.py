@@ -444,6 +444,11 @@ class ConsentementQuerySet(models.QuerySet):
         """The family's latest word on this act for this request."""
         return self.filter(demande=demande, acte=acte).order_by("-date", "-pk").first()
 
+    def accorde(self, *, demande, acte) -> bool:
+        """The family's latest word on this act is an agreement."""
+        dernier = self.en_vigueur(demande=demande, acte=acte)
+        return bool(dernier and dernier.accorde)
+
 
 class Consentement(models.Model):
     """The family's answer to one act (DOMAIN.md, « Consent, per act »); a refusal is kept too."""

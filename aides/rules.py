@@ -295,8 +295,7 @@ class Prealable:
 
 def accord_pour_demarrer(aide) -> bool:
     """The family's latest word on the act the aid waits for is an agreement."""
-    dernier = Consentement.objects.en_vigueur(demande=aide.demande_id, acte=acte_pour_demarrer(aide))
-    return bool(dernier and dernier.accorde)
+    return Consentement.objects.accorde(demande=aide.demande_id, acte=acte_pour_demarrer(aide))
 
 
 def acte_pour_demarrer(aide) -> str:
@@ -473,6 +472,21 @@ def action_possible(user, permission: str, objet=None) -> ActionPossible:
     return ActionPossible(not raison, raison)
 
 
+def _refus_d_etat(user, action: "Action | None", objet) -> str | None:
+    """For someone the action's ``qui`` admits and who was refused: its state reason; else None."""
+    if action is not None and action.quand is not None and (actif & action.qui).test(user, objet):
+        return action.refus
+    return None
+
+
+def refus_d_etat(user, permission: str, objet=None) -> str:
+    """Why ``user``, who may do this action, may not do it on ``objet`` in its present state (the
+    policy's ``refus``); "" when they may, or may never."""
+    if user.has_perm(permission, objet):
+        return ""
+    return _refus_d_etat(user, ACTIONS.get(permission), objet) or ""
+
+
 def verifier(user, permission: str, objet=None, *, avec_etat: bool = True) -> None:
     """Ask the policy before a page acts: 403 (``PermissionDenied``, the French page) for someone
     who may never do this on ``objet``; ``EtatRefuse`` with the reason when only its state stands
@@ -485,6 +499,6 @@ def verifier(user, permission: str, objet=None, *, avec_etat: bool = True) -> No
         raise PermissionDenied
     if user.has_perm(permission, objet):
         return
-    if action is not None and action.quand is not None and (actif & action.qui).test(user, objet):
-        raise EtatRefuse(action.refus, objet=objet)
+    if (raison := _refus_d_etat(user, action, objet)) is not None:
+        raise EtatRefuse(raison, objet=objet)
     raise PermissionDenied

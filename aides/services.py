@@ -243,11 +243,6 @@ def demande_prendre_en_charge(*, demande: DemandeAide, auteur: Utilisateur, refe
     return True
 
 
-def consentement_en_vigueur(demande: DemandeAide, acte: str) -> bool:
-    dernier = Consentement.objects.en_vigueur(demande=demande, acte=acte)
-    return bool(dernier and dernier.accorde)
-
-
 def observation_ajouter(*, demande: DemandeAide, auteur: Utilisateur, observation: Observation) -> Observation:
     """Record what the RASED gathered; a psychologist's note is confidential from the start.
 
@@ -266,8 +261,8 @@ def observation_ajouter(*, demande: DemandeAide, auteur: Utilisateur, observatio
 
 
 def _verifier_bilan_psy(observation: Observation, demande: DemandeAide, *, est_psy: bool) -> None:
-    if est_psy and observation.type == TypeObservation.BILAN and not consentement_en_vigueur(
-        demande, ActeConsentement.PSY
+    if est_psy and observation.type == TypeObservation.BILAN and not Consentement.objects.accorde(
+        demande=demande, acte=ActeConsentement.PSY
     ):
         raise ActionRefusee(
             "Aucun bilan psychologique sans l'accord des parents : enregistrez d'abord leur accord."
@@ -978,7 +973,8 @@ def conclusion_enregistrer(*, aide: Aide, auteur: Utilisateur, conclusion: Concl
         raise ActionRefusee("Seul un suivi psychologique a des conclusions du psychologue.")
     if not lit_le_secret_psy(auteur):
         raise ActionRefusee("Seul un psychologue rédige les conclusions d'un suivi psychologique.")
-    if conclusion.partagee and not consentement_en_vigueur(aide.demande, ActeConsentement.TRANSMISSION):
+    if conclusion.partagee and not Consentement.objects.accorde(
+        demande=aide.demande, acte=ActeConsentement.TRANSMISSION):
         raise ActionRefusee(
             "Ces conclusions ne peuvent être partagées qu'avec l'accord de la famille pour leur "
             "transmission : enregistrez d'abord cet accord, ou gardez-les non partagées."

@@ -2,10 +2,9 @@
 
 from django import template
 
-from aides.rules import ACTIONS, ActionPossible
+from aides.rules import ActionPossible, refus_d_etat
 from aides.rules import action_possible as _action_possible
 from aides.rules import etat_lisible as _etat_lisible
-from eleves.rules import actif
 
 register = template.Library()
 
@@ -26,9 +25,5 @@ def action_possible(permission: str, user, objet=None) -> ActionPossible:
 @register.simple_tag
 def refus_pour(permission: str, user, objet) -> str:
     """``{% refus_pour "aides.<action>" user objet as raison %}``: why ``user``, who may do this
-    action, may not do it on ``objet`` in its present state (the policy's ``refus``); "" when
-    they may, or may never."""
-    action = ACTIONS[permission]
-    if action.quand is None or user.has_perm(permission, objet) or not (actif & action.qui).test(user, objet):
-        return ""
-    return action.refus
+    action, may not do it on ``objet`` in its present state; "" when they may, or may never."""
+    return refus_d_etat(user, permission, objet)
