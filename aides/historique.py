@@ -13,9 +13,13 @@ from aides.models import (
     Aide,
     ConclusionPsy,
     Consentement,
+    Creneau,
+    CreneauNonTenu,
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
+    Groupe,
+    MembreGroupe,
     Objectif,
     Observation,
     ParticipantExterne,
@@ -48,6 +52,11 @@ def enregistrer_modeles() -> None:
     auditlog.register(Evaluation, mask_fields=["synthese", "estime_instrument", "estime_debut", "estime_fin"])
     auditlog.register(EvaluationObjectif, mask_fields=["commentaire"])
     auditlog.register(ConclusionPsy, mask_fields=["texte"])
+    # The member's timetable: who changed a slot or a group, and when (nothing secret in them).
+    auditlog.register(Groupe)
+    auditlog.register(MembreGroupe)
+    auditlog.register(Creneau)
+    auditlog.register(CreneauNonTenu)
     # The JSON lists of codes, read as their labels (eleves/historique_lisible.py).
     listes_de_choix(DemandeAide, domaines=DomaineSocle, deja_essaye=DejaEssaye)
     listes_de_choix(Observation, obstacles=Obstacle)

@@ -744,6 +744,13 @@ class Seance(Supprimable):
     date = models.DateField("date")
     duree = models.PositiveSmallIntegerField("durée (minutes)")
     contenu = TexteChiffre("ce qui a été travaillé", blank=True)
+    # Blank: not said; the figures then count 1 pupil as individual, 2 or more as a group.
+    modalite = models.CharField("modalité", max_length=15, choices=Modalite.choices, blank=True)
+    # Set when the session was logged from a slot of the member's timetable (« Noter la séance »).
+    creneau = models.ForeignKey(
+        "Creneau", on_delete=models.SET_NULL, null=True, blank=True, related_name="seances",
+    )
+    heure = models.TimeField("heure", null=True, blank=True)
     # Grows at each save: a form read at an older revision is not saved (rased/revisions.py).
     revision = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
@@ -753,7 +760,13 @@ class Seance(Supprimable):
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = "séance"
-        constraints = [models.CheckConstraint(condition=Q(duree__gt=0), name="seance_duree_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(duree__gt=0), name="seance_duree_positive"),
+            # A slot's day is logged once (a second « Noter la séance » corrects the first).
+            models.UniqueConstraint(
+                fields=["creneau", "date"], condition=Q(creneau__isnull=False), name="une_seance_par_creneau_et_jour",
+            ),
+        ]
 
     def __str__(self):
         return f"Séance du {self.date:%d/%m/%Y}"
@@ -919,3 +932,168 @@ class StatistiqueAnnuelle(models.Model):
 
     def __str__(self):
         return f"Bilan d'activité {self.debut}-{self.debut + 1}"
+
+
+# The member's week (issue 13): groups, recurring slots, slots that did not happen, travel times.
+# Occurrences of the slots are computed, never stored (``aides.emploi_du_temps``).
+
+
+class GroupeQuerySet(models.QuerySet):
+    def de(self, user):
+        """A member's own groups (groups are personal: a colleague builds his own)."""
+        return self.filter(intervenant=user)
+
+
+class Groupe(models.Model):
+    """A member's group of pupils in one school, taken from the member's aids there."""
+
+    intervenant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="groupes")
+    ecole = models.ForeignKey(Ecole, on_delete=models.PROTECT, related_name="groupes_rased")
+    # Shown in the calendar feed: a name such as « CP lecture », never a pupil's name.
+    nom = models.CharField("nom du groupe", max_length=80)
+    aides = models.ManyToManyField(Aide, through="MembreGroupe", related_name="groupes", blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = GroupeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ecole__nom", "nom", "pk"]
+        verbose_name = "groupe"
+        constraints = [
+            models.UniqueConstraint(fields=["intervenant", "ecole", "nom"], name="groupe_nom_unique"),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+
+class MembreGroupe(models.Model):
+    """A pupil (through the aid) in a group; ``retire_le`` set when he left it (his aid ended, or
+    the member took him out): the group's page says so, the slots no longer list him."""
+
+    groupe = models.ForeignKey(Groupe, on_delete=models.CASCADE, related_name="membres")
+    aide = models.ForeignKey(Aide, on_delete=models.CASCADE, related_name="appartenances")
+    ajoute_le = models.DateField("ajouté le")
+    retire_le = models.DateField("retiré le", null=True, blank=True)
+    # Why he left: « aide terminée » when the aid ended (aides.services._changer_etat_aide).
+    motif_retrait = models.CharField("motif du retrait", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "membre d'un groupe"
+        constraints = [models.UniqueConstraint(fields=["groupe", "aide"], name="membre_unique")]
+
+
+class JourSemaine(models.IntegerChoices):
+    LUNDI = 0, "lundi"
+    MARDI = 1, "mardi"
+    MERCREDI = 2, "mercredi"
+    JEUDI = 3, "jeudi"
+    VENDREDI = 4, "vendredi"
+
+
+class CreneauQuerySet(models.QuerySet):
+    def de(self, user):
+        return self.filter(intervenant=user)
+
+    def actifs_entre(self, debut, fin):
+        """Slots whose date range meets [debut, fin]."""
+        return self.filter(du__lte=fin, au__gte=debut)
+
+
+class Creneau(models.Model):
+    """A recurring weekly slot of a member's timetable: a group or one pupil, in one school,
+    every ``jour`` at ``heure`` from ``du`` to ``au`` (days without school skipped)."""
+
+    intervenant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="creneaux")
+    ecole = models.ForeignKey(Ecole, on_delete=models.PROTECT, related_name="creneaux_rased")
+    jour = models.PositiveSmallIntegerField("jour", choices=JourSemaine.choices)
+    heure = models.TimeField("heure de début")
+    duree = models.PositiveSmallIntegerField("durée (minutes)")
+    groupe = models.ForeignKey(
+        Groupe, on_delete=models.CASCADE, null=True, blank=True, related_name="creneaux", verbose_name="groupe",
+    )
+    aide = models.ForeignKey(
+        Aide, on_delete=models.CASCADE, null=True, blank=True, related_name="creneaux",
+        verbose_name="élève (aide individuelle)",
+    )
+    modalite = models.CharField("modalité", max_length=15, choices=Modalite.choices, default=Modalite.PETIT_GROUPE)
+    du = models.DateField("du")
+    au = models.DateField("au")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = CreneauQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jour", "heure", "pk"]
+        verbose_name = "créneau"
+        constraints = [
+            models.CheckConstraint(condition=Q(duree__gt=0), name="creneau_duree_positive"),
+            models.CheckConstraint(condition=Q(jour__gte=0, jour__lte=4), name="creneau_jour_ouvre"),
+            models.CheckConstraint(condition=Q(au__gte=models.F("du")), name="creneau_dates"),
+            models.CheckConstraint(
+                condition=Q(groupe__isnull=False, aide__isnull=True) | Q(groupe__isnull=True, aide__isnull=False),
+                name="creneau_groupe_ou_eleve",
+            ),
+        ]
+
+    def __str__(self):
+        # No pupil's name: str() lands in the change history and the calendar feed.
+        return f"Créneau du {self.get_jour_display()} {self.heure:%H:%M}"
+
+
+class MotifNonTenu(models.TextChoices):
+    ABSENCE_INTERVENANT = "absence", "Absence de l'intervenant"
+    SORTIE = "sortie", "Sortie ou événement de l'école"
+    ECOLE_FERMEE = "fermeture", "École fermée (grève, intempéries…)"
+    ELEVES_ABSENTS = "eleves_absents", "Élèves absents"
+    AUTRE = "autre", "Autre raison"
+
+
+class CreneauNonTenu(models.Model):
+    """A slot's day that did not happen: it counts nowhere (not « à noter », not in the figures)."""
+
+    creneau = models.ForeignKey(Creneau, on_delete=models.CASCADE, related_name="non_tenus")
+    date = models.DateField("date")
+    motif = models.CharField("motif", max_length=15, choices=MotifNonTenu.choices)
+    precision = models.CharField("précision", max_length=200, blank=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "créneau non tenu"
+        verbose_name_plural = "créneaux non tenus"
+        constraints = [models.UniqueConstraint(fields=["creneau", "date"], name="non_tenu_unique")]
+
+    def __str__(self):
+        return f"Créneau non tenu le {self.date:%d/%m/%Y}"
+
+
+class TempsTrajet(models.Model):
+    """Travel time between two schools, set once per pair: by a member for himself, or by the
+    administrator for everyone (``intervenant`` empty). ``ecole_a`` is the smaller key."""
+
+    ecole_a = models.ForeignKey(Ecole, on_delete=models.CASCADE, related_name="+")
+    ecole_b = models.ForeignKey(Ecole, on_delete=models.CASCADE, related_name="+")
+    intervenant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="temps_trajet",
+    )
+    minutes = models.PositiveSmallIntegerField("temps de trajet (minutes)")
+
+    class Meta:
+        verbose_name = "temps de trajet"
+        verbose_name_plural = "temps de trajet"
+        constraints = [
+            models.CheckConstraint(condition=Q(ecole_a__lt=models.F("ecole_b")), name="trajet_paire_ordonnee"),
+            models.UniqueConstraint(
+                fields=["ecole_a", "ecole_b", "intervenant"], condition=Q(intervenant__isnull=False),
+                name="trajet_unique_par_intervenant",
+            ),
+            models.UniqueConstraint(
+                fields=["ecole_a", "ecole_b"], condition=Q(intervenant__isnull=True), name="trajet_unique_commun",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Trajet de {self.minutes} min"

@@ -46,6 +46,7 @@ from aides.models import (
     HistoriqueAide,
     HistoriqueDemande,
     HistoriqueProgramme,
+    MembreGroupe,
     Notification,
     Objectif,
     Observation,
@@ -199,6 +200,11 @@ def _changer_etat_aide(aide: Aide, *, vers: str, auteur: Utilisateur | None, cha
     aide.etat = vers
     aide.save(update_fields=["etat", *champs])
     HistoriqueAide.objects.create(aide=aide, auteur=auteur, de=de, vers=vers, issue=aide.issue)
+    if vers == EtatAide.TERMINEE:
+        # A pupil whose aid ends leaves the member's groups; the group's page says so.
+        MembreGroupe.objects.filter(aide=aide, retire_le__isnull=True).update(
+            retire_le=timezone.localdate(), motif_retrait="aide terminée"
+        )
     demande = DemandeAide.objects.select_for_update().get(pk=aide.demande_id)
     ouvertes = demande.aides.exclude(etat=EtatAide.TERMINEE).exists()
     if vers == EtatAide.TERMINEE and not ouvertes and aide.issue != IssueAide.CHANGEMENT:

@@ -245,6 +245,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 PAGINATION_ELEVES = 25
 
+# « Ma semaine »: travel time between two schools when neither the member nor the admin set one.
+TEMPS_TRAJET_PAR_DEFAUT_MINUTES = env_int("TEMPS_TRAJET_PAR_DEFAUT_MINUTES", 20)
+
 RETENTION_ANNEES_SCOLAIRES = env_int("RETENTION_ANNEES_SCOLAIRES", 1)  # pupil files kept after the last aid / leaving
 RETENTION_JOURNAL_MOIS = 12  # access-log entries older than this are purged
 

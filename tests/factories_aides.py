@@ -13,7 +13,7 @@ from the pupil (``DemandeAide.save``), an aid's pupil from its request, a progra
 review's author from the aid's member.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import factory
 from django.utils import timezone
@@ -43,10 +43,13 @@ from aides.models import (
     Aide,
     ConclusionPsy,
     Consentement,
+    Creneau,
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
+    Groupe,
     HistoriqueDemande,
+    MembreGroupe,
     Notification,
     Objectif,
     Observation,
@@ -344,3 +347,39 @@ class ActionEquipeFactory(factory.django.DjangoModelFactory):
     public = "Équipe du cycle 2"
     theme = "Fluence"
     duree = 60
+
+
+class GroupeFactory(factory.django.DjangoModelFactory):
+    """A member's group in one school; pupils added with ``MembreGroupeFactory``."""
+
+    class Meta:
+        model = Groupe
+
+    intervenant = requis("intervenant")
+    ecole = requis("ecole")
+    nom = factory.Sequence(lambda n: f"Groupe {n + 1}")
+
+
+class MembreGroupeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembreGroupe
+
+    groupe = requis("groupe")
+    aide = requis("aide")
+    ajoute_le = factory.LazyFunction(timezone.localdate)
+
+
+class CreneauFactory(factory.django.DjangoModelFactory):
+    """A weekly slot of the group's member, in the group's school, for the période around today."""
+
+    class Meta:
+        model = Creneau
+
+    groupe = requis("groupe")
+    intervenant = factory.SelfAttribute("groupe.intervenant")
+    ecole = factory.SelfAttribute("groupe.ecole")
+    jour = 0
+    heure = time(9, 0)
+    duree = 45
+    du = factory.LazyFunction(lambda: timezone.localdate() - DUREE_PERIODE)
+    au = factory.LazyFunction(lambda: timezone.localdate() + DUREE_PERIODE)
