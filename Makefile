@@ -24,7 +24,10 @@ demo: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py demo
 
+# The server and the task queue's worker (e-mail, documents) together; Ctrl+C stops both.
 run: demo
+	@$(DEV) $(BIN)/python manage.py travailleur --queue-name '*' & travailleur=$$!; \
+	trap 'kill $$travailleur 2>/dev/null; wait $$travailleur 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # One worker per core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.

@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +74,7 @@ from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 from eleves.rules import lit_le_secret_psy
 from eleves.selectors import calendrier_scolaire
+from rased import courriels
 from rased.francais import de
 from rased.revisions import modifie_entre_temps
 
@@ -149,20 +149,18 @@ def demande_envoyer(*, demande: DemandeAide, auteur: Utilisateur) -> bool:
         Notification.objects.bulk_create(
             Notification(destinataire=membre, demande=demande, message=message) for membre in destinataires
         )
-        transaction.on_commit(lambda: _prevenir_par_courriel(demande, destinataires, message))
+        _prevenir_par_courriel(demande, destinataires, message)
     return True
 
 
 def _prevenir_par_courriel(demande: DemandeAide, destinataires, message: str) -> None:
+    """Queue the e-mail once the transaction commits (rased/courriels.py): a mail server that
+    fails never turns the action into an error; the queue tries again."""
     # The e-mail names no pupil: it may be read on a shared or personal device.
-    adresses = [m.email for m in destinataires if m.email]
-    if not adresses:
-        return
-    send_mail(
-        subject=f"[rased] {message}"[:120],
+    courriels.programmer(
+        sujet=f"[rased] {message}"[:120],
         message=f"{message}\n\nConsultez-la dans rased : {settings.SITE_URL}{reverse('demande_detail', args=[demande.pk])}\n",
-        from_email=None,
-        recipient_list=adresses,
+        destinataires=[m.email for m in destinataires],
     )
 
 
@@ -226,7 +224,7 @@ def _notifier(destinataires, demande: DemandeAide, message: str) -> None:
     Notification.objects.bulk_create(
         Notification(destinataire=d, demande=demande, message=message) for d in destinataires
     )
-    transaction.on_commit(lambda: _prevenir_par_courriel(demande, list(destinataires), message))
+    _prevenir_par_courriel(demande, list(destinataires), message)
 
 
 def demande_prendre_en_charge(*, demande: DemandeAide, auteur: Utilisateur, referent: Utilisateur) -> bool:

@@ -1,11 +1,7 @@
 """Writes on pupils: one function per action, each in a transaction."""
 
-import logging
-import smtplib
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +21,8 @@ from eleves.models import (
     Utilisateur,
 )
 from eleves.rules import lit_le_secret_psy
+from rased import courriels
 from rased.revisions import modifie_entre_temps
-
-journal = logging.getLogger(__name__)
 
 
 class ModifieEntreTemps(ValidationError):
@@ -158,33 +153,28 @@ def compte_enregistrer(*, compte: Utilisateur, par: Utilisateur | None, save) ->
             for motif in motifs if compte.circonscription_id
         ]
         if attributions:
-            transaction.on_commit(lambda: _prevenir_les_psychologues(compte, attributions))
+            _prevenir_les_psychologues(compte, attributions)
     return attributions
 
 
 def _prevenir_les_psychologues(compte: Utilisateur, attributions: list[AttributionRole]) -> None:
-    """An e-mail to the other psychologists of the circonscription; a mail server that fails does
-    not undo the save (the page of the role's holders shows it anyway)."""
+    """An e-mail to the other psychologists of the circonscription, through the task queue: a mail
+    server that fails does not undo the save (the page of the role's holders shows it anyway)."""
     adresses = list(
         Utilisateur.objects.filter(
             role=Role.PSYCHOLOGUE, is_active=True, circonscription_id=compte.circonscription_id
         ).exclude(pk=compte.pk).exclude(email="").values_list("email", flat=True)
     )
-    if not adresses:
-        return
     motifs = ", ".join(a.get_motif_display() for a in attributions)
     lien = f"{settings.SITE_URL}{reverse('acces_psychologues')}"
-    try:
-        send_mail(
-            subject="[rased] Accès au travail des psychologues ouvert à un compte",
-            message=(
-                f"Le compte de {compte} donne désormais accès aux écrits des psychologues ({motifs}).\n\n"
-                f"Qui détient ce rôle, depuis quand, et ce que ces comptes ont consulté : {lien}\n"
-            ),
-            from_email=None, recipient_list=adresses,
-        )
-    except (OSError, smtplib.SMTPException):
-        journal.warning("Courriel aux psychologues non envoyé (attribution n° %s)", attributions[0].pk)
+    courriels.programmer(
+        sujet="[rased] Accès au travail des psychologues ouvert à un compte",
+        message=(
+            f"Le compte de {compte} donne désormais accès aux écrits des psychologues ({motifs}).\n\n"
+            f"Qui détient ce rôle, depuis quand, et ce que ces comptes ont consulté : {lien}\n"
+        ),
+        destinataires=adresses,
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 
 class RasedAdminSite(admin.AdminSite):
@@ -54,3 +56,19 @@ class AdministrateurModelAdmin(admin.ModelAdmin):
 
 
 site = RasedAdminSite(name="admin")
+
+
+class TacheAdmin(DBTaskResultAdmin):
+    """The task queue (e-mail, documents), read only: a failed e-mail shows here, with its reason,
+    after its last attempt (rased/courriels.py); the worker writes these rows, nobody else."""
+
+    list_display = ("task_name", "status", "queue_name", "enqueued_at", "finished_at", "exception_class_path")
+
+    def has_module_permission(self, request):
+        return site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return site.has_permission(request)
+
+
+site.register(DBTaskResult, TacheAdmin)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "eleves",
     "aides",
 ]
@@ -235,6 +236,21 @@ MAILERS = {
         },
     }
 }
+# Long or fallible work (e-mail, documents) runs on a task queue kept in the database (django-tasks-db:
+# PostgreSQL in production, SQLite in the demo, no other server); `manage.py travailleur` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "courriels", "documents"],
+    }
+}
+# A failed e-mail is tried again after each of these delays in turn (seconds): 1 min, 5 min, 30 min,
+# 2 h, 6 h; then it is marked failed for the administrator (rased/courriels.py).
+COURRIELS_DELAIS_NOUVELLE_TENTATIVE = [
+    int(d) for d in env_list("COURRIELS_DELAIS_NOUVELLE_TENTATIVE", ["60", "300", "1800", "7200", "21600"])
+]
+# A task « en cours » for longer than this was abandoned by a dead worker (rased/taches.py).
+TACHES_DUREE_MAXIMALE = env_int("TACHES_DUREE_MAXIMALE", 15 * 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rased@localhost")
 # The address of the site, for the links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

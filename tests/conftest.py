@@ -42,6 +42,10 @@ def _reglages_de_test(settings, tmp_path):
     # Two-factor authentication is on by default; tests/test_double_authentification.py turns it
     # back on to test it, the other tests sign in their personas with force_login alone.
     settings.DOUBLE_AUTHENTIFICATION = False
+    # Tasks (e-mail, documents) run at once in the test's own thread; the tests of the queue itself
+    # (tests/test_taches.py) use the database backend and a real worker process.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "courriels", "documents"]}}
 
 
 FICHIER_CALENDRIER = Path(__file__).resolve().parent.parent / "eleves" / "data" / "calendrier_scolaire.csv"
