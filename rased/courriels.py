@@ -53,7 +53,7 @@ def programmer(*, sujet: str, message: str, destinataires) -> None:
     def mettre_en_file():
         try:
             envoyer.enqueue(sujet[:200], message, adresses)
-        except Exception:
+        except Exception:  # noqa: BLE001 (whatever the queue raises, the action stands)
             # The action is committed: losing one notification is better than an error page.
             journal.exception("Courriel non mis en file d'attente")
 
