@@ -68,11 +68,11 @@ class CreneauForm(FormulaireRased):
             "du": DateInput(),
             "au": DateInput(),
         }
-        labels = {"jour": "Jour de la semaine", "duree": "Durée (minutes)", "du": "Du", "au": "Au"}
+        labels = {"jour": "Jour de la semaine", "duree": "Durée (minutes)", "ecole": "École", "du": "Du", "au": "Au"}
         help_texts = {
             "groupe": "Un groupe de l'école choisie…",
             "aide": "… ou un seul élève (prise en charge individuelle).",
-            "du": "Par défaut, la période en cours (d'une vacances à l'autre).",
+            "du": "Par défaut, la période en cours, jusqu'aux prochaines vacances.",
         }
         error_messages = {
             "jour": {"required": "Choisissez le jour de la semaine."},
