@@ -4,16 +4,19 @@ A group is its member's own (a colleague, a psychologist's colleague, anyone els
 pupils are those of the member's aids in the group's school that are not ended.
 """
 
-from datetime import time
+from datetime import date, datetime, time
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from aides.enums import TypeAide
-from aides.models import Creneau, Groupe, MembreGroupe, Seance
+from aides.models import Creneau, CreneauNonTenu, Groupe, MembreGroupe, Seance
 from aides.services import aide_arreter_depart
+from eleves.models import Utilisateur
 from tests.eleves.outils_pages import texte
+from tests.eleves.test_demo import lancer_demo
 from tests.factories import eleve_inscrit
 from tests.factories_aides import (
     AideFactory,
@@ -243,3 +246,22 @@ def test_supprimer_un_groupe_annonce_ses_creneaux_et_garde_les_seances(client, m
     assert not Creneau.objects.exists()
     seance.refresh_from_db()
     assert seance.creneau_id is None
+
+
+# --- The demo ---------------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=timezone.get_current_timezone()), tick=False)
+def test_la_demo_donne_une_semaine_au_maitre_e(client, db):
+    lancer_demo()
+    maitre_e = Utilisateur.objects.get(username="maitre-e")
+    groupes = list(Groupe.objects.de(maitre_e))
+    assert len({g.ecole_id for g in groupes}) == 2
+    assert all(g.membres.filter(retire_le__isnull=True).exists() for g in groupes)
+    creneaux = Creneau.objects.de(maitre_e)
+    assert set(creneaux.values_list("jour", flat=True)) == {0, 1, 2, 3, 4}
+    assert set(creneaux.values_list("du", "au")) == {(date(2026, 11, 2), date(2026, 12, 18))}
+    assert CreneauNonTenu.objects.filter(creneau__intervenant=maitre_e, date=date(2026, 11, 16)).exists()
+    client.force_login(maitre_e)
+    page = texte(client.get(reverse("creneau_liste")))
+    assert "Lecture cycle 2" in page and "Lecture CE1" in page
