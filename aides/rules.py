@@ -517,7 +517,7 @@ def intervenant_de(user, objet):
 
 ACTIONS_EMPLOI_DU_TEMPS = {
     # Building one's timetable (no object): the RASED members attached to a secteur.
-    "aides.view_emploi_du_temps": Action(membre_rased),
+    "aides.gerer_emploi_du_temps": Action(membre_rased),
     # One's group, slot, or slot's day not held (object: the group or the slot).
     "aides.change_groupe": Action(intervenant_de),
     "aides.change_creneau": Action(intervenant_de),

@@ -1187,7 +1187,9 @@ def creneau_enregistrer(*, creneau: Creneau, intervenant: Utilisateur) -> Crenea
     if creneau.groupe_id is not None and not Groupe.objects.de(intervenant).filter(
             pk=creneau.groupe_id, ecole_id=creneau.ecole_id).exists():
         raise ActionRefusee("Le groupe doit être l'un des vôtres dans l'école du créneau.")
-    if creneau.aide_id is not None and not aides_pour_groupe(intervenant, creneau.ecole).filter(
+    # A slot changed keeps its pupil even if his aid ended since (its past days stay to log).
+    inchangee = creneau.pk is not None and Creneau.objects.filter(pk=creneau.pk, aide_id=creneau.aide_id).exists()
+    if creneau.aide_id is not None and not inchangee and not aides_pour_groupe(intervenant, creneau.ecole).filter(
             pk=creneau.aide_id).exists():
         raise ActionRefusee("L'élève doit être suivi par vous dans l'école du créneau, avec une aide en cours.")
     if creneau.au < creneau.du:

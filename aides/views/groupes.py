@@ -62,14 +62,14 @@ from rased.francais import quantite
 
 @login_required
 def groupe_liste(request):
-    exiger(request, "aides.view_emploi_du_temps")
+    exiger(request, "aides.gerer_emploi_du_temps")
     return render(request, "aides/groupe_liste.html", {"ecoles": groupes_par_ecole(request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def groupe_creer_page(request):
-    exiger(request, "aides.view_emploi_du_temps")
+    exiger(request, "aides.gerer_emploi_du_temps")
     form = GroupeForm(request.POST or None, user=request.user,
                       initial={"ecole": request.GET.get("ecole")} if request.GET.get("ecole") else None)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +165,7 @@ def _periode_en_cours(user) -> tuple[date, date]:
 
 @login_required
 def creneau_liste(request):
-    exiger(request, "aides.view_emploi_du_temps")
+    exiger(request, "aides.gerer_emploi_du_temps")
     return render(request, "aides/creneau_liste.html", {"ecoles": creneaux_par_ecole(request.user)})
 
 
@@ -195,7 +195,7 @@ def _creneau_form_page(request, *, creneau=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def creneau_creer_page(request):
-    exiger(request, "aides.view_emploi_du_temps")
+    exiger(request, "aides.gerer_emploi_du_temps")
     return _creneau_form_page(request)
 
 
@@ -280,7 +280,7 @@ def creneau_non_tenu_annuler_page(request, pk, jour):
 def trajet_page(request):
     """The travel time between each pair of the member's schools (his secteur's, and those of
     his slots): his own value, blank for the administrator's or the default."""
-    exiger(request, "aides.view_emploi_du_temps")
+    exiger(request, "aides.gerer_emploi_du_temps")
     ecoles = {e.pk: e for e in ecoles_du_membre(request.user)}
     autres = Creneau.objects.de(request.user).exclude(ecole_id__in=ecoles).select_related("ecole")
     ecoles.update({c.ecole_id: c.ecole for c in autres})

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aides.enums import Modalite, TypeAide
 from aides.models import Creneau, CreneauNonTenu, MotifNonTenu, Seance
+from aides.services import aide_arreter_depart
 from eleves.calendrier import Calendrier, Vacances
 from eleves.models import Secteur
 from tests.eleves.outils_pages import texte
@@ -343,3 +344,18 @@ def test_non_tenue_est_un_post(client, zone_a, creneau_lundi):
     url = reverse("creneau_non_tenu", args=[creneau_lundi.pk, "2026-11-16"])
     assert "Noter « non tenue »" in texte(client.get(url, {"motif": MotifNonTenu.SORTIE}))
     assert not CreneauNonTenu.objects.exists()
+
+
+def test_le_creneau_d_un_eleve_dont_l_aide_est_terminee_se_modifie_encore(client, monde):
+    aide = _aide(monde, monde.eleve_a1, monde["maitre_e"])
+    creneau = CreneauFactory(groupe=None, aide=aide, intervenant=monde["maitre_e"], ecole=monde.ecole_a)
+    aide_arreter_depart(aide=aide, auteur=monde["maitre_e"], le=timezone.localdate())
+    client.force_login(monde["maitre_e"])
+    donnees = _donnees(monde, aide=aide.pk, heure="11:00")
+    assert client.post(reverse("creneau_modifier", args=[creneau.pk]), donnees).status_code == 302
+    creneau.refresh_from_db()
+    assert creneau.heure == time(11, 0)
+    # A new slot for him is refused: his aid is over.
+    page = texte(client.post(reverse("creneau_creer"), _donnees(monde, aide=aide.pk)))
+    assert "Sélectionnez un choix valide" in page
+    assert Creneau.objects.count() == 1
