@@ -14,6 +14,7 @@ from django.utils import timezone
 from aides.enums import TypeAide
 from aides.models import Creneau, CreneauNonTenu, Groupe, MembreGroupe, Seance
 from aides.services import aide_arreter_depart
+from eleves.enums import Role
 from eleves.models import Utilisateur
 from tests.eleves.outils_pages import texte
 from tests.eleves.test_demo import lancer_demo
@@ -134,6 +135,21 @@ def test_le_groupe_d_un_autre_est_introuvable(client, monde, groupe, persona):
     groupe.refresh_from_db()
     membre.refresh_from_db()
     assert groupe.nom == "CP lecture" and membre.retire_le is None
+
+
+def test_un_ancien_membre_du_rased_n_agit_plus_sur_ses_groupes(client, monde, groupe):
+    """The policy's ``intervenant_de`` asks the role too: a member who became a teacher keeps his
+    rows (the sessions refer to them) but no longer reaches them."""
+    creneau = CreneauFactory(groupe=groupe)
+    ancien = monde["maitre_e"]
+    ancien.role = Role.ENSEIGNANT
+    ancien.secteur = None
+    ancien.save(update_fields=["role", "secteur"])
+    client.force_login(ancien)
+    assert client.get(reverse("groupe_detail", args=[groupe.pk])).status_code == 403
+    assert client.get(reverse("creneau_detail", args=[creneau.pk])).status_code == 403
+    assert client.post(reverse("groupe_supprimer", args=[groupe.pk])).status_code == 403
+    assert Groupe.objects.filter(pk=groupe.pk).exists()
 
 
 def test_le_groupe_d_une_psychologue_est_le_sien(client, monde):
