@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -1114,8 +1114,13 @@ def groupe_creer(*, intervenant: Utilisateur, ecole: Ecole, nom: str) -> Groupe:
         if Groupe.objects.de(intervenant).filter(ecole=ecole, nom__iexact=nom).exists():
             raise ActionRefusee(f"Vous avez déjà un groupe « {nom} » dans cette école.")
         groupe = Groupe(intervenant=intervenant, ecole=ecole, nom=nom)
-        groupe.full_clean()
-        groupe.save()
+        groupe.full_clean(validate_constraints=False)
+        try:
+            # Two tabs creating the same group at once: the unique constraint decides.
+            with transaction.atomic():
+                groupe.save()
+        except IntegrityError as erreur:
+            raise ActionRefusee(f"Vous avez déjà un groupe « {nom} » dans cette école.") from erreur
     return groupe
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -281,3 +282,14 @@ def test_la_demo_donne_une_semaine_au_maitre_e(client, db):
     client.force_login(maitre_e)
     page = texte(client.get(reverse("creneau_liste")))
     assert "Lecture cycle 2" in page and "Lecture CE1" in page
+
+
+def test_ajouter_et_retirer_demandent_le_jeton_csrf(monde, groupe):
+    aide = _aide(monde, monde.eleve_a1, monde["maitre_e"])
+    membre = MembreGroupeFactory(groupe=groupe, aide=aide)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(monde["maitre_e"])
+    assert client.post(reverse("groupe_retirer_eleve", args=[groupe.pk, membre.pk])).status_code == 403
+    assert client.post(reverse("groupe_supprimer", args=[groupe.pk])).status_code == 403
+    membre.refresh_from_db()
+    assert membre.retire_le is None and Groupe.objects.filter(pk=groupe.pk).exists()
