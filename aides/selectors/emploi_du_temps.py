@@ -1,10 +1,14 @@
 """Reads of a member's timetable: his slots' occurrences over a range, in a fixed number of
 queries whatever the number of slots, sessions or schools."""
 
+from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
+from django.db.models import Q
+
 from aides.emploi_du_temps import Occurrence, occurrences
-from aides.models import Creneau, CreneauNonTenu, Seance
+from aides.models import Creneau, CreneauNonTenu, Seance, TempsTrajet
 from eleves.calendrier import Calendrier, Vacances
 from eleves.models import PeriodeVacances
 
@@ -39,3 +43,27 @@ def occurrences_de(user, debut: date, fin: date, *, creneaux=None) -> list[Occur
         calendrier_de=lambda c: calendriers[c.ecole.circonscription.zone or ""],
         seances=seances, non_tenus=non_tenus,
     )
+
+
+def temps_de_trajet(user, ecoles) -> Callable[[int, int], int]:
+    """The travel time in minutes between two of ``ecoles`` (schools or their keys) for ``user``:
+    his own value for the pair, else the administrator's (for everyone), else
+    ``settings.TEMPS_TRAJET_PAR_DEFAUT_MINUTES``. One query for all the pairs; the same school
+    is 0 minutes away, the order of the two schools does not matter."""
+    cles = {getattr(e, "pk", e) for e in ecoles}
+    propres, communs = {}, {}
+    if len(cles) > 1:
+        lignes = TempsTrajet.objects.filter(ecole_a__in=cles, ecole_b__in=cles).filter(
+            Q(intervenant=user) | Q(intervenant__isnull=True)
+        ).values_list("ecole_a_id", "ecole_b_id", "intervenant_id", "minutes")
+        for a, b, intervenant_id, minutes in lignes:
+            (communs if intervenant_id is None else propres)[(a, b)] = minutes
+    defaut = settings.TEMPS_TRAJET_PAR_DEFAUT_MINUTES
+
+    def minutes_entre(ecole_x_id: int, ecole_y_id: int) -> int:
+        if ecole_x_id == ecole_y_id:
+            return 0
+        paire = (min(ecole_x_id, ecole_y_id), max(ecole_x_id, ecole_y_id))
+        return propres.get(paire, communs.get(paire, defaut))
+
+    return minutes_entre
