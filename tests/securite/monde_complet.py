@@ -17,17 +17,21 @@ from aides.models import (
     ActionEquipe,
     Aide,
     ConclusionPsy,
+    Creneau,
+    CreneauNonTenu,
     DemandeAide,
     Evaluation,
+    Groupe,
+    MembreGroupe,
     Observation,
     Programme,
     Reunion,
     Seance,
 )
 from eleves.enums import Role
-from eleves.models import DemandeAcces
+from eleves.models import DemandeAcces, PeriodeVacances
 from tests.factories import PlanFactory, ResponsableLegalFactory, SecteurFactory, UtilisateurFactory
-from tests.factories_aides import ActionEquipeFactory
+from tests.factories_aides import ActionEquipeFactory, CreneauFactory, GroupeFactory, MembreGroupeFactory
 from tests.factories_parcours import (
     acces_depose,
     aides_decidees,
@@ -65,6 +69,11 @@ class Cote:
     seance: Seance  # the maître E's session with the pupil of the E aid
     observation: Observation  # the maître E's note on the main request
     acces: DemandeAcces  # a family's right of access, psychological part not released
+    groupe: Groupe  # the maître E's group with the pupil of the E aid
+    membre: MembreGroupe  # that pupil in the group
+    creneau: Creneau  # the group's weekly slot
+    jour_libre: str  # a past day of the slot, nothing recorded (ISO date)
+    jour_non_tenu: str  # a past day of the slot, marked « non tenue » (ISO date)
 
 
 def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Cote:
@@ -102,6 +111,16 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
     observation = observation_notee(principale, auteur=maitre_e, date=jour - timedelta(days=6))
     responsable = ResponsableLegalFactory(eleve=eleve)
     acces = acces_depose(eleve, auteur=enseignant, responsable=responsable, recue_le=jour)
+    groupe = GroupeFactory(intervenant=maitre_e, ecole=ecole, nom="Lecture")
+    membre = MembreGroupeFactory(groupe=groupe, aide=aide_e)
+    calendrier = PeriodeVacances.objects.calendrier(ecole.circonscription.zone)
+    jour_libre = calendrier.jour_d_ecole_precedent(jour - timedelta(days=7))
+    jour_non_tenu = jour_libre - timedelta(weeks=1)
+    while not calendrier.est_jour_d_ecole(jour_non_tenu):
+        jour_non_tenu -= timedelta(weeks=1)
+    creneau = CreneauFactory(groupe=groupe, jour=jour_libre.weekday(), du=jour - timedelta(days=90),
+                             au=jour + timedelta(days=60))
+    CreneauNonTenu.objects.create(creneau=creneau, date=jour_non_tenu, motif="sortie", auteur=maitre_e)
     return Cote(
         ecole=ecole, classe=classe, eleve=eleve,
         responsable=responsable, plan=PlanFactory(eleve=eleve),
@@ -109,7 +128,8 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
         aide_e=aide_e, aide_psy=aide_psy, aide_attente=aide_attente,
         programme=programme, programme_brouillon=programme_brouillon, evaluation=evaluation,
         conclusion=conclusion, reunion=reunion, action=action, seance=seance, observation=observation,
-        acces=acces,
+        acces=acces, groupe=groupe, membre=membre, creneau=creneau,
+        jour_libre=jour_libre.isoformat(), jour_non_tenu=jour_non_tenu.isoformat(),
     )
 
 
