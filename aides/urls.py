@@ -4,6 +4,7 @@ from django.urls import path
 
 from aides.views import (
     accueil,
+    activite,
     analyse,
     courriers,
     demandes,
@@ -39,5 +40,5 @@ urlpatterns += evaluations.urlpatterns
 urlpatterns += documents.urlpatterns
 urlpatterns += imprimes.urlpatterns
 urlpatterns += suivi.urlpatterns + courriers.urlpatterns
-urlpatterns += rapports.urlpatterns
+urlpatterns += rapports.urlpatterns + activite.urlpatterns
 urlpatterns += droit_acces.urlpatterns
