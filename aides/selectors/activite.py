@@ -24,7 +24,7 @@ from datetime import date
 
 from aides.enums import Modalite, Presence, TypeEvaluation
 from aides.models import Aide, Evaluation, PresenceSeance, Seance
-from aides.pdf.graphiques import Barre, Groupe, barres_groupees, histogramme
+from aides.pdf.graphiques import Groupe, barres_groupees
 from aides.rapports import Duree
 from eleves.enums import Role
 from eleves.models import Ecole
@@ -136,8 +136,9 @@ class Activite:
     def graphiques(self) -> list[str]:
         """Hours by school, and sessions per période by kind (server-drawn SVG, as the reports)."""
         return [
-            histogramme(
-                [Barre(nom, c.heures.heures, str(c.heures)) for nom, c in self.par_ecole],
+            # Grouped bars with one series: long school names are shortened in the drawing only.
+            barres_groupees(
+                [Groupe(nom, (c.heures.heures,), (str(c.heures),)) for nom, c in self.par_ecole],
                 titre="Heures de séances par école",
             ),
             barres_groupees(

@@ -97,6 +97,9 @@ ARGUMENTS = {
     "eleves_aides_periode_pdf": _pk("ecole"),
     "liste_attente": SANS,
     "liste_attente_pdf": SANS,
+    "mon_activite": SANS,
+    "mon_activite_pdf": SANS,
+    "mon_activite_csv": SANS,
     "droit_acces_eleve": _pk("eleve"),
     "demandes_acces_a_relire": SANS,
     "demande_acces_detail": _pk("acces"),
@@ -212,6 +215,11 @@ ATTENDU = {
     "eleves_aides_periode_pdf":    "L    403  200  200  200  200  200  403  404  404  404",
     "liste_attente":               "L    403  200  200  200  200  200  403  403  200  200",
     "liste_attente_pdf":           "L    403  200  200  200  200  200  403  403  200  200",
+    # « Mon activité » (aides/views/activite.py): each RASED member's own figures, no URL names a
+    # person (a psychologist's figures stay hers); every other role 403.
+    "mon_activite":                "L    403  403  200  200  200  403  403  403  200  403",
+    "mon_activite_pdf":            "L    403  403  200  200  200  403  403  403  200  403",
+    "mon_activite_csv":            "L    403  403  200  200  200  403  403  403  200  403",
     # The family's right of access (aides/views/droit_acces.py): filed and printed by the school's
     # directeur and the IEN (eleves.repondre_droit_acces); the RASED's part is read and released by
     # a RASED member of the pupil's secteur (eleves.liberer_volet_rased), the psychological part by
