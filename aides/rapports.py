@@ -8,6 +8,8 @@ Statistical secrecy (DOMAIN.md): the psychologist's work appears only as aggrega
 cell of the yearly report that counts pupils — or requests, aids, reviews, each of which is one
 pupil — is an ``Effectif``, printed « < 5 » from 1 to 4. Zero is printed: it identifies nobody.
 Sessions, hours, meetings and team actions count work, not pupils, and are printed as they are.
+Secondary suppression (``masquer_secondaire``): a « < 5 » must not be recomputable from a total
+and the other cells of its line or column, so another cell is masked too, printed « secret ».
 
 A past school year touched by the retention purge is read from its frozen figures
 (``StatistiqueAnnuelle``, written by ``figer`` before the purge deletes anything): the report of
@@ -67,18 +69,30 @@ TYPE_ABREGE = {TypeAide.E: "Aide E", TypeAide.G: "Aide G", TypeAide.PSY: "Suivi 
 ORDRE_NIVEAUX = list(Niveau.values)
 
 
+SECRET = "secret"
+
+
 @dataclass(frozen=True)
 class Effectif:
-    """A number of pupils: printed « < 5 » from 1 to 4, so that nobody can be singled out."""
+    """A number of pupils: printed « < 5 » from 1 to 4, so that nobody can be singled out;
+    « secret » when masked only so that a « < 5 » of its line or column cannot be recomputed
+    from a total (``secret``, set by ``masquer_secondaire``)."""
 
     valeur: int
+    secret: bool = False
+
+    @property
+    def petit(self) -> bool:
+        return 0 < self.valeur < SEUIL_SECRET
 
     @property
     def masque(self) -> bool:
-        return 0 < self.valeur < SEUIL_SECRET
+        return self.petit or self.secret
 
     def __str__(self) -> str:
-        return f"< {SEUIL_SECRET}" if self.masque else str(self.valeur)
+        if self.petit:
+            return f"< {SEUIL_SECRET}"
+        return SECRET if self.secret else str(self.valeur)
 
     @property
     def pour_graphique(self) -> int:
@@ -136,15 +150,29 @@ class RapportAnnuel:
     def tableau(self, cle: str) -> Tableau:
         return next(t for t in self.tableaux if t.cle == cle)
 
+    @property
+    def entetes_csv(self) -> list[str]:
+        return [f"Bilan d'activité du RASED — {self.annee}", self.circonscription]
+
     def lignes_csv(self):
-        """One line per figure (rubrique ; ligne ; colonne ; valeur): easy to filter and pivot."""
+        """One block per table, as a sheet a secretary can sum: its title line (and note), its
+        header line, one line per row with a number per cell, its total, then a blank line.
+        Masked cells stay text (« < 5 », « secret »): a spreadsheet's SUM skips them."""
+        yield [LEGENDE_SECRET]
+        yield []
+        yield ["Chiffres clés"]
+        yield ["Indicateur", "Valeur"]
+        for libelle, cellule in self.chiffres_cles:
+            yield [libelle, _texte_csv(cellule)]
         for tableau in self.tableaux:
+            yield []
+            yield [tableau.titre] + ([tableau.note] if tableau.note else [])
+            yield [tableau.libelle_lignes] + list(tableau.colonnes)
             lignes = list(tableau.lignes)
-            if tableau.total is not None:
+            if tableau.total is not None and lignes:
                 lignes.append(("Total", tableau.total))
             for libelle, cellules in lignes:
-                for colonne, cellule in zip(tableau.colonnes, cellules):
-                    yield [tableau.titre, libelle, colonne, _texte_csv(cellule)]
+                yield [libelle] + [_texte_csv(c) for c in cellules]
 
     def graphiques(self) -> list[str]:
         """Three charts, drawn from the same (masked) figures as the tables."""
@@ -174,6 +202,106 @@ def _abrege(libelle: str, longueur: int = 30) -> str:
 
 def _texte_csv(cellule) -> str:
     return getattr(cellule, "csv", None) or str(cellule)
+
+
+# --- Secondary suppression ---------------------------------------------------------------------
+
+LEGENDE_SECRET = (
+    "Secret statistique : « < 5 » = effectif de 1 à 4 ; « secret » = effectif masqué pour qu'un « < 5 » "
+    "ne puisse pas se déduire d'un total."
+)
+TOTAL = "Total"
+CHIFFRES_CLES = "chiffres"
+# Columns that add up on every line of a table: (the whole, its parts). A request received is
+# either decided or still waiting (counted as exact: masking too much is the safe side).
+SOMMES_PAR_LIGNE = {"ecoles": (0, (1, 2)), "niveaux": (0, (1, 2))}
+# The same figure printed in several places (table, line, column): masked in one, masked in all.
+MEMES_CHIFFRES = (
+    (("ecoles", TOTAL, 0), ("niveaux", TOTAL, 0), (CHIFFRES_CLES, "Demandes reçues", 0)),
+    (("ecoles", TOTAL, 1), ("niveaux", TOTAL, 1), (CHIFFRES_CLES, "Demandes traitées", 0)),
+    (("ecoles", TOTAL, 2), ("niveaux", TOTAL, 2), (CHIFFRES_CLES, "Demandes en attente", 0),
+     ("reponses", "En attente de décision", 0)),
+    (("eleves", TOTAL, 3), (CHIFFRES_CLES, "Élèves aidés", 0)),
+    (("reponses", "Orientation hors de l'école", 0), ("orientations", "À l'analyse de la demande", 0)),
+)
+
+
+@dataclass
+class _Case:
+    """One cell of the report, where it is written (a line's list of cells, an index)."""
+
+    cellules: list
+    j: int
+
+    @property
+    def effectif(self) -> Effectif:
+        return self.cellules[self.j]
+
+    @property
+    def masquee(self) -> bool:
+        return self.effectif.masque
+
+    def masquer(self) -> None:
+        self.cellules[self.j] = Effectif(self.effectif.valeur, secret=True)
+
+
+def masquer_secondaire(rapport: "RapportAnnuel") -> "RapportAnnuel":
+    """Secondary suppression, in place: no masked count can be recomputed exactly from a total.
+
+    Each table with a total line is a set of sums (every column: its lines add up to its total;
+    the tables of ``SOMMES_PAR_LIGNE``: on every line, received = decided + waiting). When exactly
+    one cell of a sum is masked, it is the total minus the others: the smallest other part that is
+    neither masked nor zero is masked too (a zero masked would give the value back, as a « secret »
+    cell is known to be 0 or 5 and more), else the total. A figure printed in several places
+    (``MEMES_CHIFFRES``) is masked everywhere once masked somewhere; the whole is repeated until
+    nothing changes. Cells that do not count pupils (sessions, hours) are never masked.
+    Used by the live and the frozen report alike, so that both print the same cells.
+    """
+    def effectifs(cases: list[_Case]) -> list[_Case]:
+        return [c for c in cases if isinstance(c.effectif, Effectif)]
+
+    sommes: list[tuple[list[_Case], _Case]] = []
+    for tableau in rapport.tableaux:
+        if tableau.total is not None and tableau.lignes:
+            for j, total in enumerate(tableau.total):
+                if isinstance(total, Effectif):
+                    sommes.append((effectifs([_Case(c, j) for _, c in tableau.lignes]), _Case(tableau.total, j)))
+        if tableau.cle in SOMMES_PAR_LIGNE:
+            tout, parties = SOMMES_PAR_LIGNE[tableau.cle]
+            for cellules in [c for _, c in tableau.lignes] + ([tableau.total] if tableau.total else []):
+                sommes.append((effectifs([_Case(cellules, j) for j in parties]), _Case(cellules, tout)))
+
+    chiffres = [[valeur] for _, valeur in rapport.chiffres_cles]
+    lignes = {(CHIFFRES_CLES, libelle): cellules for (libelle, _), cellules in zip(rapport.chiffres_cles, chiffres)}
+    for tableau in rapport.tableaux:
+        lignes |= {(tableau.cle, libelle): cellules for libelle, cellules in tableau.lignes}
+        if tableau.total is not None:
+            lignes[(tableau.cle, TOTAL)] = tableau.total
+    memes = [
+        effectifs([_Case(lignes[(cle, ligne)], j) for cle, ligne, j in groupe
+                   if j < len(lignes.get((cle, ligne), ()))])
+        for groupe in MEMES_CHIFFRES
+    ]
+
+    def propager() -> None:
+        for case in [c for groupe in memes if any(c.masquee for c in groupe) for c in groupe if not c.masquee]:
+            case.masquer()
+
+    propager()
+    change = True
+    while change:
+        change = False
+        for parties, tout in sommes:
+            if not isinstance(tout.effectif, Effectif) or sum(c.masquee for c in parties + [tout]) != 1:
+                continue
+            autres = [c for c in parties if not c.masquee and c.effectif.valeur > 0]
+            cible = min(autres, key=lambda c: c.effectif.valeur) if autres else tout
+            if not cible.masquee:
+                cible.masquer()
+                propager()
+                change = True
+    rapport.chiffres_cles = [(libelle, cellules[0]) for (libelle, _), cellules in zip(rapport.chiffres_cles, chiffres)]
+    return rapport
 
 
 def _bornes(debut: int) -> tuple[date, date, datetime, datetime]:
@@ -253,7 +381,7 @@ def _vers_json(rapport: RapportAnnuel) -> dict:
 
 
 def _depuis_json(donnees: dict, *, circonscription: str, debut: int) -> RapportAnnuel:
-    return RapportAnnuel(
+    return masquer_secondaire(RapportAnnuel(
         circonscription=circonscription,
         debut=debut,
         chiffres_cles=[(libelle, _cellule_python(c)) for libelle, c in donnees["chiffres_cles"]],
@@ -266,7 +394,7 @@ def _depuis_json(donnees: dict, *, circonscription: str, debut: int) -> RapportA
             )
             for t in donnees["tableaux"]
         ],
-    )
+    ))
 
 
 def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
@@ -441,7 +569,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     )
 
     seances, heures = t_membres.total
-    return RapportAnnuel(
+    return masquer_secondaire(RapportAnnuel(
         circonscription=str(circonscription),
         debut=debut,
         chiffres_cles=[
@@ -456,7 +584,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
         ],
         tableaux=[t_ecoles, t_niveaux, t_reponses, t_eleves, t_modalites, t_membres, t_delais, t_issues,
                   t_reunions, t_orientations, t_actions],
-    )
+    ))
 
 
 def _rang_niveau(niveau: str) -> int:

@@ -445,6 +445,9 @@ ACTIONS = {
     "aides.view_rapport_annuel": Action(est_circonscription),
     "aides.view_listes": Action(est_directeur | membre_rased | est_circonscription),
     "aides.view_listes_nominatives": Action(est_directeur | membre_rased),
+    # « Mon activité »: a RASED member's own figures, read by them alone (the page has no way to
+    # name another person: a psychologist's figures stay hers, the IEN reads the yearly report).
+    "aides.view_activite": Action(membre_rased),
 }
 
 for _nom, _action in ACTIONS.items():

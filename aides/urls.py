@@ -4,6 +4,7 @@ from django.urls import path
 
 from aides.views import (
     accueil,
+    activite,
     analyse,
     courriers,
     demandes,
@@ -40,6 +41,6 @@ urlpatterns += evaluations.urlpatterns
 urlpatterns += documents.urlpatterns
 urlpatterns += imprimes.urlpatterns
 urlpatterns += suivi.urlpatterns + courriers.urlpatterns
-urlpatterns += rapports.urlpatterns
+urlpatterns += rapports.urlpatterns + activite.urlpatterns
 urlpatterns += droit_acces.urlpatterns
 urlpatterns += groupes.urlpatterns  # the member's groups, slots and travel times

@@ -84,7 +84,7 @@ def rapport_annuel_pdf(request, debut):
 def rapport_annuel_csv(request, debut):
     rapport, _ = _rapport(request, debut)
     return servir_csv(
-        request, ["Rubrique", "Ligne", "Colonne", "Valeur"], rapport.lignes_csv(),
+        request, rapport.entetes_csv, rapport.lignes_csv(),
         nom_fichier=f"bilan-activite-rased-{rapport.annee}.csv",
         objet_journal=f"Bilan d'activité {rapport.annee}, CSV",
     )

@@ -12,6 +12,7 @@ The known data set (school year 2026-2027, seen on 15 March 2027):
 
 import csv
 import io
+import itertools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -26,8 +27,11 @@ from aides.models import (
 )
 from aides.rapports import (
     Effectif,
+    RapportAnnuel,
+    Tableau,
     calculer_rapport_annuel,
     figer,
+    masquer_secondaire,
     quantiles_attente,
     rapport_annuel,
 )
@@ -163,6 +167,71 @@ def test_effectif_masque_de_1_a_4():
     assert Effectif(7).pour_graphique == 7
 
 
+def _rapport_d_un_tableau(cle, colonnes, lignes, total) -> RapportAnnuel:
+    tableau = Tableau(cle, "Tableau", "Ligne", colonnes,
+                      [(nom, [Effectif(v) for v in valeurs]) for nom, valeurs in lignes], [Effectif(v) for v in total])
+    return RapportAnnuel("Lyon Nord", ANNEE, [("Demandes traitées", Effectif(total[1] if len(total) > 1 else 0))],
+                         [tableau])
+
+
+def _valeurs_possibles(tableau, *, somme_par_ligne: bool) -> dict[tuple, set[int]]:
+    """What a reader can deduce: every value of each masked cell consistent with the printed
+    cells, the column totals and (``somme_par_ligne``) received = decided + waiting on every line.
+    « < 5 » is 1 to 4; « secret » is 0 or 5 and more."""
+    grille = {(i, j): c for i, (_, cellules) in enumerate([*tableau.lignes, ("Total", tableau.total)])
+              for j, c in enumerate(cellules)}
+    inconnues = [k for k, c in grille.items() if c.masque]
+    plus_grand = max(c.valeur for c in tableau.total)
+    domaines = [range(1, 5) if grille[k].petit else [0, *range(5, plus_grand + 1)] for k in inconnues]
+    n, m = len(tableau.lignes), len(tableau.colonnes)
+    possibles = {k: set() for k in inconnues}
+    for essai in itertools.product(*domaines):
+        v = {k: c.valeur for k, c in grille.items()} | dict(zip(inconnues, essai))
+        if any(sum(v[(i, j)] for i in range(n)) != v[(n, j)] for j in range(m)):
+            continue
+        if somme_par_ligne and any(v[(i, 0)] != v[(i, 1)] + v[(i, 2)] for i in range(n + 1)):
+            continue
+        for k, valeur in zip(inconnues, essai):
+            possibles[k].add(valeur)
+    return possibles
+
+
+def test_masquage_secondaire_aucun_petit_effectif_ne_se_deduit_d_un_total():
+    """Two schools with 3 and 2 requests waiting: « < 5 » alone, each is received minus decided
+    (20 - 17, 12 - 10). The decided ones are masked too: no masked cell has a single value left."""
+    lignes = [("École A", [20, 17, 3]), ("École B", [12, 10, 2])]
+    colonnes = ["Reçues", "Traitées", "En attente"]
+    avant = _rapport_d_un_tableau("ecoles", colonnes, lignes, [32, 27, 5]).tableaux[0]
+    assert [str(c) for c in avant.lignes[0][1]] == ["20", "17", "< 5"]
+    deduites = _valeurs_possibles(avant, somme_par_ligne=True)
+    assert deduites == {(0, 2): {3}, (1, 2): {2}}  # today: both recomputed from the totals
+
+    rapport = masquer_secondaire(_rapport_d_un_tableau("ecoles", colonnes, lignes, [32, 27, 5]))
+    tableau = rapport.tableaux[0]
+    assert [[str(c) for c in cellules] for _, cellules in tableau.lignes] == [
+        ["20", "secret", "< 5"], ["12", "secret", "< 5"]]
+    assert [str(c) for c in tableau.total] == ["32", "27", "5"]
+    possibles = _valeurs_possibles(tableau, somme_par_ligne=True)
+    assert set(possibles) == {(0, 1), (0, 2), (1, 1), (1, 2)}
+    assert all(len(valeurs) > 1 for valeurs in possibles.values()), possibles
+    # The values themselves are kept: the masking is in the printing only.
+    assert [c.valeur for c in tableau.ligne("École A")] == [20, 17, 3]
+
+
+def test_masquage_secondaire_d_une_colonne_plus_petite_cellule_puis_total():
+    """A column with a total: the smallest other cell that is not zero is masked (a masked zero
+    would be known as 0); the key figure printing the same total follows."""
+    rapport = masquer_secondaire(_rapport_d_un_tableau(
+        "eleves", ["Élèves"], [("CP", [0]), ("CE1", [12]), ("CE2", [3]), ("CM1", [30])], [45]))
+    tableau = rapport.tableaux[0]
+    assert [str(c) for _, (c,) in tableau.lignes] == ["0", "secret", "< 5", "30"]
+    assert all(len(v) > 1 for v in _valeurs_possibles(tableau, somme_par_ligne=False).values())
+    # Nothing to protect: nothing more masked.
+    rien = masquer_secondaire(_rapport_d_un_tableau("eleves", ["Élèves"], [("CP", [2]), ("CE1", [3])], [5]))
+    assert [str(c) for _, (c,) in rien.tableaux[0].lignes] == ["< 5", "< 5"]
+    assert str(rien.tableaux[0].total[0]) == "5"
+
+
 def test_quantiles_mediane_et_90e_centile():
     assert quantiles_attente([10, 20, 30, 40, 50, 60, 70]) == (40, 64)
     assert quantiles_attente([55, 15, 35, 25, 45]) == (35, 51)
@@ -173,13 +242,18 @@ def test_demandes_par_ecole_et_niveau(monde, donnees):
     rapport = rapport_annuel(circonscription=monde.nord, debut=ANNEE)
     ecoles = rapport.tableau("ecoles")
     assert ecoles.cellule("École Jean Jaurès (Villeurbanne)", "Reçues").valeur == 5
-    assert _cellules(ecoles, "École Jean Jaurès (Villeurbanne)") == ["5", "< 5", "< 5"]
+    # 5 received of which 4 decided and 1 waiting: the 5 is masked too, else the 4 of école B
+    # would be 9 - 5 (secondary suppression).
+    assert _cellules(ecoles, "École Jean Jaurès (Villeurbanne)") == ["secret", "< 5", "< 5"]
     assert [c.valeur for c in ecoles.ligne("École Louise Michel (Villeurbanne)")] == [4, 3, 1]
     assert [c.valeur for c in ecoles.total] == [9, 7, 2]
+    assert [str(c) for c in ecoles.total] == ["9", "secret", "< 5"]
     niveaux = rapport.tableau("niveaux")
     assert [n for n, _ in niveaux.lignes] == ["CE1", "CM1"]
     assert [c.valeur for c in niveaux.ligne("CE1")] == [7, 6, 1]
     assert _cellules(niveaux, "CM1") == ["< 5", "< 5", "< 5"]
+    assert _cellules(niveaux, "CE1") == ["secret", "6", "< 5"]
+    assert [str(c) for c in niveaux.total] == ["9", "secret", "< 5"]
 
 
 def test_reponses_apportees(monde, donnees):
@@ -195,7 +269,7 @@ def test_eleves_aides_par_type_et_niveau_avec_secret_statistique(monde, donnees)
     eleves = rapport_annuel(circonscription=monde.nord, debut=ANNEE).tableau("eleves")
     assert eleves.colonnes == ["Aide E", "Aide G", "Suivi psychologique", "Tous (sans double compte)"]
     assert [c.valeur for c in eleves.ligne("CE1")] == [5, 0, 3, 5]
-    assert _cellules(eleves, "CE1") == ["5", "0", "< 5", "5"]
+    assert _cellules(eleves, "CE1") == ["secret", "0", "< 5", "secret"]
     assert _cellules(eleves, "CM1") == ["< 5", "0", "0", "< 5"]
     assert [str(c) for c in eleves.total] == ["6", "0", "< 5", "6"]
 
@@ -252,7 +326,7 @@ def test_issues_reunions_orientations_actions(monde, donnees):
 def test_chiffres_cles(monde, donnees):
     chiffres = dict(rapport_annuel(circonscription=monde.nord, debut=ANNEE).chiffres_cles)
     assert {k: str(v) for k, v in chiffres.items()} == {
-        "Demandes reçues": "9", "Demandes traitées": "7", "Demandes en attente": "< 5", "Élèves aidés": "6",
+        "Demandes reçues": "9", "Demandes traitées": "secret", "Demandes en attente": "< 5", "Élèves aidés": "6",
         "Séances": "7", "Heures de séances": "6 h 00", "Délai médian jusqu'à la décision": "40 jours",
         "Actions auprès des équipes": "3",
     }
@@ -295,6 +369,9 @@ def test_page_du_rapport_avec_graphiques_et_liens(client, monde, donnees):
     assert reverse("rapport_annuel_pdf", args=[ANNEE]) in page
     assert reverse("rapport_annuel_csv", args=[ANNEE]) in page
     assert "Camille Lefebvre (maître E)" in page
+    # The same cells as the CSV, secondary suppression included.
+    assert ('<th scope="row">École Jean Jaurès (Villeurbanne)</th><td class="text-end">secret</td>'
+            '<td class="text-end">&lt; 5</td>') in page
     assert "Confidentielle" not in page
     for eleve in donnees["eleves"].values():
         assert eleve.nom not in page
@@ -320,7 +397,7 @@ def test_pdf_du_rapport(client, monde, donnees):
     texte = texte_pdf(response.content)
     for attendu in ("Bilan d'activité du RASED — 2026-2027", "Lyon Nord", "Demandes par école",
                     "École Jean Jaurès", "< 5", "Camille Lefebvre (maître E)", "Psychologues (ensemble)",
-                    "Demandes reçues par niveau", "Délais d'attente", "page 1 /"):
+                    "Demandes reçues par niveau", "Délais d'attente", "page 1 /", "secret"):
         assert attendu in texte, attendu
     assert "Confidentielle" not in texte
     for eleve in donnees["eleves"].values():
@@ -329,19 +406,67 @@ def test_pdf_du_rapport(client, monde, donnees):
     assert (entree.utilisateur, entree.action, entree.eleve) == (monde["circonscription"], "impression", None)
 
 
-def test_csv_du_rapport(client, monde, donnees):
+def _blocs(contenu: str) -> dict[str, list[list[str]]]:
+    """The CSV's blocks (separated by a blank line), by their title: [header line, rows…]."""
+    blocs, bloc = {}, []
+    for ligne in [*csv.reader(io.StringIO(contenu), delimiter=";"), []]:
+        if ligne:
+            bloc.append(ligne)
+        elif bloc:
+            blocs[bloc[0][0]] = bloc[1:]
+            bloc = []
+    return blocs
+
+
+def _nombre(cellule: str) -> float:
+    return float(cellule.replace(",", "."))
+
+
+def test_csv_du_rapport_un_tableau_par_bloc(client, monde, donnees):
+    """One block per table (title, header, rows, total), each figure a number a spreadsheet sums,
+    masked cells as text; the same cells as the page."""
     client.force_login(monde["circonscription"])
     response = client.get(reverse("rapport_annuel_csv", args=[ANNEE]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="bilan-activite-rased-2026-2027.csv"'
     assert response.content.startswith("\ufeff".encode())
-    lignes = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert lignes[0] == ["Rubrique", "Ligne", "Colonne", "Valeur"]
-    assert ["Demandes par école", "Total", "Reçues", "9"] in lignes
-    assert ["Élèves aidés par type d'aide et niveau", "CE1", "Suivi psychologique", "< 5"] in lignes
-    assert ["Séances et heures par membre du RASED", "Camille Lefebvre (maître E)", "Heures", "3"] in lignes
-    assert ["Actions auprès des équipes (pôle ressource)", "Total", "Heures", "4,5"] in lignes
-    assert "Confidentielle" not in response.content.decode("utf-8-sig")
+    contenu = response.content.decode("utf-8-sig")
+    lignes = list(csv.reader(io.StringIO(contenu), delimiter=";"))
+    assert lignes[0] == ["Bilan d'activité du RASED — 2026-2027", "Lyon Nord"]
+    assert lignes[1][0].startswith("Secret statistique : « < 5 »")
+    blocs = _blocs(contenu)
+    rapport = rapport_annuel(circonscription=monde.nord, debut=ANNEE)
+    assert list(blocs) == [lignes[0][0], "Chiffres clés"] + [t.titre for t in rapport.tableaux]
+    assert blocs["Chiffres clés"][0] == ["Indicateur", "Valeur"]
+    assert ["Demandes traitées", "secret"] in blocs["Chiffres clés"]
+
+    ecoles = blocs["Demandes par école"]
+    assert ecoles[0] == ["École", "Reçues", "Traitées (décision prise)", "En attente"]
+    assert ecoles[1:] == [
+        ["École Jean Jaurès (Villeurbanne)", "secret", "< 5", "< 5"],
+        ["École Louise Michel (Villeurbanne)", "< 5", "< 5", "< 5"],
+        ["Total", "9", "secret", "< 5"],
+    ]
+    assert blocs["Élèves aidés par type d'aide et niveau"][-1] == ["Total", "6", "0", "< 5", "6"]
+    membres = {ligne[0]: ligne[1:] for ligne in blocs["Séances et heures par membre du RASED"][1:]}
+    assert membres["Camille Lefebvre (maître E)"] == ["4", "3"]
+    assert membres["Total"] == ["7", "6"]
+    # A block without masked cells sums to its total, column by column.
+    actions = blocs["Actions auprès des équipes (pôle ressource)"]
+    assert actions[0] == ["École", "Actions", "Heures"]
+    for j in (1, 2):
+        assert sum(_nombre(ligne[j]) for ligne in actions[1:-1]) == _nombre(actions[-1][j])
+    assert actions[-1] == ["Total", "3", "4,5"]
+    reunions = blocs["Réunions par type"]
+    assert sum(int(ligne[1]) for ligne in reunions[1:-1]) == int(reunions[-1][1]) == 3
+    # Every cell of every table is a number, or a masked count, or « — » (a delay not computed).
+    for titre, bloc in blocs.items():
+        if titre in ("Chiffres clés", lignes[0][0]):
+            continue
+        for ligne in bloc[1:]:
+            for cellule in ligne[1:]:
+                assert cellule in ("< 5", "secret", "—") or _nombre(cellule) >= 0, (titre, ligne)
+    assert "Confidentielle" not in contenu
     entree = JournalAcces.objects.get()
     assert (entree.action, entree.objet) == ("export", "Bilan d'activité 2026-2027, CSV")
 
@@ -352,8 +477,7 @@ def test_csv_neutralise_les_formules(client, monde, donnees, nom):
     monde.ecole_b.save()
     client.force_login(monde["circonscription"])
     contenu = client.get(reverse("rapport_annuel_csv", args=[ANNEE])).content.decode("utf-8-sig")
-    lignes = list(csv.reader(io.StringIO(contenu), delimiter=";"))
-    libelles = {ligne[1] for ligne in lignes}
+    libelles = {ligne[0] for ligne in csv.reader(io.StringIO(contenu), delimiter=";") if ligne}
     assert f"'{nom} (Villeurbanne)" in libelles
     assert f"{nom} (Villeurbanne)" not in libelles
 

@@ -112,6 +112,9 @@ ARGUMENTS = {
     "creneau_non_tenu": lambda c: {"pk": c.creneau.pk, "jour": c.jour_libre},
     "creneau_non_tenu_annuler": lambda c: {"pk": c.creneau.pk, "jour": c.jour_non_tenu},
     "trajet_page": SANS,
+    "mon_activite": SANS,
+    "mon_activite_pdf": SANS,
+    "mon_activite_csv": SANS,
     "droit_acces_eleve": _pk("eleve"),
     "demandes_acces_a_relire": SANS,
     "demande_acces_detail": _pk("acces"),
@@ -245,6 +248,11 @@ ATTENDU = {
     "creneau_non_tenu":            "L    404  404  200  404  404  404  404  404  404  404",
     "creneau_non_tenu_annuler":    "L    404  404  200  404  404  404  404  404  404  404",
     "trajet_page":                 "L    403  403  200  200  200  403  403  403  200  403",
+    # « Mon activité » (aides/views/activite.py): each RASED member's own figures, no URL names a
+    # person (a psychologist's figures stay hers); every other role 403.
+    "mon_activite":                "L    403  403  200  200  200  403  403  403  200  403",
+    "mon_activite_pdf":            "L    403  403  200  200  200  403  403  403  200  403",
+    "mon_activite_csv":            "L    403  403  200  200  200  403  403  403  200  403",
     # The family's right of access (aides/views/droit_acces.py): filed and printed by the school's
     # directeur and the IEN (eleves.repondre_droit_acces); the RASED's part is read and released by
     # a RASED member of the pupil's secteur (eleves.liberer_volet_rased), the psychological part by
