@@ -502,3 +502,16 @@ def verifier(user, permission: str, objet=None, *, avec_etat: bool = True) -> No
     if (raison := _refus_d_etat(user, action, objet)) is not None:
         raise EtatRefuse(raison, objet=objet)
     raise PermissionDenied
+
+
+# --- Emploi du temps : semaine et agenda --------------------------------------------------------
+# « Ma semaine » and the calendar feed's link: the RASED member's own timetable (no object: each
+# reads only his own slots, meetings and actions). The feed itself answers to its secret token,
+# not to a session (aides/views/semaine.py).
+ACTIONS_SEMAINE = {
+    "aides.view_ma_semaine": Action(membre_rased),
+    "aides.gerer_lien_agenda": Action(membre_rased),
+}
+for _nom, _action in ACTIONS_SEMAINE.items():
+    rules.add_perm(_nom, actif & _action.qui)
+ACTIONS.update(ACTIONS_SEMAINE)

@@ -16,6 +16,7 @@ from aides.views import (
     programmes,
     rapports,
     seances,
+    semaine,
     suivi,
 )
 
@@ -41,3 +42,4 @@ urlpatterns += imprimes.urlpatterns
 urlpatterns += suivi.urlpatterns + courriers.urlpatterns
 urlpatterns += rapports.urlpatterns
 urlpatterns += droit_acces.urlpatterns
+urlpatterns += semaine.urlpatterns
