@@ -9,6 +9,7 @@ rather than duplicating them; a slot not held is kept, marked CANCELLED.
 """
 
 from datetime import date, datetime, timedelta
+from uuid import NAMESPACE_URL, uuid5
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -67,10 +68,12 @@ def evenement_de_l_action(action, estampille: datetime) -> Event:
     )
 
 
-def rendre_agenda(contenu, *, duree_reunion: int) -> bytes:
+def rendre_agenda(contenu, *, proprietaire, duree_reunion: int) -> bytes:
     """The feed of ``contenu`` (``aides.selectors.semaine.ContenuDuFlux``) as iCalendar bytes."""
     estampille = timezone.now().astimezone(ZoneInfo("UTC"))
+    # The calendar's own UID stays the same from one reading to the next (not the token's hash).
     agenda = Calendar.new(prodid="-//rased//Agenda du RASED//FR", name="RASED — mon agenda",
+                          uid=uuid5(NAMESPACE_URL, f"rased/agenda/{proprietaire.pk}"),
                           refresh_interval=timedelta(hours=1))
     agenda.add("x-wr-timezone", "Europe/Paris")
     for occurrence in contenu.occurrences:

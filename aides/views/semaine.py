@@ -100,7 +100,7 @@ def agenda_ics(request):
     user = proprietaire_du_jeton(request.GET.get("jeton", ""))
     if user is None:
         raise Http404
-    corps = rendre_agenda(contenu_du_flux(user), duree_reunion=DUREE_REUNION_SUPPOSEE)
+    corps = rendre_agenda(contenu_du_flux(user), proprietaire=user, duree_reunion=DUREE_REUNION_SUPPOSEE)
     reponse = HttpResponse(corps, content_type="text/calendar; charset=utf-8")
     reponse["Content-Disposition"] = 'inline; filename="rased-agenda.ics"'
     return reponse
