@@ -16,6 +16,7 @@ from aides.emploi_du_temps import EtatOccurrence, Occurrence, lundi_de
 from aides.models import ActionEquipe, LienAgenda, Reunion
 from aides.selectors.emploi_du_temps import calendriers_des_zones, occurrences_de, temps_de_trajet
 from eleves.calendrier import Calendrier
+from rased.formats import duree_fr
 
 # A meeting has a start, not an end: it is taken to last an hour (for the overlaps, the travel
 # and the feed), and the page says so.
@@ -163,6 +164,11 @@ def _evenement_de_la_reunion(reunion: Reunion) -> Evenement:
     )
 
 
+def _duree(minutes: int) -> str:
+    """« 45 min », « 3 h 05 »."""
+    return f"{minutes} min" if minutes < 60 else duree_fr(minutes)
+
+
 def _minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() // 60)
 
@@ -186,7 +192,7 @@ def relier(evenements: list[Evenement], minutes_entre) -> None:
                     evenement.avant = Liaison(message, True)
                 else:
                     evenement.avant = Liaison(f"Trajet de {trajet} min depuis {precedent.ecole} "
-                                              f"({ecart} min entre les deux)", False)
+                                              f"(temps entre les deux : {_duree(ecart)})", False)
         if precedent is None or evenement.fin > precedent.fin:
             precedent = evenement
 

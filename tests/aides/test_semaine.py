@@ -153,7 +153,7 @@ def test_le_trajet_qui_ne_tient_pas_est_signale(client, monde, jeudi):
             "École Louise Michel (10 h 10)") in lundi
     assert "semaine-alerte" in lundi
     mardi = colonne(html, date(2026, 12, 1))
-    assert "Trajet de 20 min depuis École Jean Jaurès (60 min entre les deux)" in mardi
+    assert "Trajet de 20 min depuis École Jean Jaurès (temps entre les deux : 1 h 00)" in mardi
     assert "semaine-alerte" not in mardi
     assert "1 point à vérifier cette semaine" in html
 
