@@ -9,12 +9,14 @@ demo sends no e-mail.
 """
 
 import random
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from aides.enums import ActeConsentement, TypeAide
+from aides.emploi_du_temps import jours_du_creneau
+from aides.enums import ActeConsentement, EtatAide, Modalite, TypeAide
 from aides.models import (
     ActionEquipe,
     ActionProgramme,
@@ -22,10 +24,12 @@ from aides.models import (
     Competence,
     ConclusionPsy,
     Consentement,
+    Creneau,
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
     HistoriqueDemande,
+    MotifNonTenu,
     Objectif,
     Observation,
     ParticipantExterne,
@@ -33,15 +37,20 @@ from aides.models import (
     Programme,
     Reunion,
     Seance,
+    TempsTrajet,
 )
 from aides.services import (
     aide_demarrer,
     consentement_enregistrer,
+    creneau_enregistrer,
+    creneau_non_tenu_marquer,
     demande_decider,
     demande_enregistrer,
     demande_envoyer,
     demande_prendre_en_charge,
     evaluation_enregistrer,
+    groupe_ajouter_eleves,
+    groupe_creer,
     observation_ajouter,
     programme_creer,
     programme_valider,
@@ -189,6 +198,7 @@ class _Peuplement:
             auteur=self.maitre_e,
         )
         self.actions_equipes()
+        self.emploi_du_temps()
         return DemandeAide.objects.filter(circonscription=self.maitre_e.circonscription_id).count()
 
     def auteur_pour(self, eleve):
@@ -374,5 +384,52 @@ class _Peuplement:
             theme="Accueil d'un élève à besoins éducatifs particuliers", duree=60,
             apport="Aménagements de la classe et des temps de travail.")
 
+    def emploi_du_temps(self):
+        """Maître E's week for the current période: a group in each of two schools of his secteur
+        (a second school's pair of pupils is decided and started if his aids are all in one), an
+        individual slot, a Monday where the travel between the two schools does not fit, and one
+        past day not held (a school outing)."""
+        par_ecole = defaultdict(list)
+        for aide in Aide.objects.filter(intervenant=self.maitre_e, etat=EtatAide.EN_COURS).select_related(
+                "demande__classe__ecole").order_by("pk"):
+            par_ecole[aide.demande.classe.ecole].append(aide)
+        ecoles = sorted(par_ecole, key=lambda e: (-len(par_ecole[e]), e.pk))
+        if len(ecoles) < 2:
+            ecoles.append(self._deux_eleves_d_une_autre_ecole(ecoles, par_ecole))
+        premiere, seconde = ecoles[:2]
+        du, au = self.calendrier.periode_autour(self.aujourd_hui)
+        trajet = {"ecole_a_id": min(premiere.pk, seconde.pk), "ecole_b_id": max(premiere.pk, seconde.pk)}
+        TempsTrajet.objects.create(**trajet, intervenant=self.maitre_e, minutes=25)
+        creneaux = []
+        for ecole, nom, horaires in (
+            (premiere, "Lecture cycle 2", [(0, time(9, 0)), (3, time(9, 0))]),
+            (seconde, "Lecture CE1", [(0, time(10, 0)), (1, time(14, 0)), (4, time(10, 30))]),
+        ):
+            groupe = groupe_creer(intervenant=self.maitre_e, ecole=ecole, nom=nom)
+            groupe_ajouter_eleves(groupe=groupe, aides=par_ecole[ecole])
+            for jour, heure in horaires:
+                creneaux.append(creneau_enregistrer(creneau=Creneau(
+                    ecole=ecole, groupe=groupe, jour=jour, heure=heure, duree=45, du=du, au=au,
+                    modalite=Modalite.PETIT_GROUPE), intervenant=self.maitre_e))
+        creneau_enregistrer(creneau=Creneau(
+            ecole=premiere, aide=par_ecole[premiere][0], jour=2, heure=time(9, 30), duree=30, du=du, au=au,
+            modalite=Modalite.INDIVIDUEL), intervenant=self.maitre_e)
+        passes = jours_du_creneau(creneaux[0], du, self.aujourd_hui - timedelta(days=1), self.calendrier)
+        if passes:
+            creneau_non_tenu_marquer(creneau=creneaux[0], jour=passes[-1], motif=MotifNonTenu.SORTIE,
+                                     precision="Sortie de l'école à la médiathèque.", auteur=self.maitre_e)
 
-
+    def _deux_eleves_d_une_autre_ecole(self, ecoles, par_ecole):
+        """Two pupils of another school of the secteur, with a teacher there, helped together."""
+        deja = set(DemandeAide.objects.values_list("eleve_id", flat=True))
+        candidats = [
+            e for e in self.autres_eleves
+            if e.pk not in deja and e.inscription_courante.classe.ecole not in ecoles
+            and any(t.pk in self.enseignants_secteur for t in e.inscription_courante.classe.enseignants.all())
+        ]
+        ecole = candidats[0].inscription_courante.classe.ecole
+        eleves = [e for e in candidats if e.inscription_courante.classe.ecole == ecole][:2]
+        demandes = [self.demande(e, None, etape="aide", il_y_a=40, types=[TypeAide.E]) for e in eleves]
+        debut = self.apres(max(self.decisions[d.pk] for d in demandes), 4)
+        par_ecole[ecole] = [self.aide_en_cours(d, TypeAide.E, self.maitre_e, debut=debut) for d in demandes]
+        return ecole

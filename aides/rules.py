@@ -504,6 +504,29 @@ def verifier(user, permission: str, objet=None, *, avec_etat: bool = True) -> No
     raise PermissionDenied
 
 
+# Emploi du temps : groupes et créneaux
+# A member's groups, slots and travel times are his own (``Groupe.objects.de``,
+# ``Creneau.objects.de``): a colleague builds his own, a psychologist's groups are hers.
+
+
+@rules.predicate
+def intervenant_de(user, objet):
+    """The member whose group or slot it is."""
+    return objet is not None and membre_rased(user) and objet.intervenant_id == user.pk
+
+
+ACTIONS_EMPLOI_DU_TEMPS = {
+    # Building one's timetable (no object): the RASED members attached to a secteur.
+    "aides.gerer_emploi_du_temps": Action(membre_rased),
+    # One's group, slot, or slot's day not held (object: the group or the slot).
+    "aides.change_groupe": Action(intervenant_de),
+    "aides.change_creneau": Action(intervenant_de),
+}
+ACTIONS.update(ACTIONS_EMPLOI_DU_TEMPS)
+for _nom, _action in ACTIONS_EMPLOI_DU_TEMPS.items():
+    rules.add_perm(_nom, actif & _action.qui)
+
+
 # --- Emploi du temps : semaine et agenda --------------------------------------------------------
 # « Ma semaine » and the calendar feed's link: the RASED member's own timetable (no object: each
 # reads only his own slots, meetings and actions). The feed itself answers to its secret token,

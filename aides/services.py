@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,9 +41,12 @@ from aides.models import (
     Aide,
     ConclusionPsy,
     Consentement,
+    Creneau,
+    CreneauNonTenu,
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
+    Groupe,
     HistoriqueAide,
     HistoriqueDemande,
     HistoriqueProgramme,
@@ -58,6 +61,7 @@ from aides.models import (
     Reunion,
     Seance,
     Suppression,
+    TempsTrajet,
 )
 from aides.pdf.programme import donnees_programme
 from aides.rules import (
@@ -73,6 +77,7 @@ from aides.rules import (
     rased_du_secteur,
 )
 from aides.selectors import membres_rased_de
+from aides.selectors.groupes import aides_pour_groupe, calendrier_de_l_ecole, ecoles_du_membre
 from eleves.enums import ROLES_RASED
 from eleves.models import Ecole, Eleve, Inscription, Utilisateur, annee_courante_debut
 from eleves.rules import lit_le_secret_psy
@@ -1087,6 +1092,172 @@ def aide_ajouter(*, demande: DemandeAide, auteur: Utilisateur, type_aide: str, i
         aide = _creer_aide(demande=demande, type_aide=type_aide, intervenant=intervenant, auteur=auteur)
         _notifier([demande.auteur], demande, f"Une nouvelle aide a été décidée pour votre demande n° {demande.pk}.")
     return aide
+
+
+# --- Emploi du temps : groupes et créneaux ----------------------------------------------------
+# A member's groups, slots and travel times are his own: the views look them up in his scope
+# (``Groupe.objects.de``) and ask the policy; these functions check what the data must respect.
+
+
+def _nom_de_groupe(nom: str) -> str:
+    nom = " ".join((nom or "").split())
+    if not nom:
+        raise ActionRefusee("Donnez un nom au groupe.")
+    return nom
+
+
+def groupe_creer(*, intervenant: Utilisateur, ecole: Ecole, nom: str) -> Groupe:
+    """A new group of ``intervenant`` in one school of his secteur; two of his groups of the same
+    school do not share a name."""
+    if not ecoles_du_membre(intervenant).filter(pk=ecole.pk).exists():
+        raise ActionRefusee("Un groupe se crée dans une école de votre secteur.")
+    nom = _nom_de_groupe(nom)
+    with transaction.atomic():
+        if Groupe.objects.de(intervenant).filter(ecole=ecole, nom__iexact=nom).exists():
+            raise ActionRefusee(f"Vous avez déjà un groupe « {nom} » dans cette école.")
+        groupe = Groupe(intervenant=intervenant, ecole=ecole, nom=nom)
+        groupe.full_clean(validate_constraints=False)
+        try:
+            # Two tabs creating the same group at once: the unique constraint decides.
+            with transaction.atomic():
+                groupe.save()
+        except IntegrityError as erreur:
+            raise ActionRefusee(f"Vous avez déjà un groupe « {nom} » dans cette école.") from erreur
+    return groupe
+
+
+def groupe_renommer(*, groupe: Groupe, nom: str) -> Groupe:
+    nom = _nom_de_groupe(nom)
+    if Groupe.objects.filter(intervenant_id=groupe.intervenant_id, ecole_id=groupe.ecole_id, nom__iexact=nom) \
+            .exclude(pk=groupe.pk).exists():
+        raise ActionRefusee(f"Vous avez déjà un groupe « {nom} » dans cette école.")
+    if groupe.nom != nom:
+        groupe.nom = nom
+        groupe.save(update_fields=["nom"])
+    return groupe
+
+
+def groupe_ajouter_eleves(*, groupe: Groupe, aides) -> int:
+    """Put the pupils of ``aides`` in the group (the number added). Each must be one of the
+    member's aids in the group's school, not ended; a pupil who had left the group comes back;
+    a pupil already in it stays as he is."""
+    permises = set(aides_pour_groupe(groupe.intervenant, groupe.ecole).values_list("pk", flat=True))
+    if any(aide.pk not in permises for aide in aides):
+        raise ActionRefusee("On n'ajoute à un groupe que les élèves de vos aides en cours dans son école.")
+    ajoutes = 0
+    aujourd_hui = timezone.localdate()
+    with transaction.atomic():
+        deja = {m.aide_id: m for m in MembreGroupe.objects.select_for_update().filter(groupe=groupe)}
+        for aide in aides:
+            membre = deja.get(aide.pk)
+            if membre is None:
+                MembreGroupe.objects.create(groupe=groupe, aide=aide, ajoute_le=aujourd_hui)
+            elif membre.retire_le is not None:
+                membre.retire_le, membre.motif_retrait, membre.ajoute_le = None, "", aujourd_hui
+                membre.save(update_fields=["retire_le", "motif_retrait", "ajoute_le"])
+            else:
+                continue
+            ajoutes += 1
+    return ajoutes
+
+
+RETRAIT_PAR_L_INTERVENANT = "retiré par l'intervenant"
+
+
+def groupe_retirer_eleve(*, membre: MembreGroupe) -> bool:
+    """Take a pupil out of a group (he stays in the « ont quitté le groupe » list); False if he
+    had already left."""
+    with transaction.atomic():
+        membre = MembreGroupe.objects.select_for_update().get(pk=membre.pk)
+        if membre.retire_le is not None:
+            return False
+        membre.retire_le = timezone.localdate()
+        membre.motif_retrait = RETRAIT_PAR_L_INTERVENANT
+        membre.save(update_fields=["retire_le", "motif_retrait"])
+    return True
+
+
+def groupe_supprimer(*, groupe: Groupe) -> None:
+    """Delete a group and its slots; the sessions already logged from them stay (their slot is
+    emptied: ``Seance.creneau`` is SET_NULL)."""
+    groupe.delete()
+
+
+def creneau_enregistrer(*, creneau: Creneau, intervenant: Utilisateur) -> Creneau:
+    """Create or change a recurring slot of ``intervenant``: in a school of his secteur, for one
+    of his groups of that school or one of his aids there not ended, ending on or after its
+    start."""
+    if creneau.ecole_id is None or not ecoles_du_membre(intervenant).filter(pk=creneau.ecole_id).exists():
+        raise ActionRefusee("Un créneau se place dans une école de votre secteur.")
+    if (creneau.groupe_id is None) == (creneau.aide_id is None):
+        raise ActionRefusee("Un créneau est pour un groupe ou pour un élève, l'un ou l'autre.")
+    if creneau.groupe_id is not None and not Groupe.objects.de(intervenant).filter(
+            pk=creneau.groupe_id, ecole_id=creneau.ecole_id).exists():
+        raise ActionRefusee("Le groupe doit être l'un des vôtres dans l'école du créneau.")
+    # A slot changed keeps its pupil even if his aid ended since (its past days stay to log).
+    inchangee = creneau.pk is not None and Creneau.objects.filter(pk=creneau.pk, aide_id=creneau.aide_id).exists()
+    if creneau.aide_id is not None and not inchangee and not aides_pour_groupe(intervenant, creneau.ecole).filter(
+            pk=creneau.aide_id).exists():
+        raise ActionRefusee("L'élève doit être suivi par vous dans l'école du créneau, avec une aide en cours.")
+    if creneau.au < creneau.du:
+        raise ActionRefusee("La date de fin du créneau précède sa date de début.")
+    creneau.intervenant = intervenant
+    creneau.full_clean()
+    creneau.save()
+    return creneau
+
+
+def creneau_supprimer(*, creneau: Creneau) -> None:
+    """Delete a slot; the sessions logged from it stay (``Seance.creneau`` is SET_NULL), its
+    days marked « non tenue » go with it."""
+    creneau.delete()
+
+
+def creneau_non_tenu_marquer(
+    *, creneau: Creneau, jour: date, motif: str, precision: str, auteur: Utilisateur
+) -> CreneauNonTenu:
+    """Mark one day of a slot as not held (it then counts nowhere). Refused on a day the slot
+    does not fall on, or already logged as a session; a day already marked keeps its first
+    reason (the repeat is a no-op)."""
+    if jour.weekday() != creneau.jour or not creneau.du <= jour <= creneau.au:
+        raise ActionRefusee(f"Le créneau n'a pas lieu le {jour:%d/%m/%Y}.")
+    raison = calendrier_de_l_ecole(creneau.ecole).sans_classe(jour)
+    if raison:
+        raise ActionRefusee(f"Le {jour:%d/%m/%Y} est {raison} : le créneau n'a pas lieu ce jour-là.")
+    with transaction.atomic():
+        # Two tabs marking or logging the same day: the slot's row orders them.
+        Creneau.objects.select_for_update().filter(pk=creneau.pk).first()
+        if Seance.objects.filter(creneau=creneau, date=jour).exists():
+            raise ActionRefusee("Une séance a déjà été notée pour ce jour : il a donc eu lieu.")
+        existant = CreneauNonTenu.objects.filter(creneau=creneau, date=jour).first()
+        if existant is not None:
+            return existant
+        non_tenu = CreneauNonTenu(creneau=creneau, date=jour, motif=motif, precision=precision.strip(), auteur=auteur)
+        non_tenu.full_clean()
+        non_tenu.save()
+    return non_tenu
+
+
+def creneau_non_tenu_annuler(*, creneau: Creneau, jour: date) -> bool:
+    """The day did take place after all: it is « à noter » again. False if it was not marked."""
+    supprimes, _ = CreneauNonTenu.objects.filter(creneau=creneau, date=jour).delete()
+    return bool(supprimes)
+
+
+def temps_trajet_enregistrer(*, intervenant: Utilisateur, valeurs: dict) -> None:
+    """Set the member's own travel times: ``valeurs`` maps a pair of school keys to minutes, or to
+    None to go back to the administrator's value or the default."""
+    with transaction.atomic():
+        for (x, y), minutes in valeurs.items():
+            a, b = min(x, y), max(x, y)
+            if a == b:
+                continue
+            if minutes is None:
+                TempsTrajet.objects.filter(ecole_a_id=a, ecole_b_id=b, intervenant=intervenant).delete()
+            else:
+                TempsTrajet.objects.update_or_create(
+                    ecole_a_id=a, ecole_b_id=b, intervenant=intervenant, defaults={"minutes": minutes},
+                )
 
 
 # --- Emploi du temps : lien de l'agenda -----------------------------------------------------------

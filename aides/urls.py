@@ -12,6 +12,7 @@ from aides.views import (
     droit_acces,
     equipes,
     evaluations,
+    groupes,
     imprimes,
     programmes,
     rapports,
@@ -42,4 +43,5 @@ urlpatterns += imprimes.urlpatterns
 urlpatterns += suivi.urlpatterns + courriers.urlpatterns
 urlpatterns += rapports.urlpatterns
 urlpatterns += droit_acces.urlpatterns
+urlpatterns += groupes.urlpatterns  # the member's groups, slots and travel times
 urlpatterns += semaine.urlpatterns

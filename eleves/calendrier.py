@@ -115,6 +115,27 @@ class Calendrier:
                 return candidat
         return jour
 
+    def jour_d_ecole_precedent(self, jour: date) -> date:
+        """``jour`` itself if it has school, else the last day before that has (bounded as above)."""
+        for decalage in range(120):
+            candidat = jour - timedelta(days=decalage)
+            if self.est_jour_d_ecole(candidat):
+                return candidat
+        return jour
+
+    def periode_autour(self, jour: date) -> tuple[date, date]:
+        """The période ``jour`` lies in: from the first school day after the previous holidays to
+        the last school day before the next ones (a day of holidays belongs to the période that
+        follows them). Without holidays known before, from ``jour``'s school day; without holidays
+        known after, 7 weeks."""
+        # Holidays ended more than a few months ago say nothing of ``jour`` (a zone's data stops).
+        precedentes = [v for v in self.vacances if v.debut < jour and v.fin > jour - timedelta(weeks=12)]
+        debut = self.jour_d_ecole_suivant(precedentes[-1].fin if precedentes else jour)
+        suivantes = [v for v in self.vacances if v.debut >= debut]
+        if suivantes:
+            return debut, self.jour_d_ecole_precedent(suivantes[0].debut)
+        return debut, self.jour_d_ecole_precedent(debut + timedelta(weeks=7, days=-1))
+
     def apres_semaines_d_ecole(self, debut: date, semaines: int) -> date:
         """The first school day once ``semaines`` school weeks have passed since ``debut``.
 
