@@ -137,6 +137,14 @@ def test_les_liens_d_action_s_affichent_quand_les_pages_existent(client, monde, 
     assert ("Noter la séance" in mercredi) == (lien is not None)
     lien = _lien("creneau_non_tenu", donnees["creneaux"][2].pk, date(2026, 12, 2))
     assert (">Non tenue</a>" in mercredi) == (lien is not None)
+    lien = _lien("creneau_non_tenu_annuler", donnees["creneaux"][1].pk, date(2026, 12, 1))
+    assert (f'href="{lien}">Annuler « non tenue »</a>' in colonne(html, date(2026, 12, 1))) == (lien is not None)
+    # The slot's name opens the slot, where there is a page for it.
+    try:
+        lien = reverse("creneau_detail", args=[donnees["creneaux"][2].pk])
+    except NoReverseMatch:
+        lien = None
+    assert (f'href="{lien}">CP lecture</a>' in mercredi) == (lien is not None)
 
 
 def test_le_trajet_qui_ne_tient_pas_est_signale(client, monde, jeudi):
