@@ -207,3 +207,23 @@ def test_le_flux_en_nombre_de_requetes_fixe(client, monde, jeudi, preuve):  # no
            f"({len(evenements(reponse))} événements)")
     assert len(trois) == len(trente) <= 8
 
+
+
+def test_le_flux_du_psychologue_ne_porte_aucun_de_ses_ecrits(client, monde, jeudi):  # noqa: F811
+    psy = monde["psychologue"]
+    groupe = GroupeFactory(intervenant=psy, ecole=monde.ecole_a, nom="Entretiens")
+    creneau(groupe, 2, time(11, 0))
+    demande = DemandeAideFactory(eleve=monde.eleve_a1, auteur=monde["enseignant"], envoyee=True)
+    ReunionFactory(demande=demande, auteur=psy, date=datetime(2026, 12, 2, 16, 0, tzinfo=PARIS),
+                   type=TypeReunion.FAMILLE, confidentielle=True, lieu="Salle-secrete-psy",
+                   ordre_du_jour="Ordre-secret-psy", compte_rendu="Compte-rendu-secret-psy")
+    ActionEquipeFactory(ecole=monde.ecole_a, auteur=psy, date=date(2026, 12, 2), confidentielle=True,
+                        theme="Theme-secret-psy", public="Public-secret-psy", apport="Apport-secret-psy")
+    reponse = lire_flux(client, creer_lien(client, psy))
+    resumes = sorted(str(e["SUMMARY"]) for e in evenements(reponse).values()
+                     if e.start in (date(2026, 12, 2), datetime(2026, 12, 2, 11, 0, tzinfo=PARIS),
+                                    datetime(2026, 12, 2, 16, 0, tzinfo=PARIS)))
+    assert resumes == ["Action auprès d'une équipe — École Jean Jaurès", "Entretiens — École Jean Jaurès",
+                       "Rencontre avec la famille — École Jean Jaurès"]
+    texte = reponse.content.replace(b"\r\n ", b"").decode().lower()
+    assert "secret-psy" not in texte and monde.eleve_a1.nom.lower() not in texte
