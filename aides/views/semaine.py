@@ -39,10 +39,13 @@ SESSION_JETON_A_AFFICHER = "agenda_jeton_a_afficher"
 
 
 def _lundi_demande(valeur: str | None) -> date:
-    """The Monday of the week asked (any day of it will do); this week's for anything else."""
+    """The Monday of the week asked (any day of it will do); this week's for anything else,
+    a year far off included (its previous week could not be computed)."""
     try:
         jour = date.fromisoformat(valeur or "")
     except ValueError:
+        jour = None
+    if jour is None or not 2000 <= jour.year <= 2100:
         jour = timezone.localdate()
     return lundi_de(jour)
 

@@ -23,7 +23,12 @@ from tests.aides.test_semaine import (
     semaine_type,
 )
 from tests.conftest import PERSONAS
-from tests.factories_aides import ActionEquipeFactory, DemandeAideFactory, GroupeFactory, ReunionFactory
+from tests.factories_aides import (
+    ActionEquipeFactory,
+    DemandeAideFactory,
+    GroupeFactory,
+    ReunionFactory,
+)
 
 PAGE = reverse("mon_agenda")
 FLUX = reverse("agenda_ics")

@@ -225,7 +225,8 @@ def test_semaine_precedente_suivante_et_aujourd_hui(client, monde, jeudi):
     assert f'href="{URL}?semaine=2026-11-30"' in html and f'href="{URL}?semaine=2026-12-14"' in html
     assert f'href="{URL}">Aujourd' in html
     # No date, or a date that is not one: this week.
-    for params in ({}, {"semaine": "pas-une-date"}, {"semaine": "2026-02-30"}):
+    for params in ({}, {"semaine": "pas-une-date"}, {"semaine": "2026-02-30"}, {"semaine": "0001-01-01"},
+                   {"semaine": "9999-12-31"}):
         html = page(client, monde["maitre_e"], **params)
         assert "Ma semaine du lundi 30 novembre au vendredi 4 décembre 2026" in html
         assert 'aria-current="page">Aujourd' in html

@@ -11,7 +11,13 @@ from pypdf import PdfReader
 
 from aides.emploi_du_temps import lundi_de
 from eleves.calendrier import Calendrier
-from tests.factories_aides import ActionEquipeFactory, CreneauFactory, DemandeAideFactory, GroupeFactory, ReunionFactory
+from tests.factories_aides import (
+    ActionEquipeFactory,
+    CreneauFactory,
+    DemandeAideFactory,
+    GroupeFactory,
+    ReunionFactory,
+)
 from tests.navigateur.conftest import ARTEFACTS, TABLETTE
 
 
