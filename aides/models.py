@@ -5,6 +5,8 @@ each checks the current state, writes a ``HistoriqueDemande`` row and triggers i
 effects after commit. Nothing else assigns ``DemandeAide.etat``.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -1097,3 +1099,44 @@ class TempsTrajet(models.Model):
 
     def __str__(self):
         return f"Trajet de {self.minutes} min"
+
+
+class LienAgendaQuerySet(models.QuerySet):
+    def actifs(self):
+        return self.filter(revoque_le__isnull=True)
+
+
+class LienAgenda(models.Model):
+    """A member's secret link to his calendar feed (« Mon agenda sur mon téléphone »).
+
+    Only the SHA-256 of the token is stored: a copy of the database or of a backup does not open
+    anyone's feed. The token is 32 random bytes (``secrets``), so a plain hash without salt or
+    stretching is enough (nobody can try 2^256 tokens); the member sees it once, when it is made,
+    and regenerates it to see a new one. Revoked links stay as rows (when, by whom): their
+    address answers 404. Written by ``aides.services.lien_agenda_creer`` / ``_revoquer``."""
+
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liens_agenda")
+    empreinte = models.CharField("empreinte du jeton (SHA-256)", max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    objects = LienAgendaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cree_le", "-pk"]
+        verbose_name = "lien d'agenda"
+        verbose_name_plural = "liens d'agenda"
+        constraints = [
+            # One live link per person: a new one revokes the previous.
+            models.UniqueConstraint(
+                fields=["utilisateur"], condition=Q(revoque_le__isnull=True), name="un_lien_agenda_actif",
+            ),
+        ]
+
+    def __str__(self):
+        # Never the token (it is not stored anyway).
+        return f"Lien d'agenda du {self.cree_le:%d/%m/%Y}"
+
+    @staticmethod
+    def empreinte_de(jeton: str) -> str:
+        return hashlib.sha256(jeton.encode()).hexdigest()

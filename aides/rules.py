@@ -528,3 +528,16 @@ ACTIONS_EMPLOI_DU_TEMPS = {
 ACTIONS.update(ACTIONS_EMPLOI_DU_TEMPS)
 for _nom, _action in ACTIONS_EMPLOI_DU_TEMPS.items():
     rules.add_perm(_nom, actif & _action.qui)
+
+
+# --- Emploi du temps : semaine et agenda --------------------------------------------------------
+# « Ma semaine » and the calendar feed's link: the RASED member's own timetable (no object: each
+# reads only his own slots, meetings and actions). The feed itself answers to its secret token,
+# not to a session (aides/views/semaine.py).
+ACTIONS_SEMAINE = {
+    "aides.view_ma_semaine": Action(membre_rased),
+    "aides.gerer_lien_agenda": Action(membre_rased),
+}
+for _nom, _action in ACTIONS_SEMAINE.items():
+    rules.add_perm(_nom, actif & _action.qui)
+ACTIONS.update(ACTIONS_SEMAINE)

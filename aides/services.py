@@ -4,6 +4,7 @@ A move that is not allowed raises ``ActionRefusee`` with a French message for th
 a move already made is a harmless no-op that says so.
 """
 
+import secrets
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -48,6 +49,7 @@ from aides.models import (
     HistoriqueAide,
     HistoriqueDemande,
     HistoriqueProgramme,
+    LienAgenda,
     MembreGroupe,
     Notification,
     Objectif,
@@ -1254,3 +1256,24 @@ def temps_trajet_enregistrer(*, intervenant: Utilisateur, valeurs: dict) -> None
                 TempsTrajet.objects.update_or_create(
                     ecole_a_id=a, ecole_b_id=b, intervenant=intervenant, defaults={"minutes": minutes},
                 )
+
+
+# --- Emploi du temps : lien de l'agenda -----------------------------------------------------------
+
+
+def lien_agenda_creer(*, utilisateur: Utilisateur) -> str:
+    """A new secret link to ``utilisateur``'s calendar feed; the previous one, if any, is revoked
+    (its address answers 404 from now on). Returns the token, shown once: only its hash is kept."""
+    jeton = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # Two clicks at once would both revoke, then both create: the person's row serialises them.
+        Utilisateur.objects.select_for_update().filter(pk=utilisateur.pk).first()
+        LienAgenda.objects.actifs().filter(utilisateur=utilisateur).update(revoque_le=timezone.now())
+        LienAgenda.objects.create(utilisateur=utilisateur, empreinte=LienAgenda.empreinte_de(jeton))
+    return jeton
+
+
+def lien_agenda_revoquer(*, utilisateur: Utilisateur) -> bool:
+    """Revoke ``utilisateur``'s link: phones subscribed to it get nothing more. False if none was live."""
+    with transaction.atomic():
+        return bool(LienAgenda.objects.actifs().filter(utilisateur=utilisateur).update(revoque_le=timezone.now()))

@@ -18,6 +18,7 @@ from aides.views import (
     programmes,
     rapports,
     seances,
+    semaine,
     suivi,
 )
 
@@ -44,3 +45,4 @@ urlpatterns += suivi.urlpatterns + courriers.urlpatterns
 urlpatterns += rapports.urlpatterns + activite.urlpatterns
 urlpatterns += droit_acces.urlpatterns
 urlpatterns += groupes.urlpatterns  # the member's groups, slots and travel times
+urlpatterns += semaine.urlpatterns

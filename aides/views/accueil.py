@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from aides.models import Notification
 from aides.selectors import tableau_de_bord
 from aides.selectors.droit_acces import volets_a_relire
+from aides.selectors.semaine import contexte_a_noter
 from eleves.enums import ROLES_RASED, Role
 from eleves.selectors import (
     attributions_recentes,
@@ -33,6 +34,8 @@ def accueil(request):
         # Families' access requests whose parts wait for this member's review: the RASED's parts,
         # and for a psychologist the psychological parts too.
         contexte["nb_acces_a_relire"] = sum(a_relire.count() for a_relire in volets_a_relire(user).values())
+    if user.has_perm("aides.view_ma_semaine"):
+        contexte.update(contexte_a_noter(user))
     if user.has_perm("eleves.view_acces_psychologues"):
         # Accounts given access to the psychologists' work lately: they watch it.
         contexte["attributions_recentes"] = attributions_recentes(user)

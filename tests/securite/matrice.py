@@ -122,6 +122,11 @@ ARGUMENTS = {
     "demande_acces_relecture_rased": _pk("acces"),
     "demande_acces_relecture_psy": _pk("acces"),
     "admin:index": SANS,
+    "ma_semaine": SANS,
+    "mon_agenda": SANS,
+    "mon_agenda_creer": SANS,
+    "mon_agenda_revoquer": SANS,
+    "agenda_ics": SANS,
 }
 
 
@@ -266,4 +271,11 @@ ATTENDU = {
     "demande_acces_relecture_psy": "L    403  403  403  403  200  403  403  404  404  404",
     # The admin: the administrator alone; anyone else is sent to its sign-in, which refuses them.
     "admin:index":                 "L    L    L    L    L    L    L    200  L    L    L",
+    # The member's week and his calendar link (aides/views/semaine.py): RASED members, each his own;
+    # the link is made and revoked by POST; the feed answers only to a live token (none here).
+    "ma_semaine":                  "L    403  403  200  200  200  403  403  403  200  403",
+    "mon_agenda":                  "L    403  403  200  200  200  403  403  403  200  403",
+    "mon_agenda_creer":            "L    405  405  405  405  405  405  405  405  405  405",
+    "mon_agenda_revoquer":         "L    405  405  405  405  405  405  405  405  405  405",
+    "agenda_ics":                  "404  404  404  404  404  404  404  404  404  404  404",
 }

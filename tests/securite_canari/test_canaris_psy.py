@@ -298,6 +298,10 @@ def _normaliser(base: str, href: str) -> str | None:
     for k, v in params:
         if k == "page" and (not v.isdigit() or int(v) > PAGE_MAX):
             return None
+        # « Ma semaine » links each week to the next without end: this week's page is read, the
+        # others are the same view on other dates.
+        if k == "semaine":
+            return None
     return chemin + ("?" + urlencode(sorted(params)) if params else "")
 
 
