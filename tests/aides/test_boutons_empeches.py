@@ -12,7 +12,13 @@ from django.utils.html import escape
 
 from aides.enums import EtatAide, TypeAide
 from aides.rules import REFUS_REVISION_DECISION
-from tests.factories_parcours import accord, aide_en_cours, aides_decidees, demande_deposee, programme_valide
+from tests.factories_parcours import (
+    accord,
+    aide_en_cours,
+    aides_decidees,
+    demande_deposee,
+    programme_valide,
+)
 
 ACCORD_MANQUANT = "L&#x27;aide ne peut pas commencer avant l&#x27;accord de la famille : enregistrez-le d&#x27;abord."
 
