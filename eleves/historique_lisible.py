@@ -156,6 +156,7 @@ def _tout(entree, nom) -> bool:
 def lignes_des_entrees(
     liste: Iterable, *, nomme_les_psychologues: bool, garder: Callable[[object, str], bool] = _tout,
     sans: frozenset[str] = frozenset(), objet: Callable[[object], str] | None = None,
+    valeurs_a_la_creation: bool = False,
 ) -> list[LigneHistorique]:
     """The readable lines of auditlog entries, in their order.
 
@@ -163,7 +164,9 @@ def lignes_des_entrees(
     deletion whose fields it all refuses, or a change left with nothing, gives no line (it
     belongs to another part of the file). ``sans``: columns left out quietly (a state told by
     its own history). ``objet(entree)``: what the line names (the model and its ``object_repr``
-    by default; ``""`` on a record's own page).
+    by default; ``""`` on a record's own page). ``valeurs_a_la_creation``: a creation line lists
+    the values the record was written with (a record never edited afterwards, as the family's
+    answers: its creation is its whole history); its masked fields stay out.
     """
     liste = list(liste)
     modeles = {e.pk: ContentType.objects.get_for_id(e.content_type_id).model_class() for e in liste}  # cached
@@ -183,7 +186,8 @@ def lignes_des_entrees(
             continue
         retenus.append((e, modele, champs))
 
-    noms = _noms_des_cles([(champ, valeurs) for e, _, champs in retenus if e.action == LogEntry.Action.UPDATE
+    detaillees = {LogEntry.Action.UPDATE, LogEntry.Action.CREATE} if valeurs_a_la_creation else {LogEntry.Action.UPDATE}
+    noms = _noms_des_cles([(champ, valeurs) for e, _, champs in retenus if e.action in detaillees
                            for champ, valeurs in champs], nomme_les_psychologues=nomme_les_psychologues)
     lignes = []
     for e, modele, champs in retenus:
@@ -194,6 +198,12 @@ def lignes_des_entrees(
                 Changement(_libelle(champ), masque=True) if champ.name in masques
                 else Changement(_libelle(champ), *(_valeur(champ, v, noms) for v in _deux(valeurs)))
                 for champ, valeurs in champs
+            )
+        elif e.action == LogEntry.Action.CREATE and valeurs_a_la_creation:
+            changements = tuple(
+                Changement(_libelle(champ), "", _valeur(champ, _deux(valeurs)[1], noms))
+                for champ, valeurs in champs
+                if champ.name not in masques and not _vide(_deux(valeurs)[1])
             )
         auteur = qui(e.actor, nomme_les_psychologues=nomme_les_psychologues)
         if e.actor is None and e.actor_email:

@@ -35,7 +35,7 @@ def _historique(client, user, url) -> str:
     assert reponse.status_code == 200
     contenu = texte(reponse)
     assert "Historique" in contenu
-    return contenu.split("Historique", 1)[1]
+    return contenu.rsplit("Historique", 1)[1]  # the record's own, last on the page
 
 
 def test_fiche_eleve_historique_lisible(client, monde):
@@ -178,3 +178,50 @@ def test_seance_observation_action_equipe_pour_leurs_pages(monde):
     assert any("Observation : (texte confidentiel modifié)" in x for x in lignes)
     lignes = [str(x) for x in historique_lisible_de_l_action_equipe(e, action)]
     assert any("Durée (minutes) : 60 → 90" in x for x in lignes)
+
+
+# --- The family's answers (consents) ---------------------------------------------------------------
+
+
+def _reponse(client, user, demande, **champs):
+    client.force_login(user)
+    donnees = {"acte": "aide_e_g", "accorde": "True", "date": date(2026, 11, 20).isoformat(),
+               "titulaires": "deux", "forme": "ecrit", "commentaire": ""} | champs
+    assert client.post(reverse("consentement_ajouter", args=[demande.pk]), donnees).status_code == 302
+
+
+def _historique_des_reponses(client, user, demande) -> str:
+    client.force_login(user)
+    contenu = texte(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert "Historique des réponses de la famille" in contenu
+    return contenu.split("Historique des réponses de la famille", 1)[1].split("Réunions", 1)[0]
+
+
+def test_les_reponses_de_la_famille_ont_leur_historique_lisible(client, monde, demande_envoyee):
+    """Who recorded which answer, when, with its values in French; the comment (encrypted) stays
+    in the table above, not in the history."""
+    _reponse(client, monde["directeur"], demande_envoyee, accorde="False", titulaires="mere", forme="oral",
+             commentaire="Refus au téléphone 4471.")
+    _reponse(client, monde["maitre_e"], demande_envoyee, date=date(2026, 11, 27).isoformat())
+    lu = _historique_des_reponses(client, monde["enseignant"], demande_envoyee)
+    assert f"{monde['maitre_e']} — Réponse enregistrée" in lu
+    assert f"{monde['directeur']} — Réponse enregistrée" in lu
+    for attendu in ("Acte : Accord pour une aide E ou G", "Accord de la famille : Refus",
+                    "Accord de la famille : Accord", "Date : 20/11/2026", "Date : 27/11/2026",
+                    "Réponse donnée par : La mère", "Réponse donnée par : Les deux parents", "Forme : Oral"):
+        assert attendu in lu, attendu
+    assert lu.index(str(monde["maitre_e"])) < lu.index(str(monde["directeur"]))  # newest first
+    for technique in ("aide_e_g", "False", "mere", "4471", "Demande"):
+        assert technique not in lu, technique
+
+
+def test_la_reponse_sur_le_travail_du_psychologue_reste_aux_psychologues(client, monde, demande_envoyee):
+    _reponse(client, monde["psychologue"], demande_envoyee, acte="psy")
+    lu = _historique_des_reponses(client, monde["psychologue"], demande_envoyee)
+    assert f"{monde['psychologue']} — Réponse enregistrée" in lu
+    assert "Acte : Accord pour un bilan ou un suivi psychologique" in lu
+    for persona in ("enseignant", "directeur", "maitre_e"):
+        client.force_login(monde[persona])
+        contenu = texte(client.get(reverse("demande_detail", args=[demande_envoyee.pk])))
+        assert "Historique des réponses de la famille" not in contenu, persona
+        assert "Acte : Accord pour un bilan" not in contenu and PSYCHOLOGUE_NEUTRE not in contenu, persona
