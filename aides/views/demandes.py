@@ -14,7 +14,10 @@ from aides.selectors.demandes import (
     demandes_de_la_liste,
     revision_de_la_decision,
 )
-from aides.selectors.historique import historique_lisible_de_la_demande, historique_lisible_des_consentements
+from aides.selectors.historique import (
+    historique_lisible_de_la_demande,
+    historique_lisible_des_consentements,
+)
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from aides.services import demande_supprimer as supprimer
