@@ -4,8 +4,8 @@ django-auditlog stores what changed as the database holds it (``["differenciatio
 ``2026-12-04 16:45:31.880928``, a foreign key's number, a choice's key). Pages, the pupil's page
 and the family's right-of-access file alike read it through ``lignes_des_entrees``: who (a
 psychologist reads as « Un psychologue de l'Éducation nationale » for anyone outside the secrecy,
-as in the access log, ``eleves.journal``), when, which field by its French label, the values as
-a person writes them (choice labels, dd/mm/yyyy, Oui/Non, a person's name). A masked field
+as in the access log, ``eleves.journal``, by the role the author had when writing), when, which
+field by its French label, the values as a person writes them (choice labels, dd/mm/yyyy, Oui/Non, a person's name). A masked field
 (``rased.historique``) reads « (texte confidentiel modifié) », never a value; technical fields
 (keys, timestamps of the row itself, revision counters, frozen documents) are left out.
 
@@ -111,12 +111,25 @@ def quand(le: datetime) -> str:
 
 def qui(personne, *, nomme_les_psychologues: bool) -> str:
     """A person's name; a psychologist, neutral for readers outside the secrecy (the access log's
-    word). The role is the account's present one: auditlog keeps no flag of its own."""
+    word). The role is the account's present one; an auditlog entry written since it keeps the
+    role its author had then (``_auteur``)."""
     if personne is None:
         return SANS_AUTEUR
     if personne.role == Role.PSYCHOLOGUE and not nomme_les_psychologues:
         return PSYCHOLOGUE_NEUTRE
     return str(personne)
+
+
+def _auteur(entree, *, nomme_les_psychologues: bool) -> str:
+    """An entry's author as ``qui`` names them, by the role they had when writing it when the entry
+    kept it (``par_psychologue``, ``eleves.historique.marquer_l_auteur``); older entries fall back
+    on the account's present role."""
+    donnees = entree.additional_data if isinstance(entree.additional_data, dict) else {}
+    if entree.actor is None or "par_psychologue" not in donnees:
+        return qui(entree.actor, nomme_les_psychologues=nomme_les_psychologues)
+    if donnees["par_psychologue"] and not nomme_les_psychologues:
+        return PSYCHOLOGUE_NEUTRE
+    return str(entree.actor)
 
 
 def ligne_d_etat(*, le, auteur, de: str, vers: str, objet: str = "", nomme_les_psychologues: bool) -> LigneHistorique:
@@ -205,7 +218,7 @@ def lignes_des_entrees(
                 for champ, valeurs in champs
                 if champ.name not in masques and not _vide(_deux(valeurs)[1])
             )
-        auteur = qui(e.actor, nomme_les_psychologues=nomme_les_psychologues)
+        auteur = _auteur(e, nomme_les_psychologues=nomme_les_psychologues)
         if e.actor is None and e.actor_email:
             auteur = COMPTE_SUPPRIME  # the account was deleted since (its e-mail is not shown)
         lignes.append(LigneHistorique(

@@ -189,7 +189,7 @@ def test_supprimer_une_seance_notee_deux_fois_garde_le_motif(client, monde, grou
     assert suppression.type == ContentType.objects.get_for_model(Seance)
     entree = LogEntry.objects.get(content_type=suppression.type, object_pk=str(doublon.pk),
                                   action=LogEntry.Action.DELETE)
-    assert entree.additional_data == {"suppression": suppression.pk}
+    assert entree.additional_data == {"suppression": suppression.pk, "par_psychologue": False}
     # Reposting the confirmation: the session is gone (404), nothing else is deleted.
     assert client.post(url, {"motif": "encore"}).status_code == 404
     assert Seance.objects.count() == 1

@@ -12,6 +12,7 @@ from aides.selectors.historique import (
     historique_lisible_de_l_observation,
     historique_lisible_de_la_seance,
 )
+from eleves.enums import Role
 from eleves.historique_lisible import PSYCHOLOGUE_NEUTRE
 from tests.eleves.outils_pages import texte
 from tests.factories import ResponsableLegalFactory
@@ -225,3 +226,27 @@ def test_la_reponse_sur_le_travail_du_psychologue_reste_aux_psychologues(client,
         contenu = texte(client.get(reverse("demande_detail", args=[demande_envoyee.pk])))
         assert "Historique des réponses de la famille" not in contenu, persona
         assert "Acte : Accord pour un bilan" not in contenu and PSYCHOLOGUE_NEUTRE not in contenu, persona
+
+
+def test_le_psychologue_est_decide_par_son_role_au_moment_ou_il_ecrit(client, monde):
+    """The history names the author by the role they had when writing (kept on the entry), not by
+    the account's present role: a psychologist who moves to another role stays neutral for the
+    school on what she wrote as a psychologist; a member who becomes psychologist later stays
+    named on what he wrote before."""
+    eleve = monde.eleve_a1
+    url = reverse("eleve_detail", args=[eleve.pk])
+    psychologue, maitre_e = monde["psychologue"], monde["maitre_e"]
+    with set_actor(psychologue):
+        eleve.ine = "123456789AB"
+        eleve.save()
+    with set_actor(maitre_e):
+        eleve.ine = "123456789CD"
+        eleve.save()
+    # Later, the roles change.
+    psychologue.role, maitre_e.role = Role.MAITRE_G, Role.PSYCHOLOGUE
+    psychologue.save()
+    maitre_e.save()
+    lu = _historique(client, monde["directeur"], url)
+    assert f"{PSYCHOLOGUE_NEUTRE} — Modification" in lu and "INE : (vide) → 123456789AB" in lu
+    assert str(psychologue) not in lu
+    assert f"{maitre_e} — Modification" in lu and "123456789AB → 123456789CD" in lu
