@@ -460,7 +460,8 @@ class Consentement(models.Model):
     accorde = models.BooleanField("accord de la famille", choices=[(True, "Accord"), (False, "Refus")])
     date = models.DateField("date")
     titulaires = models.CharField(
-        "titulaire(s) de l'autorité parentale", max_length=6, choices=TitulairesConsentement.choices
+        "réponse donnée par", max_length=6, choices=TitulairesConsentement.choices,
+        help_text="Qui, parmi les titulaires de l'autorité parentale, a donné cette réponse.",
     )
     forme = models.CharField("forme", max_length=5, choices=FormeConsentement.choices)
     commentaire = ChaineChiffree("commentaire", max_length=300, blank=True)

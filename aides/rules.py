@@ -170,10 +170,29 @@ def corrige_la_seance(user, seance):
         return True
 
     def pour_chaque_aide():
-        ids = set(PresenceSeance.objects.filter(seance_id=seance.pk).values_list("aide_id", flat=True))
+        ids = _aides_de_la_seance(seance)
         return bool(ids) and Aide.objects.menees_par(user).filter(pk__in=ids).count() == len(ids)
 
     return _en_cache(seance, "corrige", user, pour_chaque_aide)
+
+
+def _aides_de_la_seance(seance) -> set[int]:
+    """The ids of a session's aids, from its prefetched attendance rows when a list read them."""
+    prefetchees = getattr(seance, "_prefetched_objects_cache", {}).get("presences")
+    if prefetchees is not None:
+        return {p.aide_id for p in prefetchees}
+    return set(PresenceSeance.objects.filter(seance_id=seance.pk).values_list("aide_id", flat=True))
+
+
+def corrections_d_une_liste(user, seances) -> None:
+    """Answer ``corrige_la_seance`` for every session of a list in one query (the aids ``user``
+    carries) instead of one per row, and keep the answers on the sessions for the request, where
+    ``{% has_perm "aides.change_seance" %}`` finds them. Same rule, read in bulk; the sessions
+    should come with their attendance rows prefetched."""
+    menees = frozenset(Aide.objects.menees_par(user).values_list("pk", flat=True))
+    for seance in seances:
+        ids = _aides_de_la_seance(seance)
+        _en_cache(seance, "corrige", user, lambda ids=ids: bool(ids) and ids <= menees)
 
 
 def _auteur_du_compte_rendu(user, objet) -> bool:

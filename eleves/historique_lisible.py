@@ -4,8 +4,8 @@ django-auditlog stores what changed as the database holds it (``["differenciatio
 ``2026-12-04 16:45:31.880928``, a foreign key's number, a choice's key). Pages, the pupil's page
 and the family's right-of-access file alike read it through ``lignes_des_entrees``: who (a
 psychologist reads as « Un psychologue de l'Éducation nationale » for anyone outside the secrecy,
-as in the access log, ``eleves.journal``), when, which field by its French label, the values as
-a person writes them (choice labels, dd/mm/yyyy, Oui/Non, a person's name). A masked field
+as in the access log, ``eleves.journal``, by the role the author had when writing), when, which
+field by its French label, the values as a person writes them (choice labels, dd/mm/yyyy, Oui/Non, a person's name). A masked field
 (``rased.historique``) reads « (texte confidentiel modifié) », never a value; technical fields
 (keys, timestamps of the row itself, revision counters, frozen documents) are left out.
 
@@ -111,12 +111,25 @@ def quand(le: datetime) -> str:
 
 def qui(personne, *, nomme_les_psychologues: bool) -> str:
     """A person's name; a psychologist, neutral for readers outside the secrecy (the access log's
-    word). The role is the account's present one: auditlog keeps no flag of its own."""
+    word). The role is the account's present one; an auditlog entry written since it keeps the
+    role its author had then (``_auteur``)."""
     if personne is None:
         return SANS_AUTEUR
     if personne.role == Role.PSYCHOLOGUE and not nomme_les_psychologues:
         return PSYCHOLOGUE_NEUTRE
     return str(personne)
+
+
+def _auteur(entree, *, nomme_les_psychologues: bool) -> str:
+    """An entry's author as ``qui`` names them, by the role they had when writing it when the entry
+    kept it (``par_psychologue``, ``eleves.historique.marquer_l_auteur``); older entries fall back
+    on the account's present role."""
+    donnees = entree.additional_data if isinstance(entree.additional_data, dict) else {}
+    if entree.actor is None or "par_psychologue" not in donnees:
+        return qui(entree.actor, nomme_les_psychologues=nomme_les_psychologues)
+    if donnees["par_psychologue"] and not nomme_les_psychologues:
+        return PSYCHOLOGUE_NEUTRE
+    return str(entree.actor)
 
 
 def ligne_d_etat(*, le, auteur, de: str, vers: str, objet: str = "", nomme_les_psychologues: bool) -> LigneHistorique:
@@ -156,6 +169,7 @@ def _tout(entree, nom) -> bool:
 def lignes_des_entrees(
     liste: Iterable, *, nomme_les_psychologues: bool, garder: Callable[[object, str], bool] = _tout,
     sans: frozenset[str] = frozenset(), objet: Callable[[object], str] | None = None,
+    valeurs_a_la_creation: bool = False,
 ) -> list[LigneHistorique]:
     """The readable lines of auditlog entries, in their order.
 
@@ -163,7 +177,9 @@ def lignes_des_entrees(
     deletion whose fields it all refuses, or a change left with nothing, gives no line (it
     belongs to another part of the file). ``sans``: columns left out quietly (a state told by
     its own history). ``objet(entree)``: what the line names (the model and its ``object_repr``
-    by default; ``""`` on a record's own page).
+    by default; ``""`` on a record's own page). ``valeurs_a_la_creation``: a creation line lists
+    the values the record was written with (a record never edited afterwards, as the family's
+    answers: its creation is its whole history); its masked fields stay out.
     """
     liste = list(liste)
     modeles = {e.pk: ContentType.objects.get_for_id(e.content_type_id).model_class() for e in liste}  # cached
@@ -183,7 +199,8 @@ def lignes_des_entrees(
             continue
         retenus.append((e, modele, champs))
 
-    noms = _noms_des_cles([(champ, valeurs) for e, _, champs in retenus if e.action == LogEntry.Action.UPDATE
+    detaillees = {LogEntry.Action.UPDATE, LogEntry.Action.CREATE} if valeurs_a_la_creation else {LogEntry.Action.UPDATE}
+    noms = _noms_des_cles([(champ, valeurs) for e, _, champs in retenus if e.action in detaillees
                            for champ, valeurs in champs], nomme_les_psychologues=nomme_les_psychologues)
     lignes = []
     for e, modele, champs in retenus:
@@ -195,7 +212,13 @@ def lignes_des_entrees(
                 else Changement(_libelle(champ), *(_valeur(champ, v, noms) for v in _deux(valeurs)))
                 for champ, valeurs in champs
             )
-        auteur = qui(e.actor, nomme_les_psychologues=nomme_les_psychologues)
+        elif e.action == LogEntry.Action.CREATE and valeurs_a_la_creation:
+            changements = tuple(
+                Changement(_libelle(champ), "", _valeur(champ, _deux(valeurs)[1], noms))
+                for champ, valeurs in champs
+                if champ.name not in masques and not _vide(_deux(valeurs)[1])
+            )
+        auteur = _auteur(e, nomme_les_psychologues=nomme_les_psychologues)
         if e.actor is None and e.actor_email:
             auteur = COMPTE_SUPPRIME  # the account was deleted since (its e-mail is not shown)
         lignes.append(LigneHistorique(

@@ -11,6 +11,8 @@ the secrecy. A record a psychologist wrote reaches only psychologists already (i
 ``visibles_par``), and its text is masked in the history itself (``aides/historique.py``).
 """
 
+from dataclasses import replace
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
@@ -18,6 +20,7 @@ from aides.models import (
     ActionEquipe,
     ActionProgramme,
     Aide,
+    Consentement,
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
@@ -115,6 +118,20 @@ def historique_lisible_de_la_demande(user, demande) -> list[LigneHistorique]:
                 objet=libelles[h.aide_id], nomme_les_psychologues=nommer,
             ))
     return recentes_d_abord(lignes)
+
+
+def historique_lisible_des_consentements(user, demande) -> list[LigneHistorique]:
+    """Who recorded which answer of the family, when, with its values (act, answer, date, who
+    answered, form): the answers ``user`` reads (a psychologist's act, psychologists only). An
+    answer is never edited (the family's new word is a new answer), so each is one line."""
+    ids = Consentement.objects.visibles_par(user).filter(demande=demande).values("pk")
+    lignes = lignes_des_entrees(
+        entrees(filtre_des_objets(Consentement, ids)), nomme_les_psychologues=lit_le_secret_psy(user),
+        sans=frozenset({"demande", "enregistre_par"}), objet=lambda e: "", valeurs_a_la_creation=True,
+    )
+    return recentes_d_abord(
+        replace(ligne, action="Réponse enregistrée") if ligne.action == "Création" else ligne for ligne in lignes
+    )
 
 
 # --- A programme version and its parts -------------------------------------------------------------

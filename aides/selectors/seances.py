@@ -85,6 +85,20 @@ def seances_menees_par(user, *, mois: date | None = None):
     return seances.filter(date__year=mois.year, date__month=mois.month) if mois else seances
 
 
+def seances_des_collegues_a_corriger(user, *, mois: date | None = None):
+    """The sessions colleagues logged that ``user`` may correct as their stand-in: every aid of
+    the session is one ``user`` carries (``aides.rules.corrige_la_seance`` as a query: same role,
+    secteur covering the school), so a psychologist's sessions stay with psychologists."""
+    menees = Aide.objects.menees_par(user)
+    presences = PresenceSeance.objects.filter(seance=OuterRef("pk"))
+    seances = (
+        Seance.objects.visibles_par(user).exclude(intervenant=user)
+        .filter(Exists(presences)).exclude(Exists(presences.exclude(aide__in=menees)))
+        .select_related("intervenant")
+    )
+    return seances.filter(date__year=mois.year, date__month=mois.month) if mois else seances
+
+
 def mois_des_seances_de(user):
     """The months in which ``user`` led a session, newest first (the list's month filter)."""
     return seances_menees_par(user).dates("date", "month", order="DESC")

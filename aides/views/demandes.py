@@ -14,7 +14,10 @@ from aides.selectors.demandes import (
     demandes_de_la_liste,
     revision_de_la_decision,
 )
-from aides.selectors.historique import historique_lisible_de_la_demande
+from aides.selectors.historique import (
+    historique_lisible_de_la_demande,
+    historique_lisible_des_consentements,
+)
 from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from aides.services import demande_supprimer as supprimer
@@ -127,6 +130,7 @@ def demande_detail(request, pk):
         {
             "demande": demande,
             "historique": historique_lisible_de_la_demande(request.user, demande),
+            "historique_consentements": historique_lisible_des_consentements(request.user, demande),
             "revision_decision": revision_de_la_decision(request.user, demande),
             # Before a draft is sent: the pupil's other open requests.
             "autres_demandes": autres_demandes_en_cours(

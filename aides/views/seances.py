@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from aides.forms.base import SuppressionForm
 from aides.forms.seances import PresencesForm, SeanceForm
+from aides.rules import corrections_d_une_liste
 from aides.selectors.historique import historique_lisible_de_la_seance
 from aides.selectors.seances import (
     aides_et_seances_de_l_eleve,
@@ -25,6 +26,7 @@ from aides.selectors.seances import (
     presences_de_la_seance,
     seance_lisible_ou_404,
     seances_avec_eleves,
+    seances_des_collegues_a_corriger,
     seances_menees_par,
     totaux_des_seances,
 )
@@ -32,6 +34,9 @@ from aides.services import seance_enregistrer, seance_modifier, seance_supprimer
 from aides.views.acces import exiger, refus_en_message
 from eleves.selectors import eleve_visible_ou_404
 from rased.francais import quantite
+
+# How many of the colleagues' sessions a stand-in may correct « Mes séances » lists (newest first).
+SEANCES_DE_COLLEGUES = 30
 
 
 @login_required
@@ -125,6 +130,11 @@ def seance_liste(request):
     seances = seances_menees_par(request.user, mois=mois)
     page = Paginator(seances_avec_eleves(request.user, seances), settings.PAGINATION_ELEVES).get_page(
         request.GET.get("page"))
+    # A stand-in's way to the colleagues' sessions the policy lets them correct: the most recent
+    # ones (the month filter applies), their right to correct read once for the list.
+    collegues = list(seances_avec_eleves(
+        request.user, seances_des_collegues_a_corriger(request.user, mois=mois))[:SEANCES_DE_COLLEGUES + 1])
+    corrections_d_une_liste(request.user, collegues)
     return render(
         request,
         "aides/seance_liste.html",
@@ -133,6 +143,8 @@ def seance_liste(request):
             "totaux": totaux_des_seances(seances),
             "mois": mois,
             "mois_disponibles": mois_des_seances_de(request.user),
+            "seances_collegues": collegues[:SEANCES_DE_COLLEGUES],
+            "autres_seances_collegues": len(collegues) > SEANCES_DE_COLLEGUES,
         },
     )
 

@@ -1,15 +1,24 @@
 """An action the person may take but whose condition is missing is shown disabled with its
 reason, before the click (issue 12): starting an aid without the family's agreement, validating
-a programme without objective, sending a request before the family is informed."""
+a programme without objective, sending a request before the family is informed, revising a
+decision once an aid has started."""
 
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from aides.enums import EtatAide, TypeAide
-from tests.factories_parcours import accord, aides_decidees, demande_deposee, programme_valide
+from aides.rules import REFUS_REVISION_DECISION
+from tests.factories_parcours import (
+    accord,
+    aide_en_cours,
+    aides_decidees,
+    demande_deposee,
+    programme_valide,
+)
 
 ACCORD_MANQUANT = "L&#x27;aide ne peut pas commencer avant l&#x27;accord de la famille : enregistrez-le d&#x27;abord."
 
@@ -74,3 +83,18 @@ def test_envoyer_une_demande_dont_la_famille_n_est_pas_informee_est_desactive(cl
     page = client.get(reverse("demande_detail", args=[demande.pk])).content.decode()
     assert _bouton_desactive(page, "Envoyer au RASED")
     assert "La famille doit être informée avant l&#x27;envoi de la demande au RASED" in page
+
+
+def test_reviser_la_decision_apres_le_debut_d_une_aide_est_un_bouton_desactive(client, monde):
+    """Once an aid has started, « Réviser la décision » is shown disabled with why (the journey's
+    own moves), not as a link; those who may never revise see no button at all."""
+    demande = demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"])
+    aide_en_cours(demande, TypeAide.E, monde["maitre_e"])
+    client.force_login(monde["maitre_e"])
+    page = client.get(reverse("demande_detail", args=[demande.pk])).content.decode()
+    assert _bouton_desactive(page, "Réviser la décision") and escape(REFUS_REVISION_DECISION) in page
+    assert reverse("demande_reviser_decision", args=[demande.pk]) not in page
+    for persona in ("enseignant", "directeur"):
+        client.force_login(monde[persona])
+        page = client.get(reverse("demande_detail", args=[demande.pk])).content.decode()
+        assert "Réviser la décision" not in page and escape(REFUS_REVISION_DECISION) not in page

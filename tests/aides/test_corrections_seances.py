@@ -19,7 +19,7 @@ from aides.services import ActionRefusee, seance_modifier, seance_supprimer
 from eleves.enums import Role
 from tests.aides.test_seances import AUJOURD_HUI, HIER, _aides_en_cours, _formulaire, _noter
 from tests.eleves.outils_pages import texte
-from tests.factories import UtilisateurFactory, eleve_inscrit
+from tests.factories import SecteurFactory, UtilisateurFactory, eleve_inscrit
 from tests.factories_parcours import aide_en_cours, demande_deposee, seance_notee
 
 AVANT_HIER = AUJOURD_HUI - timedelta(days=2)
@@ -189,7 +189,7 @@ def test_supprimer_une_seance_notee_deux_fois_garde_le_motif(client, monde, grou
     assert suppression.type == ContentType.objects.get_for_model(Seance)
     entree = LogEntry.objects.get(content_type=suppression.type, object_pk=str(doublon.pk),
                                   action=LogEntry.Action.DELETE)
-    assert entree.additional_data == {"suppression": suppression.pk}
+    assert entree.additional_data == {"suppression": suppression.pk, "par_psychologue": False}
     # Reposting the confirmation: the session is gone (404), nothing else is deleted.
     assert client.post(url, {"motif": "encore"}).status_code == 404
     assert Seance.objects.count() == 1
@@ -302,3 +302,59 @@ def test_la_page_de_correction_montre_l_historique_de_la_seance(client, monde):
     page = client.get(reverse("seance_corriger", args=[seance.pk])).content.decode()
     historique = page.split('id="historique"')[1]
     assert "Présence" in historique and "Absent" in historique
+
+
+# --- The stand-in's way to a colleague's sessions (« Mes séances ») ----------------------------
+
+
+def test_le_remplacant_trouve_les_seances_de_sa_collegue_et_peut_les_corriger(client, monde, groupe, remplacant):
+    seance = _noter(monde["maitre_e"], HIER, 45, [(groupe[0], "absent", "")])
+    client.force_login(remplacant)
+    page = client.get(reverse("seance_liste")).content.decode()
+    assert "Séances de mes collègues que je peux corriger" in page
+    assert reverse("seance_corriger", args=[seance.pk]) in page
+    assert reverse("seance_supprimer", args=[seance.pk]) in page
+    assert client.get(reverse("seance_corriger", args=[seance.pk])).status_code == 200
+    # The author's own list does not repeat her sessions as a colleague's.
+    client.force_login(monde["maitre_e"])
+    assert "Séances de mes collègues" not in client.get(reverse("seance_liste")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["maitre_g", "psychologue", "rased_autre_secteur"])
+def test_les_seances_des_collegues_ne_sont_pas_offertes_a_qui_ne_peut_les_corriger(client, monde, groupe, persona):
+    seance = _noter(monde["maitre_e"], HIER, 45, [(groupe[0], "absent", "")])
+    client.force_login(monde[persona])
+    page = client.get(reverse("seance_liste")).content.decode()
+    assert "Séances de mes collègues" not in page
+    assert reverse("seance_corriger", args=[seance.pk]) not in page
+
+
+def test_une_seance_melant_une_aide_que_le_remplacant_ne_mene_pas_n_est_pas_offerte(client, monde, groupe):
+    """A session with one pupil of a school outside the stand-in's secteur stays the author's."""
+    monde.secteur_1.ecoles.add(monde.ecole_b)
+    ailleurs = eleve_inscrit(monde.classe_b1, nom="Loin", prenom="Paul")
+    aide_ailleurs = _aides_en_cours(monde, ailleurs, {TypeAide.E: "maitre_e"})[TypeAide.E]
+    mixte = _noter(monde["maitre_e"], HIER, 45, [(groupe[0], "present", ""), (aide_ailleurs, "present", "")])
+    remplacante_de_l_ecole_a = UtilisateurFactory(
+        username="maitre-e-ecole-a", role=Role.MAITRE_E, circonscription=monde.nord,
+        secteur=SecteurFactory(circonscription=monde.nord, nom="Secteur A seule", ecoles=[monde.ecole_a]))
+    client.force_login(remplacante_de_l_ecole_a)
+    page = client.get(reverse("seance_liste")).content.decode()
+    assert "Séances de mes collègues" not in page
+    assert client.get(reverse("seance_corriger", args=[mixte.pk])).status_code in (403, 404)
+
+
+def test_seances_des_collegues_nombre_de_requetes_constant(client, monde, groupe, remplacant):
+    """The stand-in's section reads its sessions and the right to correct each in a number of
+    queries that does not grow with them (no query per row)."""
+    client.force_login(remplacant)
+    comptes = []
+    for _ in range(2):
+        for jour in (HIER, AVANT_HIER):
+            _noter(monde["maitre_e"], jour, 45, [(a, "present", "") for a in groupe])
+        client.get(reverse("seance_liste"))
+        with CaptureQueriesContext(connection) as requetes:
+            page = client.get(reverse("seance_liste")).content.decode()
+        comptes.append(len(requetes))
+        assert page.count(">Corriger<") == 2 * len(comptes)
+    assert comptes[0] == comptes[1], comptes

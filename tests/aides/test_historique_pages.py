@@ -12,6 +12,7 @@ from aides.selectors.historique import (
     historique_lisible_de_l_observation,
     historique_lisible_de_la_seance,
 )
+from eleves.enums import Role
 from eleves.historique_lisible import PSYCHOLOGUE_NEUTRE
 from tests.eleves.outils_pages import texte
 from tests.factories import ResponsableLegalFactory
@@ -35,7 +36,7 @@ def _historique(client, user, url) -> str:
     assert reponse.status_code == 200
     contenu = texte(reponse)
     assert "Historique" in contenu
-    return contenu.split("Historique", 1)[1]
+    return contenu.rsplit("Historique", 1)[1]  # the record's own, last on the page
 
 
 def test_fiche_eleve_historique_lisible(client, monde):
@@ -178,3 +179,74 @@ def test_seance_observation_action_equipe_pour_leurs_pages(monde):
     assert any("Observation : (texte confidentiel modifié)" in x for x in lignes)
     lignes = [str(x) for x in historique_lisible_de_l_action_equipe(e, action)]
     assert any("Durée (minutes) : 60 → 90" in x for x in lignes)
+
+
+# --- The family's answers (consents) ---------------------------------------------------------------
+
+
+def _reponse(client, user, demande, **champs):
+    client.force_login(user)
+    donnees = {"acte": "aide_e_g", "accorde": "True", "date": date(2026, 11, 20).isoformat(),
+               "titulaires": "deux", "forme": "ecrit", "commentaire": ""} | champs
+    assert client.post(reverse("consentement_ajouter", args=[demande.pk]), donnees).status_code == 302
+
+
+def _historique_des_reponses(client, user, demande) -> str:
+    client.force_login(user)
+    contenu = texte(client.get(reverse("demande_detail", args=[demande.pk])))
+    assert "Historique des réponses de la famille" in contenu
+    return contenu.split("Historique des réponses de la famille", 1)[1].split("Réunions", 1)[0]
+
+
+def test_les_reponses_de_la_famille_ont_leur_historique_lisible(client, monde, demande_envoyee):
+    """Who recorded which answer, when, with its values in French; the comment (encrypted) stays
+    in the table above, not in the history."""
+    _reponse(client, monde["directeur"], demande_envoyee, accorde="False", titulaires="mere", forme="oral",
+             commentaire="Refus au téléphone 4471.")
+    _reponse(client, monde["maitre_e"], demande_envoyee, date=date(2026, 11, 27).isoformat())
+    lu = _historique_des_reponses(client, monde["enseignant"], demande_envoyee)
+    assert f"{monde['maitre_e']} — Réponse enregistrée" in lu
+    assert f"{monde['directeur']} — Réponse enregistrée" in lu
+    for attendu in ("Acte : Accord pour une aide E ou G", "Accord de la famille : Refus",
+                    "Accord de la famille : Accord", "Date : 20/11/2026", "Date : 27/11/2026",
+                    "Réponse donnée par : La mère", "Réponse donnée par : Les deux parents", "Forme : Oral"):
+        assert attendu in lu, attendu
+    assert lu.index(str(monde["maitre_e"])) < lu.index(str(monde["directeur"]))  # newest first
+    for technique in ("aide_e_g", "False", "mere", "4471", "Demande"):
+        assert technique not in lu, technique
+
+
+def test_la_reponse_sur_le_travail_du_psychologue_reste_aux_psychologues(client, monde, demande_envoyee):
+    _reponse(client, monde["psychologue"], demande_envoyee, acte="psy")
+    lu = _historique_des_reponses(client, monde["psychologue"], demande_envoyee)
+    assert f"{monde['psychologue']} — Réponse enregistrée" in lu
+    assert "Acte : Accord pour un bilan ou un suivi psychologique" in lu
+    for persona in ("enseignant", "directeur", "maitre_e"):
+        client.force_login(monde[persona])
+        contenu = texte(client.get(reverse("demande_detail", args=[demande_envoyee.pk])))
+        assert "Historique des réponses de la famille" not in contenu, persona
+        assert "Acte : Accord pour un bilan" not in contenu and PSYCHOLOGUE_NEUTRE not in contenu, persona
+
+
+def test_le_psychologue_est_decide_par_son_role_au_moment_ou_il_ecrit(client, monde):
+    """The history names the author by the role they had when writing (kept on the entry), not by
+    the account's present role: a psychologist who moves to another role stays neutral for the
+    school on what she wrote as a psychologist; a member who becomes psychologist later stays
+    named on what he wrote before."""
+    eleve = monde.eleve_a1
+    url = reverse("eleve_detail", args=[eleve.pk])
+    psychologue, maitre_e = monde["psychologue"], monde["maitre_e"]
+    with set_actor(psychologue):
+        eleve.ine = "123456789AB"
+        eleve.save()
+    with set_actor(maitre_e):
+        eleve.ine = "123456789CD"
+        eleve.save()
+    # Later, the roles change.
+    psychologue.role, maitre_e.role = Role.MAITRE_G, Role.PSYCHOLOGUE
+    psychologue.save()
+    maitre_e.save()
+    lu = _historique(client, monde["directeur"], url)
+    assert f"{PSYCHOLOGUE_NEUTRE} — Modification" in lu and "INE : (vide) → 123456789AB" in lu
+    assert str(psychologue) not in lu
+    assert f"{maitre_e} — Modification" in lu and "123456789AB → 123456789CD" in lu

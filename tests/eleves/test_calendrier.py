@@ -1,12 +1,14 @@
 """The school calendar: public holidays, days without school, school weeks, the official data
 shipped with the migration, and ``manage.py calendrier_scolaire`` on the official export's layout."""
 
-from datetime import date
+import importlib
+from datetime import date, timedelta
 from io import StringIO
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 
 from eleves.calendrier import (
@@ -144,3 +146,63 @@ def test_commande_refuse_un_fichier_d_une_autre_forme(db, tmp_path):
 def test_export_sans_periode_connue_refuse():
     with pytest.raises(CalendrierInvalide, match="aucune période"):
         lire_calendrier_officiel("Description;Population;Date de début;Date de fin;Zones;annee_scolaire\n")
+
+
+# --- The shipped file's shape (eleves/data/calendrier_scolaire.csv) ----------------------------
+# Its 2026-2027 and 2027-2028 rows could not all be checked against an official text (see
+# eleves/data/SOURCES.md): these checks catch a mistyped date, not a wrong official decision.
+
+DONNEES = Path(__file__).resolve().parents[2] / "eleves" / "data" / "calendrier_scolaire.csv"
+
+
+def _livrees():
+    return [v for v in lire_calendrier_officiel(DONNEES.read_text(encoding="utf-8"))
+            if v.annee_scolaire >= "2025-2026"]
+
+
+def test_les_vacances_livrees_vont_du_samedi_au_lundi_de_la_reprise():
+    """Two weeks from a Saturday to the Monday classes resume (the Tuesday when that Monday is a
+    public holiday); the pont de l'Ascension from the Wednesday before to the Monday after."""
+    for v in _livrees():
+        if v.description == "Vacances d'Été":
+            assert v.debut.weekday() == 5 and v.debut.month == 7, v
+            continue
+        if v.description == "Pont de l'Ascension":
+            ascension = paques(v.debut.year) + timedelta(days=39)
+            assert (v.debut, v.fin) == (ascension - timedelta(days=1), ascension + timedelta(days=4)), v
+            continue
+        assert v.debut.weekday() == 5, v
+        reprise = v.debut + timedelta(days=16)
+        if reprise in jours_feries(reprise.year):
+            reprise += timedelta(days=1)
+        assert v.fin == reprise, v
+
+
+def test_les_zones_partent_a_une_semaine_d_ecart_en_hiver_et_au_printemps():
+    """Toussaint, Noël, the Ascension and summer are common to the three zones; winter and spring
+    holidays start one week apart, each zone on its own week."""
+    par_periode = {}
+    for v in _livrees():
+        par_periode.setdefault((v.annee_scolaire, v.description), {})[v.zone] = v.debut
+    for (annee, description), debuts in par_periode.items():
+        assert set(debuts) == {"A", "B", "C"}, (annee, description)
+        if description in ("Vacances d'Hiver", "Vacances de Printemps"):
+            assert sorted((d - min(debuts.values())).days for d in debuts.values()) == [0, 7, 14], (annee, description)
+        else:
+            assert len(set(debuts.values())) == 1, (annee, description)
+
+
+def test_la_migration_corrige_la_reprise_du_printemps_2028_en_zone_b(db):
+    """Easter Monday 2028 is a public holiday: zone B resumes on Tuesday 18 April (the shipped file
+    once said Monday 17; migration eleves 0010 corrects a database loaded with it)."""
+    printemps = PeriodeVacances.objects.get(zone="B", annee_scolaire="2027-2028", description="Vacances de Printemps")
+    assert (printemps.debut, printemps.fin) == (date(2028, 4, 1), date(2028, 4, 18))
+    # A database migrated before the file's correction held the Monday: the migration mends it, twice alike.
+    migration = importlib.import_module("eleves.migrations.0010_printemps_2028_zone_b")
+    PeriodeVacances.objects.filter(pk=printemps.pk).update(fin=date(2028, 4, 17))
+    for _ in range(2):
+        migration.corriger(django_apps, None)
+        printemps.refresh_from_db()
+        assert printemps.fin == date(2028, 4, 18)
+    assert PeriodeVacances.objects.calendrier("B").sans_classe(date(2028, 4, 17)) is not None
+    assert PeriodeVacances.objects.calendrier("B").est_jour_d_ecole(date(2028, 4, 18))
