@@ -15,7 +15,7 @@ def recharger_les_competences(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("aides", "0010_issue_depart_de_l_eleve"),
+        ("aides", "0011_emploi_du_temps_groupes_creneaux"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0011_emploi_du_temps_groupes_creneaux'),
+        ('aides', '0014_reponse_donnee_par_et_competences'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
