@@ -1141,3 +1141,15 @@ class LienAgenda(models.Model):
     @staticmethod
     def empreinte_de(jeton: str) -> str:
         return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+class RecapitulatifEnvoye(models.Model):
+    """The daily digest went to ``destinataire`` on ``jour``: run twice, the command sends once."""
+
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    jour = models.DateField("jour")
+    lignes = models.PositiveSmallIntegerField("nombre de rappels")
+
+    class Meta:
+        verbose_name = "récapitulatif envoyé"
+        constraints = [models.UniqueConstraint(fields=["destinataire", "jour"], name="un_recapitulatif_par_jour")]

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eleves.enums import Niveau
 from eleves.models import (
+    Circonscription,
     Classe,
     DemandeAcces,
     Ecole,
@@ -21,6 +22,7 @@ from eleves.models import (
     LiberationVolet,
     Plan,
     ResponsableLegal,
+    Utilisateur,
     annee_courante_debut,
 )
 from eleves.selectors import classes_de_l_annee, responsables_de
@@ -379,3 +381,19 @@ class LiberationVoletForm(FormulaireRased):
         fields = ["note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"note": "Facultative ; elle est imprimée avec ce volet."}
+
+
+class CompteForm(FormulaireRased):
+    """What a person chooses for themselves on « Mon compte »."""
+
+    class Meta:
+        model = Utilisateur
+        fields = ["rappels_par_courriel"]
+
+
+class ReglagesCirconscriptionForm(FormulaireRased):
+    """The IEN's settings for the whole circonscription."""
+
+    class Meta:
+        model = Circonscription
+        fields = ["relance_attente_jours"]

@@ -8,7 +8,7 @@ queryset method. Every list, detail, search, count and export starts from it, an
 import rules
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -58,6 +58,13 @@ class Circonscription(models.Model):
         "zone de vacances scolaires", max_length=12, choices=Zone.choices, blank=True,
         help_text="La zone de l'académie (A, B, C, Corse, outre-mer) : les séances notées pendant ses "
         "vacances demandent une confirmation. Vide : seuls les week-ends et jours fériés sont signalés.",
+    )
+    # The IEN's setting: past this, a request still unanswered is in the daily reminders.
+    relance_attente_jours = models.PositiveSmallIntegerField(
+        "relancer une demande sans réponse après (jours)", default=21,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Une demande envoyée au RASED et toujours sans réponse après ce nombre de jours figure "
+        "dans le récapitulatif quotidien de son référent (ou des membres du secteur) et de la circonscription.",
     )
 
     class Meta:
@@ -219,6 +226,12 @@ class Utilisateur(AbstractUser):
     secteur = models.ForeignKey(
         Secteur, on_delete=models.PROTECT, null=True, blank=True, related_name="membres",
         verbose_name="secteur RASED",
+    )
+    # Opt-out on « Mon compte »: the daily digest of what waits for this person (aides/rappels.py).
+    rappels_par_courriel = models.BooleanField(
+        "recevoir le récapitulatif quotidien par courriel", default=True,
+        help_text="Un courriel par jour au plus, seulement s'il y a quelque chose à faire : révisions de "
+        "programme, accords des familles attendus, demandes sans réponse. Aucun nom d'élève.",
     )
 
     objects = UserManager()

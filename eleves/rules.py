@@ -204,3 +204,14 @@ rules.add_perm("eleves.relire_volets_psy", actif & lit_le_secret_psy)
 # Who holds the psychologist's role since when, and what those accounts consulted: watched by
 # the psychologists themselves (an account given the role unduly shows there).
 rules.add_perm("eleves.view_acces_psychologues", actif & lit_le_secret_psy)
+
+
+@rules.predicate
+def est_ien(user) -> bool:
+    return user.role == Role.CIRCONSCRIPTION and user.fonction == FonctionCirconscription.IEN
+
+
+# « Mon compte »: every signed-in person, for themselves. The circonscription's settings (the
+# reminders' delay): its IEN.
+rules.add_perm("eleves.change_compte", actif)
+rules.add_perm("eleves.regler_circonscription", actif & est_ien)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eleves import views, views_2fa, views_import
+from eleves import views, views_2fa, views_compte, views_import
 
 urlpatterns = [
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("classes/<int:pk>/", views.classe_detail, name="classe_detail"),
     path("ecoles/<int:pk>/import/", views_import.import_classes, name="import_classes"),
     path("import/modele.csv", views_import.import_modele, name="import_modele"),
+    path("mon-compte/", views_compte.mon_compte, name="mon_compte"),
+    path("circonscription/reglages/", views_compte.reglages_circonscription, name="reglages_circonscription"),
 ]
 
 urlpatterns += [

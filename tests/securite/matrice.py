@@ -112,6 +112,8 @@ ARGUMENTS = {
     "creneau_non_tenu": lambda c: {"pk": c.creneau.pk, "jour": c.jour_libre},
     "creneau_non_tenu_annuler": lambda c: {"pk": c.creneau.pk, "jour": c.jour_non_tenu},
     "trajet_page": SANS,
+    "mon_compte": SANS,
+    "reglages_circonscription": SANS,
     "mon_activite": SANS,
     "mon_activite_pdf": SANS,
     "mon_activite_csv": SANS,
@@ -253,6 +255,9 @@ ATTENDU = {
     "creneau_non_tenu":            "L    404  404  200  404  404  404  404  404  404  404",
     "creneau_non_tenu_annuler":    "L    404  404  200  404  404  404  404  404  404  404",
     "trajet_page":                 "L    403  403  200  200  200  403  403  403  200  403",
+    # « Mon compte »: everyone, for themselves; the circonscription's settings: its IEN.
+    "mon_compte":                  "L    200  200  200  200  200  200  200  200  200  200",
+    "reglages_circonscription":    "L    403  403  403  403  403  200  403  403  403  403",
     # « Mon activité » (aides/views/activite.py): each RASED member's own figures, no URL names a
     # person (a psychologist's figures stay hers); every other role 403.
     "mon_activite":                "L    403  403  200  200  200  403  403  403  200  403",
