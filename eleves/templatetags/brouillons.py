@@ -1,0 +1,32 @@
+"""What the page's script (static/js/brouillons.js) needs to know, as data attributes of <body>:
+who is signed in (drafts are kept per person), where they are kept, the session's time left, the
+drafts a save just confirmed. No name, no content: a person's id and addresses."""
+
+import json
+
+from django import template
+from django.forms.utils import flatatt
+from django.urls import reverse
+
+from eleves.rules import lit_le_secret_psy
+from rased.middleware import BROUILLONS_ENREGISTRES_KEY, session_expire_dans
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def donnees_de_la_page(context):
+    request = context.get("request")
+    attributs = {"data-connexion": reverse("connexion"), "data-session": reverse("session_etat")}
+    if request is None or not request.user.is_authenticated:
+        return flatatt(attributs)
+    attributs |= {
+        "data-personne": str(request.user.pk),
+        # A psychologist's texts are covered by professional secrecy: kept by the tab only (they
+        # go when it closes), never in the browser's long-term storage.
+        "data-brouillon-stockage": "session" if lit_le_secret_psy(request.user) else "local",
+        "data-session-expire-dans": str(session_expire_dans(request)),
+    }
+    if enregistres := request.session.pop(BROUILLONS_ENREGISTRES_KEY, None):
+        attributs["data-brouillons-enregistres"] = json.dumps(enregistres)
+    return flatatt(attributs)
