@@ -72,7 +72,7 @@ def envoi_unique(*, cle: uuid.UUID | None, utilisateur) -> Iterator[EnvoiFormula
         envoi.save(update_fields=["url"])
 
 
-def envois_purger(*, maintenant=None) -> int:
+def envois_purger(*, maintenant=None, simulation: bool = False) -> int:
     """Delete the keys no page can send again (``manage.py purge``); return how many."""
-    limite = (maintenant or timezone.now()) - DUREE_DES_CLES
-    return EnvoiFormulaire.objects.filter(cree_le__lt=limite).delete()[0]
+    anciennes = EnvoiFormulaire.objects.filter(cree_le__lt=(maintenant or timezone.now()) - DUREE_DES_CLES)
+    return anciennes.count() if simulation else anciennes.delete()[0]

@@ -4,8 +4,12 @@ refused with the record's page to anyone else; a refusal leaves the key free for
 """
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +25,7 @@ from aides.models import (
     Reunion,
     Seance,
 )
+from tests.aides.test_concurrence import en_meme_temps
 from tests.aides.test_programmes import champs_du_formulaire, programme_de, trois_aides_en_cours
 from tests.aides.test_seances import HIER
 from tests.eleves.outils_pages import texte
@@ -160,9 +165,30 @@ def test_formulaire_de_correction_n_a_pas_de_cle(client, monde, aides):
 
 
 def test_purge_des_cles_anciennes(monde):
+    """``manage.py purge`` drops the keys older than a draft can live (8 days)."""
     ancienne = EnvoiFormulaire.objects.create(cle="00000000-0000-4000-8000-000000000001", utilisateur=monde["maitre_e"])
     EnvoiFormulaire.objects.filter(pk=ancienne.pk).update(cree_le=timezone.now() - timedelta(days=9))
     recente = EnvoiFormulaire.objects.create(cle="00000000-0000-4000-8000-000000000002", utilisateur=monde["maitre_e"])
 
-    assert envois.envois_purger() == 1
+    sortie = StringIO()
+    call_command("purge", stdout=sortie)
+
+    assert "clés d'envoi de formulaires : 1" in sortie.getvalue()
     assert list(EnvoiFormulaire.objects.all()) == [recente]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unique index's wait: PostgreSQL only")
+def test_dix_envois_simultanes_du_meme_formulaire_une_seule_demande(transactional_db, monde, preuve):
+    url = reverse("demande_creer", args=[monde.eleve_a1.pk])
+    client = Client()
+    client.force_login(monde["enseignant"])
+    donnees = champs_du_formulaire(client.get(url)) | {"difficultes": "Lecture hésitante."}
+
+    def envoyer(_):
+        autre = Client()
+        autre.force_login(monde["enseignant"])
+        return autre.post(url, donnees).status_code
+
+    assert en_meme_temps(10, envoyer, preuve) == [302] * 10
+    assert DemandeAide.objects.filter(eleve=monde.eleve_a1).count() == 1
+    assert EnvoiFormulaire.objects.count() == 1
