@@ -369,6 +369,8 @@
     zone.append(texte, reconnecter);
   }
 
-  const expireDans = Number(corps.dataset.sessionExpireDans);
-  if (personne && adresseSession && expireDans > 0) planifier(expireDans);
+  // The page was activity: the idle limit starts again, give or take the minute the server may wait
+  // before writing it (SESSION_RENEW_EVERY); the exact time left is asked before warning.
+  const duree = Number(corps.dataset.sessionDuree);
+  if (personne && adresseSession && duree > 0) planifier(duree - 60);
 })();
