@@ -16,6 +16,7 @@ from django.utils import timezone
 from aides import envois
 from aides.enums import TypeAide
 from aides.models import (
+    ActionEquipe,
     ConclusionPsy,
     DemandeAide,
     EnvoiFormulaire,
@@ -87,9 +88,15 @@ def _conclusion(monde, demande_envoyee, aides):
     return "psychologue", url, {"texte": "Conclusion du bilan."}, ConclusionPsy.objects.all()
 
 
+def _action_equipe(monde, demande_envoyee, aides):
+    url = reverse("action_equipe_creer", args=[monde.ecole_a.pk])
+    return "maitre_e", url, {"public": "Équipe du cycle 2", "theme": "Adapter les supports de lecture",
+                             "duree": "90"}, ActionEquipe.objects.all()
+
+
 FORMULAIRES = {
     "demande": _demande, "observation": _observation, "réunion": _reunion, "programme": _programme,
-    "séance": _seance, "bilan": _bilan, "conclusion": _conclusion,
+    "séance": _seance, "bilan": _bilan, "conclusion": _conclusion, "action auprès d'une équipe": _action_equipe,
 }
 
 
