@@ -117,3 +117,11 @@ def test_deconnexion_marquee_pour_le_script(client, monde):
     client.force_login(monde["enseignant"])
     assert 'action="/deconnexion/" data-deconnexion' in client.get(reverse("accueil")).content.decode()
 
+
+
+def test_envoi_apres_expiration_ne_confirme_rien(client, monde):
+    """A form sent once the session has ended lands on the sign-in page: nothing was saved, so
+    nothing tells the browser to drop its draft."""
+    response = client.post(reverse("demande_creer", args=[monde.eleve_a1.pk]), {"difficultes": "Lecture."})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("connexion") + "?next=")
+    assert BROUILLONS_ENREGISTRES_KEY not in client.session
