@@ -181,12 +181,22 @@
         const info = alerte("alert-success", "status");
         info.textContent = "Votre session avait expiré : vos saisies ont été conservées.";
         form.before(info);
+      } else if (precedent.envoye) {
+        // Sent, and the same page is back: with its errors (it shows what was sent), or without
+        // having reached the server (the session ended in between): then what was typed returns.
+        if (!document.getElementById("erreurs") && !memesSaisies(precedent.champs, lire(form))) {
+          restaurer(form, precedent.champs);
+          const info = alerte("alert-warning", "status");
+          info.textContent = "Votre dernier envoi n'a pas été enregistré : vos saisies ont été conservées.";
+          form.before(info);
+        }
+        garder();
       } else if (!memesSaisies(precedent.champs, lire(form))) {
         const offre = alerte("alert-info d-flex flex-wrap align-items-center gap-2", "status");
         const texte = document.createElement("span");
         texte.textContent = "Ce formulaire a des saisies non enregistrées, gardées dans ce navigateur.";
         const restaurerBouton = bouton(`Restaurer le brouillon du ${quand(precedent.t)}`, "btn-primary");
-        const ignorer = bouton("Ignorer", "btn-outline-secondary");
+        const ignorer = bouton("Ignorer", "btn-outline-dark");
         offre.append(texte, restaurerBouton, ignorer);
         form.before(offre);
         restaurerBouton.addEventListener("click", () => {
@@ -233,6 +243,7 @@
             allerSeConnecter();
             return;
           }
+          garder({ envoye: true });
           form.dataset.brouillonPret = "1";
           if (declencheur && declencheur.form === form) form.requestSubmit(declencheur);
           else form.requestSubmit();

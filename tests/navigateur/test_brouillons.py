@@ -24,9 +24,17 @@ TEXTE_DIFFICULTES = (
 TEXTE_POINTS_APPUI = "Très bon à l'oral, curieux ; aime qu'on lui lise des histoires d'animaux."
 
 
+BROUILLONS_GARDES = (
+    "[localStorage, sessionStorage].flatMap(s => Object.keys(s)).filter(k => k.startsWith('rased-brouillon:')).length")
+
+
 def _brouillons_gardes(page) -> int:
-    return page.evaluate(
-        "[localStorage, sessionStorage].flatMap(s => Object.keys(s)).filter(k => k.startsWith('rased-brouillon:')).length")
+    return page.evaluate(BROUILLONS_GARDES)
+
+
+def _aucun_brouillon_garde(page) -> None:
+    """Wait for the page's script (deferred: it may run just after the text shows) to drop the drafts."""
+    page.wait_for_function(f"() => ({BROUILLONS_GARDES}) === 0", timeout=5_000)
 
 
 def _tel_que_tape(texte: str) -> str:
@@ -67,7 +75,7 @@ def test_reseau_coupe_puis_revenu_un_clic_envoie_l_observation_une_fois(
     observation = Observation.objects.get()
     assert _tel_que_tape(observation.contenu) == TEXTE_OBSERVATION  # 0 characters lost
     assert EnvoiFormulaire.objects.get().utilisateur == monde["maitre_e"]
-    assert _brouillons_gardes(page) == 0  # the server confirmed: the draft is gone
+    _aucun_brouillon_garde(page)  # the server confirmed: the draft is gone
     assert _erreurs_hors_reseau(erreurs_console) == [], erreurs_console
 
 
@@ -103,12 +111,12 @@ def test_session_expiree_reconnexion_ramene_au_formulaire_avec_les_saisies(
     demande = DemandeAide.objects.get(eleve=eleve)
     assert _tel_que_tape(demande.difficultes) == TEXTE_DIFFICULTES  # 0 characters lost
     assert demande.points_appui == TEXTE_POINTS_APPUI
-    assert _brouillons_gardes(page) == 0
+    _aucun_brouillon_garde(page)
     assert erreurs_console == [], erreurs_console
 
 
 def test_brouillon_propose_au_retour_puis_efface_a_la_deconnexion(
-    site, page, monde, erreurs_console, se_connecter, se_deconnecter,
+    site, page, monde, capture, erreurs_console, se_connecter, se_deconnecter,
 ):
     demande = prise_en_charge(
         demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"]), referent=monde["maitre_e"])
@@ -120,12 +128,13 @@ def test_brouillon_propose_au_retour_puis_efface_a_la_deconnexion(
 
     page.goto(adresse)
     expect(page.get_by_label("Observation")).to_have_value("")
+    capture("brouillons-05-brouillon-propose")
     page.get_by_role("button", name=re.compile(r"^Restaurer le brouillon du \d\d.\d\d.\d{4} à \d\d:\d\d$")).click()
     expect(page.get_by_label("Observation")).to_have_value(TEXTE_OBSERVATION)
     assert _brouillons_gardes(page) == 1
 
     se_deconnecter()
-    assert _brouillons_gardes(page) == 0
+    _aucun_brouillon_garde(page)
     assert erreurs_console == [], erreurs_console
 
 
@@ -155,4 +164,21 @@ def test_rester_connecte_renouvelle_la_session(site, page, monde, capture, erreu
 
     expect(rester).to_be_hidden()
     assert Session.objects.get().expire_date > avant
+    assert erreurs_console == [], erreurs_console
+
+
+def test_formulaire_revenu_avec_ses_erreurs_ne_propose_pas_de_brouillon(site, page, monde, erreurs_console, se_connecter):
+    """The page that comes back with errors shows what was sent: no « Restaurer » to click."""
+    demande = prise_en_charge(
+        demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"]), referent=monde["maitre_e"])
+    se_connecter("maitre-e")
+    page.goto(f"{site}/demandes/{demande.pk}/observations/ajouter/")
+    page.get_by_label("Observation").fill("  Observation sans type.  ")
+    page.get_by_role("button", name="Enregistrer l'observation").click()
+
+    expect(page.locator("#erreurs")).to_be_visible()
+    page.wait_for_load_state()
+    expect(page.get_by_role("button", name=re.compile("^Restaurer"))).to_have_count(0)
+    expect(page.get_by_label("Observation")).to_have_value("  Observation sans type.  ")
+    assert not Observation.objects.exists()
     assert erreurs_console == [], erreurs_console
