@@ -247,6 +247,9 @@
           form.dataset.brouillonPret = "1";
           if (declencheur && declencheur.form === form) form.requestSubmit(declencheur);
           else form.requestSubmit();
+          // The browser sends it now; a page brought back by « Précédent » may send again (a second
+          // copy is one record: the form's one-time key).
+          enCours = false;
         })
         .catch(() => {
           enCours = false;
