@@ -182,3 +182,33 @@ def test_formulaire_revenu_avec_ses_erreurs_ne_propose_pas_de_brouillon(site, pa
     expect(page.get_by_label("Observation")).to_have_value("  Observation sans type.  ")
     assert not Observation.objects.exists()
     assert erreurs_console == [], erreurs_console
+
+
+def test_session_finie_pendant_l_avertissement_se_reconnecter_rend_les_saisies(
+    site, page, monde, erreurs_console, se_connecter, settings,
+):
+    """« Rester connecté » clicked too late: the page says the session has ended, keeps what was
+    typed, and « Se reconnecter » comes back to the form with it."""
+    settings.SESSION_COOKIE_AGE = 125
+    se_connecter("enseignant")
+    page.goto(f"{site}/eleves/{monde.eleve_a1.pk}/demandes/nouvelle/")
+    formulaire = page.url
+    page.get_by_label("Difficultés observées").fill(TEXTE_DIFFICULTES)
+    rester = page.get_by_role("button", name="Rester connecté")
+    expect(rester).to_be_visible(timeout=20_000)
+
+    Session.objects.all().delete()
+    rester.click()
+
+    expect(page.get_by_text("Votre session a expiré. Vos saisies sont conservées dans ce navigateur.")).to_be_visible()
+    page.get_by_role("button", name="Se reconnecter").click()
+    page.get_by_label("Nom d’utilisateur").fill("enseignant")
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+
+    page.wait_for_url(formulaire)
+    expect(page.get_by_text("Votre session avait expiré : vos saisies ont été conservées")).to_be_visible()
+    expect(page.get_by_label("Difficultés observées")).to_have_value(TEXTE_DIFFICULTES)
+    assert not DemandeAide.objects.filter(eleve=monde.eleve_a1).exists()
+    # The refused « Rester connecté » (403, the session had ended) is the only console line.
+    assert [e for e in erreurs_console if "403" not in e] == [], erreurs_console
