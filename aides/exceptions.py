@@ -15,3 +15,12 @@ class EtatRefuse(ActionRefusee):
     def __init__(self, message: str, *, objet):
         super().__init__(message)
         self.objet = objet
+
+
+class DejaEnvoye(Exception):
+    """A form sent a second time with the same one-time key (``aides.envois``): nothing more was
+    created; ``aides.middleware`` says so and shows what the first sending created."""
+
+    def __init__(self, message: str, *, url: str):
+        super().__init__(message)
+        self.url = url

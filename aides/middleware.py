@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 
-from aides.exceptions import EtatRefuse
+from aides.exceptions import DejaEnvoye, EtatRefuse
 
 
 class EtatRefuseMiddleware:
@@ -21,4 +21,8 @@ class EtatRefuseMiddleware:
         if isinstance(exception, EtatRefuse):
             messages.info(request, str(exception))
             return redirect(exception.objet.get_absolute_url())
+        if isinstance(exception, DejaEnvoye):
+            # A form sent twice (aides.envois): what the first sending created.
+            messages.info(request, str(exception))
+            return redirect(exception.url or "accueil")
         return None

@@ -1153,3 +1153,25 @@ class RecapitulatifEnvoye(models.Model):
     class Meta:
         verbose_name = "récapitulatif envoyé"
         constraints = [models.UniqueConstraint(fields=["destinataire", "jour"], name="un_recapitulatif_par_jour")]
+class EnvoiFormulaire(models.Model):
+    """A form's one-time key (``aides.forms.base.CleEnvoi``), written in the same transaction as
+    what the form created (``aides.envois.envoi_unique``): a form sent again (double click, a
+    resend after a network failure, a replay) finds its key and creates nothing more.
+
+    Nothing of the record is kept here but the address of its page (ids only, no name)."""
+
+    cle = models.UUIDField("clé d'envoi", unique=True)
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cree_le = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
+    url = models.CharField("page de ce qui a été créé", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "envoi de formulaire"
+        verbose_name_plural = "envois de formulaires"
+
+    def __str__(self):
+        return f"Envoi du {self.cree_le:%d/%m/%Y}"
+
+    def noter(self, objet) -> None:
+        """What the form created: its page (``get_absolute_url``) or an address."""
+        self.url = objet if isinstance(objet, str) else objet.get_absolute_url()

@@ -39,6 +39,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from aides.enums import EtatAide
+from aides.envois import envois_purger
 from aides.models import (
     ActionProgramme,
     Aide,
@@ -247,4 +248,6 @@ def purger(*, simulation: bool = False, aujourd_hui: date | None = None) -> Bila
         purger_eleve(eleve, bilan=bilan, simulation=simulation)
     maintenant = timezone.make_aware(datetime.combine(aujourd_hui, time(12))) if aujourd_hui else None
     purger_journal(bilan=bilan, simulation=simulation, maintenant=maintenant)
+    # The one-time keys of sent forms (aides.envois): needed only while a page may be sent again.
+    bilan.ajouter("clés d'envoi de formulaires", envois_purger(maintenant=maintenant, simulation=simulation))
     return bilan

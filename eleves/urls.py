@@ -5,6 +5,7 @@ from eleves import views, views_2fa, views_compte, views_import
 urlpatterns = [
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
     path("deconnexion/", views.DeconnexionView.as_view(), name="deconnexion"),
+    path("session/", views.session_etat, name="session_etat"),
     path("eleves/", views.eleve_liste, name="eleve_liste"),
     path("eleves/nouveau/", views.eleve_creer, name="eleve_creer"),
     path("eleves/<int:pk>/journal/", views.eleve_journal, name="eleve_journal"),

@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -35,7 +36,7 @@ from eleves.selectors import (
     titulaires_du_role_psy,
 )
 from eleves.services import ModifieEntreTemps, eleve_enregistrer, responsable_enregistrer
-from rased.middleware import SESSION_STARTED_KEY
+from rased.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY, session_expire_dans
 
 RECHERCHE_SESSION_KEY = "recherche_eleves"
 
@@ -52,6 +53,22 @@ class ConnexionView(auth_views.LoginView):
 
 class DeconnexionView(auth_views.LogoutView):
     pass
+
+
+@require_http_methods(["GET", "POST"])
+def session_etat(request):
+    """The session's time left, for the page's script (static/js/brouillons.js), as JSON.
+
+    GET: the time left, without counting as activity (the script sends ``X-Rased-Sans-Activite``,
+    see ``rased.middleware``), or ``connecte: false`` once it has ended. POST (« Rester connecté »,
+    with the CSRF token): renews the idle limit; refused to a person no longer signed in.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"connecte": False}, status=403 if request.method == "POST" else 200)
+    if request.method == "POST":
+        # A change to the session saves it, which pushes its expiry date back.
+        request.session[SESSION_SEEN_KEY] = time.time()
+    return JsonResponse({"connecte": True, "expire_dans": session_expire_dans(request)})
 
 
 def page_introuvable(request, exception):

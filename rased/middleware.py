@@ -1,4 +1,5 @@
-"""Project-wide middleware: the client's address, no caching, absolute session lifetime.
+"""Project-wide middleware: the client's address, no caching, absolute session lifetime, the
+drafts a save confirmed.
 
 The two-factor policy, which depends on the roles, is the eleves app's
 (``eleves/double_authentification.py``).
@@ -13,6 +14,9 @@ from django.shortcuts import redirect
 
 SESSION_STARTED_KEY = "rased_session_debut"
 SESSION_SEEN_KEY = "rased_session_vue"
+BROUILLONS_ENREGISTRES_KEY = "rased_brouillons_enregistres"
+# Sent by the page's script when it asks how long the session has left.
+ENTETE_SANS_ACTIVITE = "X-Rased-Sans-Activite"
 
 
 def adresse_du_client(get_response):
@@ -69,9 +73,43 @@ def session_absolute_limit(get_response):
                 logout(request)
                 messages.info(request, "Votre session a expiré. Veuillez vous reconnecter.")
                 return redirect(settings.LOGIN_URL)
-            if now - request.session.get(SESSION_SEEN_KEY, 0) > renew_every:
+            # The page's own check of the time left (static/js/brouillons.js) is not the
+            # person's activity: it must not keep an idle session alive.
+            sans_activite = request.headers.get(ENTETE_SANS_ACTIVITE) == "1"
+            if now - request.session.get(SESSION_SEEN_KEY, 0) > renew_every and not sans_activite:
                 # A change to the session saves it, which pushes its expiry date back.
                 request.session[SESSION_SEEN_KEY] = now
         return get_response(request)
+
+    return middleware
+
+
+def session_expire_dans(request) -> int:
+    """Seconds left before the session ends: the idle limit counted from its last renewal (an
+    underestimate by at most the renewal interval), or the absolute limit if it comes first."""
+    now = time.time()
+    vue = request.session.get(SESSION_SEEN_KEY) or now
+    debut = request.session.get(SESSION_STARTED_KEY) or now
+    restant = min(vue + settings.SESSION_COOKIE_AGE, debut + settings.SESSION_ABSOLUTE_LIMIT.total_seconds()) - now
+    return max(0, int(restant))
+
+
+def brouillons_enregistres(get_response):
+    """A signed-in person's POST answered by a redirect saved what the page sent (views end a
+    successful change with a redirect; a refused one shows the form again): the next page lists
+    that page's address, and the browser drops the draft it kept of it (static/js/brouillons.js).
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            request.method == "POST"
+            and 300 <= response.status_code < 400
+            and request.user.is_authenticated
+            and hasattr(request, "session")
+        ):
+            enregistres = request.session.get(BROUILLONS_ENREGISTRES_KEY, [])
+            request.session[BROUILLONS_ENREGISTRES_KEY] = [*enregistres, request.get_full_path()][-10:]
+        return response
 
     return middleware

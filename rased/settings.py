@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rased.middleware.session_absolute_limit",
+    # The drafts kept in the browser that a save confirmed (static/js/brouillons.js).
+    "rased.middleware.brouillons_enregistres",
     # After the absolute limit: an expired session signs out rather than asking for a code.
     "eleves.double_authentification.double_authentification",
     "auditlog.middleware.AuditlogMiddleware",

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from aides.enums import ACTES_PSY, ROLE_PAR_TYPE_AIDE, Decision, Obstacle, TypeAide
-from aides.forms.base import FormulaireSimple, RevisionLue
+from aides.forms.base import CleEnvoi, FormulaireSimple, RevisionLue
 from aides.models import Consentement, Observation, ParticipantExterne, Reunion
 from aides.selectors.analyse import membres_rased_par_nom, personnes_concernees
 from eleves.forms import DateInput, FormulaireRased
@@ -53,7 +53,7 @@ def _revision_si_correction(form) -> None:
         form.fields["revision_lue"].initial = form.instance.revision
 
 
-class ObservationForm(FormulaireRased):
+class ObservationForm(CleEnvoi, FormulaireRased):
     revision_lue = RevisionLue()
     obstacles = forms.MultipleChoiceField(
         label="Obstacles identifiés",
@@ -235,7 +235,7 @@ def lire_participants_externes(texte: str) -> list[tuple[str, str]]:
     return personnes
 
 
-class ReunionForm(FormulaireRased):
+class ReunionForm(CleEnvoi, FormulaireRased):
     revision_lue = RevisionLue()
     externes = forms.CharField(
         label="Autres participants",

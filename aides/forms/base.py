@@ -1,5 +1,7 @@
 """What the forms of several stages share."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
@@ -27,3 +29,19 @@ class SuppressionForm(FormulaireSimple):
         help_text="Par exemple : enregistrée deux fois. Le motif est conservé dans l'historique.",
         error_messages={"required": "Indiquez le motif de la suppression."},
     )
+
+
+CHAMP_CLE_ENVOI = "cle_envoi"
+
+
+class CleEnvoi:
+    """A form that creates a record carries a one-time key, drawn when the page is shown and kept
+    when it comes back with errors: sent twice, it creates one record (``aides.envois``; the view
+    reads the key with ``aides.views.envois``). A form that edits a record has none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            self.fields[CHAMP_CLE_ENVOI] = forms.UUIDField(
+                widget=forms.HiddenInput, initial=uuid.uuid4, required=False)

@@ -1,12 +1,12 @@
 from django import forms
 
 from aides.enums import DejaEssaye, DomaineSocle
-from aides.forms.base import RevisionLue
+from aides.forms.base import CleEnvoi, RevisionLue
 from aides.models import DemandeAide
 from eleves.forms import DateInput, FormulaireRased
 
 
-class DemandeAideForm(FormulaireRased):
+class DemandeAideForm(CleEnvoi, FormulaireRased):
     revision_lue = RevisionLue()
 
     domaines = forms.MultipleChoiceField(

@@ -7,12 +7,12 @@ from django import forms
 from django.utils import timezone
 
 from aides.enums import DUREE_ACTION_MAX, DUREE_ACTION_MIN
-from aides.forms.base import RevisionLue
+from aides.forms.base import CleEnvoi, RevisionLue
 from aides.models import ActionEquipe
 from eleves.forms import DateInput, FormulaireRased
 
 
-class ActionEquipeForm(FormulaireRased):
+class ActionEquipeForm(CleEnvoi, FormulaireRased):
     """A support action for a school team; the pupil, if any, is one of the school's this year.
     The same form records and corrects one (``instance``: with the revision it was read at)."""
 

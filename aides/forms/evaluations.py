@@ -7,12 +7,12 @@ a conclusion are in ``aides/services.py``.
 from django import forms
 
 from aides.enums import SUITES_PAR_TYPE, TypeEvaluation
-from aides.forms.base import RevisionLue
+from aides.forms.base import CleEnvoi, RevisionLue
 from aides.models import ConclusionPsy, Evaluation, EvaluationObjectif
 from eleves.forms import DateInput, FormulaireRased
 
 
-class EvaluationForm(FormulaireRased):
+class EvaluationForm(CleEnvoi, FormulaireRased):
     """The review itself; for a psychological follow-up, the self-esteem measure too."""
 
     revision_lue = RevisionLue()
@@ -92,7 +92,7 @@ def formulaires_resultats(data, *, objectifs, resultats=None, maitrises_debut=No
     ]
 
 
-class ConclusionForm(FormulaireRased):
+class ConclusionForm(CleEnvoi, FormulaireRased):
     class Meta:
         model = ConclusionPsy
         fields = ["date", "texte", "partagee"]

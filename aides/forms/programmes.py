@@ -10,7 +10,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from aides.enums import SEMAINES_PAR_PERIODE, TypeAide
-from aides.forms.base import FormulaireSimple, RevisionLue
+from aides.forms.base import CleEnvoi, FormulaireSimple, RevisionLue
 from aides.models import ActionProgramme, Competence, Objectif, Programme
 from aides.selectors.programmes import competences_du_cycle, cycle_de_l_aide
 from eleves.forms import DateInput, FormulaireRased
@@ -18,7 +18,7 @@ from eleves.forms import DateInput, FormulaireRased
 SANS_COMPETENCE = "— Aucune : objectif rédigé librement —"
 
 
-class ProgrammeForm(FormulaireRased):
+class ProgrammeForm(CleEnvoi, FormulaireRased):
     revision_lue = RevisionLue()
 
     class Meta:

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Presence
-from aides.forms.base import RevisionLue
+from aides.forms.base import CleEnvoi, RevisionLue
 from aides.models import PresenceSeance, Seance
 from eleves.forms import DateInput, FormulaireRased
 from eleves.selectors import calendrier_scolaire
@@ -20,7 +20,7 @@ from rased.widgets import ListeDeroulante
 DUREE_SEANCE_PAR_DEFAUT = 45
 
 
-class SeanceForm(FormulaireRased):
+class SeanceForm(CleEnvoi, FormulaireRased):
     """Date, duration and what was worked on; the pupils come with ``PresencesForm``. The same
     form logs a session and corrects it (``instance``: then it carries the revision it was read at).
 

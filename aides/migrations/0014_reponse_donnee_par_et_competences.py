@@ -15,7 +15,7 @@ def recharger_les_competences(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("aides", "0011_emploi_du_temps_groupes_creneaux"),
+        ("aides", "0012_envois_formulaires"),
     ]
 
     operations = [

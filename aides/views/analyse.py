@@ -39,6 +39,7 @@ from aides.selectors.historique import (
     historique_lisible_de_la_reunion,
 )
 from aides.views.acces import exiger, refus_en_message
+from aides.views.envois import envoi_unique, une_seule_fois
 from eleves.rules import lit_le_secret_psy
 
 
@@ -93,13 +94,15 @@ def demande_prendre_en_charge(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def observation_ajouter(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_observation", demande)
     form = ObservationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with refus_en_message(request):
+        with refus_en_message(request), envoi_unique(request) as envoi:
             services.observation_ajouter(demande=demande, auteur=request.user, observation=form.instance)
+            envoi.noter(demande)
             messages.success(request, "L'observation a été enregistrée.")
             return redirect(demande)
     if lit_le_secret_psy(request.user):
@@ -267,16 +270,18 @@ def demande_reviser_decision(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def reunion_ajouter(request, pk):
     demande = demande_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_reunion", demande)
     form = ReunionForm(request.POST or None, demande=demande)
     if request.method == "POST" and form.is_valid():
-        with refus_en_message(request):
+        with refus_en_message(request), envoi_unique(request) as envoi:
             reunion = services.reunion_enregistrer(
                 demande=demande, auteur=request.user, reunion=form.instance,
                 participants=form.cleaned_data["participants"], externes=form.cleaned_data["externes"],
             )
+            envoi.noter(reunion)
             messages.success(request, "La réunion a été enregistrée.")
             return redirect(reunion)
     return _page_formulaire(

@@ -22,6 +22,7 @@ from aides.services import demande_enregistrer
 from aides.services import demande_envoyer as envoyer
 from aides.services import demande_supprimer as supprimer
 from aides.views.acces import exiger, refus_en_message
+from aides.views.envois import envoi_unique, une_seule_fois
 from eleves.journal import journaliser
 from eleves.models import JournalAcces
 from eleves.selectors import eleve_visible_ou_404
@@ -42,14 +43,16 @@ def _donnees(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def demande_creer(request, pk):
     eleve = eleve_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_demande", eleve)
     autres = autres_demandes_en_cours(request.user, eleve_id=eleve.pk, auteur_id=request.user.pk)
     form = DemandeAideForm(_donnees(request), envoi="envoyer" in request.POST, autres_demandes=autres)
     if request.method == "POST" and form.is_valid():
-        with refus_en_message(request):
+        with refus_en_message(request), envoi_unique(request) as envoi:
             demande = demande_enregistrer(demande=form.instance, auteur=request.user, eleve=eleve)
+            envoi.noter(demande)
             return _apres_enregistrement(request, demande)
     return render(request, "aides/demande_form.html", {"form": form, "eleve": eleve, "autres_demandes": autres})
 

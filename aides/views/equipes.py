@@ -30,6 +30,7 @@ from aides.services import (
     action_equipe_supprimer,
 )
 from aides.views.acces import exiger, refus_en_message
+from aides.views.envois import envoi_unique, une_seule_fois
 from eleves.selectors import ecole_visible_ou_404
 from rased.formats import duree_fr
 
@@ -56,14 +57,16 @@ def action_equipe_liste(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def action_equipe_creer(request, pk):
     ecole = ecole_visible_ou_404(request.user, pk)
     exiger(request, "aides.add_actionequipe", ecole)
     eleves = eleves_pour_une_action(request.user, ecole)
     form = ActionEquipeForm(request.POST if request.method == "POST" else None, eleves=eleves)
     if request.method == "POST" and form.is_valid():
-        with refus_en_message(request):
+        with refus_en_message(request), envoi_unique(request) as envoi:
             action_equipe_enregistrer(auteur=request.user, ecole=ecole, action=form.instance)
+            envoi.noter(reverse("action_equipe_liste", args=[ecole.pk]))
             messages.success(request, "L'action auprès de l'équipe a été enregistrée.")
             return redirect("action_equipe_liste", pk=ecole.pk)
     return render(request, "aides/equipe_form.html", {"form": form, "ecole": ecole})

@@ -22,6 +22,7 @@ from aides.selectors.evaluations import mesures_de_depart, objectifs_a_evaluer, 
 from aides.selectors.historique import historique_lisible_de_l_evaluation
 from aides.selectors.programmes import derniere_version, programme_lisible_ou_404
 from aides.views.acces import exiger, refus_en_message
+from aides.views.envois import envoi_unique, une_seule_fois
 
 
 def _valeurs_de_depart(programme) -> tuple[dict, dict]:
@@ -33,6 +34,7 @@ def _valeurs_de_depart(programme) -> tuple[dict, dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def evaluation_creer(request, pk):
     programme = programme_lisible_ou_404(request.user, pk)
     aide = programme.aide
@@ -44,10 +46,11 @@ def evaluation_creer(request, pk):
     )
     valides = [form.is_valid()] + [f.is_valid() for _, f in resultats]
     if request.method == "POST" and all(valides):
-        with refus_en_message(request):
+        with refus_en_message(request), envoi_unique(request) as envoi:
             evaluation = services.evaluation_enregistrer(
                 evaluation=form.instance, resultats=[f.instance for _, f in resultats], auteur=request.user
             )
+            envoi.noter(programme)
             return _apres_evaluation(request, evaluation)
     return render(request, "aides/evaluation_form.html", {
         "programme": programme, "aide": aide, "demande": aide.demande,
@@ -116,13 +119,15 @@ def _page_conclusion(request, aide, form, conclusion):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def conclusion_creer(request, pk):
     aide = aide_lisible_ou_404(request.user, pk)
     exiger(request, "aides.add_conclusion", aide)
     form = ConclusionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        with refus_en_message(request):
+        with refus_en_message(request), envoi_unique(request) as envoi:
             services.conclusion_enregistrer(aide=aide, auteur=request.user, conclusion=form.instance)
+            envoi.noter(aide.demande)
             messages.success(request, _message_conclusion(form.instance))
             return redirect("demande_detail", pk=aide.demande_id)
     return _page_conclusion(request, aide, form, None)

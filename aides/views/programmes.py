@@ -31,6 +31,7 @@ from aides.selectors.programmes import (
     versions_du_programme,
 )
 from aides.views.acces import exiger, refus_en_message
+from aides.views.envois import envoi_unique, une_seule_fois
 
 
 def _revision_postee(request) -> int:
@@ -56,6 +57,7 @@ def programme_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def programme_creer(request, pk):
     aide = aide_lisible_ou_404(request.user, pk)
     exiger(request, "aides.add_programme", aide)
@@ -67,11 +69,12 @@ def programme_creer(request, pk):
     form, objectifs, actions = formulaires_programme(request.POST or None, aide=aide, programme=programme)
     if request.method == "POST" and all([form.is_valid(), objectifs.is_valid(), actions.is_valid()]):
         with refus_en_message(request):
-            with transaction.atomic():
+            with transaction.atomic(), envoi_unique(request) as envoi:
                 programme = services.programme_creer(aide=aide, auteur=request.user, programme=form.instance)
                 objectifs.instance = actions.instance = programme
                 objectifs.save()
                 actions.save()
+                envoi.noter(programme)
             messages.success(request, "Le programme personnalisé a été enregistré comme brouillon.")
             return redirect(programme)
     return _page_formulaire(request, aide, form, objectifs, actions, programme=None)

@@ -32,6 +32,7 @@ from aides.selectors.seances import (
 )
 from aides.services import seance_enregistrer, seance_modifier, seance_supprimer
 from aides.views.acces import exiger, refus_en_message
+from aides.views.envois import envoi_unique, une_seule_fois
 from eleves.selectors import eleve_visible_ou_404
 from rased.francais import quantite
 
@@ -41,6 +42,7 @@ SEANCES_DE_COLLEGUES = 30
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def seance_creer(request):
     """One screen: date, duration, content, then one row per pupil of the member's aids."""
     exiger(request, "aides.add_seance")
@@ -52,8 +54,9 @@ def seance_creer(request):
         valide = presences.is_valid() and valide
         if valide:
             lignes = presences.presences()
-            with refus_en_message(request):
+            with refus_en_message(request), envoi_unique(request) as envoi:
                 seance = seance_enregistrer(intervenant=request.user, seance=form.instance, presences=lignes)
+                envoi.noter(reverse("seance_corriger", args=[seance.pk]))
                 eleves = quantite(len(lignes), "un élève")
                 messages.success(request, f"La séance du {seance.date:%d/%m/%Y} a été enregistrée ({eleves}).")
                 return redirect("seance_liste")

@@ -2,6 +2,7 @@
 psychological follow-up, corrections and concurrency, the psychologist's conclusions, who may act,
 and constant query counts of the pages that list them."""
 
+import uuid
 from datetime import date
 
 import pytest
@@ -122,7 +123,8 @@ def test_bilan_final_en_double_refuse(client, monde, aides):
     url = reverse("evaluation_creer", args=[programme.pk])
     donnees = _remplir(client, url, type="finale", date="2027-01-04", suite="orientation")
     client.post(url, donnees)
-    response = client.post(url, donnees)
+    # A second page (its own one-time key): the same page sent again would only say « déjà envoyé ».
+    response = client.post(url, donnees | {"cle_envoi": str(uuid.uuid4())})
     assert "Cette aide est terminée : aucun bilan ne peut plus y être ajouté." in texte(response)
     assert Evaluation.objects.count() == 1
 

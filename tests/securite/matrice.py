@@ -21,6 +21,7 @@ SANS = lambda c: {}  # noqa: E731
 ARGUMENTS = {
     "connexion": SANS,
     "deconnexion": SANS,
+    "session_etat": SANS,
     "eleve_liste": SANS,
     "eleve_creer": SANS,
     "eleve_detail": _pk("eleve"),
@@ -137,6 +138,8 @@ ATTENDU = {
     # Signing in and out: the sign-in page sends a signed-in user home; sign-out is POST only.
     "connexion":                   "200  R    R    R    R    R    R    R    R    R    R",
     "deconnexion":                 "405  405  405  405  405  405  405  405  405  405  405",
+    # The session's time left, for the page's script (JSON; anonymous: « connecte: false »).
+    "session_etat":                "200  200  200  200  200  200  200  200  200  200  200",
     # Pupils: everyone lists those they see; directeurs and the administrator enrol and edit.
     "eleve_liste":                 "L    200  200  200  200  200  200  200  200  200  200",
     "eleve_creer":                 "L    403  200  403  403  403  403  200  403  403  200",
