@@ -29,7 +29,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from aides.models import PresenceSeance
 from aides.pdf.csv import DEBUTS_FORMULE, rendre_csv
 from aides.pdf.rendu import RessourceRefusee, _fetcher
-from aides.services import seance_supprimer
+from aides.services import lien_agenda_creer, seance_supprimer
 from eleves.models import annee_courante_debut
 from tests.factories_aides import ActionProgrammeFactory
 from tests.factories_parcours import observation_notee, seance_notee
@@ -77,6 +77,8 @@ def _cote_a(monde):
     # A deletion's reason (Suppression): the côté's session, logged twice, deleted once.
     doublon = seance_notee(monde["maitre_e"], [cote.aide_e], date=cote.seance.date)
     seance_supprimer(seance=doublon, auteur=monde["maitre_e"], motif="Notée deux fois.")
+    # The member's calendar link (only its token's fingerprint is stored).
+    lien_agenda_creer(utilisateur=monde["maitre_e"])
     return cote
 
 
@@ -220,8 +222,22 @@ def defauts_csv(contenu: bytes) -> list[str]:
     texte = contenu.decode("utf-8")
     assert texte.startswith("\ufeff")
     lignes = list(csv.reader(io.StringIO(texte[1:], newline=""), delimiter=";"))
-    # Quotes and separators inside a cell are escaped: every row parses to the header's width.
-    defauts = [f"ligne de {len(ligne)} cellules" for ligne in lignes if len(ligne) != len(lignes[0])]
+    # Quotes and separators inside a cell are escaped: every row parses to its header's width. A
+    # file in blocks (the yearly report: blank lines between blocks, each a title line, a header,
+    # rows) has one header per block, its second line.
+    defauts, bloc = [], []
+    if not any(not ligne for ligne in lignes):
+        defauts = [f"ligne de {len(ligne)} cellules" for ligne in lignes if len(ligne) != len(lignes[0])]
+        lignes_par_bloc = []
+    else:
+        lignes_par_bloc = [*lignes, []]
+    for ligne in lignes_par_bloc:
+        if ligne:
+            bloc.append(ligne)
+            continue
+        defauts += [f"ligne de {len(rangee)} cellules" for rangee in bloc[2:] if len(rangee) != len(bloc[1])]
+        defauts += [f"titre de {len(bloc[0])} cellules"] if bloc and len(bloc[0]) > 2 else []
+        bloc = []
     return defauts + [f"cellule {c[:20]!r}" for ligne in lignes for c in ligne if c.startswith(DEBUTS_FORMULE)]
 
 
