@@ -16,15 +16,19 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
 from django.db import connection
 from django.tasks import TaskResultStatus, task
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from aides.enums import EtatDemande
+from aides.enums import EtatDemande, TypeAide
 from aides.models import DemandeAide, HistoriqueDemande
+from tests.aides.test_programmes import champs_du_formulaire
 from tests.eleves.outils_pages import texte
 from tests.factories_aides import DemandeAideFactory
+from tests.factories_parcours import aides_en_cours, demande_deposee, prise_en_charge, programme_valide
 
 RACINE = Path(__file__).resolve().parent.parent
 FILE_EN_BASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
@@ -74,6 +78,11 @@ class _Boite:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 Message accepted for delivery"
+
+
+def _demande_complete_envoyee(monde):
+    return demande_deposee(eleve=monde.eleve_a1, auteur=monde["enseignant"],
+                           famille_informee_le=timezone.localdate())
 
 
 def _demande_complete(monde):
@@ -192,3 +201,76 @@ def test_une_tache_abandonnee_par_un_travailleur_mort_est_reprise(tmp_path, preu
     assert len(tache.worker_ids) == 2
     assert "Tâches abandonnées remises en file d'attente : 1" in sortie.stderr + sortie.stdout
     preuve("travailleur tué (SIGKILL) pendant une tâche : la tâche est reprise par le suivant et se termine")
+
+
+def _serveur_smtp_local(port):
+    boite = _Boite()
+    serveur = Controller(boite, hostname="127.0.0.1", port=port)
+    serveur.start()
+    return boite, serveur
+
+
+@pytest.fixture
+def smtp_ferme(settings):
+    """The product's SMTP mailer, aimed at a loopback port where nothing listens (yet)."""
+    port = _port_libre()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+    settings.COURRIELS_DELAIS_NOUVELLE_TENTATIVE = [0, 60]
+    return port
+
+
+def _travailleur_ici():
+    """The same worker command, in the test's process (its settings: the SMTP port above)."""
+    call_command("travailleur", batch=True, queue_name="courriels", startup_delay=False, verbosity=0)
+
+
+def _prouver_la_reprise(port, adresse):
+    """Attempt 1 refused, attempt 2 (ready at once) refused too and rescheduled in 60 s; the
+    server comes up, the retry is made due: delivered once, to ``adresse``."""
+    _travailleur_ici()
+    taches = DBTaskResult.objects.filter(queue_name="courriels").order_by("enqueued_at")
+    assert [t.status for t in taches] == [TaskResultStatus.SUCCESSFUL] * 2 + [TaskResultStatus.READY]
+    boite, serveur = _serveur_smtp_local(port)
+    try:
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
+        _travailleur_ici()
+    finally:
+        serveur.stop()
+    assert [m.rcpt_tos for m in boite.messages] == [[adresse]]
+    return boite.messages[0].content.decode()
+
+
+def test_la_decision_repond_aussitot_et_le_courriel_suit(client, monde, smtp_ferme):
+    monde["enseignant"].email = "enseignant@example.org"
+    monde["enseignant"].save()
+    demande = prise_en_charge(_demande_complete_envoyee(monde), referent=monde["maitre_e"])
+    client.force_login(monde["maitre_e"])
+    DBTaskResult.objects.all().delete()  # the e-mails of the arrangement above
+    response = client.post(reverse("demande_decider", args=[demande.pk]), {
+        "decision": "aide", "motif": "Décodage.", "aide_E": "on", "intervenant_E": monde["maitre_e"].pk,
+    })
+    assert response.status_code == 302
+    assert "La décision a été enregistrée" in texte(client.get(response["Location"]))
+    assert DemandeAide.objects.get(pk=demande.pk).etat == EtatDemande.AIDE_DECIDEE
+    corps = _prouver_la_reprise(smtp_ferme, "enseignant@example.org")
+    assert "Le RASED a répondu à votre demande" in corps and "Petit" not in corps
+
+
+def test_le_bilan_final_repond_aussitot_et_le_courriel_suit(client, monde, smtp_ferme):
+    monde["enseignant"].email = "enseignant@example.org"
+    monde["enseignant"].save()
+    demande = _demande_complete_envoyee(monde)
+    aide = aides_en_cours(demande, {TypeAide.E: monde["maitre_e"]})[TypeAide.E]
+    programme = programme_valide(aide)
+    client.force_login(monde["maitre_e"])
+    url = reverse("evaluation_creer", args=[programme.pk])
+    donnees = champs_du_formulaire(client.get(url))
+    donnees |= {n: "atteint" for n in donnees if n.endswith("-atteinte")}
+    donnees |= {"type": "finale", "date": timezone.localdate().isoformat(), "suite": "arret"}
+    DBTaskResult.objects.all().delete()  # the e-mails of the arrangement above
+    response = client.post(url, donnees)
+    assert response.status_code == 302, texte(response)
+    assert "Le bilan est enregistré et l'enseignant en est informé." in texte(client.get(response["Location"]))
+    corps = _prouver_la_reprise(smtp_ferme, "enseignant@example.org")
+    assert "Petit" not in corps and "Léa" not in corps
