@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
@@ -30,14 +31,16 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from aides.models import Observation
+from aides.models import EnvoiFormulaire, Observation, RecapitulatifEnvoye
+from aides.services import lien_agenda_creer
 from eleves.models import Eleve, JournalAcces, Utilisateur, annee_courante_debut
+from rased import courriels
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -122,6 +125,15 @@ def peupler_tout() -> None:
         pass
     else:  # last school year's report frozen, as the purge does before deleting
         figer(circonscriptions=[eleve.circonscription], annees=[annee_courante_debut() - 1])
+
+    # The member's week and the queue (issues 13 and 14): a sent form's one-time key, a calendar
+    # link, a daily digest sent, and an e-mail waiting in the task queue.
+    EnvoiFormulaire.objects.create(cle=uuid.uuid4(), utilisateur=comptes["directeur"], url="/demandes/1/")
+    lien_agenda_creer(utilisateur=comptes["psychologue"])
+    RecapitulatifEnvoye.objects.create(destinataire=comptes["psychologue"], jour=timezone.localdate(), lignes=2)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                              "QUEUES": ["default", "courriels", "documents"]}}):
+        courriels.envoyer.enqueue("[rased] Essai", "Essai de la file.", ["directeur@example.org"])
 
     LogEntry.objects.create(
         user=comptes["admin"], content_type=ContentType.objects.get_for_model(Utilisateur),

@@ -260,7 +260,8 @@ def test_administrateur_choisit_la_zone_de_la_circonscription(client, monde):
     url = reverse("admin:eleves_circonscription_change", args=[monde.nord.pk])
     assert "Zone de vacances scolaires" in texte(client.get(url))
 
-    response = client.post(url, {"nom": monde.nord.nom, "departement": "Rhône", "zone": "A"})
+    response = client.post(url, {"nom": monde.nord.nom, "departement": "Rhône", "zone": "A",
+                                 "relance_attente_jours": "21"})
 
     assert response.status_code == 302
     monde.nord.refresh_from_db()
