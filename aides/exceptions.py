@@ -15,3 +15,12 @@ class EtatRefuse(ActionRefusee):
     def __init__(self, message: str, *, objet):
         super().__init__(message)
         self.objet = objet
+
+
+class SeanceDejaNotee(ActionRefusee):
+    """A slot's day logged a second time (two tabs, a resent form): ``seance`` is the one already
+    recorded, whose correction page the view opens instead."""
+
+    def __init__(self, message: str, *, seance):
+        super().__init__(message)
+        self.seance = seance

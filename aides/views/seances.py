@@ -11,18 +11,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
+from aides.emploi_du_temps import refus_du_jour
+from aides.exceptions import SeanceDejaNotee
 from aides.forms.base import SuppressionForm
-from aides.forms.seances import PresencesForm, SeanceForm
+from aides.forms.seances import PresencesCreneauForm, PresencesForm, SeanceCreneauForm, SeanceForm
 from aides.selectors.historique import historique_lisible_de_la_seance
 from aides.selectors.seances import (
+    aides_du_creneau,
     aides_et_seances_de_l_eleve,
     aides_pour_seance,
+    creneau_a_noter_ou_404,
     mois_des_seances_de,
     presences_de_la_seance,
+    prochaine_fois_precedente,
+    seance_du_creneau,
     seance_lisible_ou_404,
     seances_avec_eleves,
     seances_menees_par,
@@ -30,7 +37,7 @@ from aides.selectors.seances import (
 )
 from aides.services import seance_enregistrer, seance_modifier, seance_supprimer
 from aides.views.acces import exiger, refus_en_message
-from eleves.selectors import eleve_visible_ou_404
+from eleves.selectors import calendrier_scolaire, eleve_visible_ou_404
 from rased.francais import quantite
 
 
@@ -156,4 +163,62 @@ urlpatterns = [
     path("seances/<int:pk>/corriger/", seance_corriger, name="seance_corriger"),
     path("seances/<int:pk>/supprimer/", seance_supprimer_page, name="seance_supprimer"),
     path("eleves/<int:pk>/seances/", eleve_seances, name="eleve_seances"),
+]
+
+
+def _jour_de_l_adresse(valeur: str) -> date:
+    """``AAAA-MM-JJ`` from the address, else 404 (a mistyped link, not a form to correct)."""
+    try:
+        if len(valeur) == 10:
+            return date.fromisoformat(valeur)
+    except ValueError:
+        pass
+    raise Http404("Date invalide.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seance_noter(request, pk, jour):
+    """« Noter la séance » of one of the member's slots on one of its days: the session form filled
+    from the slot (time, duration, modality, the group's pupils all « Présent », the content from
+    last time's « pour la prochaine fois »); one tap marks a pupil absent. A day already logged
+    opens that session's correction; a day that is not the slot's is refused."""
+    exiger(request, "aides.add_seance")
+    creneau = creneau_a_noter_ou_404(request.user, pk)
+    jour = _jour_de_l_adresse(jour)
+    refus = refus_du_jour(creneau, jour, calendrier_scolaire(creneau.ecole.circonscription_id))
+    if refus:
+        return render(request, "aides/seance_noter_refus.html", {"creneau": creneau, "refus": refus}, status=404)
+    if deja := seance_du_creneau(creneau, jour):
+        messages.info(request, f"La séance du {jour:%d/%m/%Y} de ce créneau est déjà notée : vous pouvez la corriger.")
+        return redirect("seance_corriger", deja.pk)
+    donnees = request.POST if request.method == "POST" else None
+    contenu = prochaine_fois_precedente(request.user, creneau, jour) if donnees is None else ""
+    form = SeanceCreneauForm(donnees, creneau=creneau, jour=jour, contenu=contenu)
+    attendues, autres = aides_du_creneau(request.user, creneau)
+    presences = PresencesCreneauForm(donnees, attendues=attendues, autres=autres)
+    if request.method == "POST":
+        valide = form.is_valid()
+        valide = presences.is_valid() and valide
+        if valide:
+            lignes = presences.presences()
+            try:
+                with refus_en_message(request):
+                    seance_enregistrer(
+                        intervenant=request.user, seance=form.instance, presences=lignes, creneau=creneau,
+                    )
+                    eleves = quantite(len(lignes), "un élève")
+                    messages.success(request, f"La séance du {jour:%d/%m/%Y} a été enregistrée ({eleves}).")
+                    return redirect("seance_liste")
+            except SeanceDejaNotee as deja:
+                # Logged meanwhile (another tab, a form sent twice): nothing written twice.
+                messages.info(request, str(deja))
+                return redirect("seance_corriger", deja.seance.pk)
+    return render(request, "aides/seance_noter.html", {
+        "form": form, "presences": presences, "creneau": creneau, "jour": jour,
+    })
+
+
+urlpatterns += [
+    path("creneaux/<int:pk>/<str:jour>/noter/", seance_noter, name="seance_noter"),
 ]
