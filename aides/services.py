@@ -851,6 +851,12 @@ def seance_modifier(
             raise ActionRefusee(modifie_entre_temps("Cette séance a été modifiée", "la corrigiez"))
         existantes = {p.aide_id: p for p in actuel.presences.all()}
         _verifier_aides_de_la_seance(auteur, seance, ids, nouvelles=[i for i in ids if i not in existantes])
+        if seance.creneau_id and Seance.objects.filter(creneau_id=seance.creneau_id, date=seance.date).exclude(
+            pk=seance.pk
+        ).exists():
+            # Said here rather than by the constraint (« une séance par créneau et par jour ») in full_clean.
+            raise ActionRefusee(f"La séance du {seance.date:%d/%m/%Y} de ce créneau est déjà notée : "
+                                "corrigez-la plutôt que d'y déplacer celle-ci.")
         seance.intervenant_id = actuel.intervenant_id
         seance.revision = actuel.revision + 1
         seance.full_clean()

@@ -185,8 +185,9 @@ class SeanceCreneauForm(SeanceForm):
         initial = {"date": jour, "heure": creneau.heure, "duree": creneau.duree, "modalite": creneau.modalite,
                    "contenu": contenu}
         super().__init__(*args, intervenant=creneau.intervenant, initial=initial, **kwargs)
-        # The day comes from the address: a posted date is ignored (``disabled``).
+        # The day comes from the address (and the page's title): a posted date is ignored.
         self.fields["date"].disabled = True
+        self.fields["date"].widget = forms.HiddenInput()
         self.fields["heure"].required = True
         self.fields["modalite"].required = True
         self.fields["modalite"].choices = Modalite.choices

@@ -5,7 +5,7 @@ psychologists only (``aides.selectors.seances``); the school side (teacher, dire
 totals, never notes.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -170,7 +170,7 @@ def _jour_de_l_adresse(valeur: str) -> date:
     """``AAAA-MM-JJ`` from the address, else 404 (a mistyped link, not a form to correct)."""
     try:
         if len(valeur) == 10:
-            return date.fromisoformat(valeur)
+            return datetime.strptime(valeur, "%Y-%m-%d").date()
     except ValueError:
         pass
     raise Http404("Date invalide.")

@@ -258,7 +258,7 @@ def test_un_jour_ferie_du_creneau_est_refuse(client, monde, g4):
     assert "jour férié" in texte(response)
 
 
-@pytest.mark.parametrize("jour", ["2026-13-45", "demain", "20261130"])
+@pytest.mark.parametrize("jour", ["2026-13-45", "demain", "20261130", "2026-W48-1"])
 def test_une_date_mal_formee_donne_404(client, monde, g4, jour):
     client.force_login(monde["maitre_e"])
     assert client.get(reverse("seance_noter", args=[g4.creneau.pk, jour])).status_code == 404
@@ -286,3 +286,51 @@ def test_pour_la_prochaine_fois_masque_dans_l_historique(monde, g4):
     )
     entree = LogEntry.objects.get_for_object(seance).get()
     assert "Marqueur-7f3a" not in str(entree.changes)
+
+
+def test_un_creneau_individuel_propose_son_eleve(client, monde, g4):
+    ines = g4.hors_groupe
+    creneau = CreneauFactory(groupe=None, aide=ines, intervenant=monde["maitre_e"], ecole=monde.ecole_a,
+                             jour=g4.jour.weekday(), modalite=Modalite.INDIVIDUEL, du=DEBUT, au=AUJOURD_HUI)
+    client.force_login(monde["maitre_e"])
+    response = client.get(g4.url(creneau=creneau))
+    assert [ligne["aide"] for ligne in response.context["presences"].lignes_attendues()] == [ines]
+    assert "séance individuelle" in texte(response)
+    client.post(g4.url(creneau=creneau), {
+        "heure": "09:00", "duree": "30", "modalite": Modalite.INDIVIDUEL, "contenu": "", "prochaine_fois": "",
+        f"participe_{ines.pk}": "on", f"presence_{ines.pk}": "present",
+    })
+    seance = Seance.objects.get(creneau=creneau)
+    assert seance.modalite == Modalite.INDIVIDUEL and list(seance.presences.values_list("aide", flat=True)) == [ines.pk]
+
+
+def test_corriger_la_date_vers_un_jour_deja_note_du_creneau_est_refuse_en_francais(client, monde, g4):
+    premiere, seconde = (
+        seance_enregistrer(intervenant=monde["maitre_e"], creneau=creneau, seance=Seance(date=jour, duree=40),
+                           presences=[PresenceSeance(aide=g4.aides[0])])
+        for creneau, jour in ((g4.creneau, g4.jour), (g4.creneau_veille, g4.veille))
+    )
+    seconde.creneau = g4.creneau  # the same slot on two days (moved by hand): one cannot take the other's day
+    seconde.save(update_fields=["creneau"])
+    client.force_login(monde["maitre_e"])
+    aide = g4.aides[0]
+    response = client.post(reverse("seance_corriger", args=[seconde.pk]), {
+        "date": g4.jour.isoformat(), "duree": "40", "contenu": "", "prochaine_fois": "", "revision_lue": "0",
+        f"participe_{aide.pk}": "on", f"presence_{aide.pk}": "present", f"observation_{aide.pk}": "",
+    })
+    assert response.status_code == 200
+    assert "de ce créneau est déjà notée" in texte(response)
+    seconde.refresh_from_db()
+    assert seconde.date == g4.veille and premiere.date == g4.jour
+
+
+def test_la_page_noter_en_nombre_de_requetes_fixe(client, monde, g4, django_assert_max_num_queries):
+    client.force_login(monde["maitre_e"])
+    with django_assert_max_num_queries(20) as avant:
+        client.get(g4.url())
+    for prenom in ("Sami", "Lou", "Noé"):
+        MembreGroupeFactory(groupe=g4.groupe, aide=_aide_e(monde, eleve_inscrit(monde.classe_a2, nom="X", prenom=prenom)),
+                            ajoute_le=DEBUT)
+    with django_assert_max_num_queries(len(avant.captured_queries)):
+        response = client.get(g4.url())
+    assert len(response.context["presences"].lignes_attendues()) == 7
