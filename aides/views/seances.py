@@ -202,18 +202,18 @@ def seance_noter(request, pk, jour):
         valide = presences.is_valid() and valide
         if valide:
             lignes = presences.presences()
-            try:
-                with refus_en_message(request):
+            with refus_en_message(request):
+                try:
                     seance_enregistrer(
                         intervenant=request.user, seance=form.instance, presences=lignes, creneau=creneau,
                     )
-                    eleves = quantite(len(lignes), "un élève")
-                    messages.success(request, f"La séance du {jour:%d/%m/%Y} a été enregistrée ({eleves}).")
-                    return redirect("seance_liste")
-            except SeanceDejaNotee as deja:
-                # Logged meanwhile (another tab, a form sent twice): nothing written twice.
-                messages.info(request, str(deja))
-                return redirect("seance_corriger", deja.seance.pk)
+                except SeanceDejaNotee as deja:
+                    # Logged since the page was read (another tab, a form sent twice): not written twice.
+                    messages.info(request, str(deja))
+                    return redirect("seance_corriger", deja.seance.pk)
+                eleves = quantite(len(lignes), "un élève")
+                messages.success(request, f"La séance du {jour:%d/%m/%Y} a été enregistrée ({eleves}).")
+                return redirect("seance_liste")
     return render(request, "aides/seance_noter.html", {
         "form": form, "presences": presences, "creneau": creneau, "jour": jour,
     })

@@ -7,6 +7,8 @@ from datetime import time, timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from aides.exceptions import SeanceDejaNotee
 from aides.models import PresenceSeance, Seance
 from aides.services import seance_enregistrer
 from eleves.selectors import calendrier_scolaire
+from tests.aides.test_concurrence import en_meme_temps
 from tests.eleves.outils_pages import texte
 from tests.factories import eleve_inscrit
 from tests.factories_aides import CreneauFactory, GroupeFactory, MembreGroupeFactory
@@ -334,3 +337,21 @@ def test_la_page_noter_en_nombre_de_requetes_fixe(client, monde, g4, django_asse
     with django_assert_max_num_queries(len(avant.captured_queries)):
         response = client.get(g4.url())
     assert len(response.context["presences"].lignes_attendues()) == 7
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+def test_dix_envois_simultanes_du_meme_jour_une_seule_seance(transactional_db, monde, preuve):
+    g4 = Groupe4(monde)
+
+    def envoyer(_i):
+        client = Client()
+        client.force_login(monde["maitre_e"])
+        response = client.post(g4.url(), _donnees(g4))
+        return response.status_code, response.headers.get("Location")
+
+    resultats = en_meme_temps(10, envoyer, preuve)
+    seance = Seance.objects.get()
+    assert sorted(resultats) == sorted(
+        [(302, reverse("seance_liste"))] + [(302, reverse("seance_corriger", args=[seance.pk]))] * 9
+    ), resultats
+    assert seance.presences.count() == 4

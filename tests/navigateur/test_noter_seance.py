@@ -64,7 +64,7 @@ def test_noter_une_seance_de_groupe_depuis_son_creneau_en_trois_gestes(
     debut = chrono.perf_counter()
     page.goto(site + reverse("seance_noter", args=[creneau.pk, jour.isoformat()]))  # « Noter la séance »
     gestes += 1
-    expect(page.get_by_role("heading", name=f"Noter la séance du")).to_contain_text(f"{jour:%d/%m/%Y}")
+    expect(page.get_by_role("heading", name="Noter la séance du")).to_contain_text(f"{jour:%d/%m/%Y}")
     page.get_by_role("group", name=f"Présence de {_nom(absent)}").get_by_text("Absent", exact=True).click()
     gestes += 1
     page.get_by_role("button", name="Enregistrer la séance").click()
