@@ -16,7 +16,7 @@ from eleves.selectors import calendrier_scolaire
 from tests.factories import eleve_inscrit
 from tests.factories_aides import CreneauFactory, GroupeFactory, MembreGroupeFactory
 from tests.factories_parcours import aide_en_cours, demande_deposee
-from tests.navigateur.conftest import TABLETTE
+from tests.navigateur.conftest import MOT_DE_PASSE, TABLETTE
 
 AUJOURD_HUI = timezone.localdate()
 DEBUT = AUJOURD_HUI - timedelta(days=60)
@@ -148,3 +148,30 @@ def test_la_meme_seance_avec_le_formulaire_de_toute_la_file_active(
     assert seance.creneau_id is None and seance.presences.count() == 4
     assert seance.presences.get(aide=absent).presence == Presence.ABSENT
     assert erreurs_console == [], erreurs_console
+
+
+def test_noter_sans_javascript(site, browser, monde, browser_context_args):
+    """The one-tap buttons are radio inputs: without any script, a tap still marks the pupil absent."""
+    aides = _aides(monde, 4)
+    groupe = GroupeFactory(intervenant=monde["maitre_e"], ecole=monde.ecole_a, nom="Lecture CE1-CM1")
+    for aide in aides:
+        MembreGroupeFactory(groupe=groupe, aide=aide, ajoute_le=DEBUT)
+    jour = _dernier_jour_d_ecole(monde)
+    creneau = CreneauFactory(groupe=groupe, jour=jour.weekday(), du=DEBUT, au=AUJOURD_HUI + timedelta(days=30))
+    contexte = browser.new_context(**browser_context_args, java_script_enabled=False, viewport=TABLETTE)
+    try:
+        page = contexte.new_page()
+        page.goto(f"{site}/connexion/")
+        page.get_by_label("Nom d’utilisateur").fill("maitre-e")
+        page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+        page.get_by_role("button", name="Se connecter").click()
+        page.goto(site + reverse("seance_noter", args=[creneau.pk, jour.isoformat()]))
+        page.get_by_role("group", name=f"Présence de {_nom(aides[2])}").get_by_text("Excusé", exact=True).click()
+        page.get_by_role("button", name="Enregistrer la séance").click()
+        expect(page.get_by_text(f"La séance du {jour:%d/%m/%Y} a été enregistrée (4 élèves).")).to_be_visible()
+    finally:
+        contexte.close()
+    seance = Seance.objects.get(creneau=creneau)
+    assert dict(seance.presences.values_list("aide_id", "presence")) == {
+        a.pk: Presence.EXCUSE if a == aides[2] else Presence.PRESENT for a in aides
+    }
