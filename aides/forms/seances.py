@@ -42,10 +42,7 @@ class SeanceForm(FormulaireRased):
             "contenu": forms.Textarea(attrs={"rows": 3}),
             "prochaine_fois": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {
-            "duree": f"Entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes.",
-            "prochaine_fois": "La prochaine séance du même créneau ou du même groupe partira de ce texte.",
-        }
+        help_texts = {"duree": f"Entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes."}
 
     # The date is checked against the school calendar (a warning to confirm); not for a slot's day,
     # already known to be a school day (SeanceCreneauForm).
@@ -176,6 +173,9 @@ class SeanceCreneauForm(SeanceForm):
 
     class Meta(SeanceForm.Meta):
         fields = ["date", "heure", "duree", "modalite", "contenu", "prochaine_fois"]
+        help_texts = SeanceForm.Meta.help_texts | {
+            "prochaine_fois": "La prochaine séance de ce créneau ou de ce groupe partira de ce texte.",
+        }
         widgets = SeanceForm.Meta.widgets | {
             "heure": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "modalite": ListeDeroulante(),
