@@ -183,8 +183,9 @@ def seance_noter(request, pk, jour):
     from the slot (time, duration, modality, the group's pupils all « Présent », the content from
     last time's « pour la prochaine fois »); one tap marks a pupil absent. A day already logged
     opens that session's correction; a day that is not the slot's is refused."""
-    exiger(request, "aides.add_seance")
+    # The slot first: anyone but its member gets the 404 of a slot that does not exist.
     creneau = creneau_a_noter_ou_404(request.user, pk)
+    exiger(request, "aides.add_seance")
     jour = _jour_de_l_adresse(jour)
     refus = refus_du_jour(creneau, jour, calendrier_scolaire(creneau.ecole.circonscription_id))
     if refus:

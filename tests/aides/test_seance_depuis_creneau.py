@@ -205,17 +205,22 @@ def test_le_service_refuse_un_jour_deja_note_en_nommant_la_seance(monde, g4):
 # --- Refusals ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["maitre_g", "rased_autre_secteur", "psychologue"])
-def test_le_creneau_d_un_autre_membre_est_introuvable(client, monde, g4, persona):
+@pytest.mark.parametrize(
+    "persona", ["maitre_g", "rased_autre_secteur", "psychologue", "enseignant", "directeur", "circonscription", "admin"]
+)
+def test_le_creneau_d_un_autre_est_introuvable(client, monde, g4, persona):
     client.force_login(monde[persona])
     assert client.get(g4.url()).status_code == 404
     assert client.post(g4.url(), _donnees(g4)).status_code == 404
     assert Seance.objects.count() == 0
 
 
-@pytest.mark.parametrize("persona", ["enseignant", "directeur", "circonscription"])
-def test_hors_du_rased_noter_une_seance_est_refuse(client, monde, g4, persona):
-    client.force_login(monde[persona])
+def test_un_membre_sorti_du_rased_ne_note_plus_son_creneau(client, monde, g4):
+    """His slot is still his, but logging a session is a RASED member's (aides.add_seance): 403."""
+    maitre_e = monde["maitre_e"]
+    maitre_e.role = "enseignant"
+    maitre_e.save(update_fields=["role"])
+    client.force_login(maitre_e)
     assert client.get(g4.url()).status_code == 403
     assert client.post(g4.url(), _donnees(g4)).status_code == 403
     assert Seance.objects.count() == 0

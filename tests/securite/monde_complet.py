@@ -8,7 +8,7 @@ Everything goes through the services (tests/factories_parcours.py) but the team 
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from aides.models import (
     ActionEquipe,
     Aide,
     ConclusionPsy,
+    Creneau,
     DemandeAide,
     Evaluation,
     Observation,
@@ -26,8 +27,9 @@ from aides.models import (
 )
 from eleves.enums import Role
 from eleves.models import DemandeAcces
+from eleves.selectors import calendrier_scolaire
 from tests.factories import PlanFactory, ResponsableLegalFactory, SecteurFactory, UtilisateurFactory
-from tests.factories_aides import ActionEquipeFactory
+from tests.factories_aides import ActionEquipeFactory, CreneauFactory
 from tests.factories_parcours import (
     acces_depose,
     aides_decidees,
@@ -65,6 +67,8 @@ class Cote:
     seance: Seance  # the maître E's session with the pupil of the E aid
     observation: Observation  # the maître E's note on the main request
     acces: DemandeAcces  # a family's right of access, psychological part not released
+    creneau: Creneau  # the maître E's weekly slot with the pupil of the E aid
+    creneau_jour: date  # its last day, not logged yet
 
 
 def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Cote:
@@ -102,6 +106,10 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
     observation = observation_notee(principale, auteur=maitre_e, date=jour - timedelta(days=6))
     responsable = ResponsableLegalFactory(eleve=eleve)
     acces = acces_depose(eleve, auteur=enseignant, responsable=responsable, recue_le=jour)
+    calendrier = calendrier_scolaire(ecole.circonscription_id)
+    creneau_jour = next(jour - timedelta(days=n) for n in range(1, 15) if calendrier.est_jour_d_ecole(jour - timedelta(days=n)))
+    creneau = CreneauFactory(groupe=None, aide=aide_e, intervenant=maitre_e, ecole=ecole, jour=creneau_jour.weekday(),
+                             modalite="individuel", du=jour - timedelta(days=20), au=jour + timedelta(days=30))
     return Cote(
         ecole=ecole, classe=classe, eleve=eleve,
         responsable=responsable, plan=PlanFactory(eleve=eleve),
@@ -109,7 +117,7 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
         aide_e=aide_e, aide_psy=aide_psy, aide_attente=aide_attente,
         programme=programme, programme_brouillon=programme_brouillon, evaluation=evaluation,
         conclusion=conclusion, reunion=reunion, action=action, seance=seance, observation=observation,
-        acces=acces,
+        acces=acces, creneau=creneau, creneau_jour=creneau_jour,
     )
 
 
