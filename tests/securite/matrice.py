@@ -54,7 +54,7 @@ ARGUMENTS = {
     "seance_corriger": _pk("seance"),
     "seance_supprimer": _pk("seance"),
     "eleve_seances": _pk("eleve"),
-    "seance_noter": lambda c: {"pk": c.creneau.pk, "jour": c.creneau_jour.isoformat()},
+    "seance_noter": lambda c: {"pk": c.creneau.pk, "jour": c.jour_libre},
     "action_equipe_liste": _pk("ecole"),
     "action_equipe_creer": _pk("ecole"),
     "action_equipe_corriger": _pk("action"),

@@ -8,7 +8,7 @@ Everything goes through the services (tests/factories_parcours.py) but the team 
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ class Cote:
     observation: Observation  # the maître E's note on the main request
     acces: DemandeAcces  # a family's right of access, psychological part not released
     creneau: Creneau  # the maître E's weekly slot with the pupil of the E aid
-    creneau_jour: date  # its last day, not logged yet
+    jour_libre: str  # a past day of the slot, nothing recorded (ISO date)
 
 
 def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Cote:
@@ -107,8 +107,8 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
     responsable = ResponsableLegalFactory(eleve=eleve)
     acces = acces_depose(eleve, auteur=enseignant, responsable=responsable, recue_le=jour)
     calendrier = calendrier_scolaire(ecole.circonscription_id)
-    creneau_jour = next(jour - timedelta(days=n) for n in range(1, 15) if calendrier.est_jour_d_ecole(jour - timedelta(days=n)))
-    creneau = CreneauFactory(groupe=None, aide=aide_e, intervenant=maitre_e, ecole=ecole, jour=creneau_jour.weekday(),
+    jour_libre = next(jour - timedelta(days=n) for n in range(1, 15) if calendrier.est_jour_d_ecole(jour - timedelta(days=n)))
+    creneau = CreneauFactory(groupe=None, aide=aide_e, intervenant=maitre_e, ecole=ecole, jour=jour_libre.weekday(),
                              modalite="individuel", du=jour - timedelta(days=20), au=jour + timedelta(days=30))
     return Cote(
         ecole=ecole, classe=classe, eleve=eleve,
@@ -117,7 +117,7 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
         aide_e=aide_e, aide_psy=aide_psy, aide_attente=aide_attente,
         programme=programme, programme_brouillon=programme_brouillon, evaluation=evaluation,
         conclusion=conclusion, reunion=reunion, action=action, seance=seance, observation=observation,
-        acces=acces, creneau=creneau, creneau_jour=creneau_jour,
+        acces=acces, creneau=creneau, jour_libre=jour_libre.isoformat(),
     )
 
 
