@@ -42,6 +42,7 @@ from aides.models import (
     ConclusionPsy,
     Consentement,
     Creneau,
+    CreneauNonTenu,
     DemandeAide,
     Evaluation,
     EvaluationObjectif,
@@ -758,6 +759,12 @@ def seance_enregistrer(
     return seance
 
 
+REFUS_JOUR_NON_TENU = (
+    "Le {jour:%d/%m/%Y} de ce créneau est marqué « non tenu » : si la séance a bien eu lieu, "
+    "annulez d'abord « non tenue » dans votre semaine, puis notez-la."
+)
+
+
 def _rattacher_au_creneau(intervenant: Utilisateur, seance: Seance, creneau: Creneau) -> None:
     """Inside a transaction: ``seance`` becomes ``creneau``'s session of its date, or is refused."""
     # Two submissions of the same day at once (a double click, two tabs): the slot's row is locked,
@@ -770,6 +777,8 @@ def _rattacher_au_creneau(intervenant: Utilisateur, seance: Seance, creneau: Cre
     refus = refus_du_jour(creneau, seance.date, calendrier_scolaire(creneau.ecole.circonscription_id))
     if refus:
         raise ActionRefusee(refus)
+    if CreneauNonTenu.objects.filter(creneau=creneau, date=seance.date).exists():
+        raise ActionRefusee(REFUS_JOUR_NON_TENU.format(jour=seance.date))
     deja = Seance.objects.filter(creneau=creneau, date=seance.date).first()
     if deja is not None:
         raise SeanceDejaNotee(

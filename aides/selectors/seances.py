@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from aides.enums import EtatAide, Presence
-from aides.models import Aide, Creneau, MembreGroupe, PresenceSeance, Seance
+from aides.models import Aide, Creneau, CreneauNonTenu, MembreGroupe, PresenceSeance, Seance
 from eleves.models import Eleve, Inscription, annee_courante_debut
 from rased.formats import duree_fr
 
@@ -173,6 +173,11 @@ def creneau_a_noter_ou_404(user, pk) -> Creneau:
     return get_object_or_404(
         Creneau.objects.de(user).select_related("ecole", "groupe", "aide__eleve", "intervenant"), pk=pk
     )
+
+
+def jour_non_tenu(creneau, jour: date) -> bool:
+    """Whether the slot's day was marked « non tenu » (it counts nowhere; no session on it)."""
+    return CreneauNonTenu.objects.filter(creneau=creneau, date=jour).exists()
 
 
 def seance_du_creneau(creneau, jour: date) -> Seance | None:

@@ -26,6 +26,7 @@ from aides.selectors.seances import (
     aides_et_seances_de_l_eleve,
     aides_pour_seance,
     creneau_a_noter_ou_404,
+    jour_non_tenu,
     mois_des_seances_de,
     presences_de_la_seance,
     prochaine_fois_precedente,
@@ -35,7 +36,12 @@ from aides.selectors.seances import (
     seances_menees_par,
     totaux_des_seances,
 )
-from aides.services import seance_enregistrer, seance_modifier, seance_supprimer
+from aides.services import (
+    REFUS_JOUR_NON_TENU,
+    seance_enregistrer,
+    seance_modifier,
+    seance_supprimer,
+)
 from aides.views.acces import exiger, refus_en_message
 from eleves.selectors import calendrier_scolaire, eleve_visible_ou_404
 from rased.francais import quantite
@@ -190,6 +196,10 @@ def seance_noter(request, pk, jour):
     refus = refus_du_jour(creneau, jour, calendrier_scolaire(creneau.ecole.circonscription_id))
     if refus:
         return render(request, "aides/seance_noter_refus.html", {"creneau": creneau, "refus": refus}, status=404)
+    if jour_non_tenu(creneau, jour):
+        # The day exists but was marked as not held: said, with the way out, not a 404.
+        refus = REFUS_JOUR_NON_TENU.format(jour=jour)
+        return render(request, "aides/seance_noter_refus.html", {"creneau": creneau, "refus": refus}, status=409)
     if deja := seance_du_creneau(creneau, jour):
         messages.info(request, f"La séance du {jour:%d/%m/%Y} de ce créneau est déjà notée : vous pouvez la corriger.")
         return redirect("seance_corriger", deja.pk)

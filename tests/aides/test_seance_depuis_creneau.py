@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from aides.emploi_du_temps import jours_du_creneau
 from aides.enums import Modalite, Presence, TypeAide
-from aides.exceptions import SeanceDejaNotee
-from aides.models import PresenceSeance, Seance
+from aides.exceptions import ActionRefusee, SeanceDejaNotee
+from aides.models import CreneauNonTenu, PresenceSeance, Seance
 from aides.services import seance_enregistrer
 from eleves.selectors import calendrier_scolaire
 from tests.aides.test_concurrence import en_meme_temps
@@ -360,3 +360,16 @@ def test_dix_envois_simultanes_du_meme_jour_une_seule_seance(transactional_db, m
         [(302, reverse("seance_liste"))] + [(302, reverse("seance_corriger", args=[seance.pk]))] * 9
     ), resultats
     assert seance.presences.count() == 4
+
+
+def test_un_jour_marque_non_tenu_ne_se_note_pas(client, monde, g4):
+    CreneauNonTenu.objects.create(creneau=g4.creneau, date=g4.jour, motif="sortie", auteur=monde["maitre_e"])
+    client.force_login(monde["maitre_e"])
+    response = client.get(g4.url())
+    assert response.status_code == 409
+    assert "est marqué « non tenu » : si la séance a bien eu lieu, annulez d'abord « non tenue »" in texte(response)
+    assert client.post(g4.url(), _donnees(g4)).status_code == 409
+    with pytest.raises(ActionRefusee, match="non tenu"):
+        seance_enregistrer(intervenant=monde["maitre_e"], creneau=g4.creneau, seance=Seance(date=g4.jour, duree=40),
+                           presences=[PresenceSeance(aide=g4.aides[0])])
+    assert Seance.objects.count() == 0
