@@ -74,6 +74,21 @@ def jours_du_creneau(creneau, debut: date, fin: date, calendrier: Calendrier) ->
     return jours
 
 
+def refus_du_jour(creneau, jour: date, calendrier: Calendrier, aujourd_hui: date | None = None) -> str | None:
+    """Why ``jour`` is not a day of ``creneau`` that can be logged (in French), or None when it is
+    one of its days (its weekday, within its dates, a school day) and not in the future."""
+    semaine = creneau.get_jour_display()
+    if jour.weekday() != creneau.jour:
+        return f"Le {jour:%d/%m/%Y} n'est pas un {semaine} : ce créneau a lieu le {semaine}."
+    if not creneau.du <= jour <= creneau.au:
+        return f"Le {jour:%d/%m/%Y} est hors des dates de ce créneau (du {creneau.du:%d/%m/%Y} au {creneau.au:%d/%m/%Y})."
+    if raison := calendrier.sans_classe(jour):
+        return f"Le {jour:%d/%m/%Y} tombe {raison} : ce créneau n'a pas lieu ce jour-là."
+    if jour > (aujourd_hui or timezone.localdate()):
+        return f"La séance du {jour:%d/%m/%Y} n'a pas encore eu lieu : vous la noterez ce jour-là ou après."
+    return None
+
+
 def occurrences(
     creneaux: Iterable, debut: date, fin: date, *, calendrier_de, seances=(), non_tenus=()
 ) -> list[Occurrence]:

@@ -24,3 +24,12 @@ class DejaEnvoye(Exception):
     def __init__(self, message: str, *, url: str):
         super().__init__(message)
         self.url = url
+
+
+class SeanceDejaNotee(ActionRefusee):
+    """A slot's day logged a second time (two tabs, a resent form): ``seance`` is the one already
+    recorded, whose correction page the view opens instead."""
+
+    def __init__(self, message: str, *, seance):
+        super().__init__(message)
+        self.seance = seance

@@ -47,7 +47,7 @@ def enregistrer_modeles() -> None:
     auditlog.register(Objectif, mask_fields=["intitule", "critere", "responsable"])
     auditlog.register(ActionProgramme, mask_fields=["description"])
     auditlog.register(Observation, mask_fields=["contenu"])
-    auditlog.register(Seance, mask_fields=["contenu"])
+    auditlog.register(Seance, mask_fields=["contenu", "prochaine_fois"])
     auditlog.register(PresenceSeance, mask_fields=["observation"])
     auditlog.register(Evaluation, mask_fields=["synthese", "estime_instrument", "estime_debut", "estime_fin"])
     auditlog.register(EvaluationObjectif, mask_fields=["commentaire"])

@@ -747,6 +747,8 @@ class Seance(Supprimable):
     date = models.DateField("date")
     duree = models.PositiveSmallIntegerField("durée (minutes)")
     contenu = TexteChiffre("ce qui a été travaillé", blank=True)
+    # What to take up next time: the next session of the same slot or group starts from it.
+    prochaine_fois = TexteChiffre("pour la prochaine fois", blank=True)
     # Blank: not said; the figures then count 1 pupil as individual, 2 or more as a group.
     modalite = models.CharField("modalité", max_length=15, choices=Modalite.choices, blank=True)
     # Set when the session was logged from a slot of the member's timetable (« Noter la séance »).

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from aides.emploi_du_temps import refus_du_jour
 from aides.enums import (
     ACTES_PSY,
     DUREE_ACTION_MAX,
@@ -33,7 +34,7 @@ from aides.enums import (
     TypeEvaluation,
     TypeObservation,
 )
-from aides.exceptions import ActionRefusee
+from aides.exceptions import ActionRefusee, SeanceDejaNotee
 from aides.models import (
     ActionEquipe,
     ActionProgramme,
@@ -728,7 +729,9 @@ def verifier_date_seance(*, jour: date, aides: list[Aide]) -> None:
         )
 
 
-def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: list[PresenceSeance]) -> Seance:
+def seance_enregistrer(
+    *, intervenant: Utilisateur, seance: Seance, presences: list[PresenceSeance], creneau: Creneau | None = None
+) -> Seance:
     """Log a session held by ``intervenant`` with one or several pupils, all in one transaction.
 
     ``presences`` holds one unsaved ``PresenceSeance`` per pupil (its aid, attendance and
@@ -736,11 +739,17 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
     by the member (``Aide.objects.menees_par``: theirs, or as the policy's stand-in), with the
     family's agreement in force on that date (``verifier_date_seance``). Refused, with nothing
     written, without any pupil, for a duration outside 5–240 minutes or a future date.
+
+    ``creneau``: the session is that slot's on its date (« Noter la séance »): the slot must be the
+    member's and the date one of its days (``refus_du_jour``); the session's time and modality
+    default to the slot's. A day already logged raises ``SeanceDejaNotee`` with that session.
     """
     if intervenant.role not in ROLES_RASED:
         raise ActionRefusee("Seuls les membres du RASED enregistrent des séances.")
     ids = _verifier_seance(seance, presences)
     with transaction.atomic():
+        if creneau is not None:
+            _rattacher_au_creneau(intervenant, seance, creneau)
         _verifier_aides_de_la_seance(intervenant, seance, ids, nouvelles=ids)
         seance.intervenant = intervenant
         seance.full_clean()
@@ -751,6 +760,37 @@ def seance_enregistrer(*, intervenant: Utilisateur, seance: Seance, presences: l
             # One save per pupil (a handful): bulk_create would leave no line in the change history.
             presence.save()
     return seance
+
+
+REFUS_JOUR_NON_TENU = (
+    "Le {jour:%d/%m/%Y} de ce créneau est marqué « non tenu » : si la séance a bien eu lieu, "
+    "annulez d'abord « non tenue » dans votre semaine, puis notez-la."
+)
+
+
+def _rattacher_au_creneau(intervenant: Utilisateur, seance: Seance, creneau: Creneau) -> None:
+    """Inside a transaction: ``seance`` becomes ``creneau``'s session of its date, or is refused."""
+    # Two submissions of the same day at once (a double click, two tabs): the slot's row is locked,
+    # so the second one finds the first session and is told, instead of hitting the constraint.
+    creneau = Creneau.objects.select_for_update().select_related("ecole").filter(
+        pk=creneau.pk, intervenant=intervenant
+    ).first()
+    if creneau is None:
+        raise ActionRefusee("Ce créneau n'est pas dans votre emploi du temps.")
+    refus = refus_du_jour(creneau, seance.date, calendrier_scolaire(creneau.ecole.circonscription_id))
+    if refus:
+        raise ActionRefusee(refus)
+    if CreneauNonTenu.objects.filter(creneau=creneau, date=seance.date).exists():
+        raise ActionRefusee(REFUS_JOUR_NON_TENU.format(jour=seance.date))
+    deja = Seance.objects.filter(creneau=creneau, date=seance.date).first()
+    if deja is not None:
+        raise SeanceDejaNotee(
+            f"La séance du {seance.date:%d/%m/%Y} de ce créneau est déjà notée : la voici, à corriger si besoin.",
+            seance=deja,
+        )
+    seance.creneau = creneau
+    seance.heure = seance.heure or creneau.heure
+    seance.modalite = seance.modalite or creneau.modalite
 
 
 def _verifier_seance(seance: Seance, presences: list[PresenceSeance]) -> list[int]:
@@ -823,6 +863,12 @@ def seance_modifier(
             raise ActionRefusee(modifie_entre_temps("Cette séance a été modifiée", "la corrigiez"))
         existantes = {p.aide_id: p for p in actuel.presences.all()}
         _verifier_aides_de_la_seance(auteur, seance, ids, nouvelles=[i for i in ids if i not in existantes])
+        if seance.creneau_id and Seance.objects.filter(creneau_id=seance.creneau_id, date=seance.date).exclude(
+            pk=seance.pk
+        ).exists():
+            # Said here rather than by the constraint (« une séance par créneau et par jour ») in full_clean.
+            raise ActionRefusee(f"La séance du {seance.date:%d/%m/%Y} de ce créneau est déjà notée : "
+                                "corrigez-la plutôt que d'y déplacer celle-ci.")
         seance.intervenant_id = actuel.intervenant_id
         seance.revision = actuel.revision + 1
         seance.full_clean()

@@ -10,7 +10,7 @@ member may confirm it rather than be stopped.
 from django import forms
 from django.utils import timezone
 
-from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Presence
+from aides.enums import DUREE_SEANCE_MAX, DUREE_SEANCE_MIN, Modalite, Presence
 from aides.forms.base import CleEnvoi, RevisionLue
 from aides.models import PresenceSeance, Seance
 from eleves.forms import DateInput, FormulaireRased
@@ -36,12 +36,17 @@ class SeanceForm(CleEnvoi, FormulaireRased):
 
     class Meta:
         model = Seance
-        fields = ["date", "confirmer_date", "duree", "contenu"]
+        fields = ["date", "confirmer_date", "duree", "contenu", "prochaine_fois"]
         widgets = {
             "date": DateInput(),
             "contenu": forms.Textarea(attrs={"rows": 3}),
+            "prochaine_fois": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {"duree": f"Entre {DUREE_SEANCE_MIN} et {DUREE_SEANCE_MAX} minutes."}
+
+    # The date is checked against the school calendar (a warning to confirm); not for a slot's day,
+    # already known to be a school day (SeanceCreneauForm).
+    verifier_calendrier = True
 
     def __init__(self, *args, intervenant=None, **kwargs):
         if kwargs.get("instance") is None:
@@ -68,7 +73,8 @@ class SeanceForm(CleEnvoi, FormulaireRased):
         cleaned = super().clean()
         jour = cleaned.get("date")
         # A future date is refused outright by the service: no confirmation to offer for it.
-        if jour is None or jour > timezone.localdate() or self.intervenant is None or cleaned.get("confirmer_date"):
+        if not self.verifier_calendrier or jour is None or jour > timezone.localdate() or self.intervenant is None \
+                or cleaned.get("confirmer_date"):
             return cleaned
         # A session being corrected keeps a date confirmed when it was recorded.
         if self.instance.pk and jour == self.instance.date:
@@ -155,3 +161,67 @@ class PresencesForm(forms.Form):
             for aide in self.aides
             if self.cleaned_data.get(f"participe_{aide.pk}")
         ]
+
+
+class SeanceCreneauForm(SeanceForm):
+    """« Noter la séance » of a slot's day: the date is the slot's (shown, not typed), time,
+    duration and modality start from the slot, the content from the last session's « pour la
+    prochaine fois ». The page checked the day is one of the slot's: no calendar warning."""
+
+    verifier_calendrier = False
+    confirmer_date = None
+
+    class Meta(SeanceForm.Meta):
+        fields = ["date", "heure", "duree", "modalite", "contenu", "prochaine_fois"]
+        help_texts = SeanceForm.Meta.help_texts | {
+            "prochaine_fois": "La prochaine séance de ce créneau ou de ce groupe partira de ce texte.",
+        }
+        widgets = SeanceForm.Meta.widgets | {
+            "heure": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "modalite": ListeDeroulante(),
+        }
+
+    def __init__(self, *args, creneau, jour, contenu="", **kwargs):
+        initial = {"date": jour, "heure": creneau.heure, "duree": creneau.duree, "modalite": creneau.modalite,
+                   "contenu": contenu}
+        super().__init__(*args, intervenant=creneau.intervenant, initial=initial, **kwargs)
+        # The day comes from the address (and the page's title): a posted date is ignored.
+        self.fields["date"].disabled = True
+        self.fields["date"].widget = forms.HiddenInput()
+        self.fields["heure"].required = True
+        self.fields["modalite"].required = True
+        self.fields["modalite"].choices = Modalite.choices
+
+
+def boutons_presence() -> forms.RadioSelect:
+    """Présent / Absent / Excusé as three large buttons side by side: one tap marks a pupil absent,
+    without any script (radio inputs styled as Bootstrap's ``btn-check``, labelled by the page)."""
+    return forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"})
+
+
+class PresencesCreneauForm(PresencesForm):
+    """The pupils of a slot's session: those expected (``attendues``, the group's current members
+    or the individual pupil) ticked and « Présent »; the other aids of the school (``autres``)
+    offered unticked, to add a pupil who joined the group that day."""
+
+    def __init__(self, *args, attendues, autres, **kwargs):
+        super().__init__(*args, aides=[*attendues, *autres], **kwargs)
+        self.attendues = [a.pk for a in attendues]
+        for aide in self.aides:
+            champ = self.fields[f"presence_{aide.pk}"]
+            champ.widget = boutons_presence()
+            champ.widget.choices = champ.choices
+            if aide.pk in self.attendues:
+                self.fields[f"participe_{aide.pk}"].initial = True
+
+    def lignes_attendues(self):
+        return [ligne for ligne in self.lignes() if ligne["aide"].pk in self.attendues]
+
+    def lignes_autres(self):
+        return [ligne for ligne in self.lignes() if ligne["aide"].pk not in self.attendues]
+
+    def autres_cochees(self) -> bool:
+        """A pupil added from « Ajouter un élève » in the form sent back: the list stays open."""
+        return self.is_bound and any(
+            self.data.get(f"participe_{aide.pk}") for aide in self.aides if aide.pk not in self.attendues
+        )

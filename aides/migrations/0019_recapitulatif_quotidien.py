@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0016_lien_agenda'),
+        ('aides', '0017_seance_prochaine_fois'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -178,6 +178,8 @@ def _detail_seances(aide) -> list[dict]:
             "intervenant": str(p.seance.intervenant),
             "contenu": p.seance.contenu,
             "observation": p.observation,
+            # Only when written: the fingerprint of a part released before the field existed stays the same.
+            **({"prochaine_fois": p.seance.prochaine_fois} if p.seance.prochaine_fois else {}),
         }
         for p in aide.presences_lues
     ]

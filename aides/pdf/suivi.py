@@ -227,6 +227,7 @@ def _volet_psychologique(volet) -> dict:
                                  f"{p.get_presence_display().lower()}",
                         "intervenant": str(p.seance.intervenant),
                         "contenu": p.seance.contenu,
+                        "prochaine_fois": p.seance.prochaine_fois,
                         "observation": p.observation,
                     }
                     for p in presences.get(aide.pk, [])

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from aides.enums import EtatAide, Presence
-from aides.models import Aide, PresenceSeance, Seance
+from aides.models import Aide, Creneau, CreneauNonTenu, MembreGroupe, PresenceSeance, Seance
 from eleves.models import Eleve, Inscription, annee_courante_debut
 from rased.formats import duree_fr
 
@@ -176,3 +176,52 @@ def aides_et_seances_de_l_eleve(user, eleve) -> list[Aide]:
         aide.totaux = totaux.get(aide.pk, Totaux()) if aide.lisible else None
         aide.presences_lues = seances_par_aide.get(aide.pk, [])
     return aides
+
+
+# --- « Noter la séance » from a slot of the member's timetable ---------------------------------
+
+
+def creneau_a_noter_ou_404(user, pk) -> Creneau:
+    """One of ``user``'s own slots (a colleague's slot is not his to log: 404), with its school
+    and group."""
+    return get_object_or_404(
+        Creneau.objects.de(user).select_related("ecole", "groupe", "aide__eleve", "intervenant"), pk=pk
+    )
+
+
+def jour_non_tenu(creneau, jour: date) -> bool:
+    """Whether the slot's day was marked « non tenu » (it counts nowhere; no session on it)."""
+    return CreneauNonTenu.objects.filter(creneau=creneau, date=jour).exists()
+
+
+def seance_du_creneau(creneau, jour: date) -> Seance | None:
+    """The session already logged for the slot's day, if any (one at most: a constraint)."""
+    return Seance.objects.filter(creneau=creneau, date=jour).first()
+
+
+def aides_du_creneau(user, creneau) -> tuple[list[Aide], list[Aide]]:
+    """The aids of a slot's session: (those expected — the group's current members, or the
+    individual slot's pupil —, the other aids of the slot's school ``user`` may log a session for).
+
+    Both among ``aides_pour_seance(user)``: an expected pupil whose aid ended (he left the group)
+    or that the member no longer carries is not listed."""
+    toutes = aides_pour_seance(user)
+    if creneau.groupe_id:
+        attendues = set(
+            MembreGroupe.objects.filter(groupe_id=creneau.groupe_id, retire_le__isnull=True).values_list(
+                "aide_id", flat=True)
+        )
+    else:
+        attendues = {creneau.aide_id}
+    ecole = [a for a in toutes if (i := a.eleve.inscription_courante) and i.classe.ecole_id == creneau.ecole_id]
+    return [a for a in toutes if a.pk in attendues], [a for a in ecole if a.pk not in attendues]
+
+
+def prochaine_fois_precedente(user, creneau, jour: date) -> str:
+    """« Pour la prochaine fois » of the last session before ``jour`` of the same slot, or of the
+    same group in another slot (the group seen twice a week), led by ``user``; empty if none."""
+    meme = Q(creneau=creneau) | Q(creneau__groupe_id=creneau.groupe_id) if creneau.groupe_id else Q(creneau=creneau)
+    precedente = (
+        Seance.objects.filter(meme, intervenant=user, date__lt=jour).order_by("-date", "-heure", "-pk").first()
+    )
+    return precedente.prochaine_fois if precedente else ""

@@ -5,35 +5,48 @@ psychologists only (``aides.selectors.seances``); the school side (teacher, dire
 totals, never notes.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
+from aides.emploi_du_temps import refus_du_jour
+from aides.exceptions import SeanceDejaNotee
 from aides.forms.base import SuppressionForm
-from aides.forms.seances import PresencesForm, SeanceForm
+from aides.forms.seances import PresencesCreneauForm, PresencesForm, SeanceCreneauForm, SeanceForm
 from aides.rules import corrections_d_une_liste
 from aides.selectors.historique import historique_lisible_de_la_seance
 from aides.selectors.seances import (
+    aides_du_creneau,
     aides_et_seances_de_l_eleve,
     aides_pour_seance,
+    creneau_a_noter_ou_404,
+    jour_non_tenu,
     mois_des_seances_de,
     presences_de_la_seance,
+    prochaine_fois_precedente,
+    seance_du_creneau,
     seance_lisible_ou_404,
     seances_avec_eleves,
     seances_des_collegues_a_corriger,
     seances_menees_par,
     totaux_des_seances,
 )
-from aides.services import seance_enregistrer, seance_modifier, seance_supprimer
+from aides.services import (
+    REFUS_JOUR_NON_TENU,
+    seance_enregistrer,
+    seance_modifier,
+    seance_supprimer,
+)
 from aides.views.acces import exiger, refus_en_message
 from aides.views.envois import envoi_unique, une_seule_fois
-from eleves.selectors import eleve_visible_ou_404
+from eleves.selectors import calendrier_scolaire, eleve_visible_ou_404
 from rased.francais import quantite
 
 # How many of the colleagues' sessions a stand-in may correct « Mes séances » lists (newest first).
@@ -171,4 +184,67 @@ urlpatterns = [
     path("seances/<int:pk>/corriger/", seance_corriger, name="seance_corriger"),
     path("seances/<int:pk>/supprimer/", seance_supprimer_page, name="seance_supprimer"),
     path("eleves/<int:pk>/seances/", eleve_seances, name="eleve_seances"),
+]
+
+
+def _jour_de_l_adresse(valeur: str) -> date:
+    """``AAAA-MM-JJ`` from the address, else 404 (a mistyped link, not a form to correct)."""
+    try:
+        if len(valeur) == 10:
+            return datetime.strptime(valeur, "%Y-%m-%d").date()
+    except ValueError:
+        pass
+    raise Http404("Date invalide.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seance_noter(request, pk, jour):
+    """« Noter la séance » of one of the member's slots on one of its days: the session form filled
+    from the slot (time, duration, modality, the group's pupils all « Présent », the content from
+    last time's « pour la prochaine fois »); one tap marks a pupil absent. A day already logged
+    opens that session's correction; a day that is not the slot's is refused."""
+    # The slot first: anyone but its member gets the 404 of a slot that does not exist.
+    creneau = creneau_a_noter_ou_404(request.user, pk)
+    exiger(request, "aides.add_seance")
+    jour = _jour_de_l_adresse(jour)
+    refus = refus_du_jour(creneau, jour, calendrier_scolaire(creneau.ecole.circonscription_id))
+    if refus:
+        return render(request, "aides/seance_noter_refus.html", {"creneau": creneau, "refus": refus}, status=404)
+    if jour_non_tenu(creneau, jour):
+        # The day exists but was marked as not held: said, with the way out, not a 404.
+        refus = REFUS_JOUR_NON_TENU.format(jour=jour)
+        return render(request, "aides/seance_noter_refus.html", {"creneau": creneau, "refus": refus}, status=409)
+    if deja := seance_du_creneau(creneau, jour):
+        messages.info(request, f"La séance du {jour:%d/%m/%Y} de ce créneau est déjà notée : vous pouvez la corriger.")
+        return redirect("seance_corriger", deja.pk)
+    donnees = request.POST if request.method == "POST" else None
+    contenu = prochaine_fois_precedente(request.user, creneau, jour) if donnees is None else ""
+    form = SeanceCreneauForm(donnees, creneau=creneau, jour=jour, contenu=contenu)
+    attendues, autres = aides_du_creneau(request.user, creneau)
+    presences = PresencesCreneauForm(donnees, attendues=attendues, autres=autres)
+    if request.method == "POST":
+        valide = form.is_valid()
+        valide = presences.is_valid() and valide
+        if valide:
+            lignes = presences.presences()
+            with refus_en_message(request):
+                try:
+                    seance_enregistrer(
+                        intervenant=request.user, seance=form.instance, presences=lignes, creneau=creneau,
+                    )
+                except SeanceDejaNotee as deja:
+                    # Logged since the page was read (another tab, a form sent twice): not written twice.
+                    messages.info(request, str(deja))
+                    return redirect("seance_corriger", deja.seance.pk)
+                eleves = quantite(len(lignes), "un élève")
+                messages.success(request, f"La séance du {jour:%d/%m/%Y} a été enregistrée ({eleves}).")
+                return redirect("seance_liste")
+    return render(request, "aides/seance_noter.html", {
+        "form": form, "presences": presences, "creneau": creneau, "jour": jour,
+    })
+
+
+urlpatterns += [
+    path("creneaux/<int:pk>/<str:jour>/noter/", seance_noter, name="seance_noter"),
 ]

@@ -55,6 +55,7 @@ ARGUMENTS = {
     "seance_corriger": _pk("seance"),
     "seance_supprimer": _pk("seance"),
     "eleve_seances": _pk("eleve"),
+    "seance_noter": lambda c: {"pk": c.creneau.pk, "jour": c.jour_libre},
     "action_equipe_liste": _pk("ecole"),
     "action_equipe_creer": _pk("ecole"),
     "action_equipe_corriger": _pk("action"),
@@ -183,6 +184,8 @@ ATTENDU = {
     "seance_corriger":             "L    404  404  200  403  403  404  404  404  404  404",
     "seance_supprimer":            "L    404  404  200  403  403  404  404  404  404  404",
     "eleve_seances":               "L    200  200  200  200  200  200  200  404  404  404",
+    # « Noter la séance » of a slot: its member alone; for anyone else the slot does not exist.
+    "seance_noter":                "L    404  404  200  404  404  404  404  404  404  404",
     "action_equipe_liste":         "L    200  200  200  200  200  200  200  404  404  404",
     "action_equipe_creer":         "L    403  403  200  200  200  403  403  404  404  404",
     # A team action, a note, a meeting: corrected or deleted by their author alone (here the

@@ -100,6 +100,7 @@ CHAMPS_REUNION = {
 CHAMPS_TEXTE = {
     "observation_contenu": "Observation.contenu",
     "seance_contenu": "Seance.contenu",
+    "seance_prochaine_fois": "Seance.prochaine_fois",
     "presence_observation": "PresenceSeance.observation",
     "programme_avis_eleve": "Programme.avis_eleve",
     "programme_avis_famille": "Programme.avis_famille",
@@ -195,7 +196,8 @@ def planter_canaris(monde) -> dict:
 
     # A session of the psychologist: its content and the pupil's observation.
     seance_notee(psy, [PresenceSeance(aide=aide_psy, observation=m["presence_observation"])],
-                 date=date(2026, 11, 20), duree=45, contenu=m["seance_contenu"])
+                 date=date(2026, 11, 20), duree=45, contenu=m["seance_contenu"],
+                 prochaine_fois=m["seance_prochaine_fois"])
 
     # An intermediate evaluation with the self-esteem instrument and scores: the aid stays en cours.
     evaluation = bilan(

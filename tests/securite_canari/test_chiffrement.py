@@ -56,7 +56,8 @@ COLONNES_ATTENDUES = {
     ("Observation", "contenu"), ("Reunion", "ordre_du_jour"), ("Reunion", "compte_rendu"),
     ("Reunion", "decisions"), ("Programme", "avis_eleve"), ("Programme", "avis_famille"),
     ("Programme", "instantane"), ("Objectif", "intitule"), ("Objectif", "critere"), ("Objectif", "responsable"),
-    ("ActionProgramme", "description"), ("Seance", "contenu"), ("PresenceSeance", "observation"),
+    ("ActionProgramme", "description"), ("Seance", "contenu"), ("Seance", "prochaine_fois"),
+    ("PresenceSeance", "observation"),
     ("Evaluation", "synthese"), ("Evaluation", "estime_instrument"), ("Evaluation", "estime_debut"),
     ("Evaluation", "estime_fin"), ("EvaluationObjectif", "commentaire"),
     ("ConclusionPsy", "texte"), ("Reunion", "lieu"), ("ParticipantExterne", "nom"),
@@ -65,7 +66,7 @@ COLONNES_ATTENDUES = {
     ("Suppression", "motif"),
 }
 # Encrypted columns added after aides/0001 (the rollback of the migration test drops them).
-COLONNES_APRES_0001 = {"HistoriqueDemande.motif"}
+COLONNES_APRES_0001 = {"HistoriqueDemande.motif", "Seance.prochaine_fois"}
 # The encrypted columns that hold no text of their own: the frozen copy of a validated programme
 # (its texts are planted in their own columns) and the self-esteem scores (MARQUEURS_SCORES).
 COLONNES_SANS_TEXTE_PROPRE = {("Programme", "instantane"), ("Evaluation", "estime_debut"), ("Evaluation", "estime_fin")}
@@ -102,7 +103,7 @@ def _lu_par_le_psychologue(monde, marqueurs: dict) -> set[str]:
     reunions = Reunion.objects.visibles_par(psy)
     textes = [
         *Observation.objects.visibles_par(psy).values_list("contenu", flat=True),
-        *Seance.objects.visibles_par(psy).values_list("contenu", flat=True),
+        *(t for s in Seance.objects.visibles_par(psy).values_list("contenu", "prochaine_fois") for t in s),
         *PresenceSeance.objects.filter(seance__in=Seance.objects.visibles_par(psy)).values_list("observation",
                                                                                                  flat=True),
         programme.avis_eleve, programme.avis_famille, str(programme.instantane),
