@@ -57,6 +57,7 @@ from aides.models import (
     Reunion,
     Seance,
     StatistiqueAnnuelle,
+    TravailImpression,
 )
 from aides.rapports import figer
 from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal
@@ -237,6 +238,22 @@ def purger_journal(*, bilan: Bilan, simulation: bool = False, maintenant: dateti
     bilan.ajouter("entrées anciennes du journal des accès", anciennes.count() if simulation else anciennes.purger())
 
 
+def purger_impressions(*, bilan: Bilan, simulation: bool = False, maintenant: datetime | None = None) -> None:
+    """Batch prints past their time (``IMPRESSIONS_CONSERVATION_HEURES``): the file, from the
+    storage, then the job. A file already gone (deleted by hand) does not stop the rest."""
+    expirees = TravailImpression.objects.filter(expire_le__lte=maintenant or timezone.now())
+    if simulation:
+        bilan.ajouter("impressions groupées expirées", expirees.count())
+        return
+    n = 0
+    for travail in expirees.iterator():
+        if travail.fichier:
+            travail.fichier.delete(save=False)
+        travail.delete()
+        n += 1
+    bilan.ajouter("impressions groupées expirées", n)
+
+
 def purger(*, simulation: bool = False, aujourd_hui: date | None = None) -> Bilan:
     """The whole retention: due pupils' files, then access-log entries past their time."""
     bilan = Bilan()
@@ -247,4 +264,5 @@ def purger(*, simulation: bool = False, aujourd_hui: date | None = None) -> Bila
         purger_eleve(eleve, bilan=bilan, simulation=simulation)
     maintenant = timezone.make_aware(datetime.combine(aujourd_hui, time(12))) if aujourd_hui else None
     purger_journal(bilan=bilan, simulation=simulation, maintenant=maintenant)
+    purger_impressions(bilan=bilan, simulation=simulation, maintenant=maintenant)
     return bilan
