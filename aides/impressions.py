@@ -170,14 +170,14 @@ def telechargeable(user, travail: TravailImpression) -> bool:
 
 
 def _pages(contenu: bytes) -> int:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # slow import: pypdf, when a batch is rendered, not at start-up
 
     return len(PdfReader(io.BytesIO(contenu)).pages)
 
 
 def _assembler(parties: list[tuple[bytes, str | None]]) -> bytes:
     """One PDF of several, with a bookmark at the start of each part that has a title."""
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # slow import: pypdf, when a batch is rendered, not at start-up
 
     ecrivain = PdfWriter()
     for contenu, titre in parties:

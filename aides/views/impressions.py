@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -21,6 +21,7 @@ from aides.enums import EtatDemande, GenreImpression
 from aides.exceptions import ActionRefusee
 from aides.impressions import annuler, demander_dossier_equipe, demander_fiches, telechargeable
 from aides.models import TravailImpression
+from aides.pdf.rendu import Document, reponse
 from aides.selectors.documents import demandes_pour_fiche
 from rased.francais import quantite
 
@@ -113,11 +114,13 @@ def impression_fichier(request, pk):
         raise Http404("Ce fichier n'existe pas ou n'est plus conservé.")
     if not telechargeable(request.user, travail):
         raise PermissionDenied("Ce fichier contient des dossiers que vous ne pouvez plus consulter.")
-    reponse = FileResponse(travail.fichier.open("rb"), as_attachment=True, filename=travail.nom_fichier,
-                           content_type="application/zip" if travail.nom_fichier.endswith(".zip")
-                           else "application/pdf")
-    reponse["Cache-Control"] = "no-store"
-    return reponse
+    # Read whole (at most IMPRESSIONS_MAX_ELEVES fiches, a few MB): the file is closed before the
+    # answer leaves, whatever the storage (file system or bucket).
+    with travail.fichier.open("rb") as fichier:
+        contenu = fichier.read()
+    type_mime = "application/zip" if travail.nom_fichier.endswith(".zip") else "application/pdf"
+    return reponse(Document(nom_fichier=travail.nom_fichier, type_mime=type_mime, contenu=contenu),
+                   telechargement=True)
 
 
 urlpatterns = [
