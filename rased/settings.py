@@ -219,6 +219,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several hosts: the files in an S3-compatible bucket, private, read back by the download view
+# (needs `pip install "django-storages[s3]"`, not a dependency of the project; docs/deploiement.md § 13).
+if STOCKAGE_S3_BUCKET := env_str("STOCKAGE_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STOCKAGE_S3_BUCKET,
+            "endpoint_url": env_str("STOCKAGE_S3_ENDPOINT", None),
+            "region_name": env_str("STOCKAGE_S3_REGION", None),
+            "access_key": env_str("STOCKAGE_S3_ACCESS_KEY", None),
+            "secret_key": env_str("STOCKAGE_S3_SECRET_KEY", None),
+            "location": "rased",
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
