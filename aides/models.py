@@ -1187,3 +1187,11 @@ class TravailImpression(models.Model):
     @property
     def ouvert(self) -> bool:
         return self.etat in ETATS_IMPRESSION_OUVERTS
+
+    @property
+    def termine(self) -> bool:
+        return self.etat == EtatImpression.TERMINE
+
+    @property
+    def est_annule(self) -> bool:
+        return self.etat == EtatImpression.ANNULE

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from aides.enums import EtatImpression, GenreImpression, TypeAide
 from aides import impressions
+from aides.enums import EtatImpression, GenreImpression, TypeAide
 from aides.impressions import imprimer, nom_sur
 from aides.models import TravailImpression
 from eleves.models import JournalAcces
@@ -122,7 +122,7 @@ def test_fiches_de_plusieurs_classes_un_pdf_par_classe_dans_un_zip(client, monde
     travail = TravailImpression.objects.get()
     archive = zipfile.ZipFile(io.BytesIO(_contenu(client.get(reverse("impression_fichier", args=[travail.pk])))))
     assert sorted(archive.namelist()) == ["classe-CE1-A-Ecole-Jean-Jaures.pdf", "classe-CM1-A-Ecole-Jean-Jaures.pdf"]
-    nb_pages, pages = _pdf_texte(archive.read("classe-CM1-A-Ecole-Jean-Jaures.pdf"))
+    _, pages = _pdf_texte(archive.read("classe-CM1-A-Ecole-Jean-Jaures.pdf"))
     assert "MOREAU Nassim CM1 A 3" in pages[1]
 
 

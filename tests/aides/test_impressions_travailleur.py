@@ -8,8 +8,8 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 from django.tasks import TaskResultStatus
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -40,11 +40,14 @@ def test_un_travailleur_imprime_les_fiches_d_une_classe(client, monde, preuve):
 
     fini = subprocess.run(
         [sys.executable, "manage.py", "travailleur", "--batch", "--no-startup-delay", "--queue-name", "documents"],
-        cwd=RACINE, env=_environnement(MEDIA_ROOT=str(settings.MEDIA_ROOT)), capture_output=True, text=True,
+        cwd=RACINE,
+        # DEBUG: static files by their source names (no collectstatic manifest in the tests).
+        env=_environnement(MEDIA_ROOT=str(settings.MEDIA_ROOT), DJANGO_DEBUG="1"), capture_output=True, text=True,
         timeout=180, check=False,
     )
     assert fini.returncode == 0, fini.stderr[-3000:]
     travail.refresh_from_db()
+    assert travail.etat == EtatImpression.TERMINE, fini.stderr[-3000:]
     assert (travail.etat, travail.fait, travail.total) == (EtatImpression.TERMINE, 4, 4)
     page = client.get(url)
     assert "4 / 4" in texte(page) and 'http-equiv="refresh"' not in page.content.decode()
