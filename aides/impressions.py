@@ -163,7 +163,7 @@ def telechargeable(user, travail: TravailImpression) -> bool:
     if travail.genre == GenreImpression.DOSSIER_EQUIPE:
         return demandes_pour_fiche(user).filter(pk=travail.parametres["demande"]).exists()
     imprimes = set(travail.parametres.get("imprimes", []))
-    return eleves_imprimables(user).filter(pk__in=imprimes).count() == len(imprimes)
+    return set(eleves_imprimables(user).filter(pk__in=imprimes).values_list("pk", flat=True)) == imprimes
 
 
 # --- Rendering -----------------------------------------------------------------------------------

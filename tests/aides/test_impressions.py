@@ -312,3 +312,15 @@ def test_mes_impressions_requetes_fixes(client, monde, classe_aidee, django_asse
     with django_assert_max_num_queries(4):
         page = client.get(reverse("impression_liste"))
     assert texte(page).count("terminé") == 4
+
+
+def test_trop_d_eleves_ou_un_retour_etranger(client, monde, classe_aidee, settings):
+    settings.IMPRESSIONS_MAX_ELEVES = 2
+    client.force_login(monde["directeur"])
+    ids = list(classe_aidee.inscriptions.values_list("eleve_id", flat=True))
+    reponse = _demander(client, ids, retour="https://ailleurs.example/")
+    assert reponse["Location"] == reverse("accueil")  # never sent off the site
+    assert "Une impression groupée compte au plus 2 élèves" in texte(client.get(reponse["Location"]))
+    reponse = _demander(client, ids[:1], genre="tout", retour=reverse("classe_detail", args=[classe_aidee.pk]))
+    assert reponse["Location"] == reverse("classe_detail", args=[classe_aidee.pk])
+    assert not TravailImpression.objects.exists()
