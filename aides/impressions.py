@@ -139,7 +139,8 @@ def demander_dossier_equipe(*, demandeur, demande, adresse: str | None) -> Trava
     programme in force, the last bilan (``demande`` was looked up in ``demandes_pour_fiche``)."""
     travail = TravailImpression.objects.create(
         demandeur=demandeur, genre=GenreImpression.DOSSIER_EQUIPE,
-        parametres={"demande": demande.pk, "eleves": [demande.eleve_id]}, total=0,
+        # At least the request; the task counts the programmes and the bilan it finds.
+        parametres={"demande": demande.pk, "eleves": [demande.eleve_id]}, total=1,
         adresse=adresse, expire_le=_expiration(),
     )
     imprimer.enqueue(travail.pk)

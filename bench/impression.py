@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import psycopg
@@ -69,19 +70,22 @@ def main():
 
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "rased.settings"
-    import django
+    import django  # after the environment above (DATABASE_URL)
 
     django.setup()
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # slow import: pypdf, for the result only
 
-    from aides.enums import GenreImpression
-    from aides.impressions import demander_fiches, eleves_aides_de_l_ecole
-    from aides.models import TravailImpression
-    from aides.pdf.rendu import rendre_pdf
-    from aides.pdf.suivi import donnees_fiche_suivi
-    from aides.selectors.documents import fiche_suivi_lue
-    from eleves.enums import Role
-    from eleves.models import Ecole, Eleve, Utilisateur
+    from aides.enums import GenreImpression  # app registry: after setup()
+    from aides.impressions import (  # app registry: after setup()
+        demander_fiches,
+        eleves_aides_de_l_ecole,
+    )
+    from aides.models import TravailImpression  # app registry: after setup()
+    from aides.pdf.rendu import rendre_pdf  # app registry: after setup()
+    from aides.pdf.suivi import donnees_fiche_suivi  # app registry: after setup()
+    from aides.selectors.documents import fiche_suivi_lue  # app registry: after setup()
+    from eleves.enums import Role  # app registry: after setup()
+    from eleves.models import Ecole, Eleve, Utilisateur  # app registry: after setup()
 
     ien = Utilisateur.objects.filter(role=Role.CIRCONSCRIPTION).order_by("pk").first()
     ecoles = Ecole.objects.visibles_par(ien).order_by("pk")
@@ -126,14 +130,12 @@ def main():
     if contenu[:4] == b"%PDF":
         pages = len(PdfReader(io.BytesIO(contenu)).pages)
     else:
-        import zipfile
-
         archive = zipfile.ZipFile(io.BytesIO(contenu))
         pages = sum(len(PdfReader(io.BytesIO(archive.read(n))).pages) for n in archive.namelist())
     print(f"1 travailleur : {travail.total} fiches, {pages} pages, {len(contenu) / 1e6:.1f} Mo, "
           f"{duree:.1f} s de bout en bout (démarrage compris), {pages / duree:.1f} pages/s, "
           f"{duree / travail.total:.2f} s par élève ; pic de mémoire du travailleur : {usage.ru_maxrss / 1024:.0f} Mo")
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult  # app registry: after setup()
 
     tache = DBTaskResult.objects.filter(queue_name="documents").order_by("-enqueued_at").first()
     rendu = (tache.finished_at - tache.started_at).total_seconds()
