@@ -224,3 +224,22 @@ SUITES_PAR_TYPE = {
 
 # Who reads the lists of pupils helped per période and the waiting list (aides/views/rapports.py).
 LECTEURS_LISTES = frozenset({Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED})
+
+
+class GenreImpression(models.TextChoices):
+    """What a batch print job makes (aides/impressions.py)."""
+
+    FICHES_PAR_CLASSE = "fiches_classe", "Fiches de suivi : un PDF par classe, avec sommaire"
+    FICHES_PAR_ELEVE = "fiches_eleve", "Fiches de suivi : un PDF par élève (archive zip)"
+    DOSSIER_EQUIPE = "dossier_equipe", "Dossier pour l'équipe éducative"
+
+
+class EtatImpression(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    TERMINE = "termine", "Terminé"
+    ANNULE = "annule", "Annulé"
+    ECHEC = "echec", "Échec"
+
+
+ETATS_IMPRESSION_OUVERTS = frozenset({EtatImpression.EN_ATTENTE, EtatImpression.EN_COURS})

@@ -15,6 +15,7 @@ from django.urls import reverse
 from aides.competences import normaliser
 from aides.enums import (
     ACTES_PSY,
+    ETATS_IMPRESSION_OUVERTS,
     ETATS_REPONDUS,
     TYPE_PAR_ROLE,
     ActeConsentement,
@@ -25,8 +26,10 @@ from aides.enums import (
     DomaineSocle,
     EtatAide,
     EtatDemande,
+    EtatImpression,
     EtatProgramme,
     FormeConsentement,
+    GenreImpression,
     IssueAide,
     Maitrise,
     Modalite,
@@ -1177,3 +1180,54 @@ class EnvoiFormulaire(models.Model):
     def noter(self, objet) -> None:
         """What the form created: its page (``get_absolute_url``) or an address."""
         self.url = objet if isinstance(objet, str) else objet.get_absolute_url()
+
+
+class TravailImpression(models.Model):
+    """A batch print asked by one person (fiches de suivi of the pupils of a page, a dossier for
+    the équipe éducative), rendered by the task queue (``aides.impressions.imprimer``, queue
+    ``documents``), downloaded by its ``demandeur`` alone, kept ``IMPRESSIONS_CONSERVATION_HEURES``
+    then deleted with its file by the purge (``aides.retention.purger_impressions``).
+
+    ``parametres`` holds ids only (pupils, a request), never a name. ``etat``, ``fait`` and
+    ``fichier`` are written by the task; ``annule`` by ``aides.impressions.annuler`` alone, read by
+    the task between two pupils. The file's name in the storage is random: no name on disk.
+    """
+
+    demandeur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    genre = models.CharField("genre", max_length=20, choices=GenreImpression.choices)
+    parametres = models.JSONField("paramètres", default=dict)
+    etat = models.CharField("état", max_length=12, choices=EtatImpression.choices, default=EtatImpression.EN_ATTENTE)
+    fait = models.PositiveIntegerField("fait", default=0)
+    total = models.PositiveIntegerField("total", default=0)
+    fichier = models.FileField("fichier", upload_to="impressions/", blank=True)
+    nom_fichier = models.CharField("nom du fichier téléchargé", max_length=100, blank=True)
+    # The address of the request that asked for it: the access log's entries written by the task.
+    adresse = models.GenericIPAddressField(null=True, blank=True)
+    annule = models.BooleanField("annulé", default=False)
+    erreur = models.CharField("erreur", max_length=200, blank=True)
+    cree_le = models.DateTimeField("demandé le", auto_now_add=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+    expire_le = models.DateTimeField("expire le", db_index=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-pk"]
+        verbose_name = "impression groupée"
+        verbose_name_plural = "impressions groupées"
+        constraints = [
+            models.CheckConstraint(condition=Q(fait__lte=models.F("total")), name="impression_fait_au_plus_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_genre_display()} n° {self.pk}"
+
+    @property
+    def ouvert(self) -> bool:
+        return self.etat in ETATS_IMPRESSION_OUVERTS
+
+    @property
+    def termine(self) -> bool:
+        return self.etat == EtatImpression.TERMINE
+
+    @property
+    def est_annule(self) -> bool:
+        return self.etat == EtatImpression.ANNULE

@@ -652,6 +652,7 @@ class EleveAide:
     prenom: str
     niveau: str
     types: list[str] = field(default_factory=list)
+    eleve_id: int | None = None
     # Period number → kinds of aid that ran during it (e.g. {2: ["E"], 3: ["E", "G"]}).
     par_periode: dict = field(default_factory=dict)
 
@@ -721,7 +722,8 @@ def eleves_aides_par_periode(user, *, ecole, debut: int, periode: int | None = N
         numeros = periodes_couvertes(debut, du=debut_aide, au=fin_aide, jusqu_au=aujourd_hui)
         if not numeros:
             continue
-        ligne = eleves.setdefault(eleve_id, EleveAide(nom=nom.upper(), prenom=prenom, niveau=niveau))
+        ligne = eleves.setdefault(eleve_id, EleveAide(nom=nom.upper(), prenom=prenom, niveau=niveau,
+                                                       eleve_id=eleve_id))
         classes[eleve_id] = classe
         court = TYPE_COURT[type_aide]
         if court not in ligne.types:
@@ -752,6 +754,7 @@ class DemandeEnAttente:
     etat: str
     envoyee_le: date | None
     jours: int | None
+    eleve_id: int | None = None  # in a nominative list only
 
 
 @dataclass
@@ -772,7 +775,7 @@ def liste_attente(user, *, nominative: bool, aujourd_hui: date | None = None) ->
     champs = ["pk", "classe__ecole_id", "classe__ecole__nom", "classe__ecole__commune", "classe__nom", "niveau",
               "etat", "envoyee_le"]
     if nominative:
-        champs += ["eleve__nom", "eleve__prenom"]
+        champs += ["eleve_id", "eleve__nom", "eleve__prenom"]
     ecoles: dict[int, EcoleEnAttente] = {}
     etats = dict(EtatDemande.choices)
     for d in (
@@ -789,5 +792,6 @@ def liste_attente(user, *, nominative: bool, aujourd_hui: date | None = None) ->
             eleve=f"{d['eleve__nom'].upper()} {d['eleve__prenom']}" if nominative else None,
             classe=d["classe__nom"], niveau=d["niveau"], etat=etats.get(d["etat"], d["etat"]),
             envoyee_le=envoi, jours=(aujourd_hui - envoi).days if envoi else None,
+            eleve_id=d["eleve_id"] if nominative else None,
         ))
     return list(ecoles.values())

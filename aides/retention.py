@@ -58,6 +58,7 @@ from aides.models import (
     Reunion,
     Seance,
     StatistiqueAnnuelle,
+    TravailImpression,
 )
 from aides.rapports import figer
 from eleves.models import Eleve, Inscription, JournalAcces, Plan, ResponsableLegal
@@ -238,6 +239,22 @@ def purger_journal(*, bilan: Bilan, simulation: bool = False, maintenant: dateti
     bilan.ajouter("entrées anciennes du journal des accès", anciennes.count() if simulation else anciennes.purger())
 
 
+def purger_impressions(*, bilan: Bilan, simulation: bool = False, maintenant: datetime | None = None) -> None:
+    """Batch prints past their time (``IMPRESSIONS_CONSERVATION_HEURES``): the file, from the
+    storage, then the job. A file already gone (deleted by hand) does not stop the rest."""
+    expirees = TravailImpression.objects.filter(expire_le__lte=maintenant or timezone.now())
+    if simulation:
+        bilan.ajouter("impressions groupées expirées", expirees.count())
+        return
+    n = 0
+    for travail in expirees.iterator():
+        if travail.fichier:
+            travail.fichier.delete(save=False)
+        travail.delete()
+        n += 1
+    bilan.ajouter("impressions groupées expirées", n)
+
+
 def purger(*, simulation: bool = False, aujourd_hui: date | None = None) -> Bilan:
     """The whole retention: due pupils' files, then access-log entries past their time."""
     bilan = Bilan()
@@ -250,4 +267,5 @@ def purger(*, simulation: bool = False, aujourd_hui: date | None = None) -> Bila
     purger_journal(bilan=bilan, simulation=simulation, maintenant=maintenant)
     # The one-time keys of sent forms (aides.envois): needed only while a page may be sent again.
     bilan.ajouter("clés d'envoi de formulaires", envois_purger(maintenant=maintenant, simulation=simulation))
+    purger_impressions(bilan=bilan, simulation=simulation, maintenant=maintenant)
     return bilan

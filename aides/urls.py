@@ -15,6 +15,7 @@ from aides.views import (
     evaluations,
     groupes,
     imprimes,
+    impressions,
     programmes,
     rapports,
     seances,
@@ -46,3 +47,4 @@ urlpatterns += rapports.urlpatterns + activite.urlpatterns
 urlpatterns += droit_acces.urlpatterns
 urlpatterns += groupes.urlpatterns  # the member's groups, slots and travel times
 urlpatterns += semaine.urlpatterns
+urlpatterns += impressions.urlpatterns  # batch prints through the task queue

@@ -44,3 +44,12 @@ def lignes_du_journal(lecteur, entrees) -> list[LigneJournal]:
         else ligne_entiere(entree)
         for entree in entrees
     ]
+
+
+def journaliser_pour(utilisateur, *, adresse: str | None, action: str, objet: str, eleve=None) -> JournalAcces:
+    """The same entry written outside a request (a batch print rendered by the task queue, on
+    behalf of ``utilisateur``, from the address that asked for it)."""
+    return JournalAcces.objects.create(
+        utilisateur=utilisateur, action=action, objet=objet[:200], eleve=eleve, adresse=adresse or None,
+        par_psychologue=lit_le_secret_psy(utilisateur),
+    )

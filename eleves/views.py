@@ -126,6 +126,9 @@ def eleve_liste(request):
             "filtre": filtre,
             "page": page,
             "recherche_active": bool(criteres),
+            # « Imprimer les fiches de suivi » of the pupils of a search result shown on this page.
+            "eleves_a_imprimer": [e.pk for e in page.object_list]
+            if criteres and request.user.has_perm("aides.imprimer_fiche_suivi") else [],
             "peut_creer": request.user.has_perm("eleves.add_eleve"),
             "nom_max_caracteres": RECHERCHE_NOM_MAX_CARACTERES,
         },
@@ -313,12 +316,16 @@ def classe_detail(request, pk):
     classe = get_object_or_404(
         Classe.objects.visibles_par(request.user).select_related("ecole", "annee"), pk=pk
     )
+    inscriptions = list(inscriptions_de_la_classe(request.user, classe))
     return render(
         request,
         "eleves/classe_detail.html",
         {
             "classe": classe,
-            "inscriptions": inscriptions_de_la_classe(request.user, classe),
+            "inscriptions": inscriptions,
             "enseignants": classe.enseignants.all(),
+            # « Imprimer les fiches de suivi » of the pupils listed (templates/aides/_imprimer_fiches.html).
+            "eleves_a_imprimer": [i.eleve_id for i in inscriptions]
+            if request.user.has_perm("aides.imprimer_fiche_suivi") else [],
         },
     )

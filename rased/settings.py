@@ -213,10 +213,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files made by the application (batch prints, aides/impressions.py) go through the storage API:
+# the file system under MEDIA_ROOT by default, never served as /media/ (a view checks the rights);
+# for several hosts, an S3-compatible bucket through django-storages (docs/deploiement.md).
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several hosts: the files in an S3-compatible bucket, private, read back by the download view
+# (needs `pip install "django-storages[s3]"`, not a dependency of the project; docs/deploiement.md § 13).
+if STOCKAGE_S3_BUCKET := env_str("STOCKAGE_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STOCKAGE_S3_BUCKET,
+            "endpoint_url": env_str("STOCKAGE_S3_ENDPOINT", None),
+            "region_name": env_str("STOCKAGE_S3_REGION", None),
+            "access_key": env_str("STOCKAGE_S3_ACCESS_KEY", None),
+            "secret_key": env_str("STOCKAGE_S3_SECRET_KEY", None),
+            "location": "rased",
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -253,6 +273,10 @@ COURRIELS_DELAIS_NOUVELLE_TENTATIVE = [
 ]
 # A task « en cours » for longer than this was abandoned by a dead worker (rased/taches.py).
 TACHES_DUREE_MAXIMALE = env_int("TACHES_DUREE_MAXIMALE", 15 * 60)
+# A batch print's file is kept this many hours, then deleted by `manage.py purge`.
+IMPRESSIONS_CONSERVATION_HEURES = env_int("IMPRESSIONS_CONSERVATION_HEURES", 48)
+# At most this many pupils in one batch print.
+IMPRESSIONS_MAX_ELEVES = env_int("IMPRESSIONS_MAX_ELEVES", 400)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rased@localhost")
 # The address of the site, for the links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -140,6 +140,11 @@ def peupler_tout() -> None:
         object_id=str(comptes["directeur"].pk), object_repr=str(comptes["directeur"]),
         action_flag=ADDITION, change_message="[]",
     )
+    # A batch print (issue 14): the job's row (its file, kept 48 h, is not in the dump).
+    apps.get_model("aides", "TravailImpression").objects.create(
+        demandeur=comptes["directeur"], genre="fiches_classe", parametres={"eleves": [eleve.pk]}, total=1,
+        expire_le=timezone.now(),
+    )
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------

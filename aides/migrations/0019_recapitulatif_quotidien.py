@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0017_seance_prochaine_fois'),
+        ('aides', '0018_travail_impression'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -80,6 +80,7 @@ class Document:
     nom_fichier: str
     type_mime: str
     contenu: bytes
+    pages: int = 0  # a PDF's number of pages, as WeasyPrint laid it out (batch prints' tables of contents)
 
 
 def rendre_pdf(gabarit: str, contexte: dict, *, titre: str, nom_fichier: str, imprime_par) -> Document:
@@ -90,10 +91,12 @@ def rendre_pdf(gabarit: str, contexte: dict, *, titre: str, nom_fichier: str, im
         gabarit,
         {**contexte, "titre_document": titre, "imprime_le": timezone.localtime(), "imprime_par": imprime_par},
     )
-    contenu = HTML(string=typographie_francaise(html), base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
+    mis_en_page = HTML(string=typographie_francaise(html), base_url=BASE_URL, url_fetcher=_fetcher()).render(
         pdf_variant="pdf/ua-1"
     )
-    return Document(nom_fichier=nom_fichier, type_mime="application/pdf", contenu=contenu)
+    contenu = mis_en_page.write_pdf(pdf_variant="pdf/ua-1")
+    return Document(nom_fichier=nom_fichier, type_mime="application/pdf", contenu=contenu,
+                    pages=len(mis_en_page.pages))
 
 
 def reponse(document: Document, *, telechargement: bool = False) -> HttpResponse:

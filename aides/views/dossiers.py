@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 
+from aides.impressions import eleves_aides_de_l_ecole
 from aides.pdf.bilan import graphiques_parcours
 from aides.selectors import dernieres_actions_equipe, evaluations_de_l_eleve, parcours_eleve
 from eleves.journal import journaliser
@@ -66,6 +67,7 @@ def ecole_detail(request, pk):
             "peut_importer": user.has_perm("eleves.gerer_ecole", ecole),
             "actions_equipe": dernieres_actions_equipe(user, ecole),
             "peut_ajouter_action": user.has_perm("aides.add_actionequipe", ecole),
+            "eleves_a_imprimer": eleves_aides_de_l_ecole(user, ecole),
         },
     )
 

@@ -49,6 +49,12 @@ def _entete(user, debut, ecole=None) -> dict:
     }
 
 
+def _a_imprimer(request, ids) -> list[int]:
+    """The pupils of a list, for « Imprimer les fiches de suivi » (their rights are checked when
+    the print is asked, aides/impressions.py)."""
+    return list(dict.fromkeys(ids)) if request.user.has_perm("aides.imprimer_fiche_suivi") else []
+
+
 # --- Bilan d'activité annuel -----------------------------------------------------------------
 
 
@@ -122,6 +128,7 @@ def eleves_aides_periode(request, pk):
     return render(request, "aides/liste_periodes.html", {
         "ecole": ecole, "liste": liste, "annees": [(a, libelle_annee(a)) for a in annees],
         "parametres": request.GET.urlencode(),
+        "eleves_a_imprimer": _a_imprimer(request, [e.eleve_id for c in liste.classes for e in c.eleves]),
     })
 
 
@@ -151,6 +158,7 @@ def liste_attente_page(request):
     ecoles, nominative = _attente(request)
     return render(request, "aides/liste_attente.html", {
         "ecoles": ecoles, "nominative": nominative, "nb": sum(len(e.demandes) for e in ecoles),
+        "eleves_a_imprimer": _a_imprimer(request, [d.eleve_id for e in ecoles for d in e.demandes if d.eleve_id]),
     })
 
 

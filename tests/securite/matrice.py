@@ -131,6 +131,12 @@ ARGUMENTS = {
     "mon_agenda_creer": SANS,
     "mon_agenda_revoquer": SANS,
     "agenda_ics": SANS,
+    "impression_liste": SANS,
+    "impression_fiches": SANS,
+    "impression_dossier_equipe": _pk("principale"),
+    "impression_detail": _pk("impression"),
+    "impression_annuler": _pk("impression"),
+    "impression_fichier": _pk("impression"),
 }
 
 
@@ -289,4 +295,12 @@ ATTENDU = {
     "mon_agenda_creer":            "L    405  405  405  405  405  405  405  405  405  405",
     "mon_agenda_revoquer":         "L    405  405  405  405  405  405  405  405  405  405",
     "agenda_ics":                  "404  404  404  404  404  404  404  404  404  404  404",
+    # Batch prints (aides/views/impressions.py): asked by POST (the pupils outside the asker's scope
+    # are left out); a job exists for its asker alone (here the teacher), 404 to everyone else.
+    "impression_liste":            "L    200  200  200  200  200  200  200  200  200  200",
+    "impression_fiches":           "L    405  405  405  405  405  405  405  405  405  405",
+    "impression_dossier_equipe":   "L    405  405  405  405  405  405  405  405  405  405",
+    "impression_detail":           "L    200  404  404  404  404  404  404  404  404  404",
+    "impression_annuler":          "L    405  405  405  405  405  405  405  405  405  405",
+    "impression_fichier":          "L    200  404  404  404  404  404  404  404  404  404",
 }

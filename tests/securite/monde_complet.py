@@ -10,9 +10,11 @@ Everything goes through the services (tests/factories_parcours.py) but the team 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from aides.enums import TypeAide
+from aides.enums import EtatImpression, GenreImpression, TypeAide
 from aides.models import (
     ActionEquipe,
     Aide,
@@ -27,6 +29,7 @@ from aides.models import (
     Programme,
     Reunion,
     Seance,
+    TravailImpression,
 )
 from eleves.enums import Role
 from eleves.models import DemandeAcces, PeriodeVacances
@@ -74,6 +77,7 @@ class Cote:
     creneau: Creneau  # the group's weekly slot
     jour_libre: str  # a past day of the slot, nothing recorded (ISO date)
     jour_non_tenu: str  # a past day of the slot, marked « non tenue » (ISO date)
+    impression: TravailImpression  # the teacher's batch print of the pupil's fiche, finished
 
 
 def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Cote:
@@ -121,6 +125,13 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
     creneau = CreneauFactory(groupe=groupe, jour=jour_libre.weekday(), du=jour - timedelta(days=90),
                              au=jour + timedelta(days=60))
     CreneauNonTenu.objects.create(creneau=creneau, date=jour_non_tenu, motif="sortie", auteur=maitre_e)
+    # A finished batch print as a plain row (rendering it is tests/aides/test_impressions.py's work).
+    impression = TravailImpression.objects.create(
+        demandeur=enseignant, genre=GenreImpression.FICHES_PAR_CLASSE, etat=EtatImpression.TERMINE, fait=1, total=1,
+        parametres={"eleves": [eleve.pk], "imprimes": [eleve.pk]}, nom_fichier="fiches-de-suivi.pdf",
+        fichier=default_storage.save("impressions/monde-complet.pdf", ContentFile(b"%PDF-1.7 monde complet")),
+        expire_le=timezone.now() + timedelta(hours=48),
+    )
     return Cote(
         ecole=ecole, classe=classe, eleve=eleve,
         responsable=responsable, plan=PlanFactory(eleve=eleve),
@@ -129,7 +140,7 @@ def arranger(*, ecole, classe, eleve, enseignant, maitre_e, maitre_g, psy) -> Co
         programme=programme, programme_brouillon=programme_brouillon, evaluation=evaluation,
         conclusion=conclusion, reunion=reunion, action=action, seance=seance, observation=observation,
         acces=acces, groupe=groupe, membre=membre, creneau=creneau,
-        jour_libre=jour_libre.isoformat(), jour_non_tenu=jour_non_tenu.isoformat(),
+        jour_libre=jour_libre.isoformat(), jour_non_tenu=jour_non_tenu.isoformat(), impression=impression,
     )
 
 

@@ -1,5 +1,6 @@
 """``python manage.py purge``: deletes the pupils' files past their retention time, and the
-access-log entries older than ``RETENTION_JOURNAL_MOIS`` (logic in ``aides/retention.py``).
+access-log entries older than ``RETENTION_JOURNAL_MOIS`` and the batch prints past their
+``IMPRESSIONS_CONSERVATION_HEURES`` with their files (logic in ``aides/retention.py``).
 
 - ``--dry-run`` prints what would go and changes nothing;
 - idempotent: a second run finds nothing left to delete;
