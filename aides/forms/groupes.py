@@ -3,7 +3,7 @@ travel times. They validate and shape input; the services check the member's sco
 
 from django import forms
 
-from aides.forms.base import FormulaireSimple
+from aides.forms.base import CleEnvoi, FormulaireSimple
 from aides.models import Aide, Creneau, CreneauNonTenu, Groupe
 from aides.selectors.groupes import aides_pour_groupe, ecoles_du_membre, nom_court
 from eleves.forms import DateInput, FormulaireRased
@@ -12,7 +12,7 @@ DUREE_CRENEAU_MIN, DUREE_CRENEAU_MAX = 10, 240
 TRAJET_MAX = 180
 
 
-class GroupeForm(FormulaireSimple):
+class GroupeForm(CleEnvoi, FormulaireSimple):
     """A new group (its school and name) or a group renamed (its name only)."""
 
     ecole = forms.ModelChoiceField(
@@ -55,7 +55,7 @@ class AjoutElevesForm(FormulaireSimple):
         self.fields["aides"].label_from_instance = lambda a: f"{a.eleve.prenom} {a.eleve.nom.upper()}"
 
 
-class CreneauForm(FormulaireRased):
+class CreneauForm(CleEnvoi, FormulaireRased):
     """A recurring slot: a weekday and time, in one school of the member's secteur, for one of his
     groups there or one of his pupils there (individual), from a date to a date (the current
     période by default)."""

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,6 +54,7 @@ from aides.services import (
     temps_trajet_enregistrer,
 )
 from aides.views.acces import exiger, refus_en_message
+from aides.views.envois import envoi_unique, une_seule_fois
 from eleves.models import PeriodeVacances
 from rased.francais import quantite
 
@@ -68,14 +69,16 @@ def groupe_liste(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def groupe_creer_page(request):
     exiger(request, "aides.gerer_emploi_du_temps")
     form = GroupeForm(request.POST or None, user=request.user,
                       initial={"ecole": request.GET.get("ecole")} if request.GET.get("ecole") else None)
     if request.method == "POST" and form.is_valid():
-        with refus_en_message(request):
+        with refus_en_message(request), envoi_unique(request) as envoi:
             groupe = groupe_creer(intervenant=request.user, ecole=form.cleaned_data["ecole"],
                                   nom=form.cleaned_data["nom"])
+            envoi.noter(reverse("groupe_detail", args=[groupe.pk]))
             messages.success(request, f"Le groupe « {groupe.nom} » a été créé : ajoutez-y vos élèves.")
             return redirect("groupe_detail", pk=groupe.pk)
     return render(request, "aides/groupe_form.html", {"form": form})
@@ -183,9 +186,10 @@ def _creneau_form_page(request, *, creneau=None):
         if "apercu" in request.POST:
             apercu = jours_prevus(form.instance, calendrier_de_l_ecole(form.cleaned_data["ecole"]))
         else:
-            with refus_en_message(request):
+            with refus_en_message(request), envoi_unique(request) as envoi:
                 nouveau = creneau is None
                 creneau = creneau_enregistrer(creneau=form.instance, intervenant=request.user)
+                envoi.noter(reverse("creneau_detail", args=[creneau.pk]))
                 messages.success(request, "Le créneau a été ajouté à votre emploi du temps." if nouveau
                                  else "Le créneau a été modifié.")
                 return redirect("creneau_detail", pk=creneau.pk)
@@ -194,6 +198,7 @@ def _creneau_form_page(request, *, creneau=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def creneau_creer_page(request):
     exiger(request, "aides.gerer_emploi_du_temps")
     return _creneau_form_page(request)

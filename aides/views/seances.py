@@ -199,6 +199,7 @@ def _jour_de_l_adresse(valeur: str) -> date:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@une_seule_fois
 def seance_noter(request, pk, jour):
     """« Noter la séance » of one of the member's slots on one of its days: the session form filled
     from the slot (time, duration, modality, the group's pupils all « Présent », the content from
@@ -230,9 +231,11 @@ def seance_noter(request, pk, jour):
             lignes = presences.presences()
             with refus_en_message(request):
                 try:
-                    seance_enregistrer(
-                        intervenant=request.user, seance=form.instance, presences=lignes, creneau=creneau,
-                    )
+                    with envoi_unique(request) as envoi:
+                        seance = seance_enregistrer(
+                            intervenant=request.user, seance=form.instance, presences=lignes, creneau=creneau,
+                        )
+                        envoi.noter(reverse("seance_corriger", args=[seance.pk]))
                 except SeanceDejaNotee as deja:
                     # Logged since the page was read (another tab, a form sent twice): not written twice.
                     messages.info(request, str(deja))

@@ -18,9 +18,11 @@ from aides.enums import TypeAide
 from aides.models import (
     ActionEquipe,
     ConclusionPsy,
+    Creneau,
     DemandeAide,
     EnvoiFormulaire,
     Evaluation,
+    Groupe,
     Observation,
     Programme,
     Reunion,
@@ -30,6 +32,7 @@ from tests.aides.test_concurrence import en_meme_temps
 from tests.aides.test_programmes import champs_du_formulaire, programme_de, trois_aides_en_cours
 from tests.aides.test_seances import HIER
 from tests.eleves.outils_pages import texte
+from tests.factories_aides import CreneauFactory, GroupeFactory, MembreGroupeFactory
 from tests.factories_parcours import prise_en_charge, seance_notee
 
 
@@ -94,7 +97,31 @@ def _action_equipe(monde, demande_envoyee, aides):
                              "duree": "90"}, ActionEquipe.objects.all()
 
 
+def _groupe(monde, demande_envoyee, aides):
+    return "maitre_e", reverse("groupe_creer"), {"ecole": str(monde.ecole_a.pk), "nom": "CP lecture"}, \
+        Groupe.objects.all()
+
+
+def _creneau(monde, demande_envoyee, aides):
+    groupe = GroupeFactory(intervenant=monde["maitre_e"], ecole=monde.ecole_a, nom="CE1 lecture")
+    return "maitre_e", reverse("creneau_creer"), {
+        "jour": "1", "heure": "09:30", "duree": "45", "ecole": str(monde.ecole_a.pk), "groupe": str(groupe.pk),
+        "modalite": "petit_groupe", "du": HIER.isoformat(), "au": (HIER + timedelta(days=40)).isoformat(),
+    }, Creneau.objects.all()
+
+
+def _seance_du_creneau(monde, demande_envoyee, aides):
+    groupe = GroupeFactory(intervenant=monde["maitre_e"], ecole=monde.ecole_a, nom="CE1 lecture")
+    MembreGroupeFactory(groupe=groupe, aide=aides[TypeAide.E])
+    creneau = CreneauFactory(groupe=groupe, jour=HIER.weekday(), du=HIER - timedelta(days=30),
+                             au=HIER + timedelta(days=30))
+    return "maitre_e", reverse("seance_noter", args=[creneau.pk, HIER.isoformat()]), {
+        "contenu": "Syllabes complexes.",
+    }, Seance.objects.all()
+
+
 FORMULAIRES = {
+    "groupe": _groupe, "créneau": _creneau, "séance depuis un créneau": _seance_du_creneau,
     "demande": _demande, "observation": _observation, "réunion": _reunion, "programme": _programme,
     "séance": _seance, "bilan": _bilan, "conclusion": _conclusion, "action auprès d'une équipe": _action_equipe,
 }

@@ -176,8 +176,10 @@ def _ecritures_d_etat(chemin: Path, racine: Path = RACINE) -> list[str]:
 
 
 def test_aucune_ecriture_d_etat_hors_de_son_ecrivain():
+    # impressions.py writes a batch print job's own state (TravailImpression: waiting, running,
+    # done), not the aid workflow's: the job is its task's alone.
     modules = [p for p in (RACINE / "aides").rglob("*.py")
-               if "migrations" not in p.parts and p.name not in ("seed_bench.py",)]
+               if "migrations" not in p.parts and p.name not in ("seed_bench.py", "impressions.py")]
     assert [f for p in modules for f in _ecritures_d_etat(p)] == []
 
 
