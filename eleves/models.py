@@ -720,3 +720,16 @@ class AttributionRole(models.Model):
 
     def __str__(self):
         return f"{self.get_motif_display().capitalize()} le {timezone.localtime(self.le):%d/%m/%Y}"
+
+
+class DemandeReinitialisation(models.Model):
+    """A « mot de passe oublié » asked: kept a day to throttle the form (per address typed, per
+    client address), whatever the address typed (the page answers the same). The address typed is
+    kept only as its SHA-256: nothing here tells who has an account."""
+
+    empreinte_adresse = models.CharField(max_length=64, db_index=True)
+    adresse_ip = models.GenericIPAddressField(null=True)
+    le = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "demande de réinitialisation du mot de passe"

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from eleves import views, views_2fa, views_compte, views_import
+from eleves import views, views_2fa, views_compte, views_import, views_mot_de_passe
 
 urlpatterns = [
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
     path("deconnexion/", views.DeconnexionView.as_view(), name="deconnexion"),
+    path("mot-de-passe-oublie/", views_mot_de_passe.MotDePasseOublieView.as_view(), name="mot_de_passe_oublie"),
+    path("mot-de-passe-oublie/envoye/", views_mot_de_passe.MotDePasseEnvoyeView.as_view(),
+         name="mot_de_passe_envoye"),
+    path("mot-de-passe/<uidb64>/<token>/", views_mot_de_passe.MotDePasseNouveauView.as_view(),
+         name="mot_de_passe_nouveau"),
+    path("mot-de-passe/change/", views_mot_de_passe.MotDePasseChangeView.as_view(), name="mot_de_passe_change"),
     path("session/", views.session_etat, name="session_etat"),
     path("eleves/", views.eleve_liste, name="eleve_liste"),
     path("eleves/nouveau/", views.eleve_creer, name="eleve_creer"),

@@ -146,6 +146,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# « Mot de passe oublié »: the link is valid 30 minutes; at most 5 requests an hour per address typed
+# (20 per client address).
+PASSWORD_RESET_TIMEOUT = 30 * 60
+REINITIALISATION_PAR_HEURE = 5
 LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "connexion"

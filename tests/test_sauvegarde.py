@@ -130,6 +130,7 @@ def peupler_tout() -> None:
     # link, a daily digest sent, and an e-mail waiting in the task queue.
     EnvoiFormulaire.objects.create(cle=uuid.uuid4(), utilisateur=comptes["directeur"], url="/demandes/1/")
     lien_agenda_creer(utilisateur=comptes["psychologue"])
+    Client().post(reverse("mot_de_passe_oublie"), {"email": "directeur@example.org"})
     RecapitulatifEnvoye.objects.create(destinataire=comptes["psychologue"], jour=timezone.localdate(), lignes=2)
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
                                               "QUEUES": ["default", "courriels", "documents"]}}):

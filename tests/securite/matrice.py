@@ -115,6 +115,10 @@ ARGUMENTS = {
     "creneau_non_tenu_annuler": lambda c: {"pk": c.creneau.pk, "jour": c.jour_non_tenu},
     "trajet_page": SANS,
     "mon_compte": SANS,
+    "mot_de_passe_oublie": SANS,
+    "mot_de_passe_envoye": SANS,
+    "mot_de_passe_nouveau": lambda c: {"uidb64": "MQ", "token": "lien-perime"},
+    "mot_de_passe_change": SANS,
     "reglages_circonscription": SANS,
     "mon_activite": SANS,
     "mon_activite_pdf": SANS,
@@ -269,6 +273,11 @@ ATTENDU = {
     "trajet_page":                 "L    403  403  200  200  200  403  403  403  200  403",
     # « Mon compte »: everyone, for themselves; the circonscription's settings: its IEN.
     "mon_compte":                  "L    200  200  200  200  200  200  200  200  200  200",
+    # « Mot de passe oublié »: open to anyone (a stale link shows « Ce lien n'est plus valable »).
+    "mot_de_passe_oublie":         "200  200  200  200  200  200  200  200  200  200  200",
+    "mot_de_passe_envoye":         "200  200  200  200  200  200  200  200  200  200  200",
+    "mot_de_passe_nouveau":        "200  200  200  200  200  200  200  200  200  200  200",
+    "mot_de_passe_change":         "200  200  200  200  200  200  200  200  200  200  200",
     "reglages_circonscription":    "L    403  403  403  403  403  200  403  403  403  403",
     # « Mon activité » (aides/views/activite.py): each RASED member's own figures, no URL names a
     # person (a psychologist's figures stay hers); every other role 403.

@@ -79,6 +79,8 @@ def _cote_a(monde):
     seance_supprimer(seance=doublon, auteur=monde["maitre_e"], motif="Notée deux fois.")
     # The member's calendar link (only its token's fingerprint is stored).
     lien_agenda_creer(utilisateur=monde["maitre_e"])
+    # A « mot de passe oublié » asked (only the address's fingerprint is kept).
+    Client().post(reverse("mot_de_passe_oublie"), {"email": "inconnu@example.org"})
     return cote
 
 
