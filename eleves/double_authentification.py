@@ -29,7 +29,24 @@ def double_authentification_requise(user) -> bool:
     return bool(
         settings.DOUBLE_AUTHENTIFICATION
         and user.is_authenticated
-        and (user.is_superuser or user.role in ROLES_DOUBLE_AUTHENTIFICATION)
+        and (user.is_superuser or user.role in ROLES_DOUBLE_AUTHENTIFICATION or _directeur_qui_l_a(user))
+    )
+
+
+def _directeur_qui_l_a(user) -> bool:
+    """A directeur sees one school's files: a second factor is his choice (« Mon compte »), unless
+    the instance imposes it on every directeur (``DOUBLE_AUTHENTIFICATION_DIRECTEURS``)."""
+    return user.role == Role.DIRECTEUR and (
+        settings.DOUBLE_AUTHENTIFICATION_DIRECTEURS or user.double_authentification_choisie
+    )
+
+
+def double_authentification_au_choix(user) -> bool:
+    """Whether ``user`` may turn a second factor on or off for himself (a directeur, when the
+    instance neither imposes it on directeurs nor has two factors off altogether)."""
+    return bool(
+        settings.DOUBLE_AUTHENTIFICATION and user.is_authenticated and user.role == Role.DIRECTEUR
+        and not settings.DOUBLE_AUTHENTIFICATION_DIRECTEURS and not user.is_superuser
     )
 
 

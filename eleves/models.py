@@ -234,6 +234,9 @@ class Utilisateur(AbstractUser):
         "programme, accords des familles attendus, demandes sans réponse. Aucun nom d'élève.",
     )
 
+    # A directeur who chose a second factor on « Mon compte » (eleves/double_authentification.py).
+    double_authentification_choisie = models.BooleanField("double authentification choisie", default=False)
+
     objects = UserManager()
 
     class Meta:

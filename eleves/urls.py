@@ -27,6 +27,8 @@ urlpatterns = [
     path("ecoles/<int:pk>/import/", views_import.import_classes, name="import_classes"),
     path("import/modele.csv", views_import.import_modele, name="import_modele"),
     path("mon-compte/", views_compte.mon_compte, name="mon_compte"),
+    path("mon-compte/double-authentification/", views_compte.double_authentification_choix,
+         name="double_authentification_choix"),
     path("circonscription/reglages/", views_compte.reglages_circonscription, name="reglages_circonscription"),
 ]
 

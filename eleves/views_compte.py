@@ -5,8 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.db import transaction
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user
 
+from eleves.double_authentification import double_authentification_au_choix
 from eleves.forms import CompteForm, ReglagesCirconscriptionForm
 
 
@@ -24,7 +29,32 @@ def mon_compte(request):
         form.save()
         messages.success(request, "Vos choix ont été enregistrés.")
         return redirect("mon_compte")
-    return render(request, "eleves/mon_compte.html", {"form": form})
+    return render(request, "eleves/mon_compte.html", {
+        "form": form, "double_authentification_au_choix": double_authentification_au_choix(request.user),
+    })
+
+
+@login_required
+@require_POST
+def double_authentification_choix(request):
+    """A directeur turns a second factor on (he is sent to set it up at once) or off (his
+    application and backup codes are forgotten). To turn it off he has proved it in this session:
+    until then the middleware lets him reach no page but the code's."""
+    user = request.user
+    if not double_authentification_au_choix(user):
+        raise PermissionDenied
+    if request.POST.get("choix") == "activer":
+        user.double_authentification_choisie = True
+        user.save(update_fields=["double_authentification_choisie"])
+        messages.success(request, "La double authentification est activée : configurez votre application.")
+        return redirect(f"{reverse('otp_configurer')}?{urlencode({'next': reverse('mon_compte')})}")
+    with transaction.atomic():
+        for appareil in devices_for_user(user, confirmed=None):
+            appareil.delete()
+        user.double_authentification_choisie = False
+        user.save(update_fields=["double_authentification_choisie"])
+    messages.success(request, "La double authentification est désactivée pour votre compte.")
+    return redirect("mon_compte")
 
 
 @login_required

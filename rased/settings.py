@@ -167,6 +167,8 @@ AXES_VERBOSE = False
 # eleves/double_authentification.py.
 # On unless set to 0: only the demo (`make run`) turns it off.
 DOUBLE_AUTHENTIFICATION = env_bool("DOUBLE_AUTHENTIFICATION", True)
+# Directeurs choose a second factor on « Mon compte »; 1 imposes it on every directeur.
+DOUBLE_AUTHENTIFICATION_DIRECTEURS = env_bool("DOUBLE_AUTHENTIFICATION_DIRECTEURS", False)
 DOUBLE_AUTHENTIFICATION_NB_CODES_SECOURS = 10
 OTP_TOTP_ISSUER = "rased"
 # After n failed codes a device waits 2^(n-1) seconds before it checks another one.

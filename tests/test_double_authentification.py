@@ -379,3 +379,61 @@ def test_active_par_defaut_coupee_par_la_demo_du_makefile():
     assert "DEV := DJANGO_DEBUG=1 DOUBLE_AUTHENTIFICATION=0\n" in makefile
     assert "$(DEV) $(BIN)/python manage.py runserver" in makefile
     assert "$(DEV) $(BIN)/python manage.py demo" in makefile
+
+
+# A directeur's choice (issue 15) ---------------------------------------------------------------
+
+
+def test_le_directeur_active_la_double_authentification_sur_mon_compte(client, monde):
+    directeur = monde["directeur"]
+    client.force_login(directeur)
+    page = client.get(reverse("mon_compte")).content.decode()
+    assert "Activer la double authentification" in page
+    response = client.post(reverse("double_authentification_choix"), {"choix": "activer"})
+    assert response["Location"].startswith(reverse("otp_configurer"))
+    directeur.refresh_from_db()
+    assert directeur.double_authentification_choisie
+    # From now on, his password alone opens nothing.
+    assert client.get(reverse("eleve_liste"))["Location"].startswith(reverse("otp_configurer"))
+    assert client.get(reverse("otp_configurer")).status_code == 200
+
+
+def test_le_directeur_desactive_apres_avoir_prouve_son_code(client, monde):
+    directeur = monde["directeur"]
+    directeur.double_authentification_choisie = True
+    directeur.save()
+    appareil = _equiper(directeur)
+    client.force_login(directeur)
+    # Without the code of this session, no way to turn it off.
+    refus = client.post(reverse("double_authentification_choix"), {"choix": "desactiver"})
+    assert refus["Location"].startswith(reverse("otp_verifier"))
+    assert TOTPDevice.objects.filter(user=directeur).exists()
+
+    _verifier(client, _code(appareil.key))
+    response = client.post(reverse("double_authentification_choix"), {"choix": "desactiver"}, follow=True)
+    assert "La double authentification est désactivée pour votre compte." in response.content.decode()
+    directeur.refresh_from_db()
+    assert not directeur.double_authentification_choisie
+    assert not TOTPDevice.objects.filter(user=directeur).exists()
+    assert not StaticDevice.objects.filter(user=directeur).exists()
+    assert _page_accessible(client, "eleve_liste")
+
+
+def test_un_reglage_l_impose_a_tous_les_directeurs(client, monde, settings):
+    settings.DOUBLE_AUTHENTIFICATION_DIRECTEURS = True
+    client.force_login(monde["directeur"])
+    assert client.get(reverse("accueil"))["Location"].startswith(reverse("otp_configurer"))
+    # Imposed: no choice to make, nothing to turn off.
+    assert client.post(reverse("double_authentification_choix"), {"choix": "desactiver"})[
+        "Location"].startswith(reverse("otp_configurer"))
+
+
+@pytest.mark.parametrize("persona", ["enseignant", "maitre_e", "circonscription", "admin"])
+def test_le_choix_n_est_qu_aux_directeurs(client, monde, persona):
+    appareil = _equiper(monde[persona])
+    client.force_login(monde[persona])
+    if persona != "enseignant":
+        _verifier(client, _code(appareil.key))
+    assert "Activer la double authentification" not in client.get(reverse("mon_compte")).content.decode()
+    assert client.post(reverse("double_authentification_choix"), {"choix": "desactiver"}).status_code == 403
+    assert TOTPDevice.objects.filter(user=monde[persona]).exists()

@@ -115,6 +115,7 @@ ARGUMENTS = {
     "creneau_non_tenu_annuler": lambda c: {"pk": c.creneau.pk, "jour": c.jour_non_tenu},
     "trajet_page": SANS,
     "mon_compte": SANS,
+    "double_authentification_choix": SANS,
     "mot_de_passe_oublie": SANS,
     "mot_de_passe_envoye": SANS,
     "mot_de_passe_nouveau": lambda c: {"uidb64": "MQ", "token": "lien-perime"},
@@ -273,6 +274,7 @@ ATTENDU = {
     "trajet_page":                 "L    403  403  200  200  200  403  403  403  200  403",
     # « Mon compte »: everyone, for themselves; the circonscription's settings: its IEN.
     "mon_compte":                  "L    200  200  200  200  200  200  200  200  200  200",
+    "double_authentification_choix": "L  405  405  405  405  405  405  405  405  405  405",
     # « Mot de passe oublié »: open to anyone (a stale link shows « Ce lien n'est plus valable »).
     "mot_de_passe_oublie":         "200  200  200  200  200  200  200  200  200  200  200",
     "mot_de_passe_envoye":         "200  200  200  200  200  200  200  200  200  200  200",
