@@ -170,6 +170,8 @@ class EleveFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["ecole"].queryset = Ecole.objects.visibles_par(user)
         self.filters["classe"].queryset = classes_de_l_annee(user)
+        # A class is named with its school: two schools both have a « CE1 ».
+        self.form.fields["classe"].label_from_instance = lambda c: f"{c.nom} — {c.ecole.nom}"
         for nom in ("ecole", "classe", "niveau"):
             self.form.fields[nom].widget.attrs["class"] = "form-select"
 

@@ -344,3 +344,10 @@ def test_filtre_nom_borne_le_nombre_de_mots(monde):
     assert requete.count("LIKE") == 2 * BORNE_MOTS
     assert not filtre.form.is_valid()
     assert str(filtre.qs.query).count("LIKE") == 0
+
+
+def test_chaque_classe_proposee_nomme_son_ecole(client, monde):
+    client.force_login(monde["circonscription"])
+    page = client.get(reverse("eleve_liste")).content.decode()
+    assert f"CE1 A — {monde.ecole_a.nom}" in page
+    assert f"CE1 B — {monde.ecole_b.nom}" in page
