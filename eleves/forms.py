@@ -79,7 +79,7 @@ class EleveForm(FormulaireRevise):
         (``eleves.selectors.classes_gerees_par``)."""
         super().__init__(*args, **kwargs)
         self.fields["classe"].queryset = classes
-        self.fields["classe"].label_from_instance = lambda c: f"{c.ecole.nom} — {c.nom} ({c.niveaux_libelle})"
+        self.fields["classe"].label_from_instance = lambda c: f"{c.nom} ({c.niveaux_libelle}) — {c.ecole.nom}"
 
     def clean_nom(self):
         return " ".join(self.cleaned_data["nom"].split())

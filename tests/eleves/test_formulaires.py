@@ -183,7 +183,7 @@ def test_creer_eleve_directeur_classes_de_son_ecole_seulement(client, monde):
 
     classes = response.context["form"].fields["classe"].queryset
     assert set(classes) == {monde.classe_a1, monde.classe_a2}  # not B1, C1 nor last year's CP A
-    assert "École Jean Jaurès — CE1 A (CE1-CE2)" in texte(response)
+    assert "CE1 A (CE1-CE2) — École Jean Jaurès" in texte(response)
     assert "CE1 B" not in texte(response)
 
 
