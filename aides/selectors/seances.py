@@ -79,10 +79,19 @@ def presences_de_la_seance(seance) -> list[PresenceSeance]:
     )
 
 
-def seances_menees_par(user, *, mois: date | None = None):
-    """The sessions ``user`` led, as far as they may read them; ``mois``: only that month's."""
+def seances_menees_par(user, *, mois: date | None = None, ecole=None, groupe=None, periode=None):
+    """The sessions ``user`` led, as far as they may read them; narrowed to a month, a school (the
+    slot's, or a pupil's request's), a group (logged from one of its slots), a période."""
     seances = Seance.objects.visibles_par(user).filter(intervenant=user)
-    return seances.filter(date__year=mois.year, date__month=mois.month) if mois else seances
+    if mois:
+        seances = seances.filter(date__year=mois.year, date__month=mois.month)
+    if ecole is not None:
+        seances = seances.filter(Q(creneau__ecole=ecole) | Q(presences__aide__demande__classe__ecole=ecole))
+    if groupe is not None:
+        seances = seances.filter(creneau__groupe=groupe)
+    if periode is not None:
+        seances = seances.filter(date__range=(periode.debut, periode.fin))
+    return seances.distinct()
 
 
 def seances_des_collegues_a_corriger(user, *, mois: date | None = None):

@@ -14,13 +14,16 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from aides.emploi_du_temps import refus_du_jour
 from aides.exceptions import SeanceDejaNotee
 from aides.forms.base import SuppressionForm
 from aides.forms.seances import PresencesCreneauForm, PresencesForm, SeanceCreneauForm, SeanceForm
+from aides.models import Groupe
 from aides.rules import corrections_d_une_liste
+from aides.selectors.groupes import ecoles_du_membre
 from aides.selectors.historique import historique_lisible_de_la_seance
 from aides.selectors.seances import (
     aides_du_creneau,
@@ -46,6 +49,8 @@ from aides.services import (
 )
 from aides.views.acces import exiger, refus_en_message
 from aides.views.envois import envoi_unique, une_seule_fois
+from eleves.models import annee_courante_debut
+from eleves.scolarite import periodes
 from eleves.selectors import calendrier_scolaire, eleve_visible_ou_404
 from rased.francais import quantite
 
@@ -129,6 +134,11 @@ def seance_supprimer_page(request, pk):
     })
 
 
+def _choisi(objets, valeur: str | None):
+    """The object of ``objets`` whose key is ``valeur`` (a choice of the page's lists), else None."""
+    return next((o for o in objets if str(o.pk) == valeur), None)
+
+
 def _mois_choisi(valeur: str | None) -> date | None:
     """``"2026-11"`` → 1 November 2026; anything else → no filter."""
     try:
@@ -143,9 +153,19 @@ def seance_liste(request):
     """The member's own sessions, newest first, with totals; optionally one month."""
     exiger(request, "aides.view_seances")
     mois = _mois_choisi(request.GET.get("mois"))
-    seances = seances_menees_par(request.user, mois=mois)
+    ecoles = list(ecoles_du_membre(request.user))
+    groupes = list(Groupe.objects.de(request.user).select_related("ecole"))
+    periodes_de_l_annee = periodes(annee_courante_debut())
+    ecole = _choisi(ecoles, request.GET.get("ecole"))
+    groupe = _choisi(groupes, request.GET.get("groupe"))
+    periode = next((p for p in periodes_de_l_annee if str(p.numero) == request.GET.get("periode")), None)
+    seances = seances_menees_par(request.user, mois=mois, ecole=ecole, groupe=groupe, periode=periode)
     page = Paginator(seances_avec_eleves(request.user, seances), settings.PAGINATION_ELEVES).get_page(
         request.GET.get("page"))
+    filtres = urlencode({k: v for k, v in {
+        "mois": f"{mois:%Y-%m}" if mois else "", "ecole": ecole.pk if ecole else "",
+        "groupe": groupe.pk if groupe else "", "periode": periode.numero if periode else "",
+    }.items() if v})
     # A stand-in's way to the colleagues' sessions the policy lets them correct: the most recent
     # ones (the month filter applies), their right to correct read once for the list.
     collegues = list(seances_avec_eleves(
@@ -159,6 +179,9 @@ def seance_liste(request):
             "totaux": totaux_des_seances(seances),
             "mois": mois,
             "mois_disponibles": mois_des_seances_de(request.user),
+            "ecoles": ecoles, "ecole": ecole, "groupes": groupes, "groupe": groupe,
+            "periodes": periodes_de_l_annee, "periode": periode, "filtres": filtres,
+            "filtre": bool(filtres),
             "seances_collegues": collegues[:SEANCES_DE_COLLEGUES],
             "autres_seances_collegues": len(collegues) > SEANCES_DE_COLLEGUES,
         },

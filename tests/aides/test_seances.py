@@ -13,11 +13,12 @@ from aides.models import Aide, PresenceSeance, Seance
 from aides.services import ActionRefusee, seance_enregistrer
 from eleves.calendrier import Calendrier
 from eleves.enums import Role
-from eleves.models import Eleve, Inscription
+from eleves.models import Eleve, Inscription, annee_courante_debut
+from eleves.scolarite import periode_de, periodes
 from tests.conftest import PERSONAS
 from tests.eleves.outils_pages import texte, urls
 from tests.factories import UtilisateurFactory, eleve_inscrit
-from tests.factories_aides import DemandeAideFactory
+from tests.factories_aides import CreneauFactory, DemandeAideFactory, GroupeFactory
 from tests.factories_parcours import aides_en_cours
 
 AUJOURD_HUI = timezone.localdate()
@@ -142,6 +143,33 @@ def test_filtre_par_mois(client, monde, groupe):
     assert "Séances 1 Heures 0 h 30 Taux de présence 100 %" in page
     tout = texte(client.get(reverse("seance_liste"), {"mois": "n'importe quoi"}))
     assert "Séance du mois passé" in tout and "Séance de ce mois" in tout
+
+
+def test_filtre_par_groupe_ecole_et_periode(client, monde, groupe):
+    lea = groupe[0]
+    lecture = GroupeFactory(intervenant=monde["maitre_e"], ecole=monde.ecole_a, nom="Lecture CE1")
+    creneau = CreneauFactory(groupe=lecture, jour=HIER.weekday(), du=HIER - timedelta(days=30), au=HIER)
+    du_groupe = _noter(monde["maitre_e"], HIER, 45, [(lea, "present", "")], contenu="Séance du groupe")
+    Seance.objects.filter(pk=du_groupe.pk).update(creneau=creneau)
+    _noter(monde["maitre_e"], AUJOURD_HUI - timedelta(days=2), 30, [(lea, "present", "")], contenu="Hors créneau")
+    client.force_login(monde["maitre_e"])
+
+    page = texte(client.get(reverse("seance_liste"), {"groupe": lecture.pk}))
+    assert "Séance du groupe" in page and "Hors créneau" not in page
+    assert "Séances 1 Heures 0 h 45" in page
+    dans_l_ecole = texte(client.get(reverse("seance_liste"), {"ecole": monde.ecole_a.pk}))
+    assert "Séance du groupe" in dans_l_ecole and "Hors créneau" in dans_l_ecole
+    periode = periode_de(HIER)
+    de_la_periode = texte(client.get(reverse("seance_liste"), {"periode": periode.numero}))
+    assert "Séance du groupe" in de_la_periode
+    autre = next(p for p in periodes(annee_courante_debut())
+                 if not any(p.debut <= jour <= p.fin for jour in (HIER, AUJOURD_HUI - timedelta(days=2))))
+    assert "Aucune séance enregistrée pour ces critères." in texte(
+        client.get(reverse("seance_liste"), {"periode": autre.numero}))
+    # Another member's group or a stranger's key: ignored, the whole list.
+    autre_groupe = GroupeFactory(intervenant=monde["maitre_g"], ecole=monde.ecole_a)
+    tout = texte(client.get(reverse("seance_liste"), {"groupe": autre_groupe.pk, "ecole": "x"}))
+    assert "Séance du groupe" in tout and "Hors créneau" in tout
 
 
 @pytest.mark.parametrize("champs, message", [
