@@ -1,9 +1,18 @@
-from django import forms
+from datetime import timedelta
 
-from aides.enums import DejaEssaye, DomaineSocle
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from aides.enums import ETATS_A_TRAITER, DejaEssaye, DomaineSocle, EtatDemande, TypeAide
 from aides.forms.base import CleEnvoi, RevisionLue
-from aides.models import DemandeAide
+from aides.models import Aide, DemandeAide
+from eleves.enums import ROLES_RASED
 from eleves.forms import DateInput, FormulaireRased
+from eleves.models import AnneeScolaire, Classe, Ecole, Utilisateur
+from eleves.selectors import classes_de_l_annee
+from rased.widgets import ListeDeroulante
 
 
 class DemandeAideForm(CleEnvoi, FormulaireRased):
@@ -95,3 +104,68 @@ class DemandeAideForm(CleEnvoi, FormulaireRased):
 
 def _rempli(valeur) -> bool:
     return bool(valeur.strip() if isinstance(valeur, str) else valeur)
+
+
+class DemandeFiltre(django_filters.FilterSet):
+    """The request list's filters, each within what ``user`` sees (the list's queryset). Sent by
+    POST and kept in the session (``aides.views.demandes``): no name, no criterion in the URL."""
+
+    etat = django_filters.ChoiceFilter(
+        label="État", choices=EtatDemande.choices, empty_label="Tous", widget=ListeDeroulante,
+        error_messages={"invalid_choice": "Choisissez un état de la liste."},
+    )
+    ecole = django_filters.ModelChoiceFilter(
+        label="École", field_name="classe__ecole", queryset=Ecole.objects.none(), empty_label="Toutes",
+        widget=ListeDeroulante, error_messages={"invalid_choice": "Choisissez une école de la liste."},
+    )
+    classe = django_filters.ModelChoiceFilter(
+        label="Classe", queryset=Classe.objects.none(), empty_label="Toutes", widget=ListeDeroulante,
+        error_messages={"invalid_choice": "Choisissez une classe de la liste."},
+    )
+    type_aide = django_filters.ChoiceFilter(
+        label="Aide", choices=TypeAide.choices, method="filtrer_type_aide", empty_label="Toutes",
+        widget=ListeDeroulante, error_messages={"invalid_choice": "Choisissez une aide de la liste."},
+    )
+    referent = django_filters.ModelChoiceFilter(
+        label="Référent", queryset=Utilisateur.objects.none(), empty_label="Tous", widget=ListeDeroulante,
+        error_messages={"invalid_choice": "Choisissez un membre du RASED de la liste."},
+    )
+    annee = django_filters.ChoiceFilter(
+        label="Année scolaire", field_name="classe__annee__debut", choices=(), empty_label="Toutes",
+        widget=ListeDeroulante, error_messages={"invalid_choice": "Choisissez une année de la liste."},
+    )
+    attente = django_filters.NumberFilter(
+        label="En attente depuis plus de (jours)", method="filtrer_attente", min_value=1, max_value=365,
+    )
+
+    class Meta:
+        model = DemandeAide
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["ecole"].queryset = Ecole.objects.visibles_par(user).order_by("nom")
+        self.filters["classe"].queryset = classes_de_l_annee(user)
+        self.filters["referent"].queryset = Utilisateur.objects.filter(
+            role__in=ROLES_RASED, circonscription_id=user.circonscription_id, is_active=True,
+        ).order_by("last_name", "first_name")
+        # The form is built at its first use: every queryset above is set before.
+        self.form.fields["classe"].label_from_instance = lambda c: f"{c.nom} — {c.ecole.nom}"
+        self.form.fields["annee"].choices = [("", "Toutes")] + [
+            (str(a.debut), str(a)) for a in AnneeScolaire.objects.order_by("-debut")]
+        for nom, champ in self.form.fields.items():
+            champ.widget.attrs["class"] = "form-select" if nom != "attente" else "form-control"
+
+    def erreurs(self) -> str:
+        return " ".join(f"{self.form.fields[nom].label} : {' '.join(e)}" for nom, e in self.form.errors.items())
+
+    def filtrer_type_aide(self, queryset, name, value):
+        # Only the aids the user may know of: a teacher cannot learn of a psychological follow-up
+        # by filtering on it.
+        connues = Aide.objects.visibles_par(self.user).filter(demande=OuterRef("pk"), type=value)
+        return queryset.filter(Exists(connues))
+
+    def filtrer_attente(self, queryset, name, value):
+        limite = timezone.now() - timedelta(days=int(value))
+        return queryset.filter(etat__in=ETATS_A_TRAITER, envoyee_le__lte=limite)

@@ -4,7 +4,9 @@ request's history: ``aides/selectors/historique.py``)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from aides.enums import EtatAide
+from django.db.models import Count
+
+from aides.enums import EtatAide, EtatDemande
 from aides.models import Aide, DemandeAide, HistoriqueDemande
 from aides.rules import connait_les_suivis_psy, etat_lisible
 from eleves.rules import lit_le_secret_psy
@@ -18,6 +20,12 @@ def demandes_de_la_liste(user):
         .select_related("eleve", "classe__ecole", "auteur")
         .order_by("-cree_le", "-pk")
     )
+
+
+def comptes_par_etat(demandes) -> list[tuple[str, int]]:
+    """How many of ``demandes`` in each state, in the states' order (one query)."""
+    comptes = dict(demandes.order_by().values_list("etat").annotate(n=Count("pk", distinct=True)))
+    return [(libelle, comptes[etat]) for etat, libelle in EtatDemande.choices if comptes.get(etat)]
 
 
 @dataclass

@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aides.forms.demandes import DemandeAideForm
+from aides.forms.demandes import DemandeAideForm, DemandeFiltre
 from aides.selectors import contexte_demande, demande_visible_ou_404
 from aides.selectors.demandes import (
     autres_demandes_en_cours,
+    comptes_par_etat,
     demandes_de_la_liste,
     revision_de_la_decision,
 )
@@ -27,12 +28,40 @@ from eleves.journal import journaliser
 from eleves.models import JournalAcces
 from eleves.selectors import eleve_visible_ou_404
 
+# The request list's filters, kept in the session (never in the URL).
+FILTRES_DEMANDES = "filtres_demandes"
+
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def demande_liste(request):
-    page = Paginator(demandes_de_la_liste(request.user), settings.PAGINATION_ELEVES).get_page(
-        request.GET.get("page"))
-    return render(request, "aides/demande_liste.html", {"page": page})
+    """The requests the user sees, filtered (state, school, class, aid, référent, school year, waiting
+    longer than N days). The filters are POSTed and kept in the session: nothing in the URL."""
+    if request.method == "POST":
+        if "effacer" in request.POST:
+            request.session.pop(FILTRES_DEMANDES, None)
+        else:
+            criteres = {k: v.strip() for k, v in request.POST.items()
+                        if k in DemandeFiltre.base_filters and v.strip()}
+            filtre = DemandeFiltre(criteres, queryset=demandes_de_la_liste(request.user), user=request.user)
+            if filtre.is_valid():
+                request.session[FILTRES_DEMANDES] = criteres
+            else:
+                messages.error(request, f"Le filtre n'a pas été appliqué. {filtre.erreurs()}")
+        return redirect("demande_liste")
+    criteres = request.session.get(FILTRES_DEMANDES) or {}
+    filtre = DemandeFiltre(criteres or None, queryset=demandes_de_la_liste(request.user), user=request.user)
+    if criteres and not filtre.is_valid():
+        request.session.pop(FILTRES_DEMANDES)
+        messages.warning(request, "Votre filtre enregistré n'était plus valable : il a été effacé.")
+        filtre = DemandeFiltre(None, queryset=demandes_de_la_liste(request.user), user=request.user)
+        criteres = {}
+    demandes = filtre.qs
+    page = Paginator(demandes, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
+    return render(request, "aides/demande_liste.html", {
+        "page": page, "filtre": filtre, "filtre_actif": bool(criteres),
+        "par_etat": comptes_par_etat(demandes),
+    })
 
 
 def _donnees(request):
