@@ -248,8 +248,10 @@ class Analyse:
     profil: ProfilEntete | None = None
     lignes: list[Ligne] = field(default_factory=list)
     erreurs_fichier: list[str] = field(default_factory=list)
-    # Headers of the file that no profile reads: ignored, listed in the preview.
+    # Headers of the file that its profile does not read: ignored, listed in the preview.
     colonnes_ignorees: list[str] = field(default_factory=list)
+    # Where the columns read are: field → index.
+    indices: dict[str, int] = field(default_factory=dict)
     # The classes named by the file and missing from the school: (identifier, name) → levels seen.
     classes_manquantes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
@@ -382,6 +384,8 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     except FichierIllisible as erreur:
         return Analyse(ecole=ecole, erreurs_fichier=[str(erreur)])
     lignes = analyse.lignes
+    # What waits in the session for the confirmation: only the columns read (no address).
+    analyse.texte = _colonnes_lues_seulement(texte, set(analyse.indices.values()))
 
     debut = annee_courante_debut()
     classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by("nom"))
@@ -508,6 +512,7 @@ def _lire(texte: str, analyse: Analyse) -> None:
         if entete is None:
             raise FichierIllisible("Le fichier est vide.")
         analyse.profil, indices, analyse.colonnes_ignorees = _colonnes(entete)
+        analyse.indices = indices
         nb_lignes = 0
         for cellules in lecteur:
             if not _remplie(cellules):
@@ -548,6 +553,21 @@ def _lire(texte: str, analyse: Analyse) -> None:
             f"{MAX_LIGNES} au plus. Découpez la liste en plusieurs fichiers."
         )
     analyse.lignes = lignes
+
+
+def _colonnes_lues_seulement(texte: str, gardees: set[int]) -> str:
+    """``texte`` with the cells of the columns not read emptied, the header kept. Reading it again
+    gives the same rows at the same line numbers (a cell's line breaks are kept)."""
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=SEPARATEUR)
+    sortie = io.StringIO(newline="")
+    ecrivain = csv.writer(sortie, delimiter=SEPARATEUR, lineterminator="\r\n")
+    entete_lue = False
+    for cellules in lecteur:
+        if entete_lue:
+            cellules = [c if i in gardees else "\n" * c.count("\n") for i, c in enumerate(cellules)]
+        entete_lue = entete_lue or _remplie(cellules)
+        ecrivain.writerow(cellules)
+    return sortie.getvalue()
 
 
 def _remplie(cellules: list[str]) -> bool:

@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from eleves import imports
 from eleves.enums import Niveau
 from eleves.imports import ONDE_ELEVES, PROFILS, Ligne, _lire_niveau
 from eleves.models import Classe, Eleve, Inscription, annee_courante_debut
 from tests.aides.test_fiche_suivi import texte_pdf
 from tests.eleves.test_import_csv import STATUT_ATTENDU
-from tests.factories import eleve_inscrit
+from tests.factories import EcoleFactory, eleve_inscrit
 
 DONNEES = Path(__file__).parent / "donnees"
 UTF8_BOM = DONNEES / "onde_eleves_utf8_bom.csv"
@@ -138,6 +141,47 @@ def test_onde_import_avec_creation_des_classes_puis_reimport_sans_doublon(direct
     assert page.count("déjà inscrit dans cette classe (inchangé)") == 5
     assert "0 élève importé, 5 déjà présents." in _texte(response)
     assert _comptes() == apres
+
+
+def test_onde_la_session_ne_garde_que_les_colonnes_lues(directeur, monde):
+    apercu = _deposer(directeur, monde, UTF8_BOM.read_bytes())
+
+    en_attente = directeur.session[f"import_csv_{monde.ecole_a.pk}"]["texte"]
+    assert apercu.context["analyse"].valide
+    assert "BENALI" in en_attente and "990000001AK" in en_attente
+    for ecarte in ("rue des Lilas", "69004", "CYCLE II", "Passage en CE2", "Oui"):
+        assert ecarte not in en_attente
+
+
+def test_onde_adresse_sur_deux_lignes_numeros_de_ligne_gardes(directeur, monde):
+    contenu = _onde("DURAND;;Chloé;12/05/2019;F;;CE1;CE1 A;E1", "NGUYEN;;Emma;20/09/2017;F;;CM2;CE1 A;E1")
+    contenu = contenu.replace(b"2 rue Haute", b'"2 rue Haute\r\nB\xc3\xa2timent C"', 1)
+
+    apercu = _deposer(directeur, monde, contenu)
+    texte = apercu.context["analyse"].texte
+
+    assert "Ligne 4 : le niveau CM2 n'est pas enseigné dans la classe CE1 A" in _texte(apercu)
+    assert "Bâtiment" not in texte
+    erreurs = imports.analyser_texte(texte, ecole=monde.ecole_a).erreurs
+    assert erreurs == apercu.context["analyse"].erreurs
+
+
+def test_onde_ecole_sans_classe_toutes_creees_sur_demande(client, monde):
+    ecole = EcoleFactory(circonscription=monde.nord, nom="École neuve")
+    client.force_login(monde["admin"])
+    url = reverse("import_classes", args=[ecole.pk])
+
+    # The extraction without Petit Léa, who is enrolled in école A.
+    contenu = b"".join(x for x in UTF8_BOM.read_bytes().splitlines(keepends=True) if b"PETIT" not in x)
+    fichier = SimpleUploadedFile("CSVExtraction.csv", contenu, content_type="text/csv")
+    apercu = client.post(url, {"fichier": fichier})
+    envoi = {"confirmer": "1", "empreinte": apercu.context["empreinte"], "creer_classes": "1"}
+    response = client.post(url, envoi, follow=True)
+
+    assert "Des classes du fichier n'existent pas encore dans l'école" in _texte(apercu)
+    assert "3 classes créées, 4 élèves importés, 0 déjà présent." in _texte(response)
+    classes = {c.nom: c.niveaux for c in Classe.objects.filter(ecole=ecole)}
+    assert classes == {"CE1 A": ["CE1", "CE2"], "CM1 A": ["CM1"], "GS B - Mme Œillet": ["GS"]}
 
 
 def test_onde_windows_1252_classe_trouvee_par_son_identifiant(directeur, monde):
@@ -384,3 +428,18 @@ def test_ine_sur_la_fiche_de_suivi_seulement_pour_directeur_et_ien(client, monde
     texte = texte_pdf(response.content)
     assert "PETIT" in texte
     assert ("990000005EK" in texte) is voit
+
+
+def _requetes_apercu(client, monde, nombre: int) -> int:
+    lignes = ["PETIT;;Léa;14/03/2018;F;990000005EK;CE1;CE1 A;E1"]  # a pupil already enrolled
+    lignes += [
+        f"DURAND{i};;Chloé;{i % 28 + 1:02d}/05/2019;F;99{i:07d}AK;CE1;CE1 A;E1" for i in range(1, nombre)
+    ]
+    with CaptureQueriesContext(connection) as requetes:
+        response = _deposer(client, monde, _onde(*lignes))
+    assert response.context["analyse"].valide
+    return len(requetes)
+
+
+def test_onde_apercu_nombre_de_requetes_constant(directeur, monde):
+    assert _requetes_apercu(directeur, monde, 5) == _requetes_apercu(directeur, monde, 50)
