@@ -144,6 +144,8 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LONGUEUR_NOM = Eleve._meta.get_field("nom").max_length
 _LONGUEUR_PRENOM = Eleve._meta.get_field("prenom").max_length
+_LONGUEUR_CLASSE = Classe._meta.get_field("nom").max_length
+_LONGUEUR_IDENTIFIANT = Classe._meta.get_field("identifiant_onde").max_length
 
 
 class FichierIllisible(Exception):
@@ -713,6 +715,12 @@ def _lire_classe_et_niveau(
     if not ligne.classe_brute:
         ligne.erreurs.append("classe manquante (élève sans classe dans le fichier).")
         return
+    if len(ligne.identifiant_classe) > _LONGUEUR_IDENTIFIANT:
+        ligne.erreurs.append(
+            f"identifiant de classe « {ligne.identifiant_classe[:20]}… » trop long "
+            f"({_LONGUEUR_IDENTIFIANT} caractères au plus)."
+        )
+        return
     trouvees = []
     if ligne.identifiant_classe:
         trouvees = classes_par_cle.get(("onde", ligne.identifiant_classe), [])
@@ -720,6 +728,9 @@ def _lire_classe_et_niveau(
     if not trouvees and analyse.profil.cree_classes:
         # Listed in the preview; created on confirmation if the directeur agrees.
         cle = (ligne.identifiant_classe, " ".join(ligne.classe_brute.split()))
+        if len(cle[1]) > _LONGUEUR_CLASSE:
+            ligne.erreurs.append(f"le nom de la classe dépasse {_LONGUEUR_CLASSE} caractères.")
+            return
         niveaux = analyse.classes_manquantes.setdefault(cle, set())
         if ligne.niveau:
             niveaux.add(ligne.niveau)
@@ -803,8 +814,7 @@ def _rapprocher(lignes: list[Ligne], *, ecole: Ecole) -> None:
         if ligne.ine:
             if eleve is not None and eleve.ine and eleve.ine != ligne.ine:
                 ligne.erreurs.append(
-                    f"l'INE du fichier ({ligne.ine}) diffère de celui enregistré pour cet élève : "
-                    "vérifiez-le sur sa fiche."
+                    "l'INE du fichier diffère de celui enregistré pour cet élève : vérifiez-le sur sa fiche."
                 )
             elif ines_pris.get(ligne.ine, eleve.pk if eleve else None) != (eleve.pk if eleve else None):
                 ligne.erreurs.append("un autre élève est déjà enregistré avec cet INE : vérifiez-le.")

@@ -270,6 +270,16 @@ def test_onde_entete_inconnu_nomme_colonnes_trouvees_et_attendues(directeur, mon
             id="ine-invalide",
         ),
         pytest.param(
+            f"DURAND;;Chloé;12/05/2019;F;990000002BK;CE1;CE1 A;{'X' * 41}",
+            "Ligne 3 : identifiant de classe « XXXXXXXXXXXXXXXXXXXX… » trop long (40 caractères au plus).",
+            id="identifiant-trop-long",
+        ),
+        pytest.param(
+            f"DURAND;;Chloé;12/05/2019;F;990000002BK;CE1;{'C' * 81};E9",
+            "Ligne 3 : le nom de la classe dépasse 80 caractères.",
+            id="classe-a-creer-nom-trop-long",
+        ),
+        pytest.param(
             "DURAND;;Chloé;12/05/2019;F;990000002BK;Cours supérieur;CE1 A;E1",
             "Ligne 3 : niveau « Cours supérieur » inconnu",
             id="niveau-inconnu",
@@ -314,7 +324,7 @@ def test_onde_ine_different_de_celui_enregistre_refuse(directeur, monde):
 
     apercu = _deposer(directeur, monde, _onde("PETIT;;Léa;14/03/2018;F;990000005EK;CE1;CE1 A;E1"))
 
-    assert "l'INE du fichier (990000005EK) diffère de celui enregistré pour cet élève" in _texte(apercu)
+    assert "Ligne 2 : l'INE du fichier diffère de celui enregistré pour cet élève : vérifiez-le sur sa fiche." in _texte(apercu)
     assert "Confirmer l'import" not in _texte(apercu)
 
 
