@@ -207,8 +207,9 @@ class ImportCsvForm(forms.Form):
 
     fichier = forms.FileField(
         label="Fichier CSV",
-        help_text="Séparateur point-virgule (;), encodage UTF-8 ou Latin-1, colonnes : "
-        "Nom;Prénom;Date de naissance;Sexe;Niveau;Classe.",
+        help_text="L'extraction des élèves de ONDE telle quelle, ou le modèle (colonnes "
+        "Nom;Prénom;Date de naissance;Sexe;Niveau;Classe) : séparateur point-virgule (;), "
+        "encodage UTF-8 ou Latin-1.",
         error_messages={
             "required": "Choisissez le fichier CSV à importer.",
             "empty": "Le fichier est vide.",

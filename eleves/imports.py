@@ -1,7 +1,8 @@
-"""Import of a class list from the CSV export of the school's management tool (ONDE).
+"""Import of a class list: the pupils' extraction of ONDE as it is, or the product's own template.
 
-One row a pupil: ``Nom;Prénom;Date de naissance;Sexe;Niveau;Classe``. The import runs in two
-steps, and nothing is written until the second one:
+One row a pupil. The kind of file is recognised from its header (``PROFILS``: one
+``ProfilEntete`` per kind of file; a new export of ONDE is a new entry there). The import runs in
+two steps, and nothing is written until the second one:
 
 1. ``analyser_csv`` reads and checks the whole file and tells, row by row, what the import
    would do (new pupil, already there, change of class) or what is wrong with the row;
@@ -27,12 +28,14 @@ from django.db import transaction
 
 from eleves.enums import Niveau, Sexe
 from eleves.models import (
+    AnneeScolaire,
     Circonscription,
     Classe,
     Ecole,
     Eleve,
     Inscription,
     annee_courante_debut,
+    valider_ine,
 )
 from eleves.scolarite import cle_nom, libelle_annee
 from eleves.services import eleve_enregistrer
@@ -42,20 +45,94 @@ MAX_LIGNES = 1000
 # Plausible ages at the start of the school year, from the toute petite section to a late CM2.
 AGE_MIN, AGE_MAX = 2, 13
 
-# The columns, in the order of the template file, with their header as ONDE writes it.
-COLONNES = {
-    "nom": "Nom",
-    "prenom": "Prénom",
-    "date_naissance": "Date de naissance",
-    "sexe": "Sexe",
-    "niveau": "Niveau",
-    "classe": "Classe",
-}
-# Headers are compared by their ``cle_nom``: case, accents and extra spaces do not matter.
-_ENTETES = {cle_nom(libelle): champ for champ, libelle in COLONNES.items()} | {
-    "date naissance": "date_naissance",
-    "ne le": "date_naissance",
-    "ne e le": "date_naissance",
+
+
+@dataclass(frozen=True)
+class ProfilEntete:
+    """One kind of file, recognised by its header.
+
+    ``colonnes``: field → header, for the columns read (``obligatoires`` must all be there);
+    ``alias``: other headers meaning the same field; ``non_enregistrees``: columns of that file
+    known and deliberately not stored (data minimisation, said in the preview). Headers are
+    compared by their ``cle_nom``: case, accents and extra spaces do not matter.
+    """
+
+    nom: str
+    colonnes: dict[str, str]
+    obligatoires: tuple[str, ...]
+    alias: dict[str, str] = field(default_factory=dict)
+    non_enregistrees: tuple[str, ...] = ()
+    # Its rows name the class by ONDE's identifier and carry the level: a class missing from the
+    # school may be created from them, if the directeur agrees in the preview.
+    cree_classes: bool = False
+
+    def champ(self, titre: str) -> str | None:
+        cle = cle_nom(titre)
+        return {cle_nom(t): c for c, t in self.colonnes.items()}.get(cle) or self.alias.get(cle)
+
+    def connue(self, titre: str) -> bool:
+        return self.champ(titre) is not None or cle_nom(titre) in {cle_nom(t) for t in self.non_enregistrees}
+
+    @property
+    def attendues(self) -> list[str]:
+        return [self.colonnes[c] for c in self.obligatoires]
+
+
+MODELE = ProfilEntete(
+    nom="le modèle de liste de l'application",
+    colonnes={
+        "nom": "Nom",
+        "prenom": "Prénom",
+        "date_naissance": "Date de naissance",
+        "sexe": "Sexe",
+        "niveau": "Niveau",
+        "classe": "Classe",
+    },
+    obligatoires=("nom", "prenom", "date_naissance", "sexe", "niveau", "classe"),
+    alias={"date naissance": "date_naissance", "ne le": "date_naissance", "ne e le": "date_naissance"},
+)
+# « Extraction des élèves » of ONDE (CSVExtraction.csv), 22 columns.
+ONDE_ELEVES = ProfilEntete(
+    nom="l'extraction des élèves ONDE",
+    colonnes={
+        "nom": "Nom élève",
+        "nom_usage": "Nom d'usage élève",
+        "prenom": "Prénom élève",
+        "date_naissance": "Date naissance",
+        "sexe": "Sexe",
+        "ine": "INE",
+        "niveau": "Niveau",
+        "classe": "Libellé classe",
+        "identifiant_classe": "Identifiant classe",
+    },
+    obligatoires=("nom", "prenom", "date_naissance", "sexe", "niveau", "classe", "identifiant_classe"),
+    non_enregistrees=(
+        "Adresse1", "Cp1", "Commune1", "Pays1", "Adresse2", "Cp2", "Commune2", "Pays2", "Cycle",
+        "Attestation fournie", "Autorisation associations", "Autorisation photo", "Décision de passage",
+    ),
+    cree_classes=True,
+)
+# Every kind of file the import recognises, the most specific first. A new export (the guardians'
+# extraction, ONDE's next version) is one more ``ProfilEntete`` here.
+PROFILS = (ONDE_ELEVES, MODELE)
+# The template offered for download.
+COLONNES = MODELE.colonnes
+
+# The levels as ONDE writes them in words, by ``cle_nom``.
+_NIVEAUX_EN_MOTS = {
+    "toute petite section": Niveau.TPS,
+    "petite section": Niveau.PS,
+    "moyenne section": Niveau.MS,
+    "grande section": Niveau.GS,
+    "cours preparatoire": Niveau.CP,
+    "cours elementaire premiere annee": Niveau.CE1,
+    "cours elementaire 1ere annee": Niveau.CE1,
+    "cours elementaire deuxieme annee": Niveau.CE2,
+    "cours elementaire 2eme annee": Niveau.CE2,
+    "cours moyen premiere annee": Niveau.CM1,
+    "cours moyen 1ere annee": Niveau.CM1,
+    "cours moyen deuxieme annee": Niveau.CM2,
+    "cours moyen 2eme annee": Niveau.CM2,
 }
 _SEXES = {
     "f": Sexe.FILLE, "fille": Sexe.FILLE, "feminin": Sexe.FILLE,
@@ -67,6 +144,8 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LONGUEUR_NOM = Eleve._meta.get_field("nom").max_length
 _LONGUEUR_PRENOM = Eleve._meta.get_field("prenom").max_length
+_LONGUEUR_CLASSE = Classe._meta.get_field("nom").max_length
+_LONGUEUR_IDENTIFIANT = Classe._meta.get_field("identifiant_onde").max_length
 
 
 class FichierIllisible(Exception):
@@ -96,6 +175,8 @@ class Ligne:
     sexe_brut: str
     niveau_brut: str
     classe_brute: str
+    identifiant_classe: str = ""
+    ine: str = ""
     date_naissance: date | None = None
     sexe: str = ""
     niveau: str = ""
@@ -103,7 +184,13 @@ class Ligne:
     eleve: Eleve | None = None
     inscription: Inscription | None = None
     action: Action | None = None
+    # The pupil is known without an INE: the import records the file's.
+    ajoute_ine: bool = False
     erreurs: list[str] = field(default_factory=list)
+
+    @property
+    def classe_a_creer(self) -> bool:
+        return self.classe is None and self.action is not None
 
     @property
     def cle(self) -> tuple[str, str, date] | None:
@@ -135,18 +222,23 @@ class Ligne:
 
     @property
     def description(self) -> str:
+        description = ""
         match self.action:
             case Action.NOUVEL_ELEVE:
-                return "nouvel élève"
+                description = "nouvel élève"
             case Action.INSCRIPTION:
-                return "élève déjà connu dans la circonscription : inscription dans cette classe"
+                description = "élève déjà connu dans la circonscription : inscription dans cette classe"
             case Action.INCHANGE:
-                return "déjà inscrit dans cette classe (inchangé)"
+                description = "déjà inscrit dans cette classe (inchangé)"
             case Action.CHANGEMENT_CLASSE:
-                return f"changement de classe : {self.inscription.classe.nom} → {self.classe.nom}"
+                description = f"changement de classe : {self.inscription.classe.nom} → {self.classe_affichee}"
             case Action.CHANGEMENT_NIVEAU:
-                return f"changement de niveau : {self.inscription.niveau} → {self.niveau}"
-        return ""
+                description = f"changement de niveau : {self.inscription.niveau} → {self.niveau}"
+        if self.classe_a_creer:
+            description += " (classe à créer)"
+        if self.ajoute_ine:
+            description += " ; INE enregistré"
+        return description
 
 
 @dataclass
@@ -155,8 +247,23 @@ class Analyse:
 
     ecole: Ecole
     texte: str = ""
+    profil: ProfilEntete | None = None
     lignes: list[Ligne] = field(default_factory=list)
     erreurs_fichier: list[str] = field(default_factory=list)
+    # Headers of the file that its profile does not read: ignored, listed in the preview.
+    colonnes_ignorees: list[str] = field(default_factory=list)
+    # Where the columns read are: field → index.
+    indices: dict[str, int] = field(default_factory=dict)
+    # The classes named by the file and missing from the school: (identifier, name) → levels seen.
+    classes_manquantes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    @property
+    def classes_a_creer(self) -> list[str]:
+        """The missing classes, as the preview lists them."""
+        return [
+            f"{nom} ({'-'.join(n for n in Niveau.values if n in niveaux)})"
+            for (_, nom), niveaux in sorted(self.classes_manquantes.items(), key=lambda x: x[0][1])
+        ]
 
     @property
     def erreurs(self) -> list[str]:
@@ -204,10 +311,14 @@ class Bilan:
     importes: int
     deja_presents: int
     changements: int
+    classes_creees: int = 0
 
     @property
     def message(self) -> str:
-        message = (
+        message = ""
+        if self.classes_creees:
+            message = _nombre(self.classes_creees, "classe créée", "classes créées") + ", "
+        message += (
             f"{_nombre(self.importes, 'élève importé', 'élèves importés')}, "
             f"{_nombre(self.deja_presents, 'déjà présent', 'déjà présents')}"
         )
@@ -269,11 +380,14 @@ def analyser_csv(contenu: bytes, *, ecole: Ecole) -> Analyse:
 
 def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     """Check the decoded text of a file for ``ecole``: three queries, whatever its length."""
+    analyse = Analyse(ecole=ecole, texte=texte)
     try:
-        lignes = _lire(texte)
+        _lire(texte, analyse)
     except FichierIllisible as erreur:
         return Analyse(ecole=ecole, erreurs_fichier=[str(erreur)])
-    analyse = Analyse(ecole=ecole, texte=texte, lignes=lignes)
+    lignes = analyse.lignes
+    # What waits in the session for the confirmation: only the columns read (no address).
+    analyse.texte = _colonnes_lues_seulement(texte, set(analyse.indices.values()))
 
     debut = annee_courante_debut()
     classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by("nom"))
@@ -281,7 +395,9 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     for classe in classes:
         classe.ecole = ecole  # read when writing, spares a query per row
         classes_par_cle[_cle_classe(classe.nom)].append(classe)
-    if not classes:
+        if classe.identifiant_onde:
+            classes_par_cle[("onde", classe.identifiant_onde)].append(classe)
+    if not classes and not analyse.profil.cree_classes:
         analyse.erreurs_fichier.append(
             f"Aucune classe n'est enregistrée dans cette école pour {libelle_annee(debut)} : "
             "les classes doivent exister avant l'import des élèves."
@@ -292,8 +408,9 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
         _lire_identite(ligne)
         _lire_date(ligne, debut)
         _lire_sexe(ligne)
-        if classes:
-            _lire_classe_et_niveau(ligne, classes_par_cle, connues, debut)
+        _lire_ine(ligne)
+        if classes or analyse.profil.cree_classes:
+            _lire_classe_et_niveau(ligne, classes_par_cle, connues, debut, analyse)
         else:
             _lire_niveau(ligne)
     _signaler_doublons(lignes)
@@ -301,13 +418,15 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     return analyse
 
 
-def importer(texte: str, *, ecole: Ecole) -> Bilan:
+def importer(texte: str, *, ecole: Ecole, creer_classes: bool = False) -> Bilan:
     """Enrol the pupils of the CSV text ``texte`` in the classes of ``ecole`` for this year.
 
     Checks the text again, then writes every row or none: new pupils are created in the
     school's circonscription, pupils already known get this year's enrolment, pupils already
     in another class of the school move to the class of the file; rows already up to date are
-    left untouched. Raises ``ImportImpossible`` (nothing written) if a row is wrong.
+    left untouched. Classes named by the file and missing from the school are created only with
+    ``creer_classes`` (the directeur ticked it in the preview), with the levels the file gives
+    them. Raises ``ImportImpossible`` (nothing written) if a row is wrong.
     """
     with transaction.atomic():
         # Two imports naming the same new pupil at once (the same list confirmed twice, or the
@@ -317,8 +436,37 @@ def importer(texte: str, *, ecole: Ecole) -> Bilan:
         analyse = analyser_texte(texte, ecole=ecole)
         if not analyse.valide:
             raise ImportImpossible(analyse)
+        classes_creees = 0
+        if analyse.classes_manquantes:
+            if not creer_classes:
+                analyse.erreurs_fichier.append(
+                    "Des classes du fichier n'existent pas dans l'école : cochez « Créer les classes "
+                    "manquantes », ou créez-les d'abord, puis déposez de nouveau le fichier."
+                )
+                raise ImportImpossible(analyse)
+            annee = AnneeScolaire.objects.courante()
+            for (identifiant, nom), niveaux in analyse.classes_manquantes.items():
+                classe = Classe(
+                    ecole=ecole, annee=annee, nom=nom, identifiant_onde=identifiant,
+                    niveaux=[n for n in Niveau.values if n in niveaux],
+                )
+                try:
+                    classe.full_clean()
+                except ValidationError as erreur:
+                    analyse.erreurs_fichier.extend(f"Classe « {nom} » : {m}" for m in erreur.messages)
+                    raise ImportImpossible(analyse) from None
+                classe.save()
+                classes_creees += 1
+            analyse = analyser_texte(texte, ecole=ecole)
+            if not analyse.valide or analyse.classes_manquantes:
+                raise ImportImpossible(analyse)
         for ligne in analyse.lignes:
-            if ligne.action == Action.INCHANGE:
+            classe = ligne.classe
+            if ligne.identifiant_classe and not classe.identifiant_onde:
+                # A class made by hand, found by its name: it is found by ONDE's identifier next time.
+                classe.identifiant_onde = ligne.identifiant_classe
+                classe.save(update_fields=["identifiant_onde"])
+            if ligne.action == Action.INCHANGE and not ligne.ajoute_ine:
                 continue
             eleve = ligne.eleve or Eleve(
                 nom=ligne.nom,
@@ -326,6 +474,8 @@ def importer(texte: str, *, ecole: Ecole) -> Bilan:
                 date_naissance=ligne.date_naissance,
                 sexe=ligne.sexe,
             )
+            if ligne.ine and not eleve.ine:
+                eleve.ine = ligne.ine
             try:
                 eleve_enregistrer(eleve=eleve, classe=ligne.classe, niveau=ligne.niveau)
             except ValidationError as erreur:
@@ -338,6 +488,7 @@ def importer(texte: str, *, ecole: Ecole) -> Bilan:
         importes=analyse.compter(Action.NOUVEL_ELEVE, Action.INSCRIPTION),
         deja_presents=analyse.compter(*ACTIONS_DEJA_PRESENTS),
         changements=analyse.compter(Action.CHANGEMENT_CLASSE, Action.CHANGEMENT_NIVEAU),
+        classes_creees=classes_creees,
     )
 
 
@@ -353,15 +504,17 @@ def modele_csv() -> bytes:
 # Reading the file ------------------------------------------------------------------------------
 
 
-def _lire(texte: str) -> list[Ligne]:
-    """The pupil rows of the file, once the header is checked. Blank rows are skipped."""
+def _lire(texte: str, analyse: Analyse) -> None:
+    """The pupil rows of the file into ``analyse``, once the header is recognised. Blank rows are
+    skipped."""
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=SEPARATEUR)
     lignes = []
     try:
         entete = next((r for r in lecteur if _remplie(r)), None)
         if entete is None:
             raise FichierIllisible("Le fichier est vide.")
-        indices = _colonnes(entete)
+        analyse.profil, indices, analyse.colonnes_ignorees = _colonnes(entete)
+        analyse.indices = indices
         nb_lignes = 0
         for cellules in lecteur:
             if not _remplie(cellules):
@@ -369,19 +522,22 @@ def _lire(texte: str) -> list[Ligne]:
             nb_lignes += 1
             if nb_lignes > MAX_LIGNES:
                 continue  # counted for the message, not kept
-            valeurs = {
+            valeurs = defaultdict(str, {
                 champ: cellules[i].strip() if i < len(cellules) else ""
                 for champ, i in indices.items()
-            }
+            })
             lignes.append(
                 Ligne(
                     numero=lecteur.line_num,
-                    nom=valeurs["nom"],
+                    # ONDE's usage name, when filled, is the name the pupil goes by.
+                    nom=valeurs["nom_usage"] or valeurs["nom"],
                     prenom=valeurs["prenom"],
                     date_brute=valeurs["date_naissance"],
                     sexe_brut=valeurs["sexe"],
                     niveau_brut=valeurs["niveau"],
                     classe_brute=valeurs["classe"],
+                    identifiant_classe=valeurs["identifiant_classe"],
+                    ine=valeurs["ine"],
                 )
             )
     except csv.Error:
@@ -398,16 +554,31 @@ def _lire(texte: str) -> list[Ligne]:
             f"Le fichier contient {nb_lignes} lignes d'élèves : un import en accepte "
             f"{MAX_LIGNES} au plus. Découpez la liste en plusieurs fichiers."
         )
-    return lignes
+    analyse.lignes = lignes
+
+
+def _colonnes_lues_seulement(texte: str, gardees: set[int]) -> str:
+    """``texte`` with the cells of the columns not read emptied, the header kept. Reading it again
+    gives the same rows at the same line numbers (a cell's line breaks are kept)."""
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=SEPARATEUR)
+    sortie = io.StringIO(newline="")
+    ecrivain = csv.writer(sortie, delimiter=SEPARATEUR, lineterminator="\r\n")
+    entete_lue = False
+    for cellules in lecteur:
+        if entete_lue:
+            cellules = [c if i in gardees else "\n" * c.count("\n") for i, c in enumerate(cellules)]
+        entete_lue = entete_lue or _remplie(cellules)
+        ecrivain.writerow(cellules)
+    return sortie.getvalue()
 
 
 def _remplie(cellules: list[str]) -> bool:
     return any(c.strip() for c in cellules)
 
 
-def _colonnes(entete: list[str]) -> dict[str, int]:
-    """Where each expected column is in the header (other columns are ignored)."""
-    attendu = SEPARATEUR.join(COLONNES.values())
+def _colonnes(entete: list[str]) -> tuple[ProfilEntete, dict[str, int], list[str]]:
+    """The kind of file its header says, where each of its columns is, and the columns ignored."""
+    entete = [titre.strip() for titre in entete]  # ONDE writes « Cycle» with a space before
     if len(entete) == 1:
         if "," in entete[0] or "\t" in entete[0]:
             utilise = "la virgule (,)" if "," in entete[0] else "la tabulation"
@@ -417,24 +588,32 @@ def _colonnes(entete: list[str]) -> dict[str, int]:
                 "Dans votre tableur, enregistrez le fichier au format "
                 "« CSV (séparateur : point-virgule) »."
             )
-    indices: dict[str, int] = {}
-    for i, titre in enumerate(entete):
-        champ = _ENTETES.get(cle_nom(titre))
-        if champ is None:
-            continue
-        if champ in indices:
-            raise FichierIllisible(
-                f"La colonne « {COLONNES[champ]} » apparaît deux fois dans l'en-tête."
-            )
-        indices[champ] = i
-    manquantes = [libelle for champ, libelle in COLONNES.items() if champ not in indices]
-    if manquantes:
-        libelle = "Colonne manquante" if len(manquantes) == 1 else "Colonnes manquantes"
-        raise FichierIllisible(
-            f"{libelle} : {', '.join(manquantes)}. "
-            f"La première ligne doit porter les colonnes {attendu}."
-        )
-    return indices
+    reconnus = []
+    for profil in PROFILS:
+        indices: dict[str, int] = {}
+        for i, titre in enumerate(entete):
+            champ = profil.champ(titre)
+            if champ is None:
+                continue
+            if champ in indices:
+                raise FichierIllisible(
+                    f"La colonne « {profil.colonnes[champ]} » apparaît deux fois dans l'en-tête."
+                )
+            indices[champ] = i
+        manquantes = [profil.colonnes[c] for c in profil.obligatoires if c not in indices]
+        if not manquantes:
+            ignorees = [titre for titre in entete if titre and not profil.connue(titre)]
+            return profil, indices, ignorees
+        reconnus.append((len(profil.obligatoires) - len(manquantes), manquantes))
+    # No kind of file matches: say what is missing from the nearest, what was found, what is expected.
+    _, manquantes = max(reconnus, key=lambda r: r[0])
+    libelle = "Colonne manquante" if len(manquantes) == 1 else "Colonnes manquantes"
+    attendues = " ; ".join(f"pour {p.nom} : {', '.join(p.attendues)}" for p in PROFILS)
+    trouvees = ", ".join(t for t in entete if t) or "aucune"
+    raise FichierIllisible(
+        f"{libelle} : {', '.join(manquantes)}. Colonnes trouvées : {trouvees}. "
+        f"Colonnes attendues {attendues}."
+    )
 
 
 # Checking a row --------------------------------------------------------------------------------
@@ -503,6 +682,7 @@ def _lire_sexe(ligne: Ligne) -> None:
 
 def _lire_niveau(ligne: Ligne) -> None:
     niveau = "".join(ligne.niveau_brut.split()).upper()
+    niveau = _NIVEAUX_EN_MOTS.get(cle_nom(ligne.niveau_brut), niveau)
     if not niveau:
         ligne.erreurs.append("niveau manquant.")
     elif niveau not in Niveau.values:
@@ -514,12 +694,47 @@ def _lire_niveau(ligne: Ligne) -> None:
         ligne.niveau = niveau
 
 
-def _lire_classe_et_niveau(ligne: Ligne, classes_par_cle: dict, connues: str, debut: int) -> None:
+def _lire_ine(ligne: Ligne) -> None:
+    ligne.ine = "".join(ligne.ine.split()).upper()
+    if not ligne.ine:
+        return
+    try:
+        valider_ine(ligne.ine)
+    except ValidationError:
+        ligne.erreurs.append(
+            f"INE « {ligne.ine} » invalide : il comporte 11 caractères, 9 chiffres, puis un chiffre "
+            "ou une lettre, puis une lettre."
+        )
+        ligne.ine = ""
+
+
+def _lire_classe_et_niveau(
+    ligne: Ligne, classes_par_cle: dict, connues: str, debut: int, analyse: Analyse
+) -> None:
     _lire_niveau(ligne)
     if not ligne.classe_brute:
-        ligne.erreurs.append("classe manquante.")
+        ligne.erreurs.append("classe manquante (élève sans classe dans le fichier).")
         return
-    trouvees = classes_par_cle.get(_cle_classe(ligne.classe_brute), [])
+    if len(ligne.identifiant_classe) > _LONGUEUR_IDENTIFIANT:
+        ligne.erreurs.append(
+            f"identifiant de classe « {ligne.identifiant_classe[:20]}… » trop long "
+            f"({_LONGUEUR_IDENTIFIANT} caractères au plus)."
+        )
+        return
+    trouvees = []
+    if ligne.identifiant_classe:
+        trouvees = classes_par_cle.get(("onde", ligne.identifiant_classe), [])
+    trouvees = trouvees or classes_par_cle.get(_cle_classe(ligne.classe_brute), [])
+    if not trouvees and analyse.profil.cree_classes:
+        # Listed in the preview; created on confirmation if the directeur agrees.
+        cle = (ligne.identifiant_classe, " ".join(ligne.classe_brute.split()))
+        if len(cle[1]) > _LONGUEUR_CLASSE:
+            ligne.erreurs.append(f"le nom de la classe dépasse {_LONGUEUR_CLASSE} caractères.")
+            return
+        niveaux = analyse.classes_manquantes.setdefault(cle, set())
+        if ligne.niveau:
+            niveaux.add(ligne.niveau)
+        return
     if not trouvees:
         ligne.erreurs.append(
             f"classe « {ligne.classe_brute} » inconnue dans cette école "
@@ -547,13 +762,20 @@ def _cle_classe(nom: str) -> str:
 
 def _signaler_doublons(lignes: list[Ligne]) -> None:
     premieres: dict[tuple, int] = {}
+    ines: dict[str, int] = {}
     for ligne in lignes:
-        if (cle := ligne.cle) is None:
-            continue
-        if cle in premieres:
-            ligne.erreurs.append(f"même élève qu'à la ligne {premieres[cle]}.")
-        else:
+        if (cle := ligne.cle) is not None:
+            if cle in premieres:
+                ligne.erreurs.append(f"même élève qu'à la ligne {premieres[cle]}.")
+                continue
             premieres[cle] = ligne.numero
+        if ligne.ine:
+            if ligne.ine in ines:
+                ligne.erreurs.append(
+                    f"INE déjà donné à un autre élève à la ligne {ines[ligne.ine]} : un INE est propre à un élève."
+                )
+            else:
+                ines[ligne.ine] = ligne.numero
 
 
 def _rapprocher(lignes: list[Ligne], *, ecole: Ecole) -> None:
@@ -568,6 +790,10 @@ def _rapprocher(lignes: list[Ligne], *, ecole: Ecole) -> None:
     ).avec_inscription_courante()
     for eleve in eleves:
         candidats[(cle_nom(eleve.nom), cle_nom(eleve.prenom), eleve.date_naissance)].append(eleve)
+    # The INE is unique nationally: held by which pupil, whatever the circonscription (pk only).
+    ines_pris = dict(
+        Eleve.objects.filter(ine__in={ligne.ine for ligne in a_chercher if ligne.ine}).values_list("ine", "pk")
+    )
 
     for ligne in a_chercher:
         trouves = candidats.get(ligne.cle, [])
@@ -585,14 +811,22 @@ def _rapprocher(lignes: list[Ligne], *, ecole: Ecole) -> None:
         if inscription is not None and inscription.classe.ecole_id != ecole.pk:
             ligne.erreurs.append("déjà inscrit(e) dans une autre école cette année.")
             continue
+        if ligne.ine:
+            if eleve is not None and eleve.ine and eleve.ine != ligne.ine:
+                ligne.erreurs.append(
+                    "l'INE du fichier diffère de celui enregistré pour cet élève : vérifiez-le sur sa fiche."
+                )
+            elif ines_pris.get(ligne.ine, eleve.pk if eleve else None) != (eleve.pk if eleve else None):
+                ligne.erreurs.append("un autre élève est déjà enregistré avec cet INE : vérifiez-le.")
         if ligne.erreurs:
             continue
         ligne.eleve, ligne.inscription = eleve, inscription
+        ligne.ajoute_ine = bool(eleve and ligne.ine and not eleve.ine)
         if eleve is None:
             ligne.action = Action.NOUVEL_ELEVE
         elif inscription is None:
             ligne.action = Action.INSCRIPTION
-        elif inscription.classe_id != ligne.classe.pk:
+        elif ligne.classe is None or inscription.classe_id != ligne.classe.pk:
             ligne.action = Action.CHANGEMENT_CLASSE
         elif inscription.niveau != ligne.niveau:
             ligne.action = Action.CHANGEMENT_NIVEAU

@@ -289,6 +289,9 @@ class Classe(models.Model):
         AnneeScolaire, on_delete=models.PROTECT, related_name="classes", verbose_name="année scolaire"
     )
     nom = models.CharField("nom", max_length=80)
+    # ONDE's own identifier of the class (« Identifiant classe » of its pupils' extraction): an
+    # import matches the class by it first, by its name only when it is blank.
+    identifiant_onde = models.CharField("identifiant ONDE", max_length=40, blank=True)
     # Multi-level classes are common: the levels taught, as codes of ``Niveau``.
     niveaux = models.JSONField("niveaux", default=list)
     enseignants = models.ManyToManyField(

@@ -156,6 +156,9 @@ def voit_journal_eleve(user, eleve):
 
 
 rules.add_perm("eleves.view_journal", actif & voit_journal_eleve)
+# The INE (national pupil identifier, read from ONDE's extraction): the same two people, the
+# directeur of the pupil's school and the IEN; everyone else sees the file without it.
+rules.add_perm("eleves.view_ine", actif & voit_journal_eleve)
 
 
 # --- The family's right of access (RGPD art. 15), aides/views/droit_acces.py ---

@@ -194,5 +194,7 @@ def historique_de_l_eleve(user, eleve) -> list:
         filtre |= filtre_des_objets(
             modele, modele.objects.filter(eleve=eleve).values("pk"), supprimes_de=("eleve", eleve.pk)
         )
-    lignes = lignes_des_entrees(entrees(filtre), nomme_les_psychologues=lit_le_secret_psy(user))
+    # The INE's changes are read by those who read the INE (``eleves.view_ine``), no one else.
+    sans = frozenset() if user.has_perm("eleves.view_ine", eleve) else frozenset({"ine"})
+    lignes = lignes_des_entrees(entrees(filtre), nomme_les_psychologues=lit_le_secret_psy(user), sans=sans)
     return recentes_d_abord(lignes)

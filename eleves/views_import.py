@@ -77,7 +77,9 @@ def _confirmer(request, ecole: Ecole):
         return redirect("import_classes", pk=ecole.pk)
     request.session.pop(_cle_session(ecole))
     try:
-        bilan = importer(en_attente["texte"], ecole=ecole)
+        bilan = importer(
+            en_attente["texte"], ecole=ecole, creer_classes=bool(request.POST.get("creer_classes"))
+        )
     except ImportImpossible as refus:
         return _page_apercu(request, ecole, refus.analyse, donnees_changees=True)
     messages.success(request, bilan.message)

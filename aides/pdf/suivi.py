@@ -272,7 +272,8 @@ def donnees_fiche_suivi(user, lu) -> dict:
         "eleve": {
             "nom": eleve.nom.upper(), "prenom": eleve.prenom, "naissance": _date(eleve.date_naissance),
             "sexe": eleve.sexe,
-            "ine": eleve.ine,
+            # Printed for those who read it on the pupil's page (the directeur, the IEN).
+            "ine": eleve.ine if user.has_perm("eleves.view_ine", eleve) else "",
         },
         "scolarite": [
             {"annee": i.annee.libelle, "ecole": f"{i.classe.ecole.nom} ({i.classe.ecole.commune})",

@@ -46,6 +46,7 @@ def eleve_detail(request, pk):
             "graphiques": graphiques_parcours(user, evaluations),
             "peut_modifier": user.has_perm("eleves.change_eleve", eleve),
             "peut_voir_journal": user.has_perm("eleves.view_journal", eleve),
+            "peut_voir_ine": user.has_perm("eleves.view_ine", eleve),
             "peut_droit_acces": user.has_perm("eleves.repondre_droit_acces", eleve),
             "peut_deposer": user.has_perm("aides.add_demande", eleve),
             "historique": historique_de_l_eleve(user, eleve),
