@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eleves', '0011_rappels_et_relance'),
+        ('eleves', '0012_classe_identifiant_onde'),
     ]
 
     operations = [
