@@ -99,6 +99,13 @@ def connait_les_suivis_psy(user, demande):
     return bool(lit_le_secret_psy(user) or user.role in ROLES_RASED or demande.auteur_id == user.pk)
 
 
+def lit_les_reponses_en_detail(user) -> bool:
+    """For a list of requests (filters, counts): whether every RASED answer may be told apart for
+    ``user`` (``connait_les_suivis_psy`` without a given request). Everyone else reads the answered
+    states as one, « Réponse apportée par le RASED », as ``etat_lisible`` shows each row."""
+    return bool(lit_le_secret_psy(user) or user.role in ROLES_RASED)
+
+
 @dataclass(frozen=True)
 class EtapeLisible:
     le: object

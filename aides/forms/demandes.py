@@ -5,9 +5,18 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from aides.enums import ETATS_A_TRAITER, DejaEssaye, DomaineSocle, EtatDemande, TypeAide
+from aides.enums import (
+    ETATS_A_TRAITER,
+    ETATS_REPONDUS,
+    REPONSE_APPORTEE,
+    DejaEssaye,
+    DomaineSocle,
+    EtatDemande,
+    TypeAide,
+)
 from aides.forms.base import CleEnvoi, RevisionLue
 from aides.models import Aide, DemandeAide
+from aides.rules import lit_les_reponses_en_detail
 from eleves.enums import ROLES_RASED
 from eleves.forms import DateInput, FormulaireRased
 from eleves.models import AnneeScolaire, Classe, Ecole, Utilisateur
@@ -106,12 +115,17 @@ def _rempli(valeur) -> bool:
     return bool(valeur.strip() if isinstance(valeur, str) else valeur)
 
 
+# The answered states as one, for those who read them so (``lit_les_reponses_en_detail``).
+REPONDUE = "repondue"
+
+
 class DemandeFiltre(django_filters.FilterSet):
     """The request list's filters, each within what ``user`` sees (the list's queryset). Sent by
     POST and kept in the session (``aides.views.demandes``): no name, no criterion in the URL."""
 
     etat = django_filters.ChoiceFilter(
-        label="État", choices=EtatDemande.choices, empty_label="Tous", widget=ListeDeroulante,
+        label="État", choices=[*EtatDemande.choices, (REPONDUE, REPONSE_APPORTEE)], method="filtrer_etat",
+        empty_label="Tous", widget=ListeDeroulante,
         error_messages={"invalid_choice": "Choisissez un état de la liste."},
     )
     ecole = django_filters.ModelChoiceFilter(
@@ -154,11 +168,22 @@ class DemandeFiltre(django_filters.FilterSet):
         self.form.fields["classe"].label_from_instance = lambda c: f"{c.nom} — {c.ecole.nom}"
         self.form.fields["annee"].choices = [("", "Toutes")] + [
             (str(a.debut), str(a)) for a in AnneeScolaire.objects.order_by("-debut")]
+        if not lit_les_reponses_en_detail(user):
+            # The RASED's answers read as one (as each row does): no psychological follow-up is
+            # singled out by a state (aides.rules.etat_lisible).
+            self.form.fields["etat"].choices = [("", "Tous")] + [
+                (e, libelle) for e, libelle in EtatDemande.choices if e not in ETATS_REPONDUS
+            ] + [(REPONDUE, REPONSE_APPORTEE)]
+        else:
+            self.form.fields["etat"].choices = [("", "Tous"), *EtatDemande.choices]
         for nom, champ in self.form.fields.items():
             champ.widget.attrs["class"] = "form-select" if nom != "attente" else "form-control"
 
     def erreurs(self) -> str:
         return " ".join(f"{self.form.fields[nom].label} : {' '.join(e)}" for nom, e in self.form.errors.items())
+
+    def filtrer_etat(self, queryset, name, value):
+        return queryset.filter(etat__in=ETATS_REPONDUS) if value == REPONDUE else queryset.filter(etat=value)
 
     def filtrer_type_aide(self, queryset, name, value):
         # Only the aids the user may know of: a teacher cannot learn of a psychological follow-up

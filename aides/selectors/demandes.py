@@ -6,9 +6,9 @@ from datetime import datetime
 
 from django.db.models import Count
 
-from aides.enums import EtatAide, EtatDemande
+from aides.enums import ETATS_REPONDUS, REPONSE_APPORTEE, EtatAide, EtatDemande
 from aides.models import Aide, DemandeAide, HistoriqueDemande
-from aides.rules import connait_les_suivis_psy, etat_lisible
+from aides.rules import connait_les_suivis_psy, etat_lisible, lit_les_reponses_en_detail
 from eleves.rules import lit_le_secret_psy
 
 
@@ -22,10 +22,16 @@ def demandes_de_la_liste(user):
     )
 
 
-def comptes_par_etat(demandes) -> list[tuple[str, int]]:
-    """How many of ``demandes`` in each state, in the states' order (one query)."""
+def comptes_par_etat(user, demandes) -> list[tuple[str, int]]:
+    """How many of ``demandes`` in each state as ``user`` reads the states (the RASED's answers as
+    one for those not told of psychological follow-ups), in the states' order (one query)."""
     comptes = dict(demandes.order_by().values_list("etat").annotate(n=Count("pk", distinct=True)))
-    return [(libelle, comptes[etat]) for etat, libelle in EtatDemande.choices if comptes.get(etat)]
+    if lit_les_reponses_en_detail(user):
+        return [(libelle, comptes[etat]) for etat, libelle in EtatDemande.choices if comptes.get(etat)]
+    lignes = [(libelle, comptes[etat]) for etat, libelle in EtatDemande.choices
+              if comptes.get(etat) and etat not in ETATS_REPONDUS]
+    repondues = sum(comptes.get(etat, 0) for etat in ETATS_REPONDUS)
+    return lignes + ([(REPONSE_APPORTEE, repondues)] if repondues else [])
 
 
 @dataclass

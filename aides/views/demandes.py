@@ -60,7 +60,7 @@ def demande_liste(request):
     page = Paginator(demandes, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
     return render(request, "aides/demande_liste.html", {
         "page": page, "filtre": filtre, "filtre_actif": bool(criteres),
-        "par_etat": comptes_par_etat(demandes),
+        "par_etat": comptes_par_etat(request.user, demandes),
     })
 
 

@@ -58,8 +58,10 @@ def test_fiche_eleve_psychologue_neutre_pour_les_autres(client, monde):
     """A change a psychologist made reads « Un psychologue de l'Éducation nationale » for
     anyone outside the secrecy, as the access log; psychologists read the name."""
     eleve = monde.eleve_a1
+    avant = eleve.sexe
     with set_actor(monde["psychologue"]):
-        eleve.ine = "123456789AB"
+        # A correction of the record (not the INE: its changes are read by those who read it).
+        eleve.sexe = "M" if avant == "F" else "F"
         eleve.save()
     url = reverse("eleve_detail", args=[eleve.pk])
     for persona in ("directeur", "enseignant", "maitre_e"):
@@ -67,7 +69,7 @@ def test_fiche_eleve_psychologue_neutre_pour_les_autres(client, monde):
         assert f"{PSYCHOLOGUE_NEUTRE} — Modification" in lu, persona
         assert str(monde["psychologue"]) not in lu, persona
     lu = _historique(client, monde["psychologue"], url)
-    assert f"{monde['psychologue']} — Modification" in lu and "INE : (vide) → 123456789AB" in lu
+    assert f"{monde['psychologue']} — Modification" in lu and "Sexe : " in lu
 
 
 def test_demande_etats_et_decision_selon_le_lecteur(client, monde):

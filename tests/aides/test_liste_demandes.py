@@ -91,3 +91,18 @@ def test_requetes_constantes(client, monde, demandes, django_assert_max_num_quer
         DemandeAideFactory(eleve=monde.eleve_a2, auteur=monde["directeur"], envoyee=True)
     with django_assert_max_num_queries(len(premiere.captured_queries)):
         client.get(reverse("demande_liste"))
+
+
+def test_les_reponses_se_filtrent_ensemble_hors_du_rased(client, monde, demandes):
+    DemandeAide.objects.filter(pk=demandes["aidee"].pk).update(etat="aide_decidee")
+    DemandeAide.objects.filter(pk=demandes["recente"].pk).update(etat="autre_reponse")
+    client.force_login(monde["directeur"])
+    _filtrer(client, etat="aide_decidee")  # not a choice for him: refused, nothing kept
+    assert "filtres_demandes" not in client.session
+    _filtrer(client, etat="repondue")
+    numeros, page = _numeros(client)
+    assert numeros == {demandes["aidee"].pk, demandes["recente"].pk}
+    assert "Réponse apportée par le RASED : 2" in page and "Aide décidée" not in page
+    client.force_login(monde["maitre_e"])
+    _filtrer(client, etat="aide_decidee")
+    assert _numeros(client)[0] == {demandes["aidee"].pk}

@@ -27,7 +27,8 @@ def travail_du_psychologue(monde):
     with set_actor(psy):
         programme_psy_et_bilans(dossier.aide_psy, psy)
         eleve = dossier.demande.eleve
-        eleve.ine = "123456789AB"
+        # A correction of the pupil's record (not the INE: its changes are for those who read it).
+        eleve.date_naissance = eleve.date_naissance.replace(day=1 if eleve.date_naissance.day != 1 else 2)
         eleve.save()
         dossier.demande.referent = psy  # she takes the request over as its référent
         dossier.demande.save()
