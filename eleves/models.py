@@ -79,11 +79,19 @@ class PeriodeVacancesQuerySet(models.QuerySet):
     def calendrier(self, zone: str) -> Calendrier:
         """The school calendar of ``zone`` (one query; weekends and public holidays only when the
         zone is empty or has no holidays loaded)."""
-        if not zone:
-            return Calendrier()
-        return Calendrier(
-            Vacances(p.description, p.zone, p.debut, p.fin, p.annee_scolaire) for p in self.filter(zone=zone)
-        )
+        return self.calendriers([zone])[zone or ""]
+
+    def calendriers(self, zones) -> dict[str, Calendrier]:
+        """One calendar per zone of ``zones`` (one query for all; none when every zone is empty),
+        and ``""``: weekends and public holidays only."""
+        zones = {z for z in zones if z}
+        vacances = list(self.filter(zone__in=zones)) if zones else []
+        return {"": Calendrier()} | {
+            zone: Calendrier(
+                Vacances(p.description, p.zone, p.debut, p.fin, p.annee_scolaire) for p in vacances if p.zone == zone
+            )
+            for zone in zones
+        }
 
 
 class PeriodeVacances(models.Model):

@@ -9,20 +9,7 @@ from django.db.models import Q
 
 from aides.emploi_du_temps import Occurrence, occurrences
 from aides.models import Creneau, CreneauNonTenu, Seance, TempsTrajet
-from eleves.calendrier import Calendrier, Vacances
 from eleves.models import PeriodeVacances
-
-
-def calendriers_des_zones(zones) -> dict:
-    """One ``Calendrier`` per zone (one query for all of them)."""
-    zones = {z for z in zones if z}
-    vacances = list(PeriodeVacances.objects.filter(zone__in=zones)) if zones else []
-    return {
-        zone: Calendrier(
-            Vacances(p.description, p.zone, p.debut, p.fin, p.annee_scolaire) for p in vacances if p.zone == zone
-        )
-        for zone in zones
-    } | {"": Calendrier()}
 
 
 def occurrences_de(user, debut: date, fin: date, *, creneaux=None) -> list[Occurrence]:
@@ -35,7 +22,7 @@ def occurrences_de(user, debut: date, fin: date, *, creneaux=None) -> list[Occur
     )
     if not creneaux:
         return []
-    calendriers = calendriers_des_zones(c.ecole.circonscription.zone for c in creneaux)
+    calendriers = PeriodeVacances.objects.calendriers(c.ecole.circonscription.zone for c in creneaux)
     seances = Seance.objects.filter(creneau__in=creneaux, date__range=(debut, fin)).only("pk", "creneau_id", "date")
     non_tenus = CreneauNonTenu.objects.filter(creneau__in=creneaux, date__range=(debut, fin))
     return occurrences(

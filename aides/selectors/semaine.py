@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from aides.emploi_du_temps import EtatOccurrence, Occurrence, lundi_de
 from aides.models import ActionEquipe, LienAgenda, Reunion
-from aides.selectors.emploi_du_temps import calendriers_des_zones, occurrences_de, temps_de_trajet
+from aides.selectors.emploi_du_temps import occurrences_de, temps_de_trajet
 from eleves.calendrier import Calendrier
+from eleves.models import PeriodeVacances
 from rased.formats import duree_fr
 
 # A meeting has a start, not an end: it is taken to last an hour (for the overlaps, the travel
@@ -201,7 +202,7 @@ def calendrier_de(user) -> Calendrier:
     """The school calendar of the zone of ``user``'s circonscription (one query; two if his
     circonscription is not loaded yet)."""
     zone = user.circonscription.zone if user.circonscription_id else ""
-    return calendriers_des_zones([zone])[zone or ""]
+    return PeriodeVacances.objects.calendrier(zone)
 
 
 def semaine_de(user, lundi: date, *, aujourd_hui: date | None = None) -> Semaine:
