@@ -70,5 +70,10 @@ class TacheAdmin(DBTaskResultAdmin):
     def has_view_permission(self, request, obj=None):
         return site.has_permission(request)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Not the task's arguments: an e-mail's text (a psychologist's daily digest names her
+        # follow-ups by initials) is for its addressee, not for the administrator.
+        return [f for f in super().get_readonly_fields(request, obj) if f != "args_kwargs"]
+
 
 site.register(DBTaskResult, TacheAdmin)

@@ -158,6 +158,7 @@ def test_apres_la_derniere_tentative_l_echec_est_visible_de_l_administrateur(cli
     assert "envoyer" in page
     detail = texte(client.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[taches[-1].pk])))
     assert "non envoyé après 3 tentatives" in detail
+    assert "Consultez-la dans rased" not in detail  # the e-mail's text stays its addressee's
     for personne in ("enseignant", "maitre_e", "directeur", "circonscription"):
         client.force_login(monde[personne])
         refus = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
