@@ -109,7 +109,7 @@ def main():
     ien = Utilisateur.objects.filter(role=Role.CIRCONSCRIPTION).order_by("pk").first()
     ecoles = Ecole.objects.visibles_par(ien).order_by("pk")
     par_ecole = sorted(((eleves_aides_de_l_ecole(ien, e), e) for e in ecoles), key=lambda t: (-len(t[0]), t[1].pk))
-    tous = sorted(itertools.chain.from_iterable(ids for ids, _ in par_ecole))
+    tous = sorted(set(itertools.chain.from_iterable(ids for ids, _ in par_ecole)))
     if options.circonscription and options.decoupage == "ecole":
         lots = [ids for ids, _ in par_ecole if ids]
         quoi = f"la circonscription : {len(tous)} élèves, une impression par école ({len(lots)})"
@@ -138,10 +138,12 @@ def main():
         une_fiche(eleve)
         temps.append(time.perf_counter() - debut)
     fiche = statistics.median(temps)
-    ideal = fiche * nombre / options.travailleurs
+    # One job runs in one process: a second worker helps only when there are several jobs.
+    paralleles = min(options.travailleurs, len(lots))
+    ideal = fiche * nombre / paralleles
     print(f"une fiche de suivi (processus chaud, médiane de {len(temps)}) : {fiche:.3f} s ; "
-          f"× {nombre} = {fiche * nombre:.1f} s" + (f", ÷ {options.travailleurs} travailleurs = {ideal:.1f} s"
-                                                      if options.travailleurs > 1 else ""))
+          f"× {nombre} = {fiche * nombre:.1f} s" + (f", ÷ {paralleles} travailleurs = {ideal:.1f} s"
+                                                      if paralleles > 1 else ""))
     charge_avant = os.getloadavg()[0]
 
     TravailImpression.objects.all().delete()
@@ -152,14 +154,15 @@ def main():
     if options.max_taches:
         commande += ["--max-tasks", str(options.max_taches)]
 
+    erreurs = tempfile.TemporaryFile()  # noqa: SIM115 — a file, not a pipe: a long run must not fill it and block
+
     def lancer(numero):
         return subprocess.Popen(commande + ["--worker-id", f"banc-{numero}"], cwd=RACINE, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdout=subprocess.DEVNULL, stderr=erreurs)
 
     debut = time.perf_counter()
     en_cours = {numero: lancer(numero) for numero in range(options.travailleurs)}
     pics = {numero: [] for numero in en_cours}  # each worker's processes (one more after each --max-tasks exit)
-    erreurs = []
     charges = []
     while en_cours:
         time.sleep(0.2)
@@ -169,7 +172,6 @@ def main():
             if not pid:
                 continue
             processus.returncode = os.waitstatus_to_exitcode(statut)
-            erreurs.append(processus.stderr.read().decode())
             pics[numero].append(usage.ru_maxrss / 1024)
             del en_cours[numero]
             # A worker recycled by --max-tasks while jobs are left: systemd would start a fresh one.
@@ -181,7 +183,8 @@ def main():
     for travail in travaux:
         travail.refresh_from_db()
         if travail.etat != "termine":
-            sys.exit(f"l'impression n° {travail.pk} n'a pas abouti ({travail.etat}) :\n{''.join(erreurs)[-3000:]}")
+            erreurs.seek(0)
+            sys.exit(f"l'impression n° {travail.pk} n'a pas abouti ({travail.etat}) :\n{erreurs.read().decode()[-3000:]}")
         with travail.fichier.open("rb") as f:
             contenu = f.read()
         taille += len(contenu)
@@ -202,7 +205,7 @@ def main():
               f"(par processus : {', '.join(f'{v:.0f}' for v in valeurs)} Mo)")
     print(f"des tâches (première prise → dernière finie) : {rendu:.1f} s, {pages / rendu:.1f} pages/s ; "
           f"la plus longue : {plus_longue:.1f} s")
-    print(f"rapport au temps d'une fiche × {nombre}" + (f" ÷ {options.travailleurs}" if options.travailleurs > 1 else "")
+    print(f"rapport au temps d'une fiche × {nombre}" + (f" ÷ {paralleles}" if paralleles > 1 else "")
           + f" : de bout en bout {duree / ideal:.2f}, tâches {rendu / ideal:.2f}")
     print(f"machine : {platform.processor() or platform.machine()}, {os.cpu_count()} cœurs, charge (1 min) "
           f"{charge_avant:.1f} avant, {statistics.mean(charges):.1f} en moyenne pendant l'impression ; "
