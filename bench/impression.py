@@ -3,7 +3,7 @@
 time × the number of pupils.
 
     .venv/bin/python bench/impression.py [--base rased_banc_impression] [--postgres postgres://postgres@127.0.0.1:5432]
-        [--travailleurs 1|2] [--circonscription [--decoupage ecole|plafond]] [--max-taches N] [--garder]
+        [--travailleurs 1|2] [--circonscription [--decoupage ecole|plafond]] [--max-taches N] [--limite S] [--garder]
 
 Steps: (re)create the PostgreSQL database ``--base`` (dropping the previous one), migrate, load
 ``manage.py seed_bench --scale 1``, collect the static files into a temporary folder (the worker
@@ -21,6 +21,8 @@ school, as the IEN asks them from each school's page (``--decoupage ecole``); ``
 plafond`` cuts the same pupils into jobs of 400, the largest job the application accepts (its
 memory is the worst case). With ``--max-taches N`` a worker exits after N jobs and is started
 again while jobs remain, as systemd does with ``--max-tasks`` (docs/deploiement.md, § 5.2).
+With ``--limite S`` (a loaded, shared machine) the jobs left after S seconds are cancelled and the
+figures are those of the fiches rendered until then.
 """
 
 import argparse
@@ -68,6 +70,8 @@ def main():
                         help="--circonscription : une impression par école (défaut) ou par 400 élèves")
     parser.add_argument("--max-taches", type=int, default=None,
                         help="le travailleur s'arrête après N tâches et un neuf est lancé (--max-tasks)")
+    parser.add_argument("--limite", type=float, default=None,
+                        help="après ce nombre de secondes, annuler ce qui reste et donner les chiffres partiels")
     options = parser.parse_args()
 
     url = f"{options.postgres}/{options.base}"
@@ -161,12 +165,19 @@ def main():
                                 stdout=subprocess.DEVNULL, stderr=erreurs)
 
     debut = time.perf_counter()
+    arrete = False
     en_cours = {numero: lancer(numero) for numero in range(options.travailleurs)}
     pics = {numero: [] for numero in en_cours}  # each worker's processes (one more after each --max-tasks exit)
     charges = []
     while en_cours:
         time.sleep(0.2)
         charges.append(os.getloadavg()[0])
+        if options.limite and not arrete and time.perf_counter() - debut > options.limite:
+            # A shared, loaded machine: stop here; a job stops between two pupils, those not begun never start.
+            arrete = True
+            fin_partielle = time.perf_counter()
+            faites = sum(TravailImpression.objects.values_list("fait", flat=True))
+            TravailImpression.objects.filter(pk__in=[t.pk for t in travaux]).update(annule=True)
         for numero, processus in list(en_cours.items()):
             pid, statut, usage = os.wait4(processus.pid, os.WNOHANG)
             if not pid:
@@ -180,6 +191,14 @@ def main():
     duree = time.perf_counter() - debut
 
     pages = taille = 0
+    if arrete:
+        finis = [t for t in travaux if (t.refresh_from_db() or t.etat == "termine")]
+        print(f"arrêt après {options.limite:.0f} s (--limite) : {faites} fiches sur {nombre} rendues en "
+              f"{fin_partielle - debut:.1f} s ({faites / (fin_partielle - debut):.2f} fiches/s), "
+              f"{len(finis)} impressions sur {len(travaux)} terminées")
+        travaux, nombre = finis, faites
+        duree = fin_partielle - debut
+        ideal = fiche * nombre / paralleles
     for travail in travaux:
         travail.refresh_from_db()
         if travail.etat != "termine":
@@ -193,7 +212,7 @@ def main():
         else:
             archive = zipfile.ZipFile(io.BytesIO(contenu))
             pages += sum(len(PdfReader(io.BytesIO(archive.read(n))).pages) for n in archive.namelist())
-    taches = list(DBTaskResult.objects.filter(queue_name="documents"))
+    taches = [t for t in DBTaskResult.objects.filter(queue_name="documents") if t.started_at and t.finished_at]
     rendu = (max(t.finished_at for t in taches) - min(t.started_at for t in taches)).total_seconds()
     plus_longue = max((t.finished_at - t.started_at).total_seconds() for t in taches)
     print(f"{options.travailleurs} travailleur(s){f', --max-tasks {options.max_taches}' if options.max_taches else ''} : "
