@@ -75,9 +75,10 @@ def main():
     options = parser.parse_args()
 
     url = f"{options.postgres}/{options.base}"
-    statiques = tempfile.mkdtemp(prefix="rased-banc-statiques-")
+    # Kept between runs (--garder): collecting and hashing the static files takes minutes on a loaded machine.
+    statiques = Path(tempfile.gettempdir()) / f"rased-banc-statiques-{options.base}"
     medias = tempfile.mkdtemp(prefix="rased-banc-medias-")
-    env = {**os.environ, **CLES, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "STATIC_ROOT": statiques,
+    env = {**os.environ, **CLES, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "STATIC_ROOT": str(statiques),
            "MEDIA_ROOT": medias, "SECURE_SSL_REDIRECT": "0", "DOUBLE_AUTHENTIFICATION": "0",
            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
 
@@ -87,7 +88,8 @@ def main():
             connexion.execute(f'CREATE DATABASE "{options.base}"')
         print(f"migrate : {_manage(env, 'migrate', '--noinput'):.1f} s")
         print(f"seed_bench --scale 1 : {_manage(env, 'seed_bench', '--scale', '1', '--force'):.1f} s")
-    print(f"collectstatic : {_manage(env, 'collectstatic', '--noinput'):.1f} s")
+    if not (statiques / "staticfiles.json").exists():
+        print(f"collectstatic : {_manage(env, 'collectstatic', '--noinput'):.1f} s")
 
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "rased.settings"
