@@ -52,7 +52,7 @@ from pathlib import Path
 import django
 import psycopg
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -318,8 +318,6 @@ class Rafale:
 
     def fiches(self):
         """Fiches rendered so far (jobs finished or under way)."""
-        from django.db.models import Sum
-
         from aides.models import TravailImpression  # app registry: after django.setup()
 
         return TravailImpression.objects.aggregate(n=Sum("fait"))["n"] or 0

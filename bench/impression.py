@@ -96,7 +96,7 @@ def main():
     import django  # after the environment above (DATABASE_URL)
 
     django.setup()
-    from django.conf import settings
+    from django.conf import settings  # after the environment above (IMPRESSIONS_MAX_ELEVES)
     from django_tasks_db.models import DBTaskResult  # app registry: after setup()
     from pypdf import PdfReader  # slow import: pypdf, for the result only
 

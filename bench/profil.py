@@ -61,15 +61,15 @@ def main():
         # The production manifest storage: the static files collected once, kept between runs.
         "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "rased-profil-statiques"),
     }
-    import django
+    import django  # after the environment above (DATABASE_URL, the settings module)
 
     django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    from django.conf import settings  # after django.setup(), as the imports below
+    from django.core.management import call_command  # app registry: after django.setup()
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
-    from django.test import Client
+    from django.test import Client  # app registry: after django.setup()
 
     from eleves.models import Utilisateur  # app registry: after django.setup()
 
