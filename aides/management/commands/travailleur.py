@@ -1,7 +1,7 @@
 """``manage.py travailleur``: the task queue's worker (django-tasks-db's ``db_worker``), which
 first takes up again the tasks a dead worker left « en cours » (rased/taches.py).
 
-Same options as ``db_worker``: ``--queue-name courriels,documents``, ``--max-tasks 200`` (the
+Same options as ``db_worker``: ``--queue-name courriels,documents``, ``--max-tasks 8`` (the
 process exits after that many tasks, systemd starts a fresh one: WeasyPrint's memory stays
 bounded), ``--batch`` (run what is ready, then exit).
 """
