@@ -74,10 +74,14 @@ class EleveForm(FormulaireRevise):
         fields = ["nom", "prenom", "date_naissance", "sexe", "ine"]
         widgets = {"date_naissance": DateInput()}
 
-    def __init__(self, *args, classes, **kwargs):
+    def __init__(self, *args, classes, avec_ine: bool, **kwargs):
         """``classes``: those the user may enrol pupils in, with their school
-        (``eleves.selectors.classes_gerees_par``)."""
+        (``eleves.selectors.classes_gerees_par``). ``avec_ine``: the user may read the pupil's
+        INE (``eleves.view_ine``); without it the field is absent, so neither shown nor changed
+        by a posted value."""
         super().__init__(*args, **kwargs)
+        if not avec_ine:
+            del self.fields["ine"]
         self.fields["classe"].queryset = classes
         self.fields["classe"].label_from_instance = lambda c: f"{c.nom} ({c.niveaux_libelle}) — {c.ecole.nom}"
 
