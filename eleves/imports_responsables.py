@@ -175,7 +175,7 @@ class AnalyseResponsables(Analyse):
             ),
         ]
         total = _nombre(len(self.lignes), "ligne lue", "lignes lues")
-        resume = f"{total} : " + ", ".join(morceaux) + "."
+        resume = f"{total} : " + (", ".join(m for m in morceaux if not m.startswith("0 ")) or "aucun responsable à enregistrer") + "."
         if absents := self.enfants_absents:
             resume += " " + (
                 "Un enfant du fichier n'est pas élève de l'école cette année (non rattaché)."
@@ -331,6 +331,8 @@ def _lire_telephone(ligne: LigneResponsable, valeurs: dict) -> None:
         chiffres = "0" + chiffres  # the 0 a spreadsheet dropped
     if chiffres.isdigit() and len(chiffres) == 10 and chiffres[0] == "0":
         ligne.telephone = " ".join(chiffres[i:i + 2] for i in range(0, 10, 2))
+    elif re.fullmatch(r"\+33\d{9}", chiffres):
+        ligne.telephone = f"+33 {chiffres[3]} " + " ".join(chiffres[i:i + 2] for i in range(4, 12, 2))
     elif re.fullmatch(r"\+\d{9,15}", chiffres):
         ligne.telephone = chiffres
     else:

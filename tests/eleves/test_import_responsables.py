@@ -123,7 +123,7 @@ def test_responsables_apercu_puis_import_puis_reimport_sans_doublon(directeur, m
         "Mme", LienResponsable.AUTRE, "5 impasse du Moulin", "69004", "LYON")
     assert (claire.telephone, claire.email) == ("06 22 33 44 55", "claire.durand@example.org")
     van = ResponsableLegal.objects.get(prenom="Van")
-    assert (van.civilite, van.telephone) == ("M.", "+33698765432")
+    assert (van.civilite, van.telephone) == ("M.", "+33 6 98 76 54 32")
     # Abroad: the country is kept after the commune, the foreign postal code with it.
     marc = ResponsableLegal.objects.get(prenom="Marc")
     assert (marc.code_postal, marc.commune) == ("", "1000 BRUXELLES (BELGIQUE)")
@@ -147,7 +147,7 @@ def test_responsables_mise_a_jour_de_l_adresse_du_telephone_et_du_courriel(direc
     )
     ResponsableLegal.objects.create(
         eleve=eleves_onde["Emma"], lien=LienResponsable.PERE, civilite="M.", nom="NGUYEN", prenom="Van",
-        adresse="1 place Bellecour", code_postal="69002", commune="LYON", telephone="+33698765432",
+        adresse="1 place Bellecour", code_postal="69002", commune="LYON", telephone="+33 6 98 76 54 32",
         email="van.nguyen@example.org",
     )
     contenu = _responsables(
@@ -160,7 +160,7 @@ def test_responsables_mise_a_jour_de_l_adresse_du_telephone_et_du_courriel(direc
     page = _texte(apercu)
     assert "Yanis BENALI (CE1 A) : mis à jour : adresse, courriel" in page
     assert "Emma NGUYEN (CM1 A) : déjà enregistré (inchangé)" in page
-    assert "2 lignes lues : 0 responsable à ajouter à la fiche d'un élève, 1 responsable à mettre à jour" in page
+    assert "2 lignes lues : 1 responsable à mettre à jour, 1 responsable déjà enregistré (inchangé)." in page
 
     response = _confirmer(directeur, monde, apercu)
 
@@ -335,7 +335,7 @@ def test_responsables_admin_rattache_seulement_aux_eleves_de_l_ecole_choisie(cli
 
     assert apercu.context["analyse"].valide
     assert "6 enfants du fichier ne sont pas élèves de l'école cette année" in _texte(apercu)
-    assert "0 responsable à ajouter" in _texte(apercu)
+    assert "6 lignes lues : aucun responsable à enregistrer." in _texte(apercu)
 
 
 # Cost ----------------------------------------------------------------------------------------------
