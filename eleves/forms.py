@@ -211,7 +211,7 @@ class ImportCsvForm(forms.Form):
 
     fichier = forms.FileField(
         label="Fichier CSV",
-        help_text="L'extraction des élèves de ONDE telle quelle, ou le modèle (colonnes "
+        help_text="L'extraction des élèves ou des responsables de ONDE telle quelle, ou le modèle (colonnes "
         "Nom;Prénom;Date de naissance;Sexe;Niveau;Classe) : séparateur point-virgule (;), "
         "encodage UTF-8 ou Latin-1.",
         error_messages={

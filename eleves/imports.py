@@ -446,8 +446,8 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     # What waits in the session for the confirmation: only the columns read (no pupil's address).
     analyse.texte = _colonnes_lues_seulement(texte, analyse.colonnes_lues)
     if analyse.profil.groupe:
-        # One row a guardian: that module builds on this one (imported here, not at load: a cycle).
-        from eleves.imports_responsables import analyser_responsables
+        # One row a guardian: eleves/imports_responsables.py, which builds on this module.
+        from eleves.imports_responsables import analyser_responsables  # here, not at load: a cycle
         return analyser_responsables(analyse, rangees)
     lignes = analyse.lignes = [_ligne_eleve(numero, valeurs) for numero, valeurs, _ in rangees]
 
