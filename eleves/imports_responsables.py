@@ -175,7 +175,8 @@ class AnalyseResponsables(Analyse):
             ),
         ]
         total = _nombre(len(self.lignes), "ligne lue", "lignes lues")
-        resume = f"{total} : " + (", ".join(m for m in morceaux if not m.startswith("0 ")) or "aucun responsable à enregistrer") + "."
+        a_faire = ", ".join(m for m in morceaux if not m.startswith("0 ")) or "aucun responsable à enregistrer"
+        resume = f"{total} : {a_faire}."
         if absents := self.enfants_absents:
             resume += " " + (
                 "Un enfant du fichier n'est pas élève de l'école cette année (non rattaché)."
@@ -240,11 +241,12 @@ def analyser_responsables(analyse: Analyse, rangees: list[tuple[int, dict, list[
             if enfant.inscription is None:
                 continue
             eleve = enfant.inscription.eleve
-            cle = (eleve.pk, cle_nom(ligne.nom), cle_nom(ligne.prenom))
-            if cle in premieres:
-                ligne.erreurs.append(f"même responsable de {enfant.libelle} qu'à la ligne {premieres[cle]}.")
+            # The same guardian for the same pupil, by either of their names: one row only.
+            cles = {(eleve.pk, nom, cle_nom(ligne.prenom)) for nom in ligne.noms}
+            if deja_lue := next((premieres[c] for c in cles if c in premieres), None):
+                ligne.erreurs.append(f"même responsable de {enfant.libelle} qu'à la ligne {deja_lue}.")
                 continue
-            premieres[cle] = ligne.numero
+            premieres.update(dict.fromkeys(cles, ligne.numero))
             _comparer(ligne, enfant, deja[eleve.pk])
         if ligne.erreurs:
             for enfant in ligne.enfants:

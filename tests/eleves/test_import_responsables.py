@@ -247,6 +247,26 @@ def test_responsables_une_ligne_fausse_n_importe_rien(directeur, monde, eleves_o
     assert not ResponsableLegal.objects.exists()
 
 
+def test_responsables_meme_responsable_sous_son_nom_de_naissance_refuse(directeur, monde, eleves_onde):
+    # Sonia BENALI again, under her family name only: still the same guardian of Yanis.
+    contenu = _responsables(SONIA, "MME;;MARTIN;Sonia;12 rue des Lilas;69004;LYON;FRANCE;;;;;BENALI;MARTIN;Yanis;CE1 A")
+
+    apercu = _deposer(directeur, monde, contenu)
+
+    assert "Ligne 3 : même responsable de Yanis BENALI (CE1 A) qu'à la ligne 2." in _texte(apercu)
+    assert "Confirmer l'import" not in _texte(apercu)
+
+
+def test_responsables_deja_en_double_sur_la_fiche_refuse(directeur, monde, eleves_onde):
+    for _ in range(2):
+        ResponsableLegal.objects.create(eleve=eleves_onde["Yanis"], lien=LienResponsable.MERE, nom="Benali", prenom="Sonia")
+
+    apercu = _deposer(directeur, monde, _responsables(SONIA))
+
+    assert "Ligne 2 : Yanis BENALI (CE1 A) a déjà 2 responsables enregistrés à ce nom" in _texte(apercu)
+    assert ResponsableLegal.objects.filter(telephone="").count() == 2
+
+
 def test_responsables_enfant_hors_de_l_ecole_liste_sans_bloquer(directeur, monde, eleves_onde):
     # Inès Garcia is a pupil of école B: not among école A's pupils, hence not linked.
     contenu = _responsables(SONIA, "Mme;;GARCIA;Rosa;4 rue Vaubecour;69002;LYON;FRANCE;;;;;;GARCIA;Inès;CE1 B")
