@@ -371,3 +371,16 @@ def _requetes_apercu(client, monde, nombre: int) -> int:
 
 def test_responsables_apercu_nombre_de_requetes_constant(directeur, monde, eleves_onde):
     assert _requetes_apercu(directeur, monde, 2) == _requetes_apercu(directeur, monde, 40)
+
+
+def test_responsables_texte_hostile_affiche_comme_du_texte(directeur, monde, eleves_onde):
+    contenu = _responsables(
+        '"<script>alert(1)</script>";;MARTIN;<img src=x onerror=alert(1)>;=HYPERLINK("x");69002;LYON;FRANCE;;;;;BENALI;MARTIN;Yanis;CE1 A',
+    )
+
+    apercu = _deposer(directeur, monde, contenu)
+
+    brut = apercu.content.decode()
+    assert "<script>alert(1)" not in brut and "<img src=x" not in brut
+    assert "civilité « &lt;script&gt;alert(1)&lt;/script&gt; » non reconnue" in brut
+    assert not ResponsableLegal.objects.exists()
