@@ -151,7 +151,10 @@ def _forme_de_recherche(criteres) -> bool:
 @require_http_methods(["GET", "POST"])
 def eleve_creer(request):
     _refuser_si(not request.user.has_perm("eleves.add_eleve"))
-    form = EleveForm(_donnees(request), classes=classes_gerees_par(request.user))
+    form = EleveForm(
+        _donnees(request), classes=classes_gerees_par(request.user),
+        avec_ine=request.user.has_perm("eleves.saisir_ine_nouvel_eleve"),
+    )
     if request.method == "POST" and form.is_valid():
         eleve = eleve_enregistrer(
             eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"]
@@ -205,7 +208,8 @@ def eleve_modifier(request, pk):
     inscription = eleve.inscription_courante
     initial = {"classe": inscription.classe_id, "niveau": inscription.niveau} if inscription else {}
     form = EleveForm(
-        _donnees(request), instance=eleve, initial=initial, classes=classes_gerees_par(request.user)
+        _donnees(request), instance=eleve, initial=initial, classes=classes_gerees_par(request.user),
+        avec_ine=request.user.has_perm("eleves.view_ine", eleve),
     )
     if request.method == "POST" and form.is_valid():
         try:
