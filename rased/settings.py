@@ -6,6 +6,7 @@ read by the strict helpers of ``rased.env`` that refuse malformed values.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -209,6 +210,36 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+
+# ProConnect, the State's OpenID Connect federation (académies are its identity providers), as a
+# second way to sign in; off unless PROCONNECT_CLIENT_ID is set (docs/deploiement.md « ProConnect »).
+# eleves/proconnect.py gives mozilla-django-oidc its settings from these.
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
+# The provider's address, its endpoints' common prefix (https://auth.proconnect.gouv.fr/api/v2).
+PROCONNECT_URL = env_str("PROCONNECT_URL", "").rstrip("/")
+# Who may come in: the identity providers (ProConnect's ``idp_id``) and the e-mail domains accepted;
+# when both are set, both must match.
+PROCONNECT_FOURNISSEURS_IDENTITE = env_list("PROCONNECT_FOURNISSEURS_IDENTITE", [])
+PROCONNECT_DOMAINES = [domaine.lower() for domaine in env_list("PROCONNECT_DOMAINES", [])]
+PROCONNECT_ACTIF = bool(PROCONNECT_CLIENT_ID)
+if PROCONNECT_ACTIF:
+    # The tokens and the keys come over HTTPS (plain HTTP only for a test provider in development).
+    _schemas = ("https://", "http://") if DEBUG else ("https://",)
+    if not PROCONNECT_CLIENT_SECRET or not PROCONNECT_URL.startswith(_schemas):
+        raise ImproperlyConfigured(
+            "PROCONNECT_CLIENT_ID demande aussi PROCONNECT_CLIENT_SECRET et PROCONNECT_URL en https "
+            "(https://auth.proconnect.gouv.fr/api/v2 par exemple)."
+        )
+    if not PROCONNECT_FOURNISSEURS_IDENTITE and not PROCONNECT_DOMAINES:
+        raise ImproperlyConfigured(
+            "PROCONNECT_CLIENT_ID demande PROCONNECT_FOURNISSEURS_IDENTITE ou PROCONNECT_DOMAINES : "
+            "les agents de quels fournisseurs d'identité ou de quels domaines peuvent se connecter."
+        )
+    AUTHENTICATION_BACKENDS.append("eleves.proconnect.ProConnectBackend")
+    # Sign-out posts a form answered by a redirect to ProConnect's end of session.
+    _adresse = urlsplit(PROCONNECT_URL)
+    SECURE_CSP["form-action"].append(f"{_adresse.scheme}://{_adresse.netloc}")
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
