@@ -83,7 +83,6 @@ _REGLAGES = {
     "OIDC_STORE_ID_TOKEN": True,
     "OIDC_CREATE_USER": False,
     "OIDC_AUTHENTICATION_CALLBACK_URL": "proconnect_retour",
-    "LOGIN_REDIRECT_URL_FAILURE": "connexion",
     "OIDC_TIMEOUT": 10,
 }
 
@@ -195,6 +194,14 @@ class ProConnectBackend(OIDCAuthenticationBackend):
                 user=personne, defaults={"name": "ProConnect"}
             )
         return personne
+
+
+def tentative_sans_mot_de_passe(request, credentials) -> bool:
+    """django-axes' ``AXES_WHITELIST_CALLABLE``: it counts guesses of a password, and a sign-in
+    that carries none (ProConnect's return: the identity provider checked the password) is not
+    one. Counted, refused ProConnect returns would lock out, under no username, every agent behind
+    a school's shared address."""
+    return credentials is not None and credentials.get("password") is None
 
 
 def fin_de_session(request) -> str | None:

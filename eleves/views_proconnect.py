@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
+from django.shortcuts import resolve_url
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from eleves.proconnect import ECHEC, reglage
@@ -34,6 +35,10 @@ class _Depart(OIDCAuthenticationRequestView):
 
 class _Retour(OIDCAuthenticationCallbackView):
     get_settings = staticmethod(reglage)
+
+    @property
+    def failure_url(self):
+        return resolve_url(settings.LOGIN_URL)
 
     def get(self, request):
         try:

@@ -162,6 +162,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Only password sign-ins count (ProConnect's return carries no password to guess).
+AXES_WHITELIST_CALLABLE = "eleves.proconnect.tentative_sans_mot_de_passe"
 
 # Two-factor authentication (django-otp: an authenticator application, or single-use backup
 # codes) for the RASED, the circonscription, administrators and superusers; see

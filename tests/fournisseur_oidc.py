@@ -174,7 +174,8 @@ class _OpenIDCode(OpenIDCode):
         return "RS256"
 
     def get_client_claims(self, client):
-        return {"iss": self.fournisseur.url, "aud": client.get_client_id()}
+        return {"iss": self.fournisseur.emetteur or self.fournisseur.url,
+                "aud": self.fournisseur.audience or client.get_client_id()}
 
     def get_encode_header(self, client):
         return {"alg": "RS256", "kid": self.fournisseur.cle.kid}
@@ -228,6 +229,9 @@ class FournisseurOIDC:
         self.serveur = _Serveur(self)
         self.agent: Agent | None = None
         self.sessions_terminees: list[str] = []
+        # A faulty provider, for the tests of what rased checks: another issuer or audience.
+        self.emetteur: str | None = None
+        self.audience: str | None = None
         self._http = make_server("127.0.0.1", 0, self._application, handler_class=_SansJournal)
         self.url = f"http://127.0.0.1:{self._http.server_port}{PREFIXE}"
         self._fil = threading.Thread(target=self._http.serve_forever, daemon=True)
