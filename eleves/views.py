@@ -60,7 +60,9 @@ class DeconnexionView(auth_views.LogoutView):
         # A session opened through ProConnect ends there too, or its next click would sign in again.
         fin = proconnect.fin_de_session(request)
         response = super().post(request, *args, **kwargs)
-        return redirect(fin) if fin else response
+        if fin:
+            return render(request, "registration/deconnexion_proconnect.html", {"fin_de_session": fin})
+        return response
 
 
 @require_http_methods(["GET", "POST"])

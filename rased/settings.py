@@ -6,7 +6,6 @@ read by the strict helpers of ``rased.env`` that refuse malformed values.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -239,9 +238,6 @@ if PROCONNECT_ACTIF:
             "les agents de quels fournisseurs d'identité ou de quels domaines peuvent se connecter."
         )
     AUTHENTICATION_BACKENDS.append("eleves.proconnect.ProConnectBackend")
-    # Sign-out posts a form answered by a redirect to ProConnect's end of session.
-    _adresse = urlsplit(PROCONNECT_URL)
-    SECURE_CSP["form-action"].append(f"{_adresse.scheme}://{_adresse.netloc}")
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
