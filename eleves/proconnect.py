@@ -31,7 +31,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from eleves.double_authentification import double_authentification_requise
 from eleves.models import AppareilProConnect
 
-# Where mozilla-django-oidc keeps the id_token (OIDC_STORE_ID_TOKEN): sign-out sends it back.
+# The id_token of a session opened through ProConnect: sign-out sends it back.
 SESSION_ID_TOKEN = "oidc_id_token"
 
 # The ``amr`` values that say a second factor was proved (RFC 8176; ProConnect sends « mfa » with
@@ -80,7 +80,6 @@ _REGLAGES = {
     "OIDC_RP_SCOPES": "openid email idp_id",
     # ProConnect puts ``amr`` in the id_token only when asked for it.
     "OIDC_AUTH_REQUEST_EXTRA_PARAMS": {"claims": json.dumps({"id_token": {"amr": {"essential": True}}})},
-    "OIDC_STORE_ID_TOKEN": True,
     "OIDC_CREATE_USER": False,
     "OIDC_AUTHENTICATION_CALLBACK_URL": "proconnect_retour",
     "OIDC_TIMEOUT": 10,
@@ -169,6 +168,11 @@ class ProConnectBackend(OIDCAuthenticationBackend):
 
     def verify_claims(self, claims):
         return isinstance(claims.get("sub"), str)
+
+    def store_tokens(self, access_token, id_token):
+        # Kept in the session by the return page once signed in (eleves/views_proconnect.py), not
+        # before: a refused return must not leave it for a later password session's sign-out.
+        self.request.proconnect_id_token = id_token
 
     def get_or_create_user(self, access_token, id_token, payload):
         try:

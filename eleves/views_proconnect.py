@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import resolve_url
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from eleves.proconnect import ECHEC, reglage
+from eleves.proconnect import ECHEC, SESSION_ID_TOKEN, reglage
 from rased.middleware import SESSION_STARTED_KEY
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class _Retour(OIDCAuthenticationCallbackView):
     def login_success(self):
         reponse = super().login_success()
         self.request.session[SESSION_STARTED_KEY] = time.time()
+        self.request.session[SESSION_ID_TOKEN] = self.request.proconnect_id_token
         return reponse
 
 

@@ -294,6 +294,9 @@ def test_deconnexion_termine_aussi_la_session_proconnect(client, proconnect_acti
 
 
 def test_deconnexion_apres_mot_de_passe_reste_chez_rased(client, proconnect_actif, enseignant):
+    # Even after a refused ProConnect return in the same browser session.
+    connecter(client, proconnect_actif, camille(idp_id="ministere-agriculture"))
+    assert proconnect.SESSION_ID_TOKEN not in client.session
     client.post(reverse("connexion"), {"username": enseignant.username, "password": MOT_DE_PASSE})
     assert _connecte(client) == str(enseignant.pk)
     reponse = client.post(reverse("deconnexion"))
