@@ -18,6 +18,7 @@ import pytest
 import requests
 from axes.models import AccessAttempt
 from django.contrib.messages import get_messages
+from django.forms import modelform_factory
 from django.urls import reverse
 from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -444,3 +445,18 @@ def test_reglages_proconnect_incomplets_refuses(retire, ajoute):
     resultat = _manage("check", env=env)
     assert resultat.returncode != 0
     assert "PROCONNECT_CLIENT_ID demande" in resultat.stderr
+
+
+# The administrator ------------------------------------------------------------------------------------
+
+
+def test_administrateur_voit_et_vide_l_identifiant_proconnect(client, monde, enseignant):
+    enseignant.proconnect_sub = "sub-camille"
+    enseignant.save(update_fields=["proconnect_sub"])
+    client.force_login(monde["admin"])
+    page = client.get(reverse("admin:eleves_utilisateur_change", args=[enseignant.pk])).content.decode()
+    assert "Identifiant ProConnect" in page and 'value="sub-camille"' in page
+    # Emptied, it is no identifier (NULL), so that several unlinked accounts stay unique.
+    formulaire = modelform_factory(Utilisateur, fields=["proconnect_sub"])
+    for personne in (enseignant, monde["directeur"]):
+        assert formulaire({"proconnect_sub": ""}, instance=personne).save().proconnect_sub is None
