@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from eleves import proconnect
 from eleves.forms import (
     CRITERES_RECHERCHE,
     RECHERCHE_NOM_MAX_CARACTERES,
@@ -50,9 +51,18 @@ class ConnexionView(auth_views.LoginView):
         self.request.session[SESSION_STARTED_KEY] = time.time()
         return response
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"proconnect": settings.PROCONNECT_ACTIF}
+
 
 class DeconnexionView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        # A session opened through ProConnect ends there too, or its next click would sign in again.
+        fin = proconnect.fin_de_session(request)
+        response = super().post(request, *args, **kwargs)
+        if fin:
+            return render(request, "registration/deconnexion_proconnect.html", {"fin_de_session": fin})
+        return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,6 +21,8 @@ SANS = lambda c: {}  # noqa: E731
 ARGUMENTS = {
     "connexion": SANS,
     "deconnexion": SANS,
+    "proconnect_connexion": SANS,
+    "proconnect_retour": SANS,
     "session_etat": SANS,
     "eleve_liste": SANS,
     "eleve_creer": SANS,
@@ -150,6 +152,10 @@ ATTENDU = {
     # Signing in and out: the sign-in page sends a signed-in user home; sign-out is POST only.
     "connexion":                   "200  R    R    R    R    R    R    R    R    R    R",
     "deconnexion":                 "405  405  405  405  405  405  405  405  405  405  405",
+    # ProConnect's sign-in (eleves/views_proconnect.py): absent while off, as in these tests;
+    # on, tests/test_proconnect.py runs it against a provider.
+    "proconnect_connexion":        "404  404  404  404  404  404  404  404  404  404  404",
+    "proconnect_retour":           "404  404  404  404  404  404  404  404  404  404  404",
     # The session's time left, for the page's script (JSON; anonymous: « connecte: false »).
     "session_etat":                "200  200  200  200  200  200  200  200  200  200  200",
     # Pupils: everyone lists those they see; directeurs and the administrator enrol and edit.
