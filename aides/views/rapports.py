@@ -146,7 +146,8 @@ def eleves_aides_periode_pdf(request, pk):
     ecole, liste, _ = _liste_periodes(request, pk)
     titre = "Élèves aidés par le RASED" + (f" — période {liste.periode}" if liste.periode else " par période")
     return servir_pdf(
-        request, "pdf/liste_periodes.html", {"liste": liste, "entete": entete_document(request.user, liste.debut, ecole)},
+        request, "pdf/liste_periodes.html",
+        {"liste": liste, "entete": entete_document(request.user, liste.debut, ecole)},
         titre=titre,
         nom_fichier=f"eleves-aides-ecole-{ecole.pk}-{liste.annee}{f'-p{liste.periode}' if liste.periode else ''}.pdf",
         objet_journal=f"Élèves aidés par période, {ecole.nom[:80]} {liste.annee}, PDF",
