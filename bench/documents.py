@@ -22,7 +22,9 @@ the same stylesheet and renderer: every document is also given as a multiple of 
 that queues the job, django-tasks-db's worker loop run in the measuring process (claim, render,
 file written), one poll of the progress JSON, the download view (rights read again, file read).
 The difference to the direct row is the queue's cost on the server; the wait a user sees on top
-(the worker's and the page's polling intervals) is not in it.
+(the worker's and the page's polling intervals) is not in it. « sans rendu » rows: the same two
+paths with WeasyPrint's work (template and layout) replaced by a fixed one-page PDF, so that what
+is left is each path's own cost: their difference is the queue's overhead alone.
 
 Data lives in a throwaway SQLite file in a temporary directory (the project's db.sqlite3 is
 never touched). With DATABASE_URL set (PostgreSQL), a test database is created beside the one
@@ -326,6 +328,26 @@ def par_la_file(utilisateur, nom, args=(), donnees=None):
     return produire
 
 
+def sans_rendu(produire):
+    """``produire`` with ``aides.impressions.rendre_pdf`` (the long documents' renderer, both
+    paths) answering a fixed one-page PDF made once here."""
+    from aides import impressions  # app registry: after setup()
+    from aides.pdf.rendu import Document as Rendu  # app registry: after setup()
+
+    fixe = HTML(string="<p>Document fixe</p>").write_pdf()
+
+    def produire_sans_rendu() -> bytes:
+        original = impressions.rendre_pdf
+        impressions.rendre_pdf = lambda gabarit, contexte, *, titre, nom_fichier, imprime_par: Rendu(
+            nom_fichier=nom_fichier, type_mime="application/pdf", contenu=fixe, pages=1)
+        try:
+            return produire()
+        finally:
+            impressions.rendre_pdf = original
+
+    return produire_sans_rendu
+
+
 def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
     """Every document kind present in the code base; those whose view is absent are noted."""
     liste, absents = [Document("Document de référence (3 pages)", "plancher", "plancher", document_plancher)], []
@@ -362,6 +384,12 @@ def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
             [pk(historique.get("acces"))])
     ajouter("Droit d'accès, dossier complet, par la file", trois_ans, "rapport", demo["directeur"],
             "demande_acces_preparer", [pk(historique.get("acces"))], file=True)
+    if historique.get("acces"):
+        acces = [historique["acces"].pk]
+        liste.append(Document("Droit d'accès, sans rendu", trois_ans, "",
+                              sans_rendu(vue(demo["directeur"], "demande_acces_pdf", acces))))
+        liste.append(Document("Droit d'accès, sans rendu, par la file", trois_ans, "",
+                              sans_rendu(par_la_file(demo["directeur"], "demande_acces_preparer", acces))))
     ajouter("Compte rendu de réunion", "démo", "élève", demo["directeur"], "reunion_pdf", [pk(demo["reunion"])])
     for genre in ("information", "accord-aide"):
         ajouter(f"Courrier à la famille ({genre})", "démo", "élève", demo["directeur"], "courrier_pdf",
@@ -377,6 +405,11 @@ def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
     ajouter("Bilan d'activité annuel (PDF)", quarante, "rapport", grand["ien"], "rapport_annuel_pdf", [grand["debut"]])
     ajouter("Bilan d'activité annuel (PDF), par la file", quarante, "rapport", grand["ien"], "rapport_annuel_preparer",
             [grand["debut"]], file=True)
+    annee_grande = [grand["debut"]]
+    liste.append(Document("Bilan d'activité annuel (PDF), sans rendu", quarante, "",
+                          sans_rendu(vue(grand["ien"], "rapport_annuel_pdf", annee_grande))))
+    liste.append(Document("Bilan d'activité annuel (PDF), sans rendu, par la file", quarante, "",
+                          sans_rendu(par_la_file(grand["ien"], "rapport_annuel_preparer", annee_grande))))
     ajouter("Bilan d'activité annuel (CSV)", quarante, "rapport", grand["ien"], "rapport_annuel_csv",
             [grand["debut"]], type_mime="text/csv")
     ajouter("Bilan d'activité annuel (page)", quarante, "rapport", grand["ien"], "rapport_annuel",
@@ -476,6 +509,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="essais par document (médiane), 5 par défaut")
     parser.add_argument("--sortie", type=Path, help="dossier où écrire chaque document produit, pour le regarder")
+    parser.add_argument("--seulement", help="ne mesurer que les documents dont le libellé contient ce texte "
+                                            "(et le plancher), par exemple « Droit d'accès »")
     options = parser.parse_args()
     ancien_nom = None
     if POSTGRES:
@@ -493,6 +528,8 @@ def main() -> None:
               f"{grand['compte'][0]} écoles, {grand['compte'][1]} élèves, {grand['compte'][2]} demandes, "
               f"{grand['compte'][3]} aides, {grand['compte'][4]} séances en {t2 - t1:.1f} s.")
         liste, absents = documents(demo, historique, grand)
+        if options.seulement:
+            liste = [d for d in liste if d.genre == "plancher" or options.seulement.lower() in d.libelle.lower()]
         charge_debut = os.getloadavg()[0]
         document_plancher()  # warm: WeasyPrint imported, fonts and stylesheet loaded, before forking
         print(f"Machine : {machine()}")
