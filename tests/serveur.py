@@ -25,10 +25,10 @@ def environnement_de_production(*, port: int, base_sqlite, static_root, **reglag
     } | reglages
 
 
-def attendre_le_port(port: int, adresse: str = "127.0.0.1") -> None:
+def attendre_le_port(port: int) -> None:
     for _ in range(100):
         try:
-            socket.create_connection((adresse, port), timeout=0.1).close()
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
             return
         except OSError:
             time.sleep(0.1)

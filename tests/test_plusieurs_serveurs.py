@@ -20,6 +20,7 @@ import io
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,7 +48,6 @@ from tests.eleves.outils_pages import texte
 from tests.factories import eleve_inscrit
 from tests.factories_parcours import demande_deposee
 from tests.reseau import Relais, Reseau, ReseauImpossible
-from tests.serveur import attendre_le_port
 
 RACINE = Path(__file__).resolve().parent.parent
 # The public name both web hosts answer to, as behind a load balancer.
@@ -200,8 +200,9 @@ def trois_hotes(transactional_db, tmp_path, settings):
                 hotes.lancer(hote, [gunicorn, "-c", "rased/gunicorn.py", "rased.wsgi"], hote,
                              GUNICORN_BIND=f"{reseau.adresses[hote]}:{PORT}")
             for hote in ("web-a", "web-b"):
-                attendre_le_port(PORT, adresse=reseau.adresses[hote])
-                # The first request waits for gunicorn's worker to load Django.
+                # Bound by gunicorn's master; the first request then waits for its worker to load
+                # Django. A loaded machine (make test on 2 cores) takes seconds for each.
+                _attendre(lambda h=hote: _ecoute(reseau.adresses[h]), delai=90, pas=0.1, message=hotes.journaux)
                 assert Navigateur().get(reseau.adresses[hote], "/connexion/").status_code == 200, hotes.journaux()
             hotes.figures["serveurs"] = time.perf_counter() - debut
             try:
@@ -251,12 +252,22 @@ def _demander_les_fiches(navigateur, hote, classe) -> tuple[int, int]:
     return int(re.fullmatch(r"/impressions/(\d+)/", reponse["Location"])[1]), len(ids)
 
 
-def _attendre(condition, delai=120.0, pas=0.05, message=""):
+def _attendre(condition, delai=120.0, pas=0.05, message=str):
+    """``condition()``'s first true value, asked every ``pas`` seconds; fails after ``delai`` with
+    ``message()`` (the hosts' logs)."""
     limite = time.monotonic() + delai
     while not (resultat := condition()):
-        assert time.monotonic() < limite, message
+        assert time.monotonic() < limite, message()
         time.sleep(pas)
     return resultat
+
+
+def _ecoute(adresse: str) -> bool:
+    try:
+        socket.create_connection((adresse, PORT), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def _attendre_la_page_terminee(navigateur, hote, pk, hotes) -> str:
@@ -265,7 +276,7 @@ def _attendre_la_page_terminee(navigateur, hote, pk, hotes) -> str:
     def terminee():
         page = texte(navigateur.get(hote, reverse("impression_detail", args=[pk])))
         return page if "état : terminé" in page else None
-    return _attendre(terminee, pas=0.25, message=hotes.journaux())
+    return _attendre(terminee, pas=0.25, message=hotes.journaux)
 
 
 def _pdf(reponse) -> PdfReader:
@@ -329,7 +340,7 @@ def test_deux_serveurs_web_un_travailleur_une_base(trois_hotes, monde, settings,
     pk2, _ = _demander_les_fiches(navigateur, b, monde.classe_a1)
     # Killed once it has printed a pupil at least, before it has written the file.
     _attendre(lambda: TravailImpression.objects.filter(pk=pk2, etat=EtatImpression.EN_COURS, fait__gte=1).exists(),
-              pas=0.02, message=hotes.journaux())
+              pas=0.02, message=hotes.journaux)
     premier.kill()  # SIGKILL: no chance to clean up, as an out-of-memory kill
     premier.wait(timeout=10)
     tue = time.perf_counter()
