@@ -250,7 +250,7 @@ STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files made by the application (batch prints, aides/impressions.py) go through the storage API:
 # the file system under MEDIA_ROOT by default, never served as /media/ (a view checks the rights);
-# for several hosts, an S3-compatible bucket through django-storages (docs/deploiement.md).
+# for several hosts, a volume all of them mount there, or an S3 bucket (docs/deploiement.md).
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
