@@ -26,6 +26,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from eleves.alphabetique import alphabetique, cle
 from eleves.enums import Niveau, Sexe
 from eleves.models import (
     AnneeScolaire,
@@ -262,7 +263,7 @@ class Analyse:
         """The missing classes, as the preview lists them."""
         return [
             f"{nom} ({'-'.join(n for n in Niveau.values if n in niveaux)})"
-            for (_, nom), niveaux in sorted(self.classes_manquantes.items(), key=lambda x: x[0][1])
+            for (_, nom), niveaux in sorted(self.classes_manquantes.items(), key=lambda x: cle(x[0][1]))
         ]
 
     @property
@@ -390,7 +391,7 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     analyse.texte = _colonnes_lues_seulement(texte, set(analyse.indices.values()))
 
     debut = annee_courante_debut()
-    classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by("nom"))
+    classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by(alphabetique("nom"), "pk"))
     classes_par_cle = defaultdict(list)
     for classe in classes:
         classe.ecole = ecole  # read when writing, spares a query per row

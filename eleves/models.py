@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from eleves.alphabetique import ordre_alphabetique
 from eleves.calendrier import Calendrier, Vacances
 from eleves.enums import (
     ROLES_RASED,
@@ -68,7 +69,7 @@ class Circonscription(models.Model):
     )
 
     class Meta:
-        ordering = ["nom"]
+        ordering = ordre_alphabetique("nom")
         verbose_name = "circonscription"
 
     def __str__(self):
@@ -152,6 +153,10 @@ class AnneeScolaire(models.Model):
 
 
 class EcoleQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "EcoleQuerySet":
+        """By name, then town, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("nom", "commune"), "pk")
+
     def visibles_par(self, user) -> "EcoleQuerySet":
         if not _actif(user):
             return self.none()
@@ -180,7 +185,7 @@ class Ecole(models.Model):
     objects = EcoleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["commune", "nom"]
+        ordering = ordre_alphabetique("commune", "nom")
         verbose_name = "école"
         constraints = [
             models.CheckConstraint(
@@ -203,7 +208,7 @@ class Secteur(models.Model):
     ecoles = models.ManyToManyField(Ecole, related_name="secteurs", blank=True, verbose_name="écoles")
 
     class Meta:
-        ordering = ["nom"]
+        ordering = ordre_alphabetique("nom")
         verbose_name = "secteur RASED"
         verbose_name_plural = "secteurs RASED"
         constraints = [
@@ -215,6 +220,16 @@ class Secteur(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+class UtilisateurQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "UtilisateurQuerySet":
+        """By last name, then first name, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("last_name", "first_name"), "pk")
+
+
+class UtilisateurManager(UserManager.from_queryset(UtilisateurQuerySet)):
+    pass
 
 
 class Utilisateur(AbstractUser):
@@ -245,12 +260,12 @@ class Utilisateur(AbstractUser):
     # A directeur who chose a second factor on « Mon compte » (eleves/double_authentification.py).
     double_authentification_choisie = models.BooleanField("double authentification choisie", default=False)
 
-    objects = UserManager()
+    objects = UtilisateurManager()
 
     class Meta:
         verbose_name = "personne"
         verbose_name_plural = "personnes"
-        ordering = ["last_name", "first_name"]
+        ordering = ordre_alphabetique("last_name", "first_name")
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -274,6 +289,10 @@ class Utilisateur(AbstractUser):
 
 
 class ClasseQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "ClasseQuerySet":
+        """By school, then class name, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("ecole__nom", "nom"), "pk")
+
     def visibles_par(self, user) -> "ClasseQuerySet":
         if not _actif(user):
             return self.none()
@@ -309,7 +328,7 @@ class Classe(models.Model):
     objects = ClasseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["ecole__nom", "nom"]
+        ordering = ordre_alphabetique("ecole__nom", "nom")
         verbose_name = "classe"
         constraints = [
             models.UniqueConstraint(
@@ -334,6 +353,10 @@ class Classe(models.Model):
 
 
 class EleveQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "EleveQuerySet":
+        """By name, then first name, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("nom", "prenom"), "pk")
+
     def visibles_par(self, user) -> "EleveQuerySet":
         """The pupils ``user`` may see: the single answer used by every view and export."""
         if not _actif(user):
@@ -394,7 +417,7 @@ class Eleve(models.Model):
     objects = EleveQuerySet.as_manager()
 
     class Meta:
-        ordering = ["nom", "prenom"]
+        ordering = ordre_alphabetique("nom", "prenom")
         verbose_name = "élève"
         constraints = [
             models.UniqueConstraint(
