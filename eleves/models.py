@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Collate
 from django.utils import timezone
 
-from eleves.alphabetique import ordre_alphabetique
+from eleves.alphabetique import COLLATION, ordre_alphabetique
 from eleves.calendrier import Calendrier, Vacances
 from eleves.enums import (
     ROLES_RASED,
@@ -425,7 +426,10 @@ class Eleve(models.Model):
                 violation_error_message="Un élève est déjà enregistré avec cet INE : vérifiez-le.",
             ),
         ]
-        indexes = [models.Index(fields=["circonscription", "nom", "prenom"])]
+        # The circonscription's list in French order reads its first page from this index (without
+        # it PostgreSQL sorts all the circonscription's pupils for each page).
+        indexes = [models.Index("circonscription", *(Collate(champ, COLLATION) for champ in ("nom", "prenom")),
+                                name="eleve_circ_nom_francais")]
 
     def __str__(self):
         return f"{self.nom.upper()} {self.prenom}"
@@ -506,7 +510,7 @@ class ResponsableLegal(models.Model):
     objects = ResponsableLegalQuerySet.as_manager()
 
     class Meta:
-        ordering = ["lien", "nom"]
+        ordering = ["lien", *ordre_alphabetique("nom")]
         verbose_name = "responsable légal"
         verbose_name_plural = "responsables légaux"
 

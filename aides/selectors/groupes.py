@@ -39,7 +39,8 @@ def aides_pour_groupe(user, ecole=None):
     )
     if ecole is not None:
         qs = qs.filter(demande__classe__ecole=ecole)
-    return qs.select_related("eleve", "demande__classe__ecole").order_by(*ordre_alphabetique("eleve__nom", "eleve__prenom"), "pk")
+    return qs.select_related("eleve", "demande__classe__ecole").order_by(
+        *ordre_alphabetique("eleve__nom", "eleve__prenom"), "pk")
 
 
 @dataclass

@@ -15,6 +15,14 @@ class Migration(migrations.Migration):
         # Names in French order (eleves/alphabetique.py); PostgreSQL only: SQLite is given the
         # same collation as a Python function on each connection (CreateCollation skips it).
         CreateCollation("francais", provider="icu", locale="fr"),
+        migrations.RemoveIndex(
+            model_name='eleve',
+            name='eleves_elev_circons_a597af_idx',
+        ),
+        migrations.AddIndex(
+            model_name='eleve',
+            index=models.Index(models.F('circonscription'), django.db.models.functions.comparison.Collate('nom', 'francais'), django.db.models.functions.comparison.Collate('prenom', 'francais'), name='eleve_circ_nom_francais'),
+        ),
         migrations.AlterModelOptions(
             name='circonscription',
             options={'ordering': [models.OrderBy(django.db.models.functions.comparison.Collate(models.F('nom'), 'francais'))], 'verbose_name': 'circonscription'},
@@ -30,6 +38,10 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name='eleve',
             options={'ordering': [models.OrderBy(django.db.models.functions.comparison.Collate(models.F('nom'), 'francais')), models.OrderBy(django.db.models.functions.comparison.Collate(models.F('prenom'), 'francais'))], 'verbose_name': 'élève'},
+        ),
+        migrations.AlterModelOptions(
+            name='responsablelegal',
+            options={'ordering': ['lien', models.OrderBy(django.db.models.functions.comparison.Collate(models.F('nom'), 'francais'))], 'verbose_name': 'responsable légal', 'verbose_name_plural': 'responsables légaux'},
         ),
         migrations.AlterModelOptions(
             name='secteur',
