@@ -148,6 +148,9 @@ class DemandeAide(models.Model):
         indexes = [
             models.Index(fields=["etat", "envoyee_le"]),
             models.Index(fields=["circonscription", "etat"], name="demande_circo_etat"),
+            # The request list, newest first, reads its page from here: without it PostgreSQL joins
+            # the circonscription's requests to the département's pupils before keeping 25.
+            models.Index(fields=["circonscription", "-cree_le", "-id"], name="demande_circo_recentes"),
         ]
 
     def __str__(self):
