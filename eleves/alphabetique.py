@@ -21,7 +21,6 @@ from django.db.models import F, OrderBy
 from django.db.models.functions import Collate
 
 COLLATION = "francais"
-LOCALE_ICU = "fr"
 
 # ICU's order of the common spaces and punctuation marks, all below the digits and letters
 # (CLDR root: whitespace < punctuation < symbols < currency < digits < letters).
