@@ -187,8 +187,8 @@ class DemandeFiltre(django_filters.FilterSet):
 
     def filtrer_type_aide(self, queryset, name, value):
         # Only the aids the user may know of: a teacher cannot learn of a psychological follow-up
-        # by filtering on it.
-        connues = Aide.objects.visibles_par(self.user).filter(demande=OuterRef("pk"), type=value)
+        # by filtering on it. The list's requests are already the user's: the aid's own rule only.
+        connues = Aide.objects.connues_de(self.user).filter(demande=OuterRef("pk"), type=value)
         return queryset.filter(Exists(connues))
 
     def filtrer_attente(self, queryset, name, value):
