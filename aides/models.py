@@ -1191,12 +1191,12 @@ class EnvoiFormulaire(models.Model):
 
 
 class TravailImpression(models.Model):
-    """A batch print asked by one person (fiches de suivi of the pupils of a page, a dossier for
-    the équipe éducative), rendered by the task queue (``aides.impressions.imprimer``, queue
+    """A print asked by one person (fiches de suivi of the pupils of a page, a dossier for the
+    équipe éducative, the yearly report, a right-of-access file), rendered by the task queue (``aides.impressions.imprimer``, queue
     ``documents``), downloaded by its ``demandeur`` alone, kept ``IMPRESSIONS_CONSERVATION_HEURES``
     then deleted with its file by the purge (``aides.retention.purger_impressions``).
 
-    ``parametres`` holds ids only (pupils, a request), never a name. ``etat``, ``fait`` and
+    ``parametres`` holds ids only (pupils, a request, a school year), never a name. ``etat``, ``fait`` and
     ``fichier`` are written by the task; ``annule`` by ``aides.impressions.annuler`` alone, read by
     the task between two pupils. The file's name in the storage is random: no name on disk.
     """

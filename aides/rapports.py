@@ -320,6 +320,15 @@ def quantiles_attente(durees: list[int]) -> tuple[float, float] | None:
     return statistics.median(durees), statistics.quantiles(durees, n=10, method="inclusive")[8]
 
 
+def entete_document(user, debut: int, ecole=None) -> dict:
+    """The heading of a report's PDF: the reader's circonscription, the school if any, the year."""
+    return {
+        "circonscription": str(user.circonscription),
+        "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
+        "annee": libelle_annee(debut),
+    }
+
+
 def rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     """The yearly activity report: frozen figures for a past year that a purge has touched
     (``figer``), else computed from the rows (``calculer_rapport_annuel``)."""

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Collate
 from django.utils import timezone
+from django_otp.models import Device
 
 from eleves.alphabetique import COLLATION, ordre_alphabetique
 from eleves.calendrier import Calendrier, Vacances
@@ -261,6 +262,14 @@ class Utilisateur(AbstractUser):
     # A directeur who chose a second factor on « Mon compte » (eleves/double_authentification.py).
     double_authentification_choisie = models.BooleanField("double authentification choisie", default=False)
 
+    # The ``sub`` ProConnect gave this person (eleves/proconnect.py): stored at the first sign-in
+    # matched by a verified e-mail address; from then on only it matches. Unique: one identity, one account.
+    proconnect_sub = models.CharField(
+        "identifiant ProConnect", max_length=255, null=True, blank=True, unique=True,
+        help_text="Renseigné à la première connexion avec ProConnect. Videz-le pour que la prochaine "
+        "connexion avec ProConnect relie de nouveau le compte par son adresse électronique.",
+    )
+
     objects = UtilisateurManager()
 
     class Meta:
@@ -287,6 +296,17 @@ class Utilisateur(AbstractUser):
         if rules.perm_exists(perm):
             return rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
+
+
+class AppareilProConnect(Device):
+    """The second factor an agent proved at his identity provider through ProConnect (its ``amr``
+    claim, eleves/proconnect.py). django-otp keeps its id in the session as it does a TOTP
+    application's: it stands for rased's own code in that session and accepts no code itself."""
+
+    class Meta:
+        verbose_name = "double authentification ProConnect"
+        verbose_name_plural = "doubles authentifications ProConnect"
+        constraints = [models.UniqueConstraint(fields=["user"], name="appareil_proconnect_unique")]
 
 
 class ClasseQuerySet(models.QuerySet):

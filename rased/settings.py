@@ -161,6 +161,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Only password sign-ins count (ProConnect's return carries no password to guess).
+AXES_WHITELIST_CALLABLE = "eleves.proconnect.tentative_sans_mot_de_passe"
 
 # Two-factor authentication (django-otp: an authenticator application, or single-use backup
 # codes) for the RASED, the circonscription, administrators and superusers; see
@@ -209,6 +211,33 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+
+# ProConnect, the State's OpenID Connect federation (académies are its identity providers), as a
+# second way to sign in; off unless PROCONNECT_CLIENT_ID is set (docs/deploiement.md « ProConnect »).
+# eleves/proconnect.py gives mozilla-django-oidc its settings from these.
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
+# The provider's address, its endpoints' common prefix (https://auth.proconnect.gouv.fr/api/v2).
+PROCONNECT_URL = env_str("PROCONNECT_URL", "").rstrip("/")
+# Who may come in: the identity providers (ProConnect's ``idp_id``) and the e-mail domains accepted;
+# when both are set, both must match.
+PROCONNECT_FOURNISSEURS_IDENTITE = env_list("PROCONNECT_FOURNISSEURS_IDENTITE", [])
+PROCONNECT_DOMAINES = [domaine.lower() for domaine in env_list("PROCONNECT_DOMAINES", [])]
+PROCONNECT_ACTIF = bool(PROCONNECT_CLIENT_ID)
+if PROCONNECT_ACTIF:
+    # The tokens and the keys come over HTTPS (plain HTTP only for a test provider in development).
+    _schemas = ("https://", "http://") if DEBUG else ("https://",)
+    if not PROCONNECT_CLIENT_SECRET or not PROCONNECT_URL.startswith(_schemas):
+        raise ImproperlyConfigured(
+            "PROCONNECT_CLIENT_ID demande aussi PROCONNECT_CLIENT_SECRET et PROCONNECT_URL en https "
+            "(https://auth.proconnect.gouv.fr/api/v2 par exemple)."
+        )
+    if not PROCONNECT_FOURNISSEURS_IDENTITE and not PROCONNECT_DOMAINES:
+        raise ImproperlyConfigured(
+            "PROCONNECT_CLIENT_ID demande PROCONNECT_FOURNISSEURS_IDENTITE ou PROCONNECT_DOMAINES : "
+            "les agents de quels fournisseurs d'identité ou de quels domaines peuvent se connecter."
+        )
+    AUTHENTICATION_BACKENDS.append("eleves.proconnect.ProConnectBackend")
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

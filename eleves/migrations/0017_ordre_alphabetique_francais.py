@@ -8,7 +8,7 @@ import eleves.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eleves', '0014_double_authentification_choisie'),
+        ('eleves', '0015_proconnect'),
     ]
 
     operations = [
