@@ -51,6 +51,7 @@ from aides.selectors.documents import (
     fiche_suivi_lue,
     programmes_pour_impression,
 )
+from eleves.alphabetique import cle
 from eleves.journal import journaliser_pour
 from eleves.models import DemandeAcces, Eleve, JournalAcces, VoletDossier, annee_courante_debut
 from rased.francais import quantite
@@ -327,7 +328,7 @@ def _fiches(travail) -> tuple[bytes, str]:
     )
     if not eleves:
         raise ActionRefusee("Aucun élève à imprimer.")
-    eleves.sort(key=lambda e: (_cle_classe(_classe_courante(e)), e.nom.upper(), e.prenom, e.pk))
+    eleves.sort(key=lambda e: (_cle_classe(_classe_courante(e)), cle(e.nom), cle(e.prenom), e.pk))
     TravailImpression.objects.filter(pk=travail.pk).update(total=len(eleves))
     fiches = []
     for n, eleve in enumerate(eleves, start=1):

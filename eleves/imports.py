@@ -28,6 +28,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from eleves.alphabetique import alphabetique, cle
 from eleves.enums import Niveau, Sexe
 from eleves.models import (
     AnneeScolaire,
@@ -316,7 +317,7 @@ class Analyse:
         """The missing classes, as the preview lists them."""
         return [
             f"{nom} ({'-'.join(n for n in Niveau.values if n in niveaux)})"
-            for (_, nom), niveaux in sorted(self.classes_manquantes.items(), key=lambda x: x[0][1])
+            for (_, nom), niveaux in sorted(self.classes_manquantes.items(), key=lambda x: cle(x[0][1]))
         ]
 
     @property
@@ -452,7 +453,7 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     lignes = analyse.lignes = [_ligne_eleve(numero, valeurs) for numero, valeurs, _ in rangees]
 
     debut = annee_courante_debut()
-    classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by("nom"))
+    classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by(alphabetique("nom"), "pk"))
     classes_par_cle = defaultdict(list)
     for classe in classes:
         classe.ecole = ecole  # read when writing, spares a query per row

@@ -127,7 +127,7 @@ def eleve_liste(request):
             "Votre recherche enregistrée n'était plus valide : elle a été effacée. Relancez-la.",
         )
         criteres, filtre = {}, _filtre(request, None)
-    eleves = filtre.qs.avec_inscription_courante().order_by("nom", "prenom", "pk")
+    eleves = filtre.qs.avec_inscription_courante().par_ordre_alphabetique()
     page = Paginator(eleves, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
     return render(
         request,
