@@ -6,7 +6,7 @@ first) to part names spelt alike. Spaces and punctuation count, below every lett
 filed word by word, as in a directory (« de la Fontaine » before « Delacroix », « Le Gall »
 before « Leblanc », « Jean-Pierre » before « Jeanne »).
 
-- PostgreSQL: the ICU collation ``francais`` (created by migration ``eleves/0017``), named in
+- PostgreSQL: the ICU collation ``francais`` (created by migration ``eleves/0016``), named in
   SQL by ``alphabetique(champ)`` and by the models' ``Meta.ordering``.
 - SQLite (the demo's database): the same name, registered on every new connection as a Python
   comparison (``comparer``) built on ``cle``, which follows the same rules (tested against

@@ -12,5 +12,5 @@ class ElevesConfig(AppConfig):
         from eleves.historique import enregistrer_modeles  # app registry: imports the models
 
         enregistrer_modeles()
-        # SQLite (the demo) learns the French collation PostgreSQL has from eleves/0017.
+        # SQLite (the demo) learns the French collation PostgreSQL has from eleves/0016.
         connection_created.connect(installer_sur_sqlite, dispatch_uid="eleves.alphabetique")

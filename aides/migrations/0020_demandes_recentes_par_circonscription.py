@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0021_impression_documents_longs'),
+        ('aides', '0019_recapitulatif_quotidien'),
     ]
 
     operations = [

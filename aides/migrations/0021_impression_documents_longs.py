@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aides', '0019_recapitulatif_quotidien'),
+        ('aides', '0020_demandes_recentes_par_circonscription'),
     ]
 
     operations = [

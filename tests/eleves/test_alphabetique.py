@@ -1,6 +1,6 @@
 """Names in French alphabetical order (issue 15): accents and case ignored at first (« GUÉRIN »
 before « GUILLAUME », « Émery » among the E's), names filed word by word (« de la Fontaine »
-before « Delacroix »): PostgreSQL's collation ``francais`` (eleves/0017) in the pages, a PDF and
+before « Delacroix »): PostgreSQL's collation ``francais`` (eleves/0016) in the pages, a PDF and
 a filter's choices; SQLite's fallback (eleves/alphabetique.py) orders as PostgreSQL does.
 
 The test database sorts plain text by bytes (C.UTF-8): without the collation « Émery » would
