@@ -308,6 +308,8 @@ COURRIELS_DELAIS_NOUVELLE_TENTATIVE = [
 ]
 # A task « en cours » for longer than this was abandoned by a dead worker (rased/taches.py).
 TACHES_DUREE_MAXIMALE = env_int("TACHES_DUREE_MAXIMALE", 15 * 60)
+# How often a running worker looks for tasks abandoned by a dead one (seconds).
+TACHES_REPRISE_INTERVALLE = env_int("TACHES_REPRISE_INTERVALLE", 60)
 # A batch print's file is kept this many hours, then deleted by `manage.py purge`.
 IMPRESSIONS_CONSERVATION_HEURES = env_int("IMPRESSIONS_CONSERVATION_HEURES", 48)
 # At most this many pupils in one batch print.
