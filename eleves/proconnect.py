@@ -8,7 +8,8 @@ the agent is (``personne_pour``), in this order:
 - an agent from an identity provider or an e-mail domain the instance does not accept: refused;
 - the account whose ``proconnect_sub`` is the provider's ``sub``;
 - else, once, the only account with the e-mail address the provider says it verified
-  (``email_verified``): it keeps that ``sub``, and from then on only the ``sub`` matches;
+  (``email_verified``; ProConnect leaves the claim out, and ``PROCONNECT_ADRESSES_GARANTIES`` says
+  whether its address is then trusted): it keeps that ``sub``, and from then on only the ``sub`` matches;
 - never a new account, never an inactive one.
 
 A second factor proved at the identity provider (the id_token's ``amr``) stands for rased's own
@@ -140,7 +141,7 @@ def _relier(*, sub: str, claims: dict):
         comptes = list(Utilisateur.objects.select_for_update().filter(email__iexact=courriel)[:2])
         if not comptes:
             raise ConnexionRefusee(INCONNU)
-        if claims.get("email_verified") is not True:
+        if not _adresse_verifiee(claims):
             raise ConnexionRefusee(NON_VERIFIEE)
         if len(comptes) > 1:
             raise ConnexionRefusee(PLUSIEURS)
@@ -152,6 +153,14 @@ def _relier(*, sub: str, claims: dict):
         personne.proconnect_sub = sub
         personne.save(update_fields=["proconnect_sub"])
     return personne
+
+
+def _adresse_verifiee(claims: dict) -> bool:
+    # ProConnect leaves ``email_verified`` out: its identity providers (the académies' directories)
+    # vouch for their agents' addresses. An explicit ``false`` is refused whatever the setting.
+    if "email_verified" not in claims:
+        return settings.PROCONNECT_ADRESSES_GARANTIES
+    return claims["email_verified"] is True
 
 
 def deux_facteurs(amr) -> bool:

@@ -223,6 +223,10 @@ PROCONNECT_URL = env_str("PROCONNECT_URL", "").rstrip("/")
 # when both are set, both must match.
 PROCONNECT_FOURNISSEURS_IDENTITE = env_list("PROCONNECT_FOURNISSEURS_IDENTITE", [])
 PROCONNECT_DOMAINES = [domaine.lower() for domaine in env_list("PROCONNECT_DOMAINES", [])]
+# ProConnect sends no ``email_verified``: its identity providers vouch for the addresses. With this
+# on, an address without the claim links an account at its first ProConnect sign-in (an explicit
+# ``false`` never does); off, only an administrator's ``proconnect_sub`` links it.
+PROCONNECT_ADRESSES_GARANTIES = env_bool("PROCONNECT_ADRESSES_GARANTIES", True)
 PROCONNECT_ACTIF = bool(PROCONNECT_CLIENT_ID)
 if PROCONNECT_ACTIF:
     # The tokens and the keys come over HTTPS (plain HTTP only for a test provider in development).

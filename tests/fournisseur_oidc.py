@@ -45,7 +45,8 @@ class Agent:
 
     sub: str
     email: str
-    email_verified: bool = True
+    # None: the claim is left out, as ProConnect does.
+    email_verified: bool | None = True
     idp_id: str = "ac-lyon"
     amr: list[str] = field(default_factory=lambda: ["pwd"])
 
@@ -276,7 +277,9 @@ class FournisseurOIDC:
         agent, scope = self.serveur.jetons[jeton]
         claims = {"sub": agent.sub, "iss": self.url, "aud": self.client.client_id}
         if "email" in scope.split():
-            claims |= {"email": agent.email, "email_verified": agent.email_verified}
+            claims["email"] = agent.email
+            if agent.email_verified is not None:
+                claims["email_verified"] = agent.email_verified
         if "idp_id" in scope.split():
             claims["idp_id"] = agent.idp_id
         # Like ProConnect's: a JWT signed with the published key.

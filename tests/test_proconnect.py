@@ -146,6 +146,25 @@ def test_courriel_non_verifie_refuse_et_ne_relie_rien(client, proconnect_actif, 
     assert enseignant.proconnect_sub is None
 
 
+def test_sans_email_verified_comme_proconnect_l_adresse_garantie_relie_le_compte(
+    client, proconnect_actif, enseignant
+):
+    reponse = connecter(client, proconnect_actif, camille(email_verified=None))
+    assert reponse["Location"] == reverse("accueil")
+    enseignant.refresh_from_db()
+    assert enseignant.proconnect_sub == "sub-camille"
+
+
+def test_sans_email_verified_et_adresses_non_garanties_refuse(client, proconnect_actif, enseignant, settings):
+    settings.PROCONNECT_ADRESSES_GARANTIES = False
+    reponse = connecter(client, proconnect_actif, camille(email_verified=None))
+    assert reponse["Location"] == reverse("connexion")
+    assert _connecte(client) is None
+    assert _message(reponse) == [proconnect.NON_VERIFIEE]
+    enseignant.refresh_from_db()
+    assert enseignant.proconnect_sub is None
+
+
 def test_personne_inconnue_refusee_sans_compte_cree(client, proconnect_actif, enseignant):
     avant = Utilisateur.objects.count()
     reponse = connecter(client, proconnect_actif, Agent(sub="sub-inconnu", email="inconnu@ac-lyon.fr"))
