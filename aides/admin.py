@@ -19,8 +19,8 @@ class TempsTrajetAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervenant"].queryset = Utilisateur.objects.filter(role__in=ROLES_RASED).order_by(
-            "last_name", "first_name")
+        self.fields["intervenant"].queryset = Utilisateur.objects.filter(
+            role__in=ROLES_RASED).par_ordre_alphabetique()
 
     def clean(self):
         donnees = super().clean()

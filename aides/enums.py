@@ -227,11 +227,14 @@ LECTEURS_LISTES = frozenset({Role.DIRECTEUR, Role.CIRCONSCRIPTION, *ROLES_RASED}
 
 
 class GenreImpression(models.TextChoices):
-    """What a batch print job makes (aides/impressions.py)."""
+    """What a print job of the task queue makes (aides/impressions.py): batches of fiches, and the
+    long single documents (the yearly report, the right-of-access file)."""
 
     FICHES_PAR_CLASSE = "fiches_classe", "Fiches de suivi : un PDF par classe, avec sommaire"
     FICHES_PAR_ELEVE = "fiches_eleve", "Fiches de suivi : un PDF par élève (archive zip)"
     DOSSIER_EQUIPE = "dossier_equipe", "Dossier pour l'équipe éducative"
+    RAPPORT_ANNUEL = "rapport_annuel", "Bilan d'activité annuel du RASED"
+    DROIT_ACCES = "droit_acces", "Droit d'accès : dossier de l'élève"
 
 
 class EtatImpression(models.TextChoices):

@@ -1,5 +1,8 @@
-"""Batch printing through the task queue: the fiches de suivi of the pupils shown on a page, a
-dossier for the équipe éducative of one pupil.
+"""Printing through the task queue: the fiches de suivi of the pupils shown on a page, a dossier
+for the équipe éducative of one pupil, and the two long single documents — the yearly activity
+report (``demander_rapport_annuel``) and the right-of-access file (``demander_droit_acces``).
+The long documents are built by ``imprime_rapport_annuel`` and ``imprime_droit_acces``, which
+their synchronous views call too: one content and one access-log entry, whichever way it is asked.
 
 Asked (``demander_fiches``, ``demander_dossier_equipe``): the rights are checked first — the
 pupils are looked up in the asker's scoped queryset, those outside it are left out and counted,
@@ -36,9 +39,11 @@ from aides.exceptions import ActionRefusee
 from aides.models import DemandeAide, TravailImpression
 from aides.pdf.bilan import donnees_bilan
 from aides.pdf.demande import donnees_demande
+from aides.pdf.droit_acces import donnees_droit_acces
 from aides.pdf.programme import donnees_programme
 from aides.pdf.rendu import Document, rendre_pdf
 from aides.pdf.suivi import donnees_fiche_suivi, entete_eleve
+from aides.rapports import entete_document, rapport_annuel
 from aides.selectors.documents import (
     demandes_pour_fiche,
     directeur_de,
@@ -46,13 +51,16 @@ from aides.selectors.documents import (
     fiche_suivi_lue,
     programmes_pour_impression,
 )
+from eleves.alphabetique import cle
 from eleves.journal import journaliser_pour
-from eleves.models import Eleve, JournalAcces, annee_courante_debut
+from eleves.models import DemandeAcces, Eleve, JournalAcces, VoletDossier, annee_courante_debut
 from rased.francais import quantite
 
 journal = logging.getLogger(__name__)
 
 PERMISSION_FICHE = "aides.imprimer_fiche_suivi"
+PERMISSION_RAPPORT = "aides.view_rapport_annuel"
+PERMISSION_DROIT_ACCES = "eleves.repondre_droit_acces"
 SANS_CLASSE = "Sans classe cette année"
 
 
@@ -147,6 +155,46 @@ def demander_dossier_equipe(*, demandeur, demande, adresse: str | None) -> Trava
     return travail
 
 
+def demander_rapport_annuel(*, demandeur, debut: int, adresse: str | None) -> TravailImpression:
+    """Queue the yearly report of ``demandeur``'s circonscription for the school year starting
+    ``debut`` (the view checked that the year is offered). Raises ``PermissionDenied`` for anyone
+    but circonscription staff."""
+    if not demandeur.has_perm(PERMISSION_RAPPORT):
+        raise PermissionDenied
+    travail = TravailImpression.objects.create(
+        demandeur=demandeur, genre=GenreImpression.RAPPORT_ANNUEL, total=1, adresse=adresse, expire_le=_expiration(),
+        parametres={"debut": debut, "circonscription": demandeur.circonscription_id},
+    )
+    imprimer.enqueue(travail.pk)
+    return travail
+
+
+def demandes_acces_imprimables(user):
+    """The right-of-access requests ``user`` sees, as the document reads them (its pupil, who
+    filed it, the released parts); whether ``user`` may print one is ``PERMISSION_DROIT_ACCES``
+    on its pupil."""
+    return (DemandeAcces.objects.visibles_par(user).select_related("eleve", "deposee_par")
+            .prefetch_related("liberations__libere_par"))
+
+
+def _demande_acces(user, pk) -> DemandeAcces | None:
+    demande = demandes_acces_imprimables(user).filter(pk=pk).first()
+    return demande if demande is not None and user.has_perm(PERMISSION_DROIT_ACCES, demande.eleve) else None
+
+
+def demander_droit_acces(*, demandeur, demande: DemandeAcces, adresse: str | None) -> TravailImpression:
+    """Queue the right-of-access file of ``demande`` (looked up in ``demandes_acces_imprimables``).
+    Raises ``PermissionDenied`` for a reader who may not answer the family."""
+    if not demandeur.has_perm(PERMISSION_DROIT_ACCES, demande.eleve):
+        raise PermissionDenied
+    travail = TravailImpression.objects.create(
+        demandeur=demandeur, genre=GenreImpression.DROIT_ACCES, total=1, adresse=adresse, expire_le=_expiration(),
+        parametres={"demande_acces": demande.pk, "eleves": [demande.eleve_id]},
+    )
+    imprimer.enqueue(travail.pk)
+    return travail
+
+
 def annuler(*, travail: TravailImpression) -> bool:
     """Ask the task to stop (it reads the flag between two pupils; a job not started yet never
     starts). A job already finished is left as it is: False."""
@@ -163,6 +211,10 @@ def telechargeable(user, travail: TravailImpression) -> bool:
         return False
     if travail.genre == GenreImpression.DOSSIER_EQUIPE:
         return demandes_pour_fiche(user).filter(pk=travail.parametres["demande"]).exists()
+    if travail.genre == GenreImpression.RAPPORT_ANNUEL:
+        return _rapport_permis(user, travail)
+    if travail.genre == GenreImpression.DROIT_ACCES:
+        return _demande_acces(user, travail.parametres["demande_acces"]) is not None
     imprimes = set(travail.parametres.get("imprimes", []))
     return set(eleves_imprimables(user).filter(pk__in=imprimes).values_list("pk", flat=True)) == imprimes
 
@@ -276,7 +328,7 @@ def _fiches(travail) -> tuple[bytes, str]:
     )
     if not eleves:
         raise ActionRefusee("Aucun élève à imprimer.")
-    eleves.sort(key=lambda e: (_cle_classe(_classe_courante(e)), e.nom.upper(), e.prenom, e.pk))
+    eleves.sort(key=lambda e: (_cle_classe(_classe_courante(e)), cle(e.nom), cle(e.prenom), e.pk))
     TravailImpression.objects.filter(pk=travail.pk).update(total=len(eleves))
     fiches = []
     for n, eleve in enumerate(eleves, start=1):
@@ -351,6 +403,68 @@ def _dossier_equipe(travail) -> tuple[bytes, str]:
     return _assembler(parties), f"dossier-equipe-educative-demande-{demande.pk}.pdf"
 
 
+# --- The long single documents -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imprime:
+    """A document and the access-log entry its printing writes (once it exists)."""
+
+    document: Document
+    objet_journal: str
+    eleve: Eleve | None = None
+
+
+def imprime_rapport_annuel(user, debut: int) -> Imprime:
+    """The yearly report of ``user``'s circonscription (aggregates only, no pupil named)."""
+    rapport = rapport_annuel(circonscription=user.circonscription, debut=debut)
+    document = rendre_pdf(
+        "pdf/rapport_annuel.html",
+        {"rapport": rapport, "graphiques": rapport.graphiques(), "entete": entete_document(user, rapport.debut)},
+        titre=f"Bilan d'activité du RASED — {rapport.annee}",
+        nom_fichier=f"bilan-activite-rased-{rapport.annee}.pdf", imprime_par=user,
+    )
+    return Imprime(document, f"Bilan d'activité {rapport.annee}, PDF")
+
+
+def imprime_droit_acces(user, demande: DemandeAcces) -> Imprime:
+    """The whole file for the family; each held-back part only once released and unchanged since."""
+    donnees = donnees_droit_acces(demande)
+    etats = ", ".join(
+        f"{VoletDossier(volet).label} {'joint' if donnees[volet]['joint'] else 'en attente de relecture'}"
+        for volet in VoletDossier
+    )
+    document = rendre_pdf(
+        "pdf/droit_acces.html", {"d": donnees, "entete": donnees["dossier"]["entete"]},
+        titre="Droit d'accès — dossier de l'élève", nom_fichier=f"droit-d-acces-{demande.pk}.pdf", imprime_par=user,
+    )
+    return Imprime(document, f"Droit d'accès n° {demande.pk} : dossier complet ({etats}), PDF", eleve=demande.eleve)
+
+
+def _rapport_permis(user, travail) -> bool:
+    """Circonscription staff, of the circonscription the report was asked for."""
+    return user.has_perm(PERMISSION_RAPPORT) and user.circonscription_id == travail.parametres["circonscription"]
+
+
+def _document_seul(travail) -> tuple[bytes, str]:
+    """One long document, the rights read again as the job runs; written to the access log as
+    its synchronous view writes it, once it exists and unless the job was cancelled meanwhile."""
+    user = travail.demandeur
+    if travail.genre == GenreImpression.RAPPORT_ANNUEL:
+        if not _rapport_permis(user, travail):
+            raise ActionRefusee("Votre rôle ne permet plus d'imprimer ce bilan d'activité.")
+        imprime = imprime_rapport_annuel(user, travail.parametres["debut"])
+    else:
+        demande = _demande_acces(user, travail.parametres["demande_acces"])
+        if demande is None:
+            raise ActionRefusee("Cette demande d'accès n'est plus dans votre périmètre.")
+        imprime = imprime_droit_acces(user, demande)
+    _avancer(travail, 1)
+    journaliser_pour(user, adresse=travail.adresse, action=JournalAcces.Action.IMPRESSION,
+                     objet=imprime.objet_journal, eleve=imprime.eleve)
+    return imprime.document.contenu, imprime.document.nom_fichier
+
+
 def _finir(travail, **champs) -> None:
     TravailImpression.objects.filter(pk=travail.pk).update(termine_le=timezone.now(), **champs)
 
@@ -370,6 +484,8 @@ def imprimer(travail_id: int) -> str:
     try:
         if travail.genre == GenreImpression.DOSSIER_EQUIPE:
             contenu, nom = _dossier_equipe(travail)
+        elif travail.genre in (GenreImpression.RAPPORT_ANNUEL, GenreImpression.DROIT_ACCES):
+            contenu, nom = _document_seul(travail)
         else:
             contenu, nom = _fiches(travail)
     except Annulee:

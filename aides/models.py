@@ -148,6 +148,9 @@ class DemandeAide(models.Model):
         indexes = [
             models.Index(fields=["etat", "envoyee_le"]),
             models.Index(fields=["circonscription", "etat"], name="demande_circo_etat"),
+            # The request list, newest first, reads its page from here: without it PostgreSQL joins
+            # the circonscription's requests to the département's pupils before keeping 25.
+            models.Index(fields=["circonscription", "-cree_le", "-id"], name="demande_circo_recentes"),
         ]
 
     def __str__(self):
@@ -332,15 +335,20 @@ class AideQuerySet(models.QuerySet):
         psychologists, the RASED of the secteur (their requests are the secteur's), the teacher
         who filed the request, and the school's directeur once a conclusion is shared with the
         team. Not the circonscription: no nominative list of a psychologist's pupils."""
-        qs = self.filter(demande__in=DemandeAide.objects.visibles_par(user))
+        return self.filter(demande__in=DemandeAide.objects.visibles_par(user)).connues_de(user)
+
+    def connues_de(self, user):
+        """Of aids whose request ``user`` sees, those he is told of (``visibles_par`` without its
+        check of the request, for a query already inside the user's requests: the request
+        list's filter, where that check made PostgreSQL read the département's aids)."""
         if lit_le_secret_psy(user) or user.role in ROLES_RASED:
-            return qs
+            return self
         connus = ~Q(type=TypeAide.PSY) | Q(demande__auteur=user)
         if user.role == Role.DIRECTEUR:
             # The family agreed to pass the psychologist's conclusions to the school team: the
             # directeur then learns of the follow-up with the conclusion shared.
             connus |= Exists(ConclusionPsy.objects.filter(aide=OuterRef("pk"), partagee=True))
-        return qs.filter(connus)
+        return self.filter(connus)
 
     def des_eleves_de_l_ecole(self, user, *, ecole, debut: int):
         """The aids of the pupils enrolled in ``ecole`` in school year ``debut``, whatever school
@@ -1183,12 +1191,12 @@ class EnvoiFormulaire(models.Model):
 
 
 class TravailImpression(models.Model):
-    """A batch print asked by one person (fiches de suivi of the pupils of a page, a dossier for
-    the équipe éducative), rendered by the task queue (``aides.impressions.imprimer``, queue
+    """A print asked by one person (fiches de suivi of the pupils of a page, a dossier for the
+    équipe éducative, the yearly report, a right-of-access file), rendered by the task queue (``aides.impressions.imprimer``, queue
     ``documents``), downloaded by its ``demandeur`` alone, kept ``IMPRESSIONS_CONSERVATION_HEURES``
     then deleted with its file by the purge (``aides.retention.purger_impressions``).
 
-    ``parametres`` holds ids only (pupils, a request), never a name. ``etat``, ``fait`` and
+    ``parametres`` holds ids only (pupils, a request, a school year), never a name. ``etat``, ``fait`` and
     ``fichier`` are written by the task; ``annule`` by ``aides.impressions.annuler`` alone, read by
     the task between two pupils. The file's name in the storage is random: no name on disk.
     """

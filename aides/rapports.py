@@ -49,6 +49,7 @@ from aides.models import (
     StatistiqueAnnuelle,
 )
 from aides.pdf.graphiques import Barre, histogramme
+from eleves.alphabetique import cle, ordre_alphabetique
 from eleves.enums import Niveau, Role
 from eleves.models import Ecole, Inscription, Utilisateur
 from eleves.rules import lit_le_secret_psy
@@ -319,6 +320,15 @@ def quantiles_attente(durees: list[int]) -> tuple[float, float] | None:
     return statistics.median(durees), statistics.quantiles(durees, n=10, method="inclusive")[8]
 
 
+def entete_document(user, debut: int, ecole=None) -> dict:
+    """The heading of a report's PDF: the reader's circonscription, the school if any, the year."""
+    return {
+        "circonscription": str(user.circonscription),
+        "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
+        "annee": libelle_annee(debut),
+    }
+
+
 def rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     """The yearly activity report: frozen figures for a past year that a purge has touched
     (``figer``), else computed from the rows (``calculer_rapport_annuel``)."""
@@ -438,7 +448,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
             traitees=Count("classes__demandes", filter=dans_l_annee & Q(classes__demandes__decidee_le__isnull=False)),
             en_attente=Count("classes__demandes", filter=dans_l_annee & Q(classes__demandes__etat__in=ETATS_A_TRAITER)),
         )
-        .order_by("nom", "commune", "pk")
+        .order_by(*ordre_alphabetique("nom", "commune"), "pk")
     )
     t_ecoles = Tableau(
         "ecoles", "Demandes par école", "École", colonnes_demandes,
@@ -560,7 +570,7 @@ def calculer_rapport_annuel(*, circonscription, debut: int) -> RapportAnnuel:
     actions = list(
         ActionEquipe.objects.filter(ecole__circonscription=circonscription, date__range=(du, au))
         .values("ecole__nom", "ecole__commune").annotate(n=Count("pk"), minutes=Sum("duree"))
-        .order_by("ecole__nom", "ecole__commune")
+        .order_by(*ordre_alphabetique("ecole__nom", "ecole__commune"))
     )
     t_actions = Tableau(
         "actions", "Actions auprès des équipes (pôle ressource)", "École", ["Actions", "Heures"],
@@ -599,7 +609,7 @@ def _seances_par_membre(circonscription, du, au) -> Tableau:
                                                                               Role.PSYCHOLOGUE])
         .annotate(n=Count("seances", filter=dans_l_annee), minutes=Sum("seances__duree", filter=dans_l_annee))
         .filter(Q(is_active=True) | Q(n__gt=0))
-        .order_by("role", "last_name", "first_name", "pk")
+        .order_by("role", *ordre_alphabetique("last_name", "first_name"), "pk")
     )
     lignes, psy = [], {"personnes": 0, "n": 0, "minutes": 0}
     for m in membres:
@@ -715,7 +725,7 @@ def eleves_aides_par_periode(user, *, ecole, debut: int, periode: int | None = N
             niveau_annee=Subquery(inscrits.filter(eleve=OuterRef("eleve_id")).values("niveau")[:1]),
             classe_annee=Subquery(inscrits.filter(eleve=OuterRef("eleve_id")).values("classe__nom")[:1]),
         )
-        .order_by("eleve__nom", "eleve__prenom", "eleve_id", "type")
+        .order_by(*ordre_alphabetique("eleve__nom", "eleve__prenom"), "eleve_id", "type")
         .values_list("eleve_id", "eleve__nom", "eleve__prenom", "type", "debut", "fin", "niveau_annee",
                      "classe_annee")
     ):
@@ -738,7 +748,7 @@ def eleves_aides_par_periode(user, *, ecole, debut: int, periode: int | None = N
             par_classe.setdefault(classes[eleve_id], []).append(ligne)
     return ListePeriodes(
         ecole=ecole, debut=debut, periodes=periodes(debut), periode=periode, avec_psy=avec_psy,
-        classes=[ClasseAidee(nom, par_classe[nom]) for nom in sorted(par_classe)],
+        classes=[ClasseAidee(nom, par_classe[nom]) for nom in sorted(par_classe, key=cle)],
     )
 
 
@@ -780,7 +790,8 @@ def liste_attente(user, *, nominative: bool, aujourd_hui: date | None = None) ->
     etats = dict(EtatDemande.choices)
     for d in (
         DemandeAide.objects.visibles_par(user).filter(etat__in=ETATS_A_TRAITER)
-        .order_by("classe__ecole__nom", "classe__ecole__commune", "classe__ecole_id", "envoyee_le", "pk")
+        .order_by(*ordre_alphabetique("classe__ecole__nom", "classe__ecole__commune"), "classe__ecole_id",
+                  "envoyee_le", "pk")
         .values(*champs)
     ):
         envoi = timezone.localdate(d["envoyee_le"]) if d["envoyee_le"] else None

@@ -139,9 +139,18 @@ def recreer_base():
 
 
 class Page:
-    def __init__(self, nom, compte, chemin, *, methode="GET", corps=None, statut=200, genre="page"):
+    """``compte``: the bench account's role (``banc-01-<compte>``); ``session``: the key of the
+    signed-in sessions the page is loaded with (the account's own by default); ``filtre``: a POST
+    ``(path, data)`` made once in each of those sessions before (the search and the request
+    list keep their criteria in the session, not in the URL)."""
+
+    def __init__(self, nom, compte, chemin, *, methode="GET", corps=None, statut=200, genre="page",
+                 session=None, filtre=None, attendu=None):
         self.nom, self.compte, self.chemin = nom, compte, chemin
         self.methode, self.corps, self.statut, self.genre = methode, corps, statut, genre
+        self.session = session or compte
+        self.filtre = filtre
+        self.attendu = attendu  # a text the page must show (a filter really applied)
         self.mesures = {}  # concurrency -> wrk figures
         self.requetes = None  # {"nombre", "lignes_max", "lentes": [(ms, sql)]}
 
@@ -150,7 +159,7 @@ def pages_a_mesurer():
     """The pages of the run, with the objects they show, found in circonscription 01."""
     django.setup()
     from aides.models import DemandeAide  # app registry: after django.setup()
-    from eleves.models import Eleve, Utilisateur, annee_courante_debut  # app registry: idem
+    from eleves.models import Ecole, Eleve, Utilisateur, annee_courante_debut  # app registry: idem
 
     maitre_e = Utilisateur.objects.get(username="banc-01-maitre-e")
     eleve = (Eleve.objects.visibles_par(maitre_e).annotate(n=Count("aides", distinct=True),
@@ -163,11 +172,14 @@ def pages_a_mesurer():
              Page("Plancher connecté (gabarit de base)", "maitre-e", "/banc/plancher-connecte/", genre="plancher")]
     for compte in ("enseignant", "directeur", "maitre-e", "maitre-g", "psychologue", "circonscription", "admin"):
         pages.append(Page(f"Tableau de bord : {compte}", compte, reverse("accueil"), genre="liste"))
+    recherche = (reverse("eleve_liste"), {"nom": "Martin"})
     pages += [
         Page("Liste des élèves (circonscription)", "circonscription", reverse("eleve_liste"), genre="liste"),
-        Page("Recherche d'élèves (POST, redirection)", "recherche", reverse("eleve_liste"), methode="POST",
-             corps={"nom": "Martin"}, statut=302, genre="liste"),
-        Page("Liste après recherche « Martin »", "recherche", reverse("eleve_liste"), genre="liste"),
+        Page("Recherche d'élèves (POST, redirection)", "circonscription", recherche[0], methode="POST",
+             corps=recherche[1], statut=302, genre="liste", session="recherche", filtre=recherche),
+        Page("Liste après recherche « Martin »", "circonscription", recherche[0], genre="liste",
+             session="recherche", filtre=recherche),
+        *pages_des_demandes(maitre_e, Ecole, annee_courante_debut()),
         Page("Fiche de l'élève (3 ans)", "maitre-e", reverse("eleve_detail", args=[eleve.pk]), genre="liste"),
         Page("Demande d'aide", "maitre-e", reverse("demande_detail", args=[demande.pk]), genre="liste"),
         Page("Séance : formulaire", "maitre-e", reverse("seance_creer"), genre="liste"),
@@ -180,6 +192,37 @@ def pages_a_mesurer():
     return pages
 
 
+def pages_des_demandes(maitre_e, Ecole, annee_courante):
+    """The request list (paginated by 25) of the IEN (the whole circonscription) and of maître E
+    (his secteur), without a filter and with each filter (kept in the session: one session each).
+    The IEN reads the RASED's answers as one state (« repondue »), maître E tells them apart."""
+    ecole = Ecole.objects.visibles_par(maitre_e).order_by("pk").first()
+
+    def filtres(etat_repondu):
+        return {
+            "état « envoyée »": {"etat": "envoyee"},
+            "école et année": {"ecole": ecole.pk, "annee": annee_courante},
+            "aide E": {"type_aide": "E"},
+            "référent": {"referent": maitre_e.pk},
+            "en attente depuis 30 jours": {"attente": 30},
+            "tous les filtres": {"etat": etat_repondu, "ecole": ecole.pk, "annee": annee_courante,
+                                 "type_aide": "E", "referent": maitre_e.pk},
+        }
+
+    chemin = reverse("demande_liste")
+    pages = []
+    for compte, titre, variantes in (
+        ("circonscription", "IEN", filtres("repondue")),
+        ("maitre-e", "maître E", {k: v for k, v in filtres("aide_decidee").items()
+                                  if k in ("aide E", "en attente depuis 30 jours", "tous les filtres")}),
+    ):
+        pages.append(Page(f"Liste des demandes ({titre})", compte, chemin, genre="liste"))
+        pages += [Page(f"Liste des demandes ({titre}, {libelle})", compte, chemin, genre="liste",
+                       session=f"demandes-{compte}-{libelle}", filtre=(chemin, criteres), attendu="pour ce filtre")
+                  for libelle, criteres in variantes.items()]
+    return pages
+
+
 def compter_requetes(pages):
     """Each page once through Django's test client (same database, same settings): queries,
     the largest number of rows one query returned, the slowest queries."""
@@ -187,13 +230,14 @@ def compter_requetes(pages):
 
     clients = {}
     for page in pages:
-        if page.compte not in clients:
+        if page.session not in clients:
             client = Client(HTTP_HOST="127.0.0.1")
             if page.compte:
-                username = "banc-01-" + ("circonscription" if page.compte == "recherche" else page.compte)
-                client.force_login(Utilisateur.objects.get(username=username))
-            clients[page.compte] = client
-        client = clients[page.compte]
+                client.force_login(Utilisateur.objects.get(username=f"banc-01-{page.compte}"))
+            if page.filtre:
+                client.post(*page.filtre)
+            clients[page.session] = client
+        client = clients[page.session]
 
         def appeler(client=client, page=page):
             if page.methode == "POST":
@@ -212,6 +256,8 @@ def compter_requetes(pages):
             reponse = appeler()
         if reponse.status_code != page.statut:
             raise SystemExit(f"{page.nom} : réponse {reponse.status_code} au client de test, {page.statut} attendu")
+        if page.attendu and page.attendu not in reponse.content.decode():
+            raise SystemExit(f"{page.nom} : « {page.attendu} » absent de la page (filtre refusé ?)")
         lentes = sorted(((float(q["time"]) * 1000, q["sql"]) for q in capture.captured_queries), reverse=True)
         page.requetes = {"nombre": len(capture.captured_queries), "lignes_max": max(lignes, default=0),
                          "lentes": lentes[:3], "toutes": [q["sql"] for q in capture.captured_queries]}
@@ -386,7 +432,7 @@ def isolation(pages, sessions, charge_debut, t_debut):
     etape(f"Isolation : {len(pages)} pages HTML × {len(phases)} mesures × {OPTIONS.duree} s à 16 connexions ; "
           f"rafale : {OPTIONS.rafale} impressions groupées en file, {OPTIONS.travailleurs} travailleur(s)")
     for page in pages:  # warm-up: every worker has served every page
-        wrk(page, WORKERS, 2, sessions.get(page.compte, []))
+        wrk(page, WORKERS, 2, sessions.get(page.session, []))
     rafale = Rafale()
     rafale.demarrer()
     resultats, charges, debits = {}, {}, {}
@@ -396,7 +442,7 @@ def isolation(pages, sessions, charge_debut, t_debut):
                 if nice is not None:
                     rafale.reprise(nice)
                     fiches, debut = rafale.fiches(), time.monotonic()
-                m = wrk(page, 16, OPTIONS.duree, sessions.get(page.compte, []), repos=0 if nice is not None else 90)
+                m = wrk(page, 16, OPTIONS.duree, sessions.get(page.session, []), repos=0 if nice is not None else 90)
                 if nice is not None:
                     rafale.pause()
                     attendre_le_repos()
@@ -517,16 +563,16 @@ def main():
         etape(f"gunicorn démarré (port {PORT}) ; connexions des comptes du banc")
         sessions = {}
         for page in pages:
-            if page.compte and page.compte not in sessions:
-                username = "banc-01-" + ("circonscription" if page.compte == "recherche" else page.compte)
-                sessions[page.compte] = [connecter(username) for _ in range(SESSIONS_PAR_COMPTE)]
-                if page.compte == "recherche":
-                    for cookies in sessions["recherche"]:
-                        requete("POST", page.chemin, cookies, page.corps | {"csrfmiddlewaretoken": cookies["csrftoken"]})
+            if page.compte and page.session not in sessions:
+                sessions[page.session] = [connecter(f"banc-01-{page.compte}") for _ in range(SESSIONS_PAR_COMPTE)]
+                if page.filtre:
+                    chemin, criteres = page.filtre
+                    for cookies in sessions[page.session]:
+                        requete("POST", chemin, cookies, criteres | {"csrfmiddlewaretoken": cookies["csrftoken"]})
         for page in pages:  # each page answers as expected before it is measured
-            reponse, _ = requete(page.methode, page.chemin, sessions.get(page.compte, [{}])[0],
+            reponse, _ = requete(page.methode, page.chemin, sessions.get(page.session, [{}])[0],
                                        None if page.corps is None else page.corps
-                                       | {"csrfmiddlewaretoken": sessions[page.compte][0]["csrftoken"]})
+                                       | {"csrfmiddlewaretoken": sessions[page.session][0]["csrftoken"]})
             if reponse.status != page.statut:
                 raise SystemExit(f"{page.nom} : {page.chemin} répond {reponse.status}, {page.statut} attendu")
         if OPTIONS.isolation:
@@ -537,7 +583,7 @@ def main():
         ordre = [*pages, *planchers]
         etape(f"Mesures : {len(ordre)} passages × {len(CONCURRENCES)} concurrences × {OPTIONS.duree} s")
         for page in ordre:
-            cookies = sessions.get(page.compte, [])
+            cookies = sessions.get(page.session, [])
             # Warm-up: the workers have served this page (imports, template and WeasyPrint caches).
             wrk(page, WORKERS, 2, cookies)
             # A PDF takes seconds: with 16 connections on 5 workers none would end within 8 s.
@@ -547,10 +593,10 @@ def main():
                 if c == 1 and page.genre != "plancher":
                     # The signed-in floor just before and just after the page's latency: the other
                     # users of a shared machine change its load from one minute to the next.
-                    voisin = wrk(connecte, 1, VOISIN_DUREE, sessions[connecte.compte])["p50"]
+                    voisin = wrk(connecte, 1, VOISIN_DUREE, sessions[connecte.session])["p50"]
                 mesures[c] = wrk(page, c, OPTIONS.duree * (4 if lent and c > 1 else 1), cookies)
                 if c == 1 and page.genre != "plancher":
-                    page.voisins = (voisin, wrk(connecte, 1, VOISIN_DUREE, sessions[connecte.compte])["p50"])
+                    page.voisins = (voisin, wrk(connecte, 1, VOISIN_DUREE, sessions[connecte.session])["p50"])
             if page.genre == "plancher" and page.mesures:
                 page.passes = [page.mesures, mesures]
             else:

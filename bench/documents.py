@@ -18,6 +18,14 @@ Three data sets:
 The floor is a plain 3-page document (a heading, a few paragraphs, a 60-row table) made with
 the same stylesheet and renderer: every document is also given as a multiple of it.
 
+« par la file » rows: the same document through the task queue, as the page asks it — the POST
+that queues the job, django-tasks-db's worker loop run in the measuring process (claim, render,
+file written), one poll of the progress JSON, the download view (rights read again, file read).
+The difference to the direct row is the queue's cost on the server; the wait a user sees on top
+(the worker's and the page's polling intervals) is not in it. « sans rendu » rows: the same two
+paths with WeasyPrint's work (template and layout) replaced by a fixed one-page PDF, so that what
+is left is each path's own cost: their difference is the queue's overhead alone.
+
 Data lives in a throwaway SQLite file in a temporary directory (the project's db.sqlite3 is
 never touched). With DATABASE_URL set (PostgreSQL), a test database is created beside the one
 named there, as the test runner does, and dropped at the end.
@@ -25,6 +33,7 @@ named there, as the test runner does, and dropped at the end.
 
 import argparse
 import io
+import json
 import multiprocessing
 import os
 import platform
@@ -67,13 +76,17 @@ from django.template import engines
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 
 settings.DEBUG = False
 settings.DOUBLE_AUTHENTIFICATION = False
 # Static files are read from the source folders (no collectstatic for a benchmark), as in tests.
 settings.STORAGES = {**settings.STORAGES,
                      "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# The files the queued prints write: in the temporary folder, never the project's media/.
+settings.MEDIA_ROOT = str(Path(_TEMPORAIRE.name) / "media")
 
+from aides.enums import GenreImpression
 from aides.management.commands.seed_bench import generer_circonscription
 from aides.models import (
     Aide,
@@ -99,6 +112,7 @@ from eleves.models import (
     Utilisateur,
     annee_courante_debut,
 )
+from eleves.services import demande_acces_deposer
 
 Y = annee_courante_debut()
 ZONE = timezone.get_current_timezone()
@@ -165,8 +179,9 @@ def eleve_trois_ans(demo: dict) -> dict:
     maitre_g = Utilisateur.objects.get(username="maitre-g")
     eleve = Eleve.objects.create(circonscription=ecole.circonscription, nom="Historique", prenom="Camille",
                                  date_naissance=date(Y - 8, 4, 12), sexe="F")
-    ResponsableLegal.objects.create(eleve=eleve, lien="mere", civilite="Mme", nom="Historique", prenom="Anne",
-                                    adresse="3 rue des Écoles", code_postal="69400", commune="Villefranche-sur-Saône")
+    mere = ResponsableLegal.objects.create(
+        eleve=eleve, lien="mere", civilite="Mme", nom="Historique", prenom="Anne",
+        adresse="3 rue des Écoles", code_postal="69400", commune="Villefranche-sur-Saône")
     derniers = {}
     for rang, (annee_debut, niveau) in enumerate(((Y - 2, "CP"), (Y - 1, "CE1"), (Y, "CE2"))):
         annee, _ = AnneeScolaire.objects.get_or_create(debut=annee_debut)
@@ -235,6 +250,9 @@ def eleve_trois_ans(demo: dict) -> dict:
         Reunion.objects.create(demande=demande, type="equipe_educative", date=moment(envoi + timedelta(days=30)),
                                lieu="École", auteur=directeur, compte_rendu="Point sur l'aide. " * 10)
         derniers["demande"] = demande
+    # The family's right of access, filed today: the whole file (its held-back parts not released).
+    derniers["acces"] = demande_acces_deposer(eleve=eleve, auteur=directeur, responsable=mere,
+                                              recue_le=timezone.localdate())
     return {"eleve": eleve, **derniers}
 
 
@@ -281,16 +299,68 @@ def vue(utilisateur, nom, args=(), parametres=None):
     return produire
 
 
+def _appeler(requete, utilisateur):
+    requete.user = utilisateur
+    correspondance = resolve(requete.path_info)
+    return correspondance.func(requete, *correspondance.args, **correspondance.kwargs)
+
+
+def par_la_file(utilisateur, nom, args=(), donnees=None):
+    """The document through the task queue, as its page asks it (the module's docstring)."""
+    url = reverse(nom, args=args)
+
+    def produire() -> bytes:
+        reponse = _appeler(RequestFactory().post(url, donnees or {}), utilisateur)
+        if reponse.status_code != 302:
+            raise RuntimeError(f"{url} : réponse {reponse.status_code}")
+        travail = resolve(reponse["Location"]).kwargs["pk"]
+        Worker(queue_names=["documents"], interval=0, batch=True, backend_name="default", startup_delay=False,
+               max_tasks=None, worker_id="banc", excluded_queue_names=[]).run()
+        avancement = json.loads(_appeler(RequestFactory().get(reverse("impression_avancement", args=[travail])),
+                                         utilisateur).content)
+        if "url" not in avancement:
+            raise RuntimeError(f"impression n° {travail} : {avancement['etat']}")
+        fichier = _appeler(RequestFactory().get(avancement["url"]), utilisateur)
+        if fichier.status_code != 200:
+            raise RuntimeError(f"{avancement['url']} : réponse {fichier.status_code}")
+        return fichier.content
+
+    return produire
+
+
+def sans_rendu(produire):
+    """``produire`` with ``aides.impressions.rendre_pdf`` (the long documents' renderer, both
+    paths) answering a fixed one-page PDF made once here."""
+    from aides import impressions  # app registry: after setup()
+    from aides.pdf.rendu import Document as Rendu  # app registry: after setup()
+
+    fixe = HTML(string="<p>Document fixe</p>").write_pdf()
+
+    def produire_sans_rendu() -> bytes:
+        original = impressions.rendre_pdf
+        impressions.rendre_pdf = lambda gabarit, contexte, *, titre, nom_fichier, imprime_par: Rendu(
+            nom_fichier=nom_fichier, type_mime="application/pdf", contenu=fixe, pages=1)
+        try:
+            return produire()
+        finally:
+            impressions.rendre_pdf = original
+
+    return produire_sans_rendu
+
+
 def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
     """Every document kind present in the code base; those whose view is absent are noted."""
     liste, absents = [Document("Document de référence (3 pages)", "plancher", "plancher", document_plancher)], []
 
-    def ajouter(libelle, donnees, genre, utilisateur, nom, args=(), parametres=None, type_mime="application/pdf"):
+    def ajouter(libelle, donnees, genre, utilisateur, nom, args=(), parametres=None, type_mime="application/pdf",
+                file=False):
         if utilisateur is None or any(a is None for a in args):
             absents.append(f"{libelle} ({donnees}) : pas de donnée pour ce document")
             return
         try:
-            liste.append(Document(libelle, donnees, genre, vue(utilisateur, nom, args, parametres), type_mime))
+            produire = (par_la_file(utilisateur, nom, args, parametres) if file
+                        else vue(utilisateur, nom, args, parametres))
+            liste.append(Document(libelle, donnees, genre, produire, type_mime))
         except NoReverseMatch:
             absents.append(f"{libelle} : vue « {nom} » absente")
 
@@ -305,6 +375,21 @@ def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
         ajouter("Fiche de demande d'aide", donnees, "élève", utilisateur, "demande_pdf", [pk(jeu.get("demande"))])
         ajouter("Bilan (évaluation)", donnees, "élève", utilisateur, "bilan_pdf", [pk(jeu.get("evaluation"))])
         ajouter("Fiche de suivi", donnees, "élève", utilisateur, "fiche_suivi_pdf", [pk(jeu.get("eleve"))])
+        # The same fiche if it went through the queue: a batch print of one pupil (its cover too).
+        ajouter("Fiche de suivi, par la file (impression groupée d'un élève)", donnees, "", utilisateur,
+                "impression_fiches", parametres={"eleves": [pk(jeu.get("eleve"))],
+                                                 "genre": GenreImpression.FICHES_PAR_CLASSE}, file=True)
+    trois_ans = "élève, 3 ans d'historique"
+    ajouter("Droit d'accès, dossier complet", trois_ans, "rapport", demo["directeur"], "demande_acces_pdf",
+            [pk(historique.get("acces"))])
+    ajouter("Droit d'accès, dossier complet, par la file", trois_ans, "rapport", demo["directeur"],
+            "demande_acces_preparer", [pk(historique.get("acces"))], file=True)
+    if historique.get("acces"):
+        acces = [historique["acces"].pk]
+        liste.append(Document("Droit d'accès, sans rendu", trois_ans, "",
+                              sans_rendu(vue(demo["directeur"], "demande_acces_pdf", acces))))
+        liste.append(Document("Droit d'accès, sans rendu, par la file", trois_ans, "",
+                              sans_rendu(par_la_file(demo["directeur"], "demande_acces_preparer", acces))))
     ajouter("Compte rendu de réunion", "démo", "élève", demo["directeur"], "reunion_pdf", [pk(demo["reunion"])])
     for genre in ("information", "accord-aide"):
         ajouter(f"Courrier à la famille ({genre})", "démo", "élève", demo["directeur"], "courrier_pdf",
@@ -318,6 +403,13 @@ def documents(demo, historique, grand) -> tuple[list[Document], list[str]]:
     ajouter("Liste d'attente", "démo", "liste", demo["ien"], "liste_attente_pdf")
     quarante = "40 écoles, 5 000 élèves"
     ajouter("Bilan d'activité annuel (PDF)", quarante, "rapport", grand["ien"], "rapport_annuel_pdf", [grand["debut"]])
+    ajouter("Bilan d'activité annuel (PDF), par la file", quarante, "rapport", grand["ien"], "rapport_annuel_preparer",
+            [grand["debut"]], file=True)
+    annee_grande = [grand["debut"]]
+    liste.append(Document("Bilan d'activité annuel (PDF), sans rendu", quarante, "",
+                          sans_rendu(vue(grand["ien"], "rapport_annuel_pdf", annee_grande))))
+    liste.append(Document("Bilan d'activité annuel (PDF), sans rendu, par la file", quarante, "",
+                          sans_rendu(par_la_file(grand["ien"], "rapport_annuel_preparer", annee_grande))))
     ajouter("Bilan d'activité annuel (CSV)", quarante, "rapport", grand["ien"], "rapport_annuel_csv",
             [grand["debut"]], type_mime="text/csv")
     ajouter("Bilan d'activité annuel (page)", quarante, "rapport", grand["ien"], "rapport_annuel",
@@ -417,6 +509,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="essais par document (médiane), 5 par défaut")
     parser.add_argument("--sortie", type=Path, help="dossier où écrire chaque document produit, pour le regarder")
+    parser.add_argument("--seulement", help="ne mesurer que les documents dont le libellé contient ce texte "
+                                            "(et le plancher), par exemple « Droit d'accès »")
     options = parser.parse_args()
     ancien_nom = None
     if POSTGRES:
@@ -434,6 +528,8 @@ def main() -> None:
               f"{grand['compte'][0]} écoles, {grand['compte'][1]} élèves, {grand['compte'][2]} demandes, "
               f"{grand['compte'][3]} aides, {grand['compte'][4]} séances en {t2 - t1:.1f} s.")
         liste, absents = documents(demo, historique, grand)
+        if options.seulement:
+            liste = [d for d in liste if d.genre == "plancher" or options.seulement.lower() in d.libelle.lower()]
         charge_debut = os.getloadavg()[0]
         document_plancher()  # warm: WeasyPrint imported, fonts and stylesheet loaded, before forking
         print(f"Machine : {machine()}")

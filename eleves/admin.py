@@ -53,7 +53,7 @@ class UtilisateurAdmin(AdministrateurModelAdmin, UserAdmin):
         (None, {"fields": ("username", "password")}),
         ("Identité", {"fields": ("first_name", "last_name", "email")}),
         ("Rôle et rattachement", {"fields": ("role", "fonction", "circonscription", "ecole", "secteur")}),
-        ("Compte", {"fields": ("is_active", "last_login", "date_joined")}),
+        ("Compte", {"fields": ("is_active", "proconnect_sub", "last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"fields": ("username", "password1", "password2")}),

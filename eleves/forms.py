@@ -74,10 +74,14 @@ class EleveForm(FormulaireRevise):
         fields = ["nom", "prenom", "date_naissance", "sexe", "ine"]
         widgets = {"date_naissance": DateInput()}
 
-    def __init__(self, *args, classes, **kwargs):
+    def __init__(self, *args, classes, avec_ine: bool, **kwargs):
         """``classes``: those the user may enrol pupils in, with their school
-        (``eleves.selectors.classes_gerees_par``)."""
+        (``eleves.selectors.classes_gerees_par``). ``avec_ine``: the user may read the pupil's
+        INE (``eleves.view_ine``); without it the field is absent, so neither shown nor changed
+        by a posted value."""
         super().__init__(*args, **kwargs)
+        if not avec_ine:
+            del self.fields["ine"]
         self.fields["classe"].queryset = classes
         self.fields["classe"].label_from_instance = lambda c: f"{c.nom} ({c.niveaux_libelle}) — {c.ecole.nom}"
 
@@ -207,7 +211,7 @@ class ImportCsvForm(forms.Form):
 
     fichier = forms.FileField(
         label="Fichier CSV",
-        help_text="L'extraction des élèves de ONDE telle quelle, ou le modèle (colonnes "
+        help_text="L'extraction des élèves ou des responsables de ONDE telle quelle, ou le modèle (colonnes "
         "Nom;Prénom;Date de naissance;Sexe;Niveau;Classe) : séparateur point-virgule (;), "
         "encodage UTF-8 ou Latin-1.",
         error_messages={

@@ -1,7 +1,9 @@
 """Import of a class list: the pupils' extraction of ONDE as it is, or the product's own template.
 
 One row a pupil. The kind of file is recognised from its header (``PROFILS``: one
-``ProfilEntete`` per kind of file; a new export of ONDE is a new entry there). The import runs in
+``ProfilEntete`` per kind of file; a new export of ONDE is a new entry there). ONDE's guardians'
+extraction, one row a guardian and their children, is recognised here too and analysed by
+``eleves/imports_responsables.py`` (its profile has a repeated group of columns). The import runs in
 two steps, and nothing is written until the second one:
 
 1. ``analyser_csv`` reads and checks the whole file and tells, row by row, what the import
@@ -26,6 +28,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from eleves.alphabetique import alphabetique, cle
 from eleves.enums import Niveau, Sexe
 from eleves.models import (
     AnneeScolaire,
@@ -65,17 +68,26 @@ class ProfilEntete:
     # Its rows name the class by ONDE's identifier and carry the level: a class missing from the
     # school may be created from them, if the directeur agrees in the preview.
     cree_classes: bool = False
+    # Columns repeated as a group along the row (a guardian's children): field → header. A profile
+    # with a group is a file of guardians, analysed by eleves/imports_responsables.py.
+    groupe: dict[str, str] = field(default_factory=dict)
+    groupe_obligatoires: tuple[str, ...] = ()
+    # What is stored of the file and what is not, said in the preview (data minimisation).
+    minimisation: str = ""
+    # What one row is, in the messages about the file's length.
+    ligne: tuple[str, str] = ("ligne d'élève", "lignes d'élèves")
 
     def champ(self, titre: str) -> str | None:
         cle = cle_nom(titre)
-        return {cle_nom(t): c for c, t in self.colonnes.items()}.get(cle) or self.alias.get(cle)
+        titres = {cle_nom(t): c for c, t in (self.colonnes | self.groupe).items()}
+        return titres.get(cle) or self.alias.get(cle)
 
     def connue(self, titre: str) -> bool:
         return self.champ(titre) is not None or cle_nom(titre) in {cle_nom(t) for t in self.non_enregistrees}
 
     @property
     def attendues(self) -> list[str]:
-        return [self.colonnes[c] for c in self.obligatoires]
+        return [self.colonnes[c] for c in self.obligatoires] + [self.groupe[c] for c in self.groupe_obligatoires]
 
 
 MODELE = ProfilEntete(
@@ -111,10 +123,52 @@ ONDE_ELEVES = ProfilEntete(
         "Attestation fournie", "Autorisation associations", "Autorisation photo", "Décision de passage",
     ),
     cree_classes=True,
+    minimisation=(
+        "Les adresses, autorisations et décisions de passage du fichier ne sont pas enregistrées : "
+        "seuls l'identité de l'élève, son INE, sa classe et son niveau le sont."
+    ),
 )
-# Every kind of file the import recognises, the most specific first. A new export (the guardians'
-# extraction, ONDE's next version) is one more ``ProfilEntete`` here.
-PROFILS = (ONDE_ELEVES, MODELE)
+# « Extraction des responsables » of ONDE: one row a guardian, then a group of four columns per
+# child, repeated (the header has the same titles several times).
+ONDE_RESPONSABLES = ProfilEntete(
+    nom="l'extraction des responsables ONDE",
+    colonnes={
+        "civilite": "Civilité Responsable",
+        "nom_usage": "Nom usage responsable",
+        "nom": "Nom responsable",
+        "prenom": "Prénom responsable",
+        "adresse": "Adresse responsable",
+        "code_postal": "CP responsable",
+        "commune": "Commune responsable",
+        "pays": "Pays",
+        "email": "Courriel",
+        "telephone_domicile": "Téléphone domicile",
+        "telephone_travail": "Téléphone travail",
+        "telephone_portable": "Téléphone portable",
+    },
+    obligatoires=("nom", "prenom"),
+    groupe={
+        "enfant_nom_usage": "Nom d'usage enfant",
+        "enfant_nom": "Nom de famille enfant",
+        "enfant_prenom": "Prénom enfant",
+        "enfant_classe": "Classes enfants",
+    },
+    groupe_obligatoires=("enfant_nom", "enfant_prenom"),
+    minimisation=(
+        "Seuls sont enregistrés, pour les courriers : la civilité, le nom, le prénom, l'adresse, le "
+        "courriel et un seul téléphone (le portable, à défaut celui du domicile, à défaut celui du "
+        "travail). Ni les autres téléphones, ni le pays (sauf pour une adresse à l'étranger, écrit "
+        "après la commune), ni les enfants qui ne sont pas élèves de l'école ne sont enregistrés. "
+        "Le fichier ne dit pas le lien avec l'élève : un nouveau responsable est enregistré comme "
+        "« Autre responsable légal », à préciser sur la fiche de l'élève ; le lien d'un responsable "
+        "déjà enregistré ne change pas. Une case vide du fichier n'efface rien de ce qui est déjà "
+        "enregistré."
+    ),
+    ligne=("ligne de responsable", "lignes de responsables"),
+)
+# Every kind of file the import recognises, the most specific first. A new export (ONDE's next
+# version) is one more ``ProfilEntete`` here.
+PROFILS = (ONDE_ELEVES, MODELE, ONDE_RESPONSABLES)
 # The template offered for download.
 COLONNES = MODELE.colonnes
 
@@ -252,8 +306,9 @@ class Analyse:
     erreurs_fichier: list[str] = field(default_factory=list)
     # Headers of the file that its profile does not read: ignored, listed in the preview.
     colonnes_ignorees: list[str] = field(default_factory=list)
-    # Where the columns read are: field → index.
+    # Where the columns read are: field → index; for a repeated group, one such dict per group.
     indices: dict[str, int] = field(default_factory=dict)
+    groupes: list[dict[str, int]] = field(default_factory=list)
     # The classes named by the file and missing from the school: (identifier, name) → levels seen.
     classes_manquantes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
@@ -262,8 +317,12 @@ class Analyse:
         """The missing classes, as the preview lists them."""
         return [
             f"{nom} ({'-'.join(n for n in Niveau.values if n in niveaux)})"
-            for (_, nom), niveaux in sorted(self.classes_manquantes.items(), key=lambda x: x[0][1])
+            for (_, nom), niveaux in sorted(self.classes_manquantes.items(), key=lambda x: cle(x[0][1]))
         ]
+
+    @property
+    def colonnes_lues(self) -> set[int]:
+        return set(self.indices.values()).union(*(g.values() for g in self.groupes))
 
     @property
     def erreurs(self) -> list[str]:
@@ -382,15 +441,19 @@ def analyser_texte(texte: str, *, ecole: Ecole) -> Analyse:
     """Check the decoded text of a file for ``ecole``: three queries, whatever its length."""
     analyse = Analyse(ecole=ecole, texte=texte)
     try:
-        _lire(texte, analyse)
+        rangees = _rangees(texte, analyse)
     except FichierIllisible as erreur:
         return Analyse(ecole=ecole, erreurs_fichier=[str(erreur)])
-    lignes = analyse.lignes
-    # What waits in the session for the confirmation: only the columns read (no address).
-    analyse.texte = _colonnes_lues_seulement(texte, set(analyse.indices.values()))
+    # What waits in the session for the confirmation: only the columns read (no pupil's address).
+    analyse.texte = _colonnes_lues_seulement(texte, analyse.colonnes_lues)
+    if analyse.profil.groupe:
+        # One row a guardian: eleves/imports_responsables.py, which builds on this module.
+        from eleves.imports_responsables import analyser_responsables  # here, not at load: a cycle
+        return analyser_responsables(analyse, rangees)
+    lignes = analyse.lignes = [_ligne_eleve(numero, valeurs) for numero, valeurs, _ in rangees]
 
     debut = annee_courante_debut()
-    classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by("nom"))
+    classes = list(Classe.objects.filter(ecole=ecole, annee__debut=debut).order_by(alphabetique("nom"), "pk"))
     classes_par_cle = defaultdict(list)
     for classe in classes:
         classe.ecole = ecole  # read when writing, spares a query per row
@@ -436,6 +499,8 @@ def importer(texte: str, *, ecole: Ecole, creer_classes: bool = False) -> Bilan:
         analyse = analyser_texte(texte, ecole=ecole)
         if not analyse.valide:
             raise ImportImpossible(analyse)
+        if analyse.profil.groupe:
+            return analyse.ecrire()  # a file of guardians (eleves/imports_responsables.py)
         classes_creees = 0
         if analyse.classes_manquantes:
             if not creer_classes:
@@ -504,17 +569,23 @@ def modele_csv() -> bytes:
 # Reading the file ------------------------------------------------------------------------------
 
 
-def _lire(texte: str, analyse: Analyse) -> None:
-    """The pupil rows of the file into ``analyse``, once the header is recognised. Blank rows are
-    skipped."""
+def _rangees(texte: str, analyse: Analyse) -> list[tuple[int, dict, list[dict]]]:
+    """Recognise the header into ``analyse``, then each filled row of the file: its line number,
+    its values (field → stripped cell, "" when absent) and, for a profile with a repeated group,
+    the values of each group. Blank rows are skipped."""
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=SEPARATEUR)
-    lignes = []
+    rangees = []
     try:
         entete = next((r for r in lecteur if _remplie(r)), None)
         if entete is None:
             raise FichierIllisible("Le fichier est vide.")
-        analyse.profil, indices, analyse.colonnes_ignorees = _colonnes(entete)
-        analyse.indices = indices
+        analyse.profil, analyse.indices, analyse.groupes, analyse.colonnes_ignorees = _colonnes(entete)
+
+        def valeurs(cellules: list[str], indices: dict[str, int]) -> defaultdict:
+            return defaultdict(str, {
+                champ: cellules[i].strip() if i < len(cellules) else "" for champ, i in indices.items()
+            })
+
         nb_lignes = 0
         for cellules in lecteur:
             if not _remplie(cellules):
@@ -522,39 +593,40 @@ def _lire(texte: str, analyse: Analyse) -> None:
             nb_lignes += 1
             if nb_lignes > MAX_LIGNES:
                 continue  # counted for the message, not kept
-            valeurs = defaultdict(str, {
-                champ: cellules[i].strip() if i < len(cellules) else ""
-                for champ, i in indices.items()
-            })
-            lignes.append(
-                Ligne(
-                    numero=lecteur.line_num,
-                    # ONDE's usage name, when filled, is the name the pupil goes by.
-                    nom=valeurs["nom_usage"] or valeurs["nom"],
-                    prenom=valeurs["prenom"],
-                    date_brute=valeurs["date_naissance"],
-                    sexe_brut=valeurs["sexe"],
-                    niveau_brut=valeurs["niveau"],
-                    classe_brute=valeurs["classe"],
-                    identifiant_classe=valeurs["identifiant_classe"],
-                    ine=valeurs["ine"],
-                )
-            )
+            rangees.append((
+                lecteur.line_num,
+                valeurs(cellules, analyse.indices),
+                [valeurs(cellules, groupe) for groupe in analyse.groupes],
+            ))
     except csv.Error:
         raise FichierIllisible(
             f"Ligne {lecteur.line_num} : ligne illisible "
             "(guillemet non refermé ou cellule trop longue)."
         ) from None
-    if not lignes:
-        raise FichierIllisible(
-            "Le fichier ne contient aucune ligne d'élève : seulement la ligne d'en-tête."
-        )
+    singulier, pluriel = analyse.profil.ligne
+    if not rangees:
+        raise FichierIllisible(f"Le fichier ne contient aucune {singulier} : seulement la ligne d'en-tête.")
     if nb_lignes > MAX_LIGNES:
         raise FichierIllisible(
-            f"Le fichier contient {nb_lignes} lignes d'élèves : un import en accepte "
+            f"Le fichier contient {nb_lignes} {pluriel} : un import en accepte "
             f"{MAX_LIGNES} au plus. Découpez la liste en plusieurs fichiers."
         )
-    analyse.lignes = lignes
+    return rangees
+
+
+def _ligne_eleve(numero: int, valeurs: dict) -> Ligne:
+    return Ligne(
+        numero=numero,
+        # ONDE's usage name, when filled, is the name the pupil goes by.
+        nom=valeurs["nom_usage"] or valeurs["nom"],
+        prenom=valeurs["prenom"],
+        date_brute=valeurs["date_naissance"],
+        sexe_brut=valeurs["sexe"],
+        niveau_brut=valeurs["niveau"],
+        classe_brute=valeurs["classe"],
+        identifiant_classe=valeurs["identifiant_classe"],
+        ine=valeurs["ine"],
+    )
 
 
 def _colonnes_lues_seulement(texte: str, gardees: set[int]) -> str:
@@ -576,8 +648,9 @@ def _remplie(cellules: list[str]) -> bool:
     return any(c.strip() for c in cellules)
 
 
-def _colonnes(entete: list[str]) -> tuple[ProfilEntete, dict[str, int], list[str]]:
-    """The kind of file its header says, where each of its columns is, and the columns ignored."""
+def _colonnes(entete: list[str]) -> tuple[ProfilEntete, dict[str, int], list[dict[str, int]], list[str]]:
+    """The kind of file its header says, where each of its columns is (those of a repeated group,
+    group by group), and the columns ignored."""
     entete = [titre.strip() for titre in entete]  # ONDE writes « Cycle» with a space before
     if len(entete) == 1:
         if "," in entete[0] or "\t" in entete[0]:
@@ -591,9 +664,16 @@ def _colonnes(entete: list[str]) -> tuple[ProfilEntete, dict[str, int], list[str
     reconnus = []
     for profil in PROFILS:
         indices: dict[str, int] = {}
+        groupes: list[dict[str, int]] = []
         for i, titre in enumerate(entete):
             champ = profil.champ(titre)
             if champ is None:
+                continue
+            if champ in profil.groupe:
+                # A title seen again in the current group starts the next one.
+                if not groupes or champ in groupes[-1]:
+                    groupes.append({})
+                groupes[-1][champ] = i
                 continue
             if champ in indices:
                 raise FichierIllisible(
@@ -601,10 +681,12 @@ def _colonnes(entete: list[str]) -> tuple[ProfilEntete, dict[str, int], list[str
                 )
             indices[champ] = i
         manquantes = [profil.colonnes[c] for c in profil.obligatoires if c not in indices]
+        for groupe in groupes or ([{}] if profil.groupe else []):
+            manquantes += [profil.groupe[c] for c in profil.groupe_obligatoires if c not in groupe]
         if not manquantes:
             ignorees = [titre for titre in entete if titre and not profil.connue(titre)]
-            return profil, indices, ignorees
-        reconnus.append((len(profil.obligatoires) - len(manquantes), manquantes))
+            return profil, indices, groupes, ignorees
+        reconnus.append((len(profil.attendues) - len(manquantes), list(dict.fromkeys(manquantes))))
     # No kind of file matches: say what is missing from the nearest, what was found, what is expected.
     _, manquantes = max(reconnus, key=lambda r: r[0])
     libelle = "Colonne manquante" if len(manquantes) == 1 else "Colonnes manquantes"

@@ -11,8 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Collate
 from django.utils import timezone
+from django_otp.models import Device
 
+from eleves.alphabetique import COLLATION, ordre_alphabetique
 from eleves.calendrier import Calendrier, Vacances
 from eleves.enums import (
     ROLES_RASED,
@@ -68,7 +71,7 @@ class Circonscription(models.Model):
     )
 
     class Meta:
-        ordering = ["nom"]
+        ordering = ordre_alphabetique("nom")
         verbose_name = "circonscription"
 
     def __str__(self):
@@ -152,6 +155,10 @@ class AnneeScolaire(models.Model):
 
 
 class EcoleQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "EcoleQuerySet":
+        """By name, then town, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("nom", "commune"), "pk")
+
     def visibles_par(self, user) -> "EcoleQuerySet":
         if not _actif(user):
             return self.none()
@@ -180,7 +187,7 @@ class Ecole(models.Model):
     objects = EcoleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["commune", "nom"]
+        ordering = ordre_alphabetique("commune", "nom")
         verbose_name = "école"
         constraints = [
             models.CheckConstraint(
@@ -203,7 +210,7 @@ class Secteur(models.Model):
     ecoles = models.ManyToManyField(Ecole, related_name="secteurs", blank=True, verbose_name="écoles")
 
     class Meta:
-        ordering = ["nom"]
+        ordering = ordre_alphabetique("nom")
         verbose_name = "secteur RASED"
         verbose_name_plural = "secteurs RASED"
         constraints = [
@@ -215,6 +222,16 @@ class Secteur(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+class UtilisateurQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "UtilisateurQuerySet":
+        """By last name, then first name, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("last_name", "first_name"), "pk")
+
+
+class UtilisateurManager(UserManager.from_queryset(UtilisateurQuerySet)):
+    pass
 
 
 class Utilisateur(AbstractUser):
@@ -245,12 +262,20 @@ class Utilisateur(AbstractUser):
     # A directeur who chose a second factor on « Mon compte » (eleves/double_authentification.py).
     double_authentification_choisie = models.BooleanField("double authentification choisie", default=False)
 
-    objects = UserManager()
+    # The ``sub`` ProConnect gave this person (eleves/proconnect.py): stored at the first sign-in
+    # matched by a verified e-mail address; from then on only it matches. Unique: one identity, one account.
+    proconnect_sub = models.CharField(
+        "identifiant ProConnect", max_length=255, null=True, blank=True, unique=True,
+        help_text="Renseigné à la première connexion avec ProConnect. Videz-le pour que la prochaine "
+        "connexion avec ProConnect relie de nouveau le compte par son adresse électronique.",
+    )
+
+    objects = UtilisateurManager()
 
     class Meta:
         verbose_name = "personne"
         verbose_name_plural = "personnes"
-        ordering = ["last_name", "first_name"]
+        ordering = ordre_alphabetique("last_name", "first_name")
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -273,7 +298,22 @@ class Utilisateur(AbstractUser):
         return super().has_perm(perm, obj)
 
 
+class AppareilProConnect(Device):
+    """The second factor an agent proved at his identity provider through ProConnect (its ``amr``
+    claim, eleves/proconnect.py). django-otp keeps its id in the session as it does a TOTP
+    application's: it stands for rased's own code in that session and accepts no code itself."""
+
+    class Meta:
+        verbose_name = "double authentification ProConnect"
+        verbose_name_plural = "doubles authentifications ProConnect"
+        constraints = [models.UniqueConstraint(fields=["user"], name="appareil_proconnect_unique")]
+
+
 class ClasseQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "ClasseQuerySet":
+        """By school, then class name, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("ecole__nom", "nom"), "pk")
+
     def visibles_par(self, user) -> "ClasseQuerySet":
         if not _actif(user):
             return self.none()
@@ -309,7 +349,7 @@ class Classe(models.Model):
     objects = ClasseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["ecole__nom", "nom"]
+        ordering = ordre_alphabetique("ecole__nom", "nom")
         verbose_name = "classe"
         constraints = [
             models.UniqueConstraint(
@@ -334,6 +374,10 @@ class Classe(models.Model):
 
 
 class EleveQuerySet(models.QuerySet):
+    def par_ordre_alphabetique(self) -> "EleveQuerySet":
+        """By name, then first name, in French order (eleves/alphabetique.py)."""
+        return self.order_by(*ordre_alphabetique("nom", "prenom"), "pk")
+
     def visibles_par(self, user) -> "EleveQuerySet":
         """The pupils ``user`` may see: the single answer used by every view and export."""
         if not _actif(user):
@@ -394,7 +438,7 @@ class Eleve(models.Model):
     objects = EleveQuerySet.as_manager()
 
     class Meta:
-        ordering = ["nom", "prenom"]
+        ordering = ordre_alphabetique("nom", "prenom")
         verbose_name = "élève"
         constraints = [
             models.UniqueConstraint(
@@ -402,7 +446,10 @@ class Eleve(models.Model):
                 violation_error_message="Un élève est déjà enregistré avec cet INE : vérifiez-le.",
             ),
         ]
-        indexes = [models.Index(fields=["circonscription", "nom", "prenom"])]
+        # The circonscription's list in French order reads its first page from this index (without
+        # it PostgreSQL sorts all the circonscription's pupils for each page).
+        indexes = [models.Index("circonscription", *(Collate(champ, COLLATION) for champ in ("nom", "prenom")),
+                                name="eleve_circ_nom_francais")]
 
     def __str__(self):
         return f"{self.nom.upper()} {self.prenom}"
@@ -483,7 +530,7 @@ class ResponsableLegal(models.Model):
     objects = ResponsableLegalQuerySet.as_manager()
 
     class Meta:
-        ordering = ["lien", "nom"]
+        ordering = ["lien", *ordre_alphabetique("nom")]
         verbose_name = "responsable légal"
         verbose_name_plural = "responsables légaux"
 

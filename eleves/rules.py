@@ -159,6 +159,9 @@ rules.add_perm("eleves.view_journal", actif & voit_journal_eleve)
 # The INE (national pupil identifier, read from ONDE's extraction): the same two people, the
 # directeur of the pupil's school and the IEN; everyone else sees the file without it.
 rules.add_perm("eleves.view_ine", actif & voit_journal_eleve)
+# Typing the INE of a pupil one creates: who will read it, the directeur (a pupil they create is
+# enrolled in their school); not the administrator, who creates pupils without reading INEs.
+rules.add_perm("eleves.saisir_ine_nouvel_eleve", actif & est_directeur)
 
 
 # --- The family's right of access (RGPD art. 15), aides/views/droit_acces.py ---

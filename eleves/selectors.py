@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from eleves.alphabetique import alphabetique, ordre_alphabetique
 from eleves.calendrier import Calendrier
 from eleves.enums import Role
 from eleves.historique_lisible import (
@@ -112,7 +113,7 @@ def inscriptions_de_la_classe(user, classe):
     return (
         Inscription.objects.filter(classe=classe, eleve__in=Eleve.objects.visibles_par(user))
         .select_related("eleve")
-        .order_by("eleve__nom", "eleve__prenom")
+        .order_by(*ordre_alphabetique("eleve__nom", "eleve__prenom"), "pk")
     )
 
 
@@ -130,7 +131,7 @@ def inscriptions_de_l_eleve(eleve) -> list[Inscription]:
 def responsables_de(eleve):
     """The pupil's responsables légaux, as a list to choose from (by kind of link, then name);
     ``eleve`` was looked up in the reader's scope."""
-    return ResponsableLegal.objects.filter(eleve=eleve).order_by("lien", "nom", "pk")
+    return ResponsableLegal.objects.filter(eleve=eleve).order_by("lien", alphabetique("nom"), "pk")
 
 
 # --- Who reads the psychologists' work --------------------------------------------------------
@@ -151,7 +152,8 @@ def titulaires_du_role_psy(user) -> tuple[list[Utilisateur], list[AttributionRol
     and the grants ``user`` may read (``AttributionRole.objects.visibles_par``), newest first."""
     titulaires = list(
         Utilisateur.objects.filter(role=Role.PSYCHOLOGUE, circonscription_id=user.circonscription_id)
-        .select_related("secteur").order_by("-is_active", "last_name", "first_name")
+        .select_related("secteur")
+        .order_by("-is_active", *ordre_alphabetique("last_name", "first_name"), "pk")
     )
     attributions = list(AttributionRole.objects.visibles_par(user).select_related("personne", "secteur", "par"))
     depuis = {}

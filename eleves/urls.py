@@ -1,6 +1,13 @@
 from django.urls import path
 
-from eleves import views, views_2fa, views_compte, views_import, views_mot_de_passe
+from eleves import (
+    views,
+    views_2fa,
+    views_compte,
+    views_import,
+    views_mot_de_passe,
+    views_proconnect,
+)
 
 urlpatterns = [
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
@@ -11,6 +18,8 @@ urlpatterns = [
     path("mot-de-passe/<uidb64>/<token>/", views_mot_de_passe.MotDePasseNouveauView.as_view(),
          name="mot_de_passe_nouveau"),
     path("mot-de-passe/change/", views_mot_de_passe.MotDePasseChangeView.as_view(), name="mot_de_passe_change"),
+    path("proconnect/connexion/", views_proconnect.proconnect_connexion, name="proconnect_connexion"),
+    path("proconnect/retour/", views_proconnect.proconnect_retour, name="proconnect_retour"),
     path("session/", views.session_etat, name="session_etat"),
     path("eleves/", views.eleve_liste, name="eleve_liste"),
     path("eleves/nouveau/", views.eleve_creer, name="eleve_creer"),

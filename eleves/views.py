@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from eleves import proconnect
 from eleves.forms import (
     CRITERES_RECHERCHE,
     RECHERCHE_NOM_MAX_CARACTERES,
@@ -50,9 +51,18 @@ class ConnexionView(auth_views.LoginView):
         self.request.session[SESSION_STARTED_KEY] = time.time()
         return response
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"proconnect": settings.PROCONNECT_ACTIF}
+
 
 class DeconnexionView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        # A session opened through ProConnect ends there too, or its next click would sign in again.
+        fin = proconnect.fin_de_session(request)
+        response = super().post(request, *args, **kwargs)
+        if fin:
+            return render(request, "registration/deconnexion_proconnect.html", {"fin_de_session": fin})
+        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,7 +127,7 @@ def eleve_liste(request):
             "Votre recherche enregistrée n'était plus valide : elle a été effacée. Relancez-la.",
         )
         criteres, filtre = {}, _filtre(request, None)
-    eleves = filtre.qs.avec_inscription_courante().order_by("nom", "prenom", "pk")
+    eleves = filtre.qs.avec_inscription_courante().par_ordre_alphabetique()
     page = Paginator(eleves, settings.PAGINATION_ELEVES).get_page(request.GET.get("page"))
     return render(
         request,
@@ -151,7 +161,10 @@ def _forme_de_recherche(criteres) -> bool:
 @require_http_methods(["GET", "POST"])
 def eleve_creer(request):
     _refuser_si(not request.user.has_perm("eleves.add_eleve"))
-    form = EleveForm(_donnees(request), classes=classes_gerees_par(request.user))
+    form = EleveForm(
+        _donnees(request), classes=classes_gerees_par(request.user),
+        avec_ine=request.user.has_perm("eleves.saisir_ine_nouvel_eleve"),
+    )
     if request.method == "POST" and form.is_valid():
         eleve = eleve_enregistrer(
             eleve=form.instance, classe=form.cleaned_data["classe"], niveau=form.cleaned_data["niveau"]
@@ -205,7 +218,8 @@ def eleve_modifier(request, pk):
     inscription = eleve.inscription_courante
     initial = {"classe": inscription.classe_id, "niveau": inscription.niveau} if inscription else {}
     form = EleveForm(
-        _donnees(request), instance=eleve, initial=initial, classes=classes_gerees_par(request.user)
+        _donnees(request), instance=eleve, initial=initial, classes=classes_gerees_par(request.user),
+        avec_ine=request.user.has_perm("eleves.view_ine", eleve),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -161,6 +161,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Only password sign-ins count (ProConnect's return carries no password to guess).
+AXES_WHITELIST_CALLABLE = "eleves.proconnect.tentative_sans_mot_de_passe"
 
 # Two-factor authentication (django-otp: an authenticator application, or single-use backup
 # codes) for the RASED, the circonscription, administrators and superusers; see
@@ -210,6 +212,37 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# ProConnect, the State's OpenID Connect federation (académies are its identity providers), as a
+# second way to sign in; off unless PROCONNECT_CLIENT_ID is set (docs/deploiement.md « ProConnect »).
+# eleves/proconnect.py gives mozilla-django-oidc its settings from these.
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
+# The provider's address, its endpoints' common prefix (https://auth.proconnect.gouv.fr/api/v2).
+PROCONNECT_URL = env_str("PROCONNECT_URL", "").rstrip("/")
+# Who may come in: the identity providers (ProConnect's ``idp_id``) and the e-mail domains accepted;
+# when both are set, both must match.
+PROCONNECT_FOURNISSEURS_IDENTITE = env_list("PROCONNECT_FOURNISSEURS_IDENTITE", [])
+PROCONNECT_DOMAINES = [domaine.lower() for domaine in env_list("PROCONNECT_DOMAINES", [])]
+# ProConnect sends no ``email_verified``: its identity providers vouch for the addresses. With this
+# on, an address without the claim links an account at its first ProConnect sign-in (an explicit
+# ``false`` never does); off, only an administrator's ``proconnect_sub`` links it.
+PROCONNECT_ADRESSES_GARANTIES = env_bool("PROCONNECT_ADRESSES_GARANTIES", True)
+PROCONNECT_ACTIF = bool(PROCONNECT_CLIENT_ID)
+if PROCONNECT_ACTIF:
+    # The tokens and the keys come over HTTPS (plain HTTP only for a test provider in development).
+    _schemas = ("https://", "http://") if DEBUG else ("https://",)
+    if not PROCONNECT_CLIENT_SECRET or not PROCONNECT_URL.startswith(_schemas):
+        raise ImproperlyConfigured(
+            "PROCONNECT_CLIENT_ID demande aussi PROCONNECT_CLIENT_SECRET et PROCONNECT_URL en https "
+            "(https://auth.proconnect.gouv.fr/api/v2 par exemple)."
+        )
+    if not PROCONNECT_FOURNISSEURS_IDENTITE and not PROCONNECT_DOMAINES:
+        raise ImproperlyConfigured(
+            "PROCONNECT_CLIENT_ID demande PROCONNECT_FOURNISSEURS_IDENTITE ou PROCONNECT_DOMAINES : "
+            "les agents de quels fournisseurs d'identité ou de quels domaines peuvent se connecter."
+        )
+    AUTHENTICATION_BACKENDS.append("eleves.proconnect.ProConnectBackend")
+
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -221,7 +254,7 @@ STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files made by the application (batch prints, aides/impressions.py) go through the storage API:
 # the file system under MEDIA_ROOT by default, never served as /media/ (a view checks the rights);
-# for several hosts, an S3-compatible bucket through django-storages (docs/deploiement.md).
+# for several hosts, a volume all of them mount there, or an S3 bucket (docs/deploiement.md).
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -279,6 +312,8 @@ COURRIELS_DELAIS_NOUVELLE_TENTATIVE = [
 ]
 # A task « en cours » for longer than this was abandoned by a dead worker (rased/taches.py).
 TACHES_DUREE_MAXIMALE = env_int("TACHES_DUREE_MAXIMALE", 15 * 60)
+# How often a running worker looks for tasks abandoned by a dead one (seconds).
+TACHES_REPRISE_INTERVALLE = env_int("TACHES_REPRISE_INTERVALLE", 60)
 # A batch print's file is kept this many hours, then deleted by `manage.py purge`.
 IMPRESSIONS_CONSERVATION_HEURES = env_int("IMPRESSIONS_CONSERVATION_HEURES", 48)
 # At most this many pupils in one batch print.

@@ -1,8 +1,8 @@
 """The task queue's own care: tasks abandoned by a worker that died are taken up again.
 
 A worker claims a task by marking it « en cours »; if it dies (killed, machine restarted, out of
-memory while rendering a PDF), the row stays « en cours » forever. Every worker, when it starts
-(``manage.py travailleur``, restarted by systemd after ``--max-tasks`` or a crash), puts back in
+memory while rendering a PDF), the row stays « en cours » forever. Every worker (``manage.py
+travailleur``), when it starts and then every ``TACHES_REPRISE_INTERVALLE`` seconds, puts back in
 the queue the tasks « en cours » for longer than ``TACHES_DUREE_MAXIMALE`` seconds: no task runs
 that long, so their worker is gone. A task taken up again runs a second time from its start: an
 e-mail may then leave twice, never zero times.

@@ -79,6 +79,9 @@ def peupler_tout() -> None:
     for _ in range(10):
         StaticToken.objects.create(device=secours, token=StaticToken.random_token())
     assert totp.key
+    # An account linked to ProConnect, its second factor proved there (eleves/proconnect.py).
+    apps.get_model("eleves", "AppareilProConnect").objects.create(user=comptes["admin"], name="ProConnect")
+    Utilisateur.objects.filter(pk=comptes["admin"].pk).update(proconnect_sub="sub-administrateur")
 
     maintenant = timezone.now()
     commun = {"user_agent": "Mozilla/5.0", "ip_address": "192.0.2.10", "http_accept": "text/html",

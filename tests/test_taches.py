@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.tasks import TaskResultStatus, task
 from django.urls import reverse
 from django.utils import timezone
@@ -202,6 +202,48 @@ def test_une_tache_abandonnee_par_un_travailleur_mort_est_reprise(tmp_path, preu
     assert len(tache.worker_ids) == 2
     assert "Tâches abandonnées remises en file d'attente : 1" in sortie.stderr + sortie.stdout
     preuve("travailleur tué (SIGKILL) pendant une tâche : la tâche est reprise par le suivant et se termine")
+
+
+@task(queue_name="documents")
+def tache_sonde() -> str:
+    return "prêt"
+
+
+def test_un_travailleur_deja_lance_reprend_la_tache_d_un_travailleur_mort_depuis(preuve):
+    """systemd restarts a killed worker 2 s later: too early to see the task as abandoned when it
+    starts. The workers already running take it up at their next pass."""
+    env = _environnement(TACHES_DUREE_MAXIMALE="1", TACHES_REPRISE_INTERVALLE="1")
+    travailleur = subprocess.Popen(
+        [sys.executable, "manage.py", "travailleur", "--no-startup-delay", "--queue-name", "documents",
+         "--interval", "0.2"],
+        cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        sonde = tache_sonde.enqueue()
+        for _ in range(300):
+            if DBTaskResult.objects.get(pk=sonde.id).status == TaskResultStatus.SUCCESSFUL:
+                break
+            time.sleep(0.1)
+        assert DBTaskResult.objects.get(pk=sonde.id).status == TaskResultStatus.SUCCESSFUL, "travailleur muet"
+
+        # Claimed by a worker that died after this one had started (never visible as « prête »).
+        with transaction.atomic():
+            abandonnee = tache_sonde.enqueue()
+            DBTaskResult.objects.filter(pk=abandonnee.id).update(
+                status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["mort"]
+            )
+        for _ in range(150):
+            if DBTaskResult.objects.get(pk=abandonnee.id).status == TaskResultStatus.SUCCESSFUL:
+                break
+            time.sleep(0.1)
+        tache = DBTaskResult.objects.get(pk=abandonnee.id)
+    finally:
+        travailleur.terminate()
+        sortie, _ = travailleur.communicate(timeout=30)
+    assert tache.status == TaskResultStatus.SUCCESSFUL, sortie[-3000:]
+    assert tache.worker_ids[0] == "mort" and len(tache.worker_ids) == 2
+    assert "Tâches abandonnées remises en file d'attente : 1" in sortie
+    preuve("tâche d'un travailleur mort après le démarrage des autres : reprise par un travailleur déjà lancé")
 
 
 def _serveur_smtp_local(port):

@@ -159,11 +159,11 @@ class DemandeFiltre(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.filters["ecole"].queryset = Ecole.objects.visibles_par(user).order_by("nom")
+        self.filters["ecole"].queryset = Ecole.objects.visibles_par(user).par_ordre_alphabetique()
         self.filters["classe"].queryset = classes_de_l_annee(user)
         self.filters["referent"].queryset = Utilisateur.objects.filter(
             role__in=ROLES_RASED, circonscription_id=user.circonscription_id, is_active=True,
-        ).order_by("last_name", "first_name")
+        ).par_ordre_alphabetique()
         # The form is built at its first use: every queryset above is set before.
         self.form.fields["classe"].label_from_instance = lambda c: f"{c.nom} — {c.ecole.nom}"
         self.form.fields["annee"].choices = [("", "Toutes")] + [
@@ -187,8 +187,8 @@ class DemandeFiltre(django_filters.FilterSet):
 
     def filtrer_type_aide(self, queryset, name, value):
         # Only the aids the user may know of: a teacher cannot learn of a psychological follow-up
-        # by filtering on it.
-        connues = Aide.objects.visibles_par(self.user).filter(demande=OuterRef("pk"), type=value)
+        # by filtering on it. The list's requests are already the user's: the aid's own rule only.
+        connues = Aide.objects.connues_de(self.user).filter(demande=OuterRef("pk"), type=value)
         return queryset.filter(Exists(connues))
 
     def filtrer_attente(self, queryset, name, value):

@@ -34,6 +34,7 @@ from aides.models import (
     Seance,
 )
 from aides.rules import connait_les_suivis_psy, etat_lisible
+from eleves.alphabetique import ordre_alphabetique
 from eleves.enums import ROLES_RASED, Role
 from eleves.models import Eleve, Utilisateur
 from eleves.scolarite import annee_scolaire_de, libelle_annee
@@ -125,7 +126,7 @@ def tableau_de_bord(user) -> dict:
         contexte["nb_a_traiter"] = a_traiter.count()
         mes_aides = Aide.objects.filter(intervenant=user).exclude(etat=EtatAide.TERMINEE)
         contexte["file_active"] = mes_aides.select_related("eleve", "demande__classe__ecole").order_by(
-            "eleve__nom", "eleve__prenom"
+            *ordre_alphabetique("eleve__nom", "eleve__prenom"), "pk"
         )[:30]
         contexte["nb_file_active"] = mes_aides.count()
         echeance = aujourd_hui + timedelta(days=14)

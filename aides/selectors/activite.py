@@ -26,6 +26,7 @@ from aides.enums import Modalite, Presence, TypeEvaluation
 from aides.models import Aide, Evaluation, PresenceSeance, Seance
 from aides.pdf.graphiques import Groupe, barres_groupees
 from aides.rapports import Duree
+from eleves.alphabetique import cle
 from eleves.enums import Role
 from eleves.models import Ecole
 from eleves.scolarite import (
@@ -241,5 +242,5 @@ def activite_du_membre(user, *, debut: int, periode: int | None = None) -> Activ
         total=total,
         par_ecole=sorted(par_ecole.items(), key=lambda item: (item[0] == SANS_ECOLE, item[0])),
         par_periode=[(p, par_periode[p.numero]) for p in les_periodes],
-        par_eleve=sorted(par_eleve.values(), key=lambda ligne: (ligne.nom, ligne.ecole)),
+        par_eleve=sorted(par_eleve.values(), key=lambda ligne: (cle(ligne.nom), cle(ligne.ecole))),
     )

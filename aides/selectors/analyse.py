@@ -29,7 +29,7 @@ def aides_de_la_decision(demande):
 def membres_rased_par_nom(demande, *, role: str | None = None):
     """The RASED members of the request's secteur, as a list to choose from (référent, intervenant);
     ``role``: only those of that role (who may carry an aid of a given kind)."""
-    membres = membres_rased_de(demande).order_by("last_name", "first_name", "pk")
+    membres = membres_rased_de(demande).par_ordre_alphabetique()
     return membres.filter(role=role) if role else membres
 
 
@@ -46,5 +46,5 @@ def personnes_concernees(demande):
             | Q(classes=demande.classe_id)
         )
         .distinct()
-        .order_by("last_name", "first_name", "pk")
+        .par_ordre_alphabetique()
     )

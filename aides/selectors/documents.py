@@ -26,6 +26,7 @@ from aides.models import (
     Seance,
 )
 from aides.selectors import membres_rased_de
+from eleves.alphabetique import ordre_alphabetique
 from eleves.enums import Role
 from eleves.models import Eleve, Inscription
 from eleves.rules import lit_le_secret_psy
@@ -112,7 +113,8 @@ class LecturesCourrier:
     def membres_rased(self) -> list:
         """The RASED members of the school's secteur, by role and name (whom the family may
         contact when no référent is named)."""
-        return list(membres_rased_de(self.demande).order_by("role", "last_name", "first_name"))
+        return list(membres_rased_de(self.demande).order_by(
+            "role", *ordre_alphabetique("last_name", "first_name"), "pk"))
 
     @cached_property
     def aides_e_g(self) -> list[Aide]:
@@ -134,7 +136,7 @@ class LecturesCourrier:
             if candidat and candidat.role == Role.PSYCHOLOGUE:
                 return [candidat]
         return list(
-            membres_rased_de(self.demande).filter(role=Role.PSYCHOLOGUE).order_by("last_name", "first_name")
+            membres_rased_de(self.demande).filter(role=Role.PSYCHOLOGUE).par_ordre_alphabetique()
         )
 
 

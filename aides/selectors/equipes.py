@@ -32,5 +32,5 @@ def eleves_pour_une_action(user, ecole):
         Eleve.objects.visibles_par(user)
         .filter(inscriptions__classe__ecole=ecole, inscriptions__annee__debut=annee_courante_debut())
         .avec_inscription_courante()
-        .order_by("nom", "prenom", "pk")
+        .par_ordre_alphabetique()
     )

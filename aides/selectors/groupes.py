@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from aides.emploi_du_temps import Occurrence, occurrences
 from aides.enums import EtatAide
 from aides.models import Aide, Creneau, CreneauNonTenu, Groupe, MembreGroupe, Seance
+from eleves.alphabetique import alphabetique, ordre_alphabetique
 from eleves.calendrier import Calendrier
 from eleves.models import Ecole, PeriodeVacances
 
@@ -27,7 +28,7 @@ def nom_court(eleve) -> str:
 
 def ecoles_du_membre(user):
     """The schools where a member builds groups and slots: those of his secteur."""
-    return Ecole.objects.filter(secteurs=user.secteur_id).select_related("circonscription").order_by("nom")
+    return Ecole.objects.filter(secteurs=user.secteur_id).select_related("circonscription").par_ordre_alphabetique()
 
 
 def aides_pour_groupe(user, ecole=None):
@@ -38,7 +39,8 @@ def aides_pour_groupe(user, ecole=None):
     )
     if ecole is not None:
         qs = qs.filter(demande__classe__ecole=ecole)
-    return qs.select_related("eleve", "demande__classe__ecole").order_by("eleve__nom", "eleve__prenom", "pk")
+    return qs.select_related("eleve", "demande__classe__ecole").order_by(
+        *ordre_alphabetique("eleve__nom", "eleve__prenom"), "pk")
 
 
 @dataclass
@@ -53,7 +55,7 @@ def groupes_par_ecole(user) -> list[EcoleEtSesGroupes]:
     groupes = Groupe.objects.de(user).select_related("ecole").annotate(
         nb_eleves=Count("membres", filter=Q(membres__retire_le__isnull=True), distinct=True),
         nb_creneaux=Count("creneaux", distinct=True),
-    ).order_by("ecole__nom", "ecole_id", "nom", "pk")
+    ).order_by(alphabetique("ecole__nom"), "ecole_id", alphabetique("nom"), "pk")
     return [EcoleEtSesGroupes(ecole, list(liste)) for ecole, liste in groupby(groupes, key=lambda g: g.ecole)]
 
 
@@ -65,7 +67,7 @@ def membres_du_groupe(groupe) -> tuple[list, list]:
     """(current members, members who left: latest first), with their pupil (one query)."""
     membres = list(
         MembreGroupe.objects.filter(groupe=groupe).select_related("aide__eleve").order_by(
-            "aide__eleve__nom", "aide__eleve__prenom", "pk")
+            *ordre_alphabetique("aide__eleve__nom", "aide__eleve__prenom"), "pk")
     )
     presents = [m for m in membres if m.retire_le is None]
     partis = sorted((m for m in membres if m.retire_le is not None), key=lambda m: (m.retire_le, m.pk), reverse=True)
@@ -87,7 +89,7 @@ class EcoleEtSesCreneaux:
 def creneaux_par_ecole(user) -> list[EcoleEtSesCreneaux]:
     """« Mon emploi du temps »: the member's slots by school, by weekday and time (one query)."""
     creneaux = Creneau.objects.de(user).select_related("ecole", "groupe", "aide__eleve").order_by(
-        "ecole__nom", "ecole_id", "jour", "heure", "pk")
+        alphabetique("ecole__nom"), "ecole_id", "jour", "heure", "pk")
     return [EcoleEtSesCreneaux(ecole, list(liste)) for ecole, liste in groupby(creneaux, key=lambda c: c.ecole)]
 
 

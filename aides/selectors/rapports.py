@@ -11,4 +11,4 @@ def annees_au_choix() -> list[int]:
 
 def ecoles_au_choix(user):
     """The schools ``user`` sees, by name: where the list of pupils helped per période starts."""
-    return Ecole.objects.visibles_par(user).order_by("nom", "commune")
+    return Ecole.objects.visibles_par(user).par_ordre_alphabetique()

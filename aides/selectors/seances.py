@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from aides.enums import EtatAide, Presence
 from aides.models import Aide, Creneau, CreneauNonTenu, MembreGroupe, PresenceSeance, Seance
+from eleves.alphabetique import cle, ordre_alphabetique
 from eleves.models import Eleve, Inscription, annee_courante_debut
 from rased.formats import duree_fr
 
@@ -55,12 +56,12 @@ def aides_pour_seance(user) -> list[Aide]:
         .prefetch_related(Prefetch("eleve__inscriptions", courantes, to_attr="inscriptions_courantes"))
     )
 
-    def cle(aide):
+    def rang(aide):
         inscription = aide.eleve.inscription_courante
         lieu = (inscription.classe.ecole.nom, inscription.classe.nom) if inscription else ("", "")
-        return (aide.intervenant_id != user.pk, *lieu, aide.eleve.nom, aide.eleve.prenom, aide.pk)
+        return (aide.intervenant_id != user.pk, *map(cle, (*lieu, aide.eleve.nom, aide.eleve.prenom)), aide.pk)
 
-    return sorted(aides, key=cle)
+    return sorted(aides, key=rang)
 
 
 def seance_lisible_ou_404(user, pk) -> Seance:
@@ -75,7 +76,7 @@ def presences_de_la_seance(seance) -> list[PresenceSeance]:
     return list(
         seance.presences.select_related("aide__eleve", "aide__intervenant")
         .prefetch_related(Prefetch("aide__eleve__inscriptions", courantes, to_attr="inscriptions_courantes"))
-        .order_by("aide__eleve__nom", "aide__eleve__prenom", "pk")
+        .order_by(*ordre_alphabetique("aide__eleve__nom", "aide__eleve__prenom"), "pk")
     )
 
 
@@ -134,7 +135,7 @@ def seances_avec_eleves(user, seances):
     presences = (
         PresenceSeance.objects.select_related("aide__eleve")
         .annotate(eleve_ouvert=Exists(Eleve.objects.visibles_par(user).filter(pk=OuterRef("aide__eleve_id"))))
-        .order_by("aide__eleve__nom", "pk")
+        .order_by(*ordre_alphabetique("aide__eleve__nom", "aide__eleve__prenom"), "pk")
     )
     return seances.order_by("-date", "-pk").prefetch_related(Prefetch("presences", presences))
 

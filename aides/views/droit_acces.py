@@ -1,7 +1,8 @@
 """The family's right of access (RGPD art. 15): one request, one document with the whole file.
 
 The directeur of the pupil's school or the IEN files the family's request and prints the
-document (``eleves.repondre_droit_acces``). What the document holds is one rule,
+document (``eleves.repondre_droit_acces``), prepared by the task queue (« Préparer le PDF »,
+aides/impressions.py: 29 pages for a pupil with three school years). What the document holds is one rule,
 ``aides.pdf.droit_acces``: the general part at once; the RASED's part once a RASED member of the
 pupil's secteur has read it on a preview page and released it (``eleves.liberer_volet_rased``);
 the psychological part, the same with a psychologist of the secteur (``eleves.liberer_volet_psy``).
@@ -9,16 +10,18 @@ Requests are looked up among those the user sees (404 outside), then the rule de
 Every print and every preview is written to the access log. No pupil name in any URL.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from aides.pdf.droit_acces import contenu_du_volet, donnees_droit_acces, empreinte, volets_lus
-from aides.pdf.rendu import servir_pdf
+from aides.impressions import demander_droit_acces, demandes_acces_imprimables, imprime_droit_acces
+from aides.pdf.droit_acces import contenu_du_volet, empreinte, volets_lus
+from aides.pdf.rendu import reponse
 from aides.selectors.droit_acces import volets_a_relire
 from eleves.forms import DemandeAccesForm, LiberationVoletForm
 from eleves.journal import journaliser
@@ -39,11 +42,7 @@ RELECTURES = {
 
 
 def _demande_visible(request, pk, permission: str) -> DemandeAcces:
-    demande = get_object_or_404(
-        DemandeAcces.objects.visibles_par(request.user).select_related("eleve", "deposee_par")
-        .prefetch_related("liberations__libere_par"),
-        pk=pk,
-    )
+    demande = get_object_or_404(demandes_acces_imprimables(request.user), pk=pk)
     if not request.user.has_perm(permission, demande.eleve):
         raise PermissionDenied
     return demande
@@ -81,24 +80,28 @@ def demande_acces_detail(request, pk):
     return render(request, "aides/droit_acces_detail.html", {
         "demande": demande, "eleve": demande.eleve,
         "rased": volets[VoletDossier.RASED].pour_le_document(), "psy": volets[VoletDossier.PSY].pour_le_document(),
+        "heures": settings.IMPRESSIONS_CONSERVATION_HEURES,
     })
 
 
 @login_required
 def demande_acces_pdf(request, pk):
-    """The whole file; each held-back part only once released and unchanged since."""
+    """The whole file within the request: what the task renders (``imprime_droit_acces``), kept
+    for the benches and the query-count tests; the request's page offers « Préparer le PDF »."""
     demande = _demande_visible(request, pk, "eleves.repondre_droit_acces")
-    donnees = donnees_droit_acces(demande)
-    etats = ", ".join(
-        f"{VoletDossier(volet).label} {'joint' if donnees[volet]['joint'] else 'en attente de relecture'}"
-        for volet in VoletDossier
-    )
-    return servir_pdf(
-        request, "pdf/droit_acces.html", {"d": donnees, "entete": donnees["dossier"]["entete"]},
-        titre="Droit d'accès — dossier de l'élève",
-        nom_fichier=f"droit-d-acces-{demande.pk}.pdf",
-        objet_journal=f"Droit d'accès n° {demande.pk} : dossier complet ({etats}), PDF", eleve=demande.eleve,
-    )
+    imprime = imprime_droit_acces(request.user, demande)
+    journaliser(request, action=JournalAcces.Action.IMPRESSION, objet=imprime.objet_journal, eleve=imprime.eleve)
+    return reponse(imprime.document)
+
+
+@login_required
+@require_POST
+def demande_acces_preparer(request, pk):
+    """« Préparer le PDF »: the file (29 pages for three school years) rendered by the task queue,
+    followed on the print's page, downloaded there; the rights read again then."""
+    demande = _demande_visible(request, pk, "eleves.repondre_droit_acces")
+    travail = demander_droit_acces(demandeur=request.user, demande=demande, adresse=request.META.get("REMOTE_ADDR"))
+    return redirect("impression_detail", pk=travail.pk)
 
 
 @login_required
@@ -162,6 +165,7 @@ urlpatterns = [
     path("droit-d-acces/a-relire/", demandes_acces_a_relire, name="demandes_acces_a_relire"),
     path("droit-d-acces/<int:pk>/", demande_acces_detail, name="demande_acces_detail"),
     path("droit-d-acces/<int:pk>/dossier.pdf", demande_acces_pdf, name="demande_acces_pdf"),
+    path("droit-d-acces/<int:pk>/preparer/", demande_acces_preparer, name="demande_acces_preparer"),
     path("droit-d-acces/<int:pk>/relecture/rased/", demande_acces_relecture, {"volet": VoletDossier.RASED},
          name="demande_acces_relecture_rased"),
     path("droit-d-acces/<int:pk>/relecture/psy/", demande_acces_relecture, {"volet": VoletDossier.PSY},

@@ -55,6 +55,7 @@ from aides.services import (
 )
 from aides.views.acces import exiger, refus_en_message
 from aides.views.envois import envoi_unique, une_seule_fois
+from eleves.alphabetique import cle
 from eleves.models import PeriodeVacances
 from rased.francais import quantite
 
@@ -289,7 +290,7 @@ def trajet_page(request):
     ecoles = {e.pk: e for e in ecoles_du_membre(request.user)}
     autres = Creneau.objects.de(request.user).exclude(ecole_id__in=ecoles).select_related("ecole")
     ecoles.update({c.ecole_id: c.ecole for c in autres})
-    ecoles = sorted(ecoles.values(), key=lambda e: (e.nom, e.pk))
+    ecoles = sorted(ecoles.values(), key=lambda e: (cle(e.nom), e.pk))
     cles = [e.pk for e in ecoles]
     communs = temps_de_trajet(None, cles) if len(cles) > 1 else None
     propres = {

@@ -1,6 +1,11 @@
-"""Batch prints (aides/impressions.py): asked by POST from the pages that list pupils, followed on
-a progress page that reloads itself every 2 s (a meta refresh, no script), cancelled by POST,
-downloaded through a view that checks the rights again (no public URL, nothing under /media/).
+"""Prints of the task queue (aides/impressions.py): asked by POST from the pages that list pupils
+(and from the yearly report's and the right-of-access request's pages, aides/views/rapports.py and
+droit_acces.py), followed on a progress page, cancelled by POST, downloaded through a view that
+checks the rights again (no public URL, nothing under /media/).
+
+The progress page polls ``impression_avancement`` (JSON, counts and state only, no name) from
+static/js/impression.js and updates its bar; without script, a meta refresh inside ``<noscript>``
+reloads it every 2 s.
 
 A job is looked up among the user's own: anyone else's is 404. The pupils' ids travel in the POST
 body, never in a URL; those outside the asker's scope are left out (``demander_fiches``).
@@ -10,9 +15,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -96,6 +101,20 @@ def impression_detail(request, pk):
 
 
 @login_required
+def impression_avancement(request, pk):
+    """The progress page's figures for its script: counts and state, the download's address once
+    finished and kept (the download checks the rights again). The asker's own jobs only: 404."""
+    travail = _travail_ou_404(request.user, pk)
+    donnees = {"fait": travail.fait, "total": travail.total, "etat": travail.etat,
+               "libelle": travail.get_etat_display().lower()}
+    if travail.termine and travail.fichier and travail.expire_le > timezone.now():
+        donnees["url"] = reverse("impression_fichier", args=[travail.pk])
+    reponse_json = JsonResponse(donnees)
+    reponse_json["Cache-Control"] = "no-store"
+    return reponse_json
+
+
+@login_required
 @require_POST
 def impression_annuler(request, pk):
     travail = _travail_ou_404(request.user, pk)
@@ -129,6 +148,7 @@ urlpatterns = [
     path("demandes/<int:pk>/dossier-equipe-educative/", impression_dossier_equipe,
          name="impression_dossier_equipe"),
     path("impressions/<int:pk>/", impression_detail, name="impression_detail"),
+    path("impressions/<int:pk>/avancement/", impression_avancement, name="impression_avancement"),
     path("impressions/<int:pk>/annuler/", impression_annuler, name="impression_annuler"),
     path("impressions/<int:pk>/fichier/", impression_fichier, name="impression_fichier"),
 ]

@@ -3,7 +3,8 @@ waiting list — each as a page and a PDF (and the yearly report as a CSV).
 
 Who reads what (DOMAIN.md, « Rules the product enforces »):
 - bilan d'activité annuel: circonscription staff only (the IEN steers the RASED), for their own
-  circonscription; anyone else signed in gets 403. It holds only aggregates.
+  circonscription; anyone else signed in gets 403. It holds only aggregates. Its PDF is prepared
+  by the task queue (« Préparer le PDF », aides/impressions.py); the direct URL stays for benches.
 - élèves aidés par période: the school's directeur, RASED members whose secteur covers the
   school, circonscription staff. A school outside the reader's scope is 404; a reader who sees
   the school without this right (a teacher, the administrator) gets 403. Psychological
@@ -17,14 +18,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.views.decorators.http import require_POST
 
+from aides.impressions import demander_rapport_annuel, imprime_rapport_annuel
 from aides.pdf.csv import servir_csv
-from aides.pdf.rendu import servir_pdf
-from aides.rapports import eleves_aides_par_periode, liste_attente, rapport_annuel
+from aides.pdf.rendu import reponse, servir_pdf
+from aides.rapports import eleves_aides_par_periode, entete_document, liste_attente, rapport_annuel
 from aides.selectors.rapports import annees_au_choix, ecoles_au_choix
 from aides.views.acces import exiger
 from eleves.enums import Role
-from eleves.models import annee_courante_debut
+from eleves.journal import journaliser
+from eleves.models import JournalAcces, annee_courante_debut
 from eleves.scolarite import libelle_annee
 from eleves.selectors import ecole_visible_ou_404
 
@@ -41,14 +45,6 @@ def _annee_valide(debut, annees) -> int:
     return debut
 
 
-def _entete(user, debut, ecole=None) -> dict:
-    return {
-        "circonscription": str(user.circonscription),
-        "ecole": f"{ecole.nom} ({ecole.commune}) — UAI {ecole.uai}" if ecole else "",
-        "annee": libelle_annee(debut),
-    }
-
-
 def _a_imprimer(request, ids) -> list[int]:
     """The pupils of a list, for « Imprimer les fiches de suivi » (their rights are checked when
     the print is asked, aides/impressions.py)."""
@@ -58,10 +54,14 @@ def _a_imprimer(request, ids) -> list[int]:
 # --- Bilan d'activité annuel -----------------------------------------------------------------
 
 
-def _rapport(request, debut):
+def _annee_du_rapport(request, debut) -> tuple[int, list[int]]:
     exiger(request, "aides.view_rapport_annuel")
     annees = annees_au_choix()
-    debut = _annee_valide(debut, annees)
+    return _annee_valide(debut, annees), annees
+
+
+def _rapport(request, debut):
+    debut, annees = _annee_du_rapport(request, debut)
     return rapport_annuel(circonscription=request.user.circonscription, debut=debut), annees
 
 
@@ -76,14 +76,23 @@ def rapport_annuel_page(request):
 
 @login_required
 def rapport_annuel_pdf(request, debut):
-    rapport, _ = _rapport(request, debut)
-    return servir_pdf(
-        request, "pdf/rapport_annuel.html",
-        {"rapport": rapport, "graphiques": rapport.graphiques(), "entete": _entete(request.user, rapport.debut)},
-        titre=f"Bilan d'activité du RASED — {rapport.annee}",
-        nom_fichier=f"bilan-activite-rased-{rapport.annee}.pdf",
-        objet_journal=f"Bilan d'activité {rapport.annee}, PDF",
-    )
+    """The PDF within the request: what the task renders (``imprime_rapport_annuel``), kept for
+    the benches (bench/documents.py, bench/charge.py) and the query-count tests; the page offers
+    « Préparer le PDF » (``rapport_annuel_preparer``)."""
+    debut, _ = _annee_du_rapport(request, debut)
+    imprime = imprime_rapport_annuel(request.user, debut)
+    journaliser(request, action=JournalAcces.Action.IMPRESSION, objet=imprime.objet_journal)
+    return reponse(imprime.document)
+
+
+@login_required
+@require_POST
+def rapport_annuel_preparer(request, debut):
+    """« Préparer le PDF »: the report rendered by the task queue, followed on the print's page."""
+    debut, _ = _annee_du_rapport(request, debut)
+    travail = demander_rapport_annuel(demandeur=request.user, debut=debut,
+                                      adresse=request.META.get("REMOTE_ADDR"))
+    return redirect("impression_detail", pk=travail.pk)
 
 
 @login_required
@@ -137,7 +146,8 @@ def eleves_aides_periode_pdf(request, pk):
     ecole, liste, _ = _liste_periodes(request, pk)
     titre = "Élèves aidés par le RASED" + (f" — période {liste.periode}" if liste.periode else " par période")
     return servir_pdf(
-        request, "pdf/liste_periodes.html", {"liste": liste, "entete": _entete(request.user, liste.debut, ecole)},
+        request, "pdf/liste_periodes.html",
+        {"liste": liste, "entete": entete_document(request.user, liste.debut, ecole)},
         titre=titre,
         nom_fichier=f"eleves-aides-ecole-{ecole.pk}-{liste.annee}{f'-p{liste.periode}' if liste.periode else ''}.pdf",
         objet_journal=f"Élèves aidés par période, {ecole.nom[:80]} {liste.annee}, PDF",
@@ -170,7 +180,7 @@ def liste_attente_pdf(request):
     return servir_pdf(
         request, "pdf/liste_attente.html",
         {"ecoles": ecoles, "nominative": nominative, "nb": sum(len(e.demandes) for e in ecoles),
-         "entete": _entete(request.user, debut, ecole)},
+         "entete": entete_document(request.user, debut, ecole)},
         titre="Liste d'attente des demandes d'aide",
         nom_fichier="liste-attente-rased.pdf",
         objet_journal="Liste d'attente des demandes, PDF",
@@ -180,6 +190,7 @@ def liste_attente_pdf(request):
 urlpatterns = [
     path("rapports/activite/", rapport_annuel_page, name="rapport_annuel"),
     path("rapports/activite/<int:debut>/pdf/", rapport_annuel_pdf, name="rapport_annuel_pdf"),
+    path("rapports/activite/<int:debut>/preparer/", rapport_annuel_preparer, name="rapport_annuel_preparer"),
     path("rapports/activite/<int:debut>/csv/", rapport_annuel_csv, name="rapport_annuel_csv"),
     path("rapports/eleves-aides/", eleves_aides_choix, name="eleves_aides_choix"),
     path("ecoles/<int:pk>/eleves-aides/", eleves_aides_periode, name="eleves_aides_periode"),

@@ -366,7 +366,9 @@ def test_page_du_rapport_avec_graphiques_et_liens(client, monde, donnees):
     assert "Bilan d'activité du RASED — 2026-2027" in page
     assert page.count("<svg") == 3
     assert "Demandes reçues par niveau" in page and "CM1 : &lt; 5" in page
-    assert reverse("rapport_annuel_pdf", args=[ANNEE]) in page
+    # The PDF is prepared by the task queue (tests/aides/test_impressions_documents.py).
+    assert f'action="{reverse("rapport_annuel_preparer", args=[ANNEE])}"' in page and "Préparer le PDF" in page
+    assert reverse("rapport_annuel_pdf", args=[ANNEE]) not in page
     assert reverse("rapport_annuel_csv", args=[ANNEE]) in page
     assert "Camille Lefebvre (maître E)" in page
     # The same cells as the CSV, secondary suppression included.

@@ -642,3 +642,54 @@ def test_responsable_second_enregistrement_concurrent_refuse_sans_perte(monde):
     assert 'value="Villeurbanne 5521"' in page
     responsable.refresh_from_db()
     assert (responsable.telephone, responsable.commune, responsable.revision) == ("06 99 88 77 66", "Villeurbanne", 1)
+
+
+# --- The INE: a field only for those who read it (eleves.view_ine)
+
+
+def test_modifier_eleve_ine_absent_du_formulaire_de_qui_ne_le_lit_pas(client, monde):
+    # The administrator edits pupils but does not read INEs (the directeur and the IEN do).
+    monde.eleve_a1.ine = "123456789AB"
+    monde.eleve_a1.save()
+    client.force_login(monde["admin"])
+
+    page = client.get(reverse("eleve_modifier", args=[monde.eleve_a1.pk]))
+    envoi = client.post(
+        reverse("eleve_modifier", args=[monde.eleve_a1.pk]),
+        _eleve(monde, nom="Petit", prenom="Léa", ine="987654321ZZ", niveau="CE1"),
+    )
+
+    assert "ine" not in page.context["form"].fields
+    assert "123456789AB" not in texte(page) and 'name="ine"' not in page.content.decode()
+    assert envoi.status_code == 302
+    monde.eleve_a1.refresh_from_db()
+    assert monde.eleve_a1.ine == "123456789AB"
+
+
+def test_modifier_eleve_ine_dans_le_formulaire_du_directeur(client, monde):
+    monde.eleve_a1.ine = "123456789AB"
+    monde.eleve_a1.save()
+    client.force_login(monde["directeur"])
+
+    page = client.get(reverse("eleve_modifier", args=[monde.eleve_a1.pk]))
+    client.post(
+        reverse("eleve_modifier", args=[monde.eleve_a1.pk]),
+        _eleve(monde, nom="Petit", prenom="Léa", ine="987654321ZZ", niveau="CE1"),
+    )
+
+    assert 'value="123456789AB"' in page.content.decode()
+    monde.eleve_a1.refresh_from_db()
+    assert monde.eleve_a1.ine == "987654321ZZ"
+
+
+def test_creer_eleve_ine_seulement_par_le_directeur(client, monde):
+    client.force_login(monde["admin"])
+
+    page = client.get(reverse("eleve_creer"))
+    envoi = client.post(reverse("eleve_creer"), _eleve(monde, ine="987654321ZZ"))
+
+    assert "ine" not in page.context["form"].fields
+    assert envoi.status_code == 302
+    assert Eleve.objects.get(nom="Dupont").ine == ""
+    assert monde["directeur"].has_perm("eleves.saisir_ine_nouvel_eleve")
+    assert not monde["admin"].has_perm("eleves.saisir_ine_nouvel_eleve")

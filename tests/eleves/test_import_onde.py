@@ -232,7 +232,8 @@ def test_onde_entete_inconnu_nomme_colonnes_trouvees_et_attendues(directeur, mon
     assert (
         "Colonnes attendues pour l'extraction des élèves ONDE : Nom élève, Prénom élève, Date naissance, "
         "Sexe, Niveau, Libellé classe, Identifiant classe ; pour le modèle de liste de l'application : "
-        "Nom, Prénom, Date de naissance, Sexe, Niveau, Classe." in page
+        "Nom, Prénom, Date de naissance, Sexe, Niveau, Classe ; pour l'extraction des responsables ONDE : "
+        "Nom responsable, Prénom responsable, Nom de famille enfant, Prénom enfant." in page
     )
     assert "Confirmer l'import" not in page
     assert _comptes() == avant

@@ -3,16 +3,20 @@
 The directeur follows the school's requests and prints the list of the pupils helped per
 période (the LSU's « RASED » mention); circonscription staff print a pupil's fiche de suivi and
 the RASED's yearly activity report. Each PDF is downloaded by Chromium from the page's link,
-served as ``application/pdf`` and read back with pypdf. The aids behind them are arranged
+served as ``application/pdf`` and read back with pypdf; the yearly report is prepared by the task
+queue (« Préparer le PDF ») and downloaded from the print's page. The aids behind them are arranged
 through the services: their steps are driven in the browser by test_parcours_aide.py and
 test_parcours_rased.py. A pupil followed by the psychologist is there too: their name must not
 reach the directeur's list (no nominative list of the psychologist's pupils).
 """
 
 import re
+from io import BytesIO
+from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from aides.enums import TypeAide
 from eleves.scolarite import periode_de
@@ -119,10 +123,17 @@ def test_circonscription_imprime_une_fiche_de_suivi_et_le_bilan_annuel(
     sans_defilement_horizontal()
     axe_sans_violation_grave("circonscription · bilan d'activité")
     capture("circonscription-04-tablette-bilan-annuel")
-    entetes, texte = pdf_telecharge(
-        page.get_by_role("link", name="Imprimer (PDF)"), nom_capture="circonscription-05-tablette-bilan-pdf"
-    )
-    assert entetes["content-type"] == "application/pdf"
+    # « Préparer le PDF »: the task queue renders it (at once here, ImmediateBackend), the print's
+    # page offers the file (tests/navigateur/test_impression_groupee.py follows a real worker).
+    page.get_by_role("button", name="Préparer le PDF").click()
+    expect(page.get_by_role("heading", name="Bilan d'activité annuel du RASED")).to_be_visible()
+    sans_defilement_horizontal()
+    capture("circonscription-05-tablette-bilan-pret")
+    with page.expect_download() as attente:
+        page.get_by_role("link", name=re.compile("^Télécharger bilan-activite-rased-")).click()
+    assert re.fullmatch(r"bilan-activite-rased-\d{4}-\d{4}\.pdf", attente.value.suggested_filename)
+    contenu = Path(attente.value.path()).read_bytes()
+    texte = "\n".join(p.extract_text() for p in PdfReader(BytesIO(contenu)).pages)
     assert "Bilan d'activité du RASED" in texte and "Lyon Nord" in texte and "Chiffres clés" in texte
     # One pupil helped: counted, and printed « < 5 » (statistical secrecy); nobody named.
     assert "< 5" in texte

@@ -21,6 +21,8 @@ SANS = lambda c: {}  # noqa: E731
 ARGUMENTS = {
     "connexion": SANS,
     "deconnexion": SANS,
+    "proconnect_connexion": SANS,
+    "proconnect_retour": SANS,
     "session_etat": SANS,
     "eleve_liste": SANS,
     "eleve_creer": SANS,
@@ -93,6 +95,7 @@ ARGUMENTS = {
     "courrier_pdf": lambda c: {"pk": c.principale.pk, "genre": "information"},
     "rapport_annuel": SANS,
     "rapport_annuel_pdf": ANNEE,
+    "rapport_annuel_preparer": ANNEE,
     "rapport_annuel_csv": ANNEE,
     "eleves_aides_choix": SANS,
     "eleves_aides_periode": _pk("ecole"),
@@ -128,6 +131,7 @@ ARGUMENTS = {
     "demandes_acces_a_relire": SANS,
     "demande_acces_detail": _pk("acces"),
     "demande_acces_pdf": _pk("acces"),
+    "demande_acces_preparer": _pk("acces"),
     "demande_acces_relecture_rased": _pk("acces"),
     "demande_acces_relecture_psy": _pk("acces"),
     "admin:index": SANS,
@@ -142,6 +146,7 @@ ARGUMENTS = {
     "impression_detail": _pk("impression"),
     "impression_annuler": _pk("impression"),
     "impression_fichier": _pk("impression"),
+    "impression_avancement": _pk("impression"),
 }
 
 
@@ -150,6 +155,10 @@ ATTENDU = {
     # Signing in and out: the sign-in page sends a signed-in user home; sign-out is POST only.
     "connexion":                   "200  R    R    R    R    R    R    R    R    R    R",
     "deconnexion":                 "405  405  405  405  405  405  405  405  405  405  405",
+    # ProConnect's sign-in (eleves/views_proconnect.py): absent while off, as in these tests;
+    # on, tests/test_proconnect.py runs it against a provider.
+    "proconnect_connexion":        "404  404  404  404  404  404  404  404  404  404  404",
+    "proconnect_retour":           "404  404  404  404  404  404  404  404  404  404  404",
     # The session's time left, for the page's script (JSON; anonymous: « connecte: false »).
     "session_etat":                "200  200  200  200  200  200  200  200  200  200  200",
     # Pupils: everyone lists those they see; directeurs and the administrator enrol and edit.
@@ -249,6 +258,9 @@ ATTENDU = {
     "rapport_annuel":              "L    403  403  403  403  403  200  403  403  403  403",
     "rapport_annuel_pdf":          "L    403  403  403  403  403  200  403  403  403  403",
     "rapport_annuel_csv":          "L    403  403  403  403  403  200  403  403  403  403",
+    # « Préparer le PDF » queues the report for the task queue: POST only (a refused role gets
+    # 403 on the POST, tests/aides/test_impressions_documents.py).
+    "rapport_annuel_preparer":     "L    405  405  405  405  405  405  405  405  405  405",
     "eleves_aides_choix":          "L    403  R    200  200  200  200  403  403  200  R",
     "eleves_aides_periode":        "L    403  200  200  200  200  200  403  404  404  404",
     "eleves_aides_periode_pdf":    "L    403  200  200  200  200  200  403  404  404  404",
@@ -295,6 +307,7 @@ ATTENDU = {
     "demandes_acces_a_relire":     "L    403  403  200  200  200  403  403  403  200  403",
     "demande_acces_detail":        "L    403  200  403  403  403  200  403  404  404  404",
     "demande_acces_pdf":           "L    403  200  403  403  403  200  403  404  404  404",
+    "demande_acces_preparer":      "L    405  405  405  405  405  405  405  405  405  405",
     "demande_acces_relecture_rased": "L  403  403  200  200  200  403  403  404  404  404",
     "demande_acces_relecture_psy": "L    403  403  403  403  200  403  403  404  404  404",
     # The admin: the administrator alone; anyone else is sent to its sign-in, which refuses them.
@@ -314,4 +327,5 @@ ATTENDU = {
     "impression_detail":           "L    200  404  404  404  404  404  404  404  404  404",
     "impression_annuler":          "L    405  405  405  405  405  405  405  405  405  405",
     "impression_fichier":          "L    200  404  404  404  404  404  404  404  404  404",
+    "impression_avancement":       "L    200  404  404  404  404  404  404  404  404  404",
 }

@@ -30,7 +30,7 @@ from aides.models import PresenceSeance
 from aides.pdf.csv import DEBUTS_FORMULE, rendre_csv
 from aides.pdf.rendu import RessourceRefusee, _fetcher
 from aides.services import lien_agenda_creer, seance_supprimer
-from eleves.models import annee_courante_debut
+from eleves.models import AppareilProConnect, Utilisateur, annee_courante_debut
 from tests.factories_aides import ActionProgrammeFactory
 from tests.factories_parcours import observation_notee, seance_notee
 from tests.securite.corpus_hostile import (
@@ -81,6 +81,9 @@ def _cote_a(monde):
     lien_agenda_creer(utilisateur=monde["maitre_e"])
     # A « mot de passe oublié » asked (only the address's fingerprint is kept).
     Client().post(reverse("mot_de_passe_oublie"), {"email": "inconnu@example.org"})
+    # A second factor proved through ProConnect, and an account linked to it.
+    AppareilProConnect.objects.create(user=monde["psychologue"], name="ProConnect")
+    Utilisateur.objects.filter(pk=monde["psychologue"].pk).update(proconnect_sub="sub-psychologue")
     return cote
 
 
