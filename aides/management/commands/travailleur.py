@@ -3,7 +3,7 @@ takes up again the tasks a dead worker left « en cours » (rased/taches.py): wh
 every ``TACHES_REPRISE_INTERVALLE`` seconds while it runs — a worker restarted by systemd 2 s
 after a kill starts too early to see its predecessor's task as abandoned.
 
-Same options as ``db_worker``: ``--queue-name courriels,documents``, ``--max-tasks 200`` (the
+Same options as ``db_worker``: ``--queue-name courriels,documents``, ``--max-tasks 8`` (the
 process exits after that many tasks, systemd starts a fresh one: WeasyPrint's memory stays
 bounded), ``--batch`` (run what is ready, then exit).
 """
