@@ -20,6 +20,7 @@ The change history, the raw columns and a ``pg_dump`` hold none (below and test_
 
 import hashlib
 import io
+import re
 import uuid
 from collections import Counter, deque
 from datetime import date, datetime
@@ -260,11 +261,16 @@ def motifs(marqueurs: dict) -> dict[str, tuple[str, ...]]:
     return {**{k: (v,) for k, v in marqueurs.items()}, **MARQUEURS_SCORES}
 
 
+def _motif(cherche: str) -> re.Pattern:
+    # Not inside a longer number: a score's « 6.44 » is also in a timestamp's « 12:05:56.441234 ».
+    return re.compile(rf"(?<!\d){re.escape(cherche)}(?!\d)")
+
+
 def chercher(texte: str, tous_motifs: dict) -> list[str]:
     """The fields found in ``texte`` (also with white space removed: PDF text wraps lines)."""
     colle = "".join(texte.split())
     return [champ for champ, cherches in tous_motifs.items()
-            if any(c in texte or c in colle for c in cherches)]
+            if any(_motif(c).search(texte) or _motif(c).search(colle) for c in cherches)]
 
 
 # --- The crawl ----------------------------------------------------------------------------------
