@@ -57,20 +57,20 @@ def proconnect_actif(settings, fournisseur):
     return fournisseur
 
 
-@pytest.fixture
-def enseignant(monde):
-    personne = monde["enseignant"]
-    personne.email = "camille.martin@ac-lyon.fr"
+def _a_l_adresse(personne, email):
+    personne.email = email
     personne.save(update_fields=["email"])
     return personne
+
+
+@pytest.fixture
+def enseignant(monde):
+    return _a_l_adresse(monde["enseignant"], "camille.martin@ac-lyon.fr")
 
 
 @pytest.fixture
 def psychologue(monde):
-    personne = monde["psychologue"]
-    personne.email = "psy.nord@ac-lyon.fr"
-    personne.save(update_fields=["email"])
-    return personne
+    return _a_l_adresse(monde["psychologue"], "psy.nord@ac-lyon.fr")
 
 
 def camille(**autres):
